@@ -1,0 +1,571 @@
+"""Question-bank YAML → a validated, frozen `Bank`, reporting every problem in one pass.
+
+The format is documented in docs/bank-format.md and published as question_banks/bank.schema.json.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from dialogue import yaml_nodes as yn
+from dialogue.errors import BankError, Position, Problem, Severity
+from dialogue.model import (
+    QUESTION_TYPES,
+    AllOf,
+    AnyOf,
+    Bank,
+    Choice,
+    Compare,
+    Condition,
+    Not,
+    Question,
+    RecordField,
+    Section,
+    Text,
+)
+from dialogue.sheet_fields import FIELDS_BY_ID, RECORD_FIELDS
+
+ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+KNOWN_LANGUAGES = ("ja", "en")
+BANK_FORMAT = "locaben-bank/1"
+
+BANK_KEYS = {"format", "id", "version", "title", "description", "languages", "targets", "imports", "sections"}
+BANK_REQUIRED = ("id", "version", "title", "languages", "sections")
+SECTION_KEYS = {"id", "title", "guidance", "recap", "questions"}
+SECTION_REQUIRED = ("id", "title", "questions")
+COMMON_QUESTION_KEYS = {"id", "text", "type", "fills", "required", "purpose", "hint", "example", "guidance",
+                        "voice", "thin_below", "probes", "when"}
+TYPE_KEYS = {
+    "text": set(),
+    "choice": {"choices"},
+    "number": {"unit", "min", "max"},
+    "list": {"item_label", "suggested_items"},
+    "group": {"fields", "suggested_items"},
+}
+ALL_QUESTION_KEYS = COMMON_QUESTION_KEYS.union(*TYPE_KEYS.values())
+QUESTION_REQUIRED = ("id", "text", "type", "fills")
+CONDITION_OPS = ("in", "not_in", "equals", "answered", "min", "max")
+TEXT_FIELDS = ("purpose", "hint", "example", "guidance")
+
+
+def load_bank(path: str | Path) -> Bank:
+    """Read, parse and validate a bank file; raise `BankError` with every problem if it has errors."""
+    bank, problems = check_bank(path)
+    if bank is None or any(p.severity is Severity.ERROR for p in problems):
+        raise BankError(problems)
+    return bank
+
+
+def check_bank(path: str | Path) -> tuple[Bank | None, list[Problem]]:
+    """Validate a bank file; return the bank (None on errors) and all problems, warnings included."""
+    return _BankReader(Path(path), stack=()).read()
+
+
+def bank_hash(paths: Iterable[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def suggest(word: str, candidates: Iterable[str]) -> str:
+    """A "did you mean" hint for a near-miss name, or ""."""
+    match = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return f"did you mean {match[0]!r}?" if match else ""
+
+
+class _BankReader:
+    """One pass over one bank file, collecting problems instead of stopping at the first."""
+
+    def __init__(self, path: Path, stack: tuple[Path, ...]):
+        self.path = path
+        self.stack = stack + (path.resolve(),)
+        self.problems: list[Problem] = []
+        self.doc: yn.Document | None = None
+        self.languages: tuple[str, ...] = KNOWN_LANGUAGES
+        self.imported: dict[str, Question] = {}
+        self.files: list[Path] = [path]
+        self._condition_nodes: dict[str, yn.Node | None] = {}
+
+    # ---- entry ----
+
+    def read(self) -> tuple[Bank | None, list[Problem]]:
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            return None, [Problem("E100", f"cannot read the file: {exc}", Position(str(self.path), 1, 1))]
+        self.doc = yn.parse(text, str(self.path))
+        self.problems.extend(self.doc.problems)
+        root = self.doc.root
+        if root is None:
+            if not self.problems:
+                self.problems.append(Problem("E111", "the file is empty", Position(str(self.path), 1, 1)))
+            return None, self.problems
+        if not isinstance(root, yn.MappingNode):
+            self._add("E112", "a bank must be a mapping of keys (id, version, sections …)", root)
+            return None, self.problems
+        bank = self._bank(root)
+        ok = not any(p.severity is Severity.ERROR for p in self.problems)
+        return (bank if ok else None), self.problems
+
+    # ---- problems ----
+
+    def _add(self, code: str, message: str, node: yn.Node, hint: str = "") -> None:
+        assert self.doc is not None
+        self.problems.append(self.doc.problem(code, message, node, hint))
+
+    # ---- generic shape checks ----
+
+    def _mapping(self, node: yn.Node, allowed: set[str], required: Iterable[str], what: str
+                 ) -> dict[str, tuple[yn.Node, yn.Node]]:
+        """Check a mapping's keys; return key -> (key node, value node)."""
+        if not isinstance(node, yn.MappingNode):
+            self._add("E112", f"{what} must be a mapping (key: value lines)", node)
+            return {}
+        items: dict[str, tuple[yn.Node, yn.Node]] = {}
+        for key_node, value_node in node.value:
+            key = str(key_node.value) if isinstance(key_node, yn.ScalarNode) else "?"
+            if key not in allowed:
+                self._add("E110", f"unknown key {key!r} in {what}", key_node,
+                          suggest(key, allowed) or f"allowed keys: {', '.join(sorted(allowed))}")
+            items[key] = (key_node, value_node)
+        for key in required:
+            if key not in items:
+                self._add("E111", f"{what} has no {key!r}", node)
+        return items
+
+    def _string(self, node: yn.Node, what: str) -> str | None:
+        if isinstance(node, yn.ScalarNode):
+            if node.style is None and node.tag == yn.BOOL_TAG:
+                self._add("E130", f"{what}: unquoted {node.value!r} is read as a boolean, not text", node,
+                          f'Quote it: "{node.value}".')
+                return None
+            if node.style is None and node.tag in (yn.INT_TAG, yn.FLOAT_TAG):
+                if ":" in node.value or re.match(r"^0\d", node.value):
+                    self._add("E131", f"{what}: unquoted {node.value!r} is read as the number "
+                              f"{yn.scalar_value(node)!r}", node, f'Quote it: "{node.value}".')
+                else:
+                    self._add("E132", f"{what}: expected text, got the number {node.value}", node,
+                              f'Quote it: "{node.value}".')
+                return None
+            if node.style is None and node.tag == yn.NULL_TAG:
+                self._add("E112", f"{what} is empty", node)
+                return None
+            return str(node.value)
+        self._add("E112", f"{what} must be text, not a {_kind(node)}", node)
+        return None
+
+    def _id(self, node: yn.Node, what: str) -> str | None:
+        value = self._string(node, what)
+        if value is not None and not ID_PATTERN.match(value):
+            self._add("E113", f"{what} {value!r} is not a valid id", node,
+                      "Use lower-case ASCII letters, digits and `_`, starting with a letter.")
+            return None
+        return value
+
+    def _bool(self, node: yn.Node, what: str) -> bool | None:
+        if isinstance(node, yn.ScalarNode) and node.tag == yn.BOOL_TAG:
+            if node.value.lower() not in ("true", "false"):
+                self._add("E130", f"{what}: {node.value!r} is a YAML 1.1 boolean; write true or false", node)
+            return bool(yn.scalar_value(node))
+        self._add("E112", f"{what} must be true or false", node)
+        return None
+
+    def _number(self, node: yn.Node, what: str, integer: bool = False) -> float | int | None:
+        if isinstance(node, yn.ScalarNode) and node.tag in (yn.INT_TAG, yn.FLOAT_TAG):
+            value = yn.scalar_value(node)
+            if isinstance(value, int | float) and (not integer or isinstance(value, int)):
+                return value
+        self._add("E112", f"{what} must be {'a whole number' if integer else 'a number'}", node)
+        return None
+
+    def _sequence(self, node: yn.Node, what: str) -> list[yn.Node]:
+        if isinstance(node, yn.SequenceNode):
+            return list(node.value)
+        self._add("E112", f"{what} must be a list (lines starting with `- `)", node)
+        return []
+
+    def _text(self, node: yn.Node, what: str) -> Text | None:
+        """A translation map {ja: ..., en: ...} holding every bank language."""
+        if not isinstance(node, yn.MappingNode):
+            self._add("E112", f"{what} must be a translation map like {{ja: ..., en: ...}}", node)
+            return None
+        pairs: list[tuple[str, str]] = []
+        for key_node, value_node in node.value:
+            lang = str(key_node.value)
+            if lang not in self.languages:
+                self._add("E117", f"{what}: language {lang!r} is not in the bank's languages", key_node,
+                          suggest(lang, self.languages))
+                continue
+            value = self._string(value_node, f"{what} ({lang})")
+            if value is not None:
+                pairs.append((lang, value))
+        present = {str(k.value) for k, _ in node.value}
+        for lang in self.languages:
+            if lang not in present:
+                self._add("E115", f"{what} has no {lang!r} translation", node)
+        order = {lang: i for i, lang in enumerate(self.languages)}
+        pairs.sort(key=lambda pair: order.get(pair[0], 99))
+        return Text(tuple(pairs)) if pairs else None
+
+    # ---- the bank ----
+
+    def _bank(self, root: yn.MappingNode) -> Bank | None:
+        items = self._mapping(root, BANK_KEYS, BANK_REQUIRED, "the bank")
+        if "format" in items:
+            fmt = self._string(items["format"][1], "format")
+            if fmt is not None and fmt != BANK_FORMAT:
+                self._add("E118", f"unknown bank format {fmt!r}", items["format"][1],
+                          f"This version of locaben reads {BANK_FORMAT!r}.")
+        if "languages" in items:
+            langs = [self._string(n, "languages") for n in self._sequence(items["languages"][1], "languages")]
+            for lang, node in zip(langs, self._sequence(items["languages"][1], "languages"), strict=True):
+                if lang is not None and lang not in KNOWN_LANGUAGES:
+                    self._add("E118", f"unsupported language {lang!r}", node,
+                              f"Supported: {', '.join(KNOWN_LANGUAGES)}. {suggest(lang, KNOWN_LANGUAGES)}")
+            good = tuple(lang for lang in langs if lang in KNOWN_LANGUAGES)
+            if good:
+                self.languages = good
+        bank_id = self._id(items["id"][1], "bank id") if "id" in items else None
+        version = self._string(items["version"][1], "version") if "version" in items else None
+        title = self._text(items["title"][1], "title") if "title" in items else None
+        targets = None
+        if "targets" in items:
+            targets = self._string(items["targets"][1], "targets")
+            if targets is not None and targets != "locaben-sheet":
+                self._add("E118", f"unknown target {targets!r}", items["targets"][1],
+                          "The only target is 'locaben-sheet'.")
+        if "imports" in items:
+            self._imports(items["imports"][1])
+        sections: list[Section] = []
+        if "sections" in items:
+            sections = self._sections(items["sections"][1])
+        self._check_conditions(sections)
+        if targets == "locaben-sheet":
+            self._check_coverage(sections, items["targets"][0])
+        if bank_id is None or version is None or title is None:
+            return None
+        return Bank(bank_id, version, title, self.languages, tuple(sections), targets,
+                    source_hash=bank_hash(self.files), source_path=str(self.path))
+
+    def _imports(self, node: yn.Node) -> None:
+        for item in self._sequence(node, "imports"):
+            rel = self._string(item, "import path")
+            if rel is None:
+                continue
+            target = (self.path.parent / rel)
+            if target.resolve() in self.stack:
+                self._add("E140", f"import cycle: {rel!r} imports this file again", item)
+                continue
+            if not target.is_file():
+                self._add("E140", f"imported bank {rel!r} does not exist", item)
+                continue
+            bank, problems = _BankReader(target, self.stack).read()
+            if bank is None:
+                errors = sum(p.severity is Severity.ERROR for p in problems)
+                self._add("E140", f"imported bank {rel!r} has {errors} error(s); validate it first", item)
+                continue
+            self.files.append(target)
+            for q in bank.questions():
+                self.imported.setdefault(q.id, q)
+
+    def _sections(self, node: yn.Node) -> list[Section]:
+        sections: list[Section] = []
+        seen_sections: dict[str, yn.Node] = {}
+        seen_questions: dict[str, yn.Node] = {}
+        for section_node in self._sequence(node, "sections"):
+            section = self._section(section_node, seen_questions)
+            if section is None:
+                continue
+            if section.id in seen_sections:
+                self._add("E114", f"section id {section.id!r} is used twice", section_node)
+                continue
+            seen_sections[section.id] = section_node
+            sections.append(section)
+        return sections
+
+    def _section(self, node: yn.Node, seen_questions: dict[str, yn.Node]) -> Section | None:
+        items = self._mapping(node, SECTION_KEYS, SECTION_REQUIRED, "a section")
+        section_id = self._id(items["id"][1], "section id") if "id" in items else None
+        title = self._text(items["title"][1], "section title") if "title" in items else None
+        guidance = self._text(items["guidance"][1], "section guidance") if "guidance" in items else None
+        recap = self._field_ids(items["recap"][1], "recap") if "recap" in items else ()
+        questions: list[Question] = []
+        if "questions" in items:
+            for q_node in self._sequence(items["questions"][1], "questions"):
+                question = self._question_or_use(q_node, section_id or "?")
+                if question is None:
+                    continue
+                if question.id in seen_questions:
+                    first = self.doc.position(seen_questions[question.id]) if self.doc else None
+                    self._add("E114", f"question id {question.id!r} is used twice"
+                              + (f" (first at line {first.line})" if first else ""), q_node)
+                    continue
+                seen_questions[question.id] = q_node
+                questions.append(question)
+        if section_id is None or title is None:
+            return None
+        return Section(section_id, title, tuple(questions), guidance, recap)
+
+    def _field_ids(self, node: yn.Node, what: str) -> tuple[str, ...]:
+        result = []
+        for item in self._sequence(node, what):
+            value = self._string(item, what)
+            if value is None:
+                continue
+            if value not in FIELDS_BY_ID:
+                self._add("E116", f"unknown sheet field {value!r}", item,
+                          suggest(value, FIELDS_BY_ID) or "See the field table in shared/domain/locaben.md.")
+                continue
+            result.append(value)
+        return tuple(result)
+
+    def _question_or_use(self, node: yn.Node, section_id: str) -> Question | None:
+        if isinstance(node, yn.MappingNode) and any(str(k.value) == "use" for k, _ in node.value):
+            items = self._mapping(node, {"use"}, ("use",), "a reused question")
+            ref = self._id(items["use"][1], "use") if "use" in items else None
+            if ref is None:
+                return None
+            if ref not in self.imported:
+                self._add("E141", f"no imported question has the id {ref!r}", items["use"][1],
+                          suggest(ref, self.imported) or "List the bank that holds it under `imports`.")
+                return None
+            original = self.imported[ref]
+            return _replace_section(original, section_id, self.doc.position(node) if self.doc else None)
+        return self._question(node, section_id)
+
+    def _question(self, node: yn.Node, section_id: str) -> Question | None:
+        items = self._mapping(node, ALL_QUESTION_KEYS, QUESTION_REQUIRED, "a question")
+        if not items:
+            return None
+        get: Callable[[str], yn.Node | None] = lambda key: items[key][1] if key in items else None  # noqa: E731
+        qid = self._id(get("id"), "question id") if get("id") is not None else None
+        what = f"question {qid!r}" if qid else "a question"
+        qtype = self._string(get("type"), f"{what}: type") if get("type") is not None else None
+        if qtype is not None and qtype not in QUESTION_TYPES:
+            self._add("E118", f"{what}: unknown type {qtype!r}", get("type"),
+                      suggest(qtype, QUESTION_TYPES) or f"Types: {', '.join(QUESTION_TYPES)}.")
+            qtype = None
+        if qtype is not None:
+            for key, (key_node, _) in items.items():
+                if key in ALL_QUESTION_KEYS and key not in COMMON_QUESTION_KEYS and key not in TYPE_KEYS[qtype]:
+                    self._add("E110", f"{what}: key {key!r} does not apply to type {qtype!r}", key_node)
+        text = self._text(get("text"), f"{what}: text") if get("text") is not None else None
+        fills = self._field_ids(get("fills"), f"{what}: fills") if get("fills") is not None else ()
+        if get("fills") is not None and not fills and not any(p.code == "E116" for p in self.problems[-3:]):
+            self._add("E111", f"{what}: fills names no sheet field", get("fills"))
+        extras: dict[str, Any] = {}
+        for key in TEXT_FIELDS + ("unit", "item_label"):
+            if get(key) is not None:
+                extras[key] = self._text(get(key), f"{what}: {key}")
+        if get("required") is not None:
+            extras["required"] = self._bool(get("required"), f"{what}: required")
+        if get("voice") is not None:
+            voice = self._string(get("voice"), f"{what}: voice")
+            if voice not in (None, "owner", "supporter"):
+                self._add("E118", f"{what}: voice must be owner or supporter", get("voice"),
+                          suggest(str(voice), ("owner", "supporter")))
+            elif voice:
+                extras["voice"] = voice
+        for key in ("thin_below", "suggested_items"):
+            if get(key) is not None:
+                extras[key] = self._number(get(key), f"{what}: {key}", integer=True)
+        for key in ("min", "max"):
+            if get(key) is not None:
+                extras[key] = self._number(get(key), f"{what}: {key}")
+        if get("probes") is not None:
+            extras["probes"] = tuple(t for t in (self._text(p, f"{what}: probe")
+                                                 for p in self._sequence(get("probes"), "probes")) if t)
+            if extras["probes"] and get("thin_below") is None:
+                self._add("W201", f"{what} has probes but no thin_below", items["probes"][0])
+        if get("when") is not None:
+            extras["when"] = self._condition(get("when"))
+        if qtype == "choice":
+            extras["choices"] = self._choices(get("choices"), what, node)
+        if qtype == "group":
+            extras["fields"] = self._record_fields(get("fields"), what, node, fills)
+        elif qtype is not None:
+            self._check_shape(qtype, fills, what, get("fills"))
+        if qid is None or text is None or qtype is None or not fills or any(v is None for v in extras.values()):
+            return None
+        question = Question(id=qid, text=text, type=qtype, fills=fills, section_id=section_id,  # type: ignore[arg-type]
+                            position=self.doc.position(node) if self.doc else None, **extras)
+        self._condition_nodes[qid] = get("when")
+        return question
+
+    def _choices(self, node: yn.Node | None, what: str, question_node: yn.Node) -> tuple[Choice, ...] | None:
+        if node is None:
+            self._add("E111", f"{what}: a choice question needs `choices`", question_node)
+            return None
+        choices = []
+        for item in self._sequence(node, "choices"):
+            items = self._mapping(item, {"id", "label"}, ("id", "label"), "a choice")
+            cid = self._id(items["id"][1], "choice id") if "id" in items else None
+            label = self._text(items["label"][1], "choice label") if "label" in items else None
+            if cid and label:
+                if any(c.id == cid for c in choices):
+                    self._add("E114", f"{what}: choice id {cid!r} is used twice", items["id"][1])
+                choices.append(Choice(cid, label))
+        if len(choices) < 2:
+            self._add("E118", f"{what}: a choice question needs at least two choices", node)
+        return tuple(choices)
+
+    def _record_fields(self, node: yn.Node | None, what: str, question_node: yn.Node,
+                       fills: tuple[str, ...]) -> tuple[RecordField, ...] | None:
+        if node is None:
+            self._add("E111", f"{what}: a group question needs `fields`", question_node)
+            return None
+        fields = []
+        for item in self._sequence(node, "fields"):
+            items = self._mapping(item, {"id", "label"}, ("id", "label"), "a record field")
+            fid = self._id(items["id"][1], "field id") if "id" in items else None
+            label = self._text(items["label"][1], "field label") if "label" in items else None
+            if fid and label:
+                fields.append(RecordField(fid, label))
+        ids = tuple(f.id for f in fields)
+        for field_id in fills:
+            shape = FIELDS_BY_ID[field_id].shape
+            expected = RECORD_FIELDS.get(shape)
+            if expected and ids != expected:
+                self._add("E118", f"{what}: {field_id} records need the fields {', '.join(expected)} "
+                          f"(in that order), not {', '.join(ids) or 'none'}", node)
+        return tuple(fields)
+
+    def _check_shape(self, qtype: str, fills: tuple[str, ...], what: str, node: yn.Node | None) -> None:
+        for field_id in fills:
+            shape = FIELDS_BY_ID[field_id].shape
+            if shape in RECORD_FIELDS and node is not None:
+                self._add("E118", f"{what}: {field_id} is a list of records; the question must have "
+                          f"type group, not {qtype}", node)
+
+    # ---- conditions ----
+
+    def _condition(self, node: yn.Node) -> Any:
+        if not isinstance(node, yn.MappingNode) or (len(node.value) != 1 and not _is_compare(node)):
+            self._add("E122", "a condition is one mapping: {question: ID, in: [...]} or all/any/not", node)
+            return None
+        keys = [str(k.value) for k, _ in node.value]
+        if keys[0] in ("all", "any") and len(keys) == 1:
+            parts = [self._condition(n) for n in self._sequence(node.value[0][1], keys[0])]
+            if any(p is None for p in parts):
+                return None
+            return (AllOf if keys[0] == "all" else AnyOf)(tuple(parts))
+        if keys[0] == "not" and len(keys) == 1:
+            inner = self._condition(node.value[0][1])
+            return None if inner is None else Not(inner)
+        return self._compare(node)
+
+    def _compare(self, node: yn.MappingNode) -> Compare | None:
+        items = self._mapping(node, {"question", *CONDITION_OPS}, ("question",), "a condition")
+        qid = self._id(items["question"][1], "condition question") if "question" in items else None
+        ops = [k for k in items if k in CONDITION_OPS]
+        if qid is None:
+            return None
+        if not ops:
+            self._add("E122", "a condition needs one of: " + ", ".join(CONDITION_OPS), node)
+            return None
+        if set(ops) <= {"min", "max"}:
+            low = self._number(items["min"][1], "min") if "min" in items else None
+            high = self._number(items["max"][1], "max") if "max" in items else None
+            return Compare(qid, "range", (low, high))
+        if len(ops) > 1:
+            self._add("E122", f"a condition takes one test, not {', '.join(ops)}", node)
+            return None
+        op = ops[0]
+        value_node = items[op][1]
+        if op in ("in", "not_in"):
+            values = tuple(self._scalar(n) for n in self._sequence(value_node, op))
+            return Compare(qid, op, values)  # type: ignore[arg-type]
+        if op == "answered":
+            flag = self._bool(value_node, "answered")
+            return None if flag is None else Compare(qid, "answered", (flag,))
+        return Compare(qid, "equals", (self._scalar(value_node),))
+
+    def _scalar(self, node: yn.Node) -> Any:
+        if not isinstance(node, yn.ScalarNode):
+            self._add("E112", "expected a single value", node)
+            return None
+        if node.style is None and node.tag == yn.BOOL_TAG:
+            self._add("E130", f"unquoted {node.value!r} is read as a boolean", node, f'Quote it: "{node.value}".')
+            return None
+        return yn.scalar_value(node)
+
+    def _check_conditions(self, sections: list[Section]) -> None:
+        """Every condition names an earlier question and, for choices, one of its choice ids."""
+        order = {q.id: i for i, q in enumerate(q for s in sections for q in s.questions)}
+        by_id = {q.id: q for s in sections for q in s.questions}
+        for question in (q for s in sections for q in s.questions):
+            node = self._condition_nodes.get(question.id)
+            if question.when is None or node is None:
+                continue
+            for compare, cnode in _compares_with_nodes(question.when, node):
+                qnode = _value_node(cnode, "question") or cnode
+                target = by_id.get(compare.question)
+                if target is None:
+                    self._add("E120", f"condition of {question.id!r} refers to unknown question "
+                              f"{compare.question!r}", qnode, suggest(compare.question, by_id))
+                    continue
+                if order[compare.question] >= order[question.id]:
+                    self._add("E123", f"condition of {question.id!r} uses {compare.question!r}, "
+                              "which is asked later", qnode)
+                if target.type == "choice" and compare.op in ("in", "not_in", "equals"):
+                    known = [c.id for c in target.choices]
+                    value_node = _value_node(cnode, compare.op)
+                    nodes = list(value_node.value) if isinstance(value_node, yn.SequenceNode) else [value_node]
+                    for value, vnode in zip(compare.values, nodes, strict=False):
+                        if value not in known:
+                            self._add("E121", f"{compare.question!r} has no choice {value!r}", vnode or cnode,
+                                      suggest(str(value), known) or f"choices: {', '.join(known)}")
+
+    def _check_coverage(self, sections: list[Section], targets_node: yn.Node) -> None:
+        filled = {f for s in sections for q in s.questions for f in q.fills}
+        for field_id in FIELDS_BY_ID:
+            if field_id not in filled:
+                self._add("E150", f"no question fills the sheet field {field_id} "
+                          f"({FIELDS_BY_ID[field_id].label_ja})", targets_node,
+                          "Add a question with this field in `fills`, or remove `targets`.")
+
+
+def _replace_section(question: Question, section_id: str, position: Position | None) -> Question:
+    from dataclasses import replace
+
+    return replace(question, section_id=section_id, position=position)
+
+
+def _is_compare(node: yn.MappingNode) -> bool:
+    return any(str(k.value) == "question" for k, _ in node.value)
+
+
+def _value_node(node: yn.Node, key: str) -> yn.Node | None:
+    if isinstance(node, yn.MappingNode):
+        for k, v in node.value:
+            if str(k.value) == key:
+                return v
+    return None
+
+
+def _compares_with_nodes(condition: Condition, node: yn.Node) -> list[tuple[Compare, yn.Node]]:
+    if isinstance(condition, Compare):
+        return [(condition, node)]
+    if isinstance(condition, Not):
+        return _compares_with_nodes(condition.item, _value_node(node, "not") or node)
+    key = "all" if isinstance(condition, AllOf) else "any"
+    seq = _value_node(node, key)
+    children = list(seq.value) if isinstance(seq, yn.SequenceNode) else []
+    out: list[tuple[Compare, yn.Node]] = []
+    for child_cond, child_node in zip(condition.items, children, strict=False):
+        out.extend(_compares_with_nodes(child_cond, child_node))
+    return out
+
+
+def _kind(node: yn.Node) -> str:
+    if isinstance(node, yn.MappingNode):
+        return "mapping"
+    if isinstance(node, yn.SequenceNode):
+        return "list"
+    return "value"

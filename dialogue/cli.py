@@ -1,0 +1,328 @@
+"""The `locaben` command: argument parsing, wiring, and one table from errors to exit codes.
+
+Heavy libraries (prompt-toolkit, rich, jinja2) are imported inside the subcommands that need them,
+so `locaben --help` and `locaben bank validate` start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import IO, Any
+
+from dialogue import __version__
+from dialogue.errors import BankError, LocabenError, Severity
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+STANDARD_BANK = PROJECT_ROOT / "question_banks" / "locaben_standard.yaml"
+FORMATS = ("md", "transcript")
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+@dataclass
+class Env:
+    """The world the command runs in; tests build their own."""
+
+    stdin: IO[str] = field(default_factory=lambda: sys.stdin)
+    stdout: IO[str] = field(default_factory=lambda: sys.stdout)
+    stderr: IO[str] = field(default_factory=lambda: sys.stderr)
+    clock: Callable[[], datetime] = field(default_factory=lambda: lambda: datetime.now().astimezone())
+    environ: dict[str, str] = field(default_factory=lambda: dict(os.environ))
+
+    def stdin_is_tty(self) -> bool:
+        return hasattr(self.stdin, "isatty") and self.stdin.isatty()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="locaben",
+        description="ローカルベンチマーク（ロカベン）非財務ヒアリングの対話アシスタント / "
+                    "A guided Local Benchmark non-financial interview in the terminal.",
+        epilog="例 / examples:  locaben interview   ·   locaben resume ID   ·   locaben compile ID   ·   "
+               "locaben bank validate question_banks/*.yaml")
+    parser.add_argument("--version", action="version", version=f"locaben {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--sessions-dir", metavar="DIR",
+                        help="where sessions are saved (default: $LOCABEN_SESSIONS_DIR or ./sessions)")
+    common.add_argument("--lang", choices=("ja", "en"), help="UI language (default: the bank's first, or locale)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("interview", parents=[common], help="start a new interview / 新しいヒアリングを開始")
+    p.add_argument("--bank", metavar="FILE", help=f"question bank (default: {STANDARD_BANK.name})")
+    _interactive_options(p)
+
+    p = sub.add_parser("resume", parents=[common], help="continue a saved interview / 中断したヒアリングを再開")
+    p.add_argument("session_id", metavar="ID")
+    p.add_argument("--bank", metavar="FILE", help="use this bank instead of the one the session names")
+    _interactive_options(p)
+
+    p = sub.add_parser("sessions", parents=[common], help="list saved sessions / セッション一覧")
+    p.add_argument("--json", action="store_true", help="print JSON for scripts")
+
+    p = sub.add_parser("compile", parents=[common], help="write the sheet and transcript / シートを作成")
+    p.add_argument("session_id", metavar="ID")
+    p.add_argument("--format", default=",".join(FORMATS), help=f"comma-separated: {','.join(FORMATS)}")
+    p.add_argument("-o", "--output", metavar="DIR", default="out", help="output directory (default: ./out)")
+    p.add_argument("--force", action="store_true", help="overwrite files that were edited by hand")
+    p.add_argument("--bank", metavar="FILE", help="use this bank instead of the one the session names")
+
+    bank = sub.add_parser("bank", help="check question banks / 質問バンクの検証")
+    bank_sub = bank.add_subparsers(dest="bank_command", metavar="ACTION")
+    p = bank_sub.add_parser("validate", help="report every problem in bank files")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    return parser
+
+
+def _interactive_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--plain", action="store_true",
+                   help="read one answer per line from standard input (no terminal UI); \\n = line break")
+    p.add_argument("--no-hints", action="store_true", help="start with purpose/hints hidden (/hint toggles)")
+
+
+def main(argv: Sequence[str] | None = None, env: Env | None = None) -> int:
+    env = env or Env()
+    _utf8(env)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(env.stdout)
+        return EXIT_USAGE
+    try:
+        return _dispatch(args, env)
+    except BankError as exc:
+        _print_problems(exc.problems, env.stderr)
+        return exc.exit_code
+    except LocabenError as exc:
+        env.stderr.write(f"locaben: {exc}\n")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        env.stderr.write("locaben: interrupted\n")
+        return EXIT_INTERRUPTED
+
+
+def _utf8(env: Env) -> None:
+    for stream in (env.stdout, env.stderr):
+        if hasattr(stream, "reconfigure") and (getattr(stream, "encoding", "") or "").lower() != "utf-8":
+            stream.reconfigure(encoding="utf-8", errors="replace")
+
+
+def _dispatch(args: argparse.Namespace, env: Env) -> int:
+    if args.command == "bank":
+        if args.bank_command == "validate":
+            return cmd_bank_validate(args.files, env)
+        env.stderr.write("locaben bank: choose an action: validate\n")
+        return EXIT_USAGE
+    handlers = {"interview": cmd_interview, "resume": cmd_resume, "sessions": cmd_sessions,
+                "compile": cmd_compile}
+    return handlers[args.command](args, env)
+
+
+# ---- shared wiring ----
+
+def sessions_dir(args: argparse.Namespace, env: Env) -> Path:
+    return Path(args.sessions_dir or env.environ.get("LOCABEN_SESSIONS_DIR") or "sessions")
+
+
+def _manager(args: argparse.Namespace, env: Env):  # type: ignore[no-untyped-def]
+    from dialogue.journal import SessionStore
+    from dialogue.session import SessionManager
+
+    return SessionManager(SessionStore(sessions_dir(args, env)), env.clock)
+
+
+def _load(path: str | Path):  # type: ignore[no-untyped-def]
+    from dialogue.bank import load_bank
+
+    return load_bank(path)
+
+
+def _language(args: argparse.Namespace, languages: tuple[str, ...], env: Env) -> str:
+    from dialogue.i18n import default_language
+
+    if args.lang:
+        return args.lang
+    if env.environ.get("LOCABEN_LANG") in languages:
+        return env.environ["LOCABEN_LANG"]
+    return default_language(languages) if "LANG" in env.environ else languages[0]
+
+
+def _console(env: Env):  # type: ignore[no-untyped-def]
+    from rich.console import Console
+
+    return Console(file=env.stdout, highlight=False, no_color="NO_COLOR" in env.environ,
+                   emoji=False)
+
+
+# ---- interview / resume ----
+
+def cmd_interview(args: argparse.Namespace, env: Env) -> int:
+    bank = _load(args.bank or STANDARD_BANK)
+    lang = _language(args, bank.languages, env)
+    if not _can_read_input(args, env, lang):
+        return EXIT_USAGE
+    from dialogue.i18n import say
+
+    manager = _manager(args, env)
+    with manager.create(bank, {"lang": lang}) as live:
+        console = _console(env)
+        console.print(say("started", lang, id=live.session_id, path=manager.store.path(live.session_id)))
+        return _run_loop(live, console, lang, args, env)
+
+
+def cmd_resume(args: argparse.Namespace, env: Env) -> int:
+    manager = _manager(args, env)
+    bank = _load(args.bank) if args.bank else None
+    lang_hint = args.lang or "ja"
+    if not _can_read_input(args, env, lang_hint):
+        return EXIT_USAGE
+    from dialogue.i18n import say
+
+    with manager.resume(args.session_id, bank) as live:
+        lang = _language(args, live.engine.bank.languages, env)
+        console = _console(env)
+        for warning in live.warnings:
+            env.stderr.write(f"locaben: warning: {warning}\n")
+        if live.engine.state == "finished":
+            live.run("reopen")
+        if live.engine.state == "paused":
+            live.run("resume")
+        console.print(say("resumed", lang, id=live.session_id))
+        return _run_loop(live, console, lang, args, env)
+
+
+def _can_read_input(args: argparse.Namespace, env: Env, lang: str) -> bool:
+    if args.plain or env.stdin_is_tty():
+        return True
+    from dialogue.i18n import say
+
+    env.stderr.write(say("not_a_tty", lang) + "\n")
+    return False
+
+
+def _run_loop(live, console, lang: str, args: argparse.Namespace, env: Env) -> int:  # type: ignore[no-untyped-def]
+    from dialogue.interview_loop import Interview
+
+    interview = Interview(live, console, lang, show_hints=not args.no_hints)
+    if args.plain:
+        from dialogue.terminal import PlainInput
+
+        source: Any = PlainInput(env.stdin, env.stdout)
+    else:
+        from dialogue.engine import COMMAND_OF_TRIGGER  # noqa: F401  (keeps the engine loaded first)
+        from dialogue.terminal import SLASH_COMMANDS, TerminalInput, make_completer
+
+        bank = live.engine.bank
+        targets = [s.id for s in bank.sections] + [q.id for q in bank.questions()]
+        source = TerminalInput(make_completer(lambda: SLASH_COMMANDS, lambda: targets), interview.toolbar)
+    return interview.run(source)
+
+
+# ---- sessions ----
+
+def cmd_sessions(args: argparse.Namespace, env: Env) -> int:
+    rows = list(session_summaries(_manager(args, env)))
+    if args.json:
+        env.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1) + "\n")
+        return EXIT_OK
+    from rich.table import Table
+
+    lang = args.lang or "ja"
+    heads = (("ID", "会社", "開始", "最終更新", "進捗", "状態") if lang == "ja"
+             else ("ID", "Company", "Started", "Last activity", "Progress", "State"))
+    table = Table(*heads)
+    for column in table.columns:
+        column.overflow = "fold"
+    for row in rows:
+        table.add_row(row["id"], row["company"], row["started"][:16], row["last_activity"][:16],
+                      row["progress"], row["state"])
+    _console(env).print(table)
+    return EXIT_OK
+
+
+def session_summaries(manager) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+    """One row per session; a session that cannot be read is listed with its problem, not skipped."""
+    rows = []
+    banks: dict[str, Any] = {}
+    for session_id in manager.store.session_ids():
+        row: dict[str, Any] = {"id": session_id, "company": "", "started": "", "last_activity": "",
+                               "progress": "", "state": "", "problem": ""}
+        try:
+            journal = manager.store.read(session_id, repair=False)
+            row["started"] = journal.header.created
+            row["last_activity"] = journal.events[-1].at if journal.events else journal.header.created
+            path = journal.header.bank_path
+            if path not in banks:
+                banks[path] = manager.bank_for(journal.header)
+            from dialogue.engine import Engine
+
+            transcript = Engine.replay(banks[path], journal.events, lambda: "", session_id).transcript()
+            row["company"] = str(transcript.field_value("company.name") or "")
+            row["progress"] = f"{len(transcript.answers)}/{len(transcript.applicable)}"
+            row["state"] = transcript.state
+        except LocabenError as exc:
+            row["problem"] = str(exc)
+            row["state"] = "unreadable"
+        rows.append(row)
+    return rows
+
+
+# ---- compile ----
+
+def cmd_compile(args: argparse.Namespace, env: Env) -> int:
+    formats = [f.strip() for f in args.format.split(",") if f.strip()]
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        env.stderr.write(f"locaben compile: unknown format {', '.join(unknown)}; choose from {', '.join(FORMATS)}\n")
+        return EXIT_USAGE
+    manager = _manager(args, env)
+    bank = _load(args.bank) if args.bank else None
+    transcript = manager.transcript(args.session_id, bank)
+    lang = _language(args, transcript.bank.languages, env)
+    files = render_files(transcript, formats, lang)
+    from dialogue.output_files import write_outputs
+
+    for path in write_outputs(Path(args.output), files, force=args.force):
+        env.stdout.write(f"{path}\n")
+    return EXIT_OK
+
+
+def render_files(transcript, formats: list[str], lang: str) -> dict[str, bytes]:  # type: ignore[no-untyped-def]
+    from dialogue.sheet import build_sheet
+    from dialogue.sheet.render_markdown import render_sheet_markdown, render_transcript_markdown
+
+    sid = transcript.session_id
+    files: dict[str, bytes] = {}
+    if "md" in formats:
+        files[f"{sid}-sheet.md"] = render_sheet_markdown(build_sheet(transcript, lang)).encode()
+    if "transcript" in formats:
+        files[f"{sid}-transcript.md"] = render_transcript_markdown(transcript, lang).encode()
+    return files
+
+
+# ---- bank validate ----
+
+def cmd_bank_validate(files: list[str], env: Env) -> int:
+    from dialogue.bank import check_bank
+
+    all_problems = []
+    for name in files:
+        _, problems = check_bank(name)
+        all_problems.extend(problems)
+    _print_problems(all_problems, env.stderr)
+    errors = sum(p.severity is Severity.ERROR for p in all_problems)
+    warnings = len(all_problems) - errors
+    status = "ok" if not errors else "FAILED"
+    env.stdout.write(f"{status}: {len(files)} file(s), {errors} error(s), {warnings} warning(s)\n")
+    return 3 if errors else EXIT_OK
+
+
+def _print_problems(problems, stream: IO[str]) -> None:  # type: ignore[no-untyped-def]
+    for problem in problems:
+        stream.write(problem.render() + "\n")

@@ -1,0 +1,106 @@
+"""What the interviewer sees, as rich renderables (no input here): questions, probes, recaps, the draft."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text as RichText
+
+from dialogue.engine import Step
+from dialogue.i18n import say
+from dialogue.model import Bank, Question
+
+if TYPE_CHECKING:
+    from dialogue.sheet.data import SheetData
+
+
+def section_header(bank: Bank, step: Step, lang: str) -> RenderableType:
+    assert step.question is not None
+    section = bank.section(step.question.section_id)
+    parts: list[RenderableType] = [RichText(f"■ {section.title.get(lang)}", style="bold cyan")]
+    if section.guidance:
+        parts.append(RichText(f"{say('guidance', lang)}: {section.guidance.get(lang)}", style="yellow"))
+    return Group(*parts)
+
+
+def recap(sheet: SheetData, field_ids: tuple[str, ...], lang: str) -> RenderableType | None:
+    table = Table(show_header=False, box=None, pad_edge=False, expand=True)
+    table.add_column(ratio=1, overflow="fold", style="bold")
+    table.add_column(ratio=3, overflow="fold")
+    rows = 0
+    for field_id in field_ids:
+        view = sheet.field(field_id)
+        text = "\n".join(e.display for e in view.entries)
+        if text:
+            table.add_row(view.label, text)
+            rows += 1
+    return Panel(table, title=say("recap", lang), border_style="green") if rows else None
+
+
+def question_panel(bank: Bank, step: Step, lang: str, show_hints: bool) -> RenderableType:
+    q = step.question
+    assert q is not None
+    p = step.progress
+    title = f"{say('section', lang, n=p.section_index, m=p.section_count)} · {say('answered', lang, a=p.answered, b=p.applicable)}"
+    body: list[RenderableType] = []
+    if q.guidance:
+        body.append(RichText(f"{say('guidance', lang)}: {q.guidance.get(lang)}", style="yellow"))
+    body.append(RichText(q.text.get(lang), style="bold"))
+    if q.voice == "supporter":
+        body.append(RichText(say("voice_supporter", lang), style="magenta"))
+    body.extend(_format_lines(q, lang))
+    if show_hints:
+        for key, text in (("purpose", q.purpose), ("listen_for", q.hint), ("example", q.example)):
+            if text:
+                body.append(RichText(f"{say(key, lang)}: {text.get(lang)}", style="dim"))
+    if step.current_answer is not None and step.state == "asking":
+        body.append(RichText(f"{say('current_answer', lang)}: {step.current_answer.raw}", style="green"))
+    return Panel(Group(*body), title=title, title_align="left", border_style="cyan")
+
+
+def probe_panel(step: Step, lang: str) -> RenderableType:
+    q = step.question
+    assert q is not None and step.probe is not None
+    title = say("probe", lang, i=step.probe_index + 1, n=len(q.probes))
+    return Panel(Group(RichText(step.probe.get(lang), style="bold"),
+                       RichText(say("probe_help", lang), style="dim")),
+                 title=title, title_align="left", border_style="magenta")
+
+
+def _format_lines(q: Question, lang: str) -> list[RenderableType]:
+    lines: list[RenderableType] = []
+    if q.type == "choice":
+        lines.append(RichText(say("choices", lang), style="dim"))
+        for i, choice in enumerate(q.choices, start=1):
+            lines.append(RichText(f"  {i}. {choice.label.get(lang)}  ({choice.id})"))
+    elif q.type == "number":
+        unit = q.unit.get(lang) if q.unit else "-"
+        lines.append(RichText(say("fmt_number", lang, unit=unit), style="dim"))
+    elif q.type == "list":
+        lines.append(RichText(say("fmt_list", lang), style="dim"))
+    elif q.type == "group":
+        fields = " | ".join(f.label.get(lang) for f in q.fields)
+        lines.append(RichText(say("fmt_group", lang, fields=fields), style="dim"))
+    if q.suggested_items:
+        lines.append(RichText(say("suggested", lang, n=q.suggested_items), style="dim"))
+    return lines
+
+
+def draft_sheet(sheet: SheetData, lang: str) -> RenderableType:
+    """The review screen: every field of the sheet with what has been captured."""
+    table = Table(title=say("review_title", lang), show_lines=True, expand=True)
+    table.add_column(sheet.labels["field"], ratio=2, overflow="fold", style="bold")
+    table.add_column(sheet.labels["captured"], ratio=5, overflow="fold")
+    for group in sheet.groups:
+        table.add_section()
+        for view in group.fields:
+            if view.status == "filled":
+                text = "\n".join(e.display for e in view.entries)
+                extra = [f"↳ {a}" for e in view.entries for _, a in e.followups]
+                table.add_row(view.label, "\n".join([text, *extra]))
+            else:
+                table.add_row(view.label, RichText(sheet.labels[view.status], style="dim"))
+    return table

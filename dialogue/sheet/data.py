@@ -1,0 +1,195 @@
+"""Transcript → SheetData: every decision about what the sheet shows is made here, none in templates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from dialogue.answers import answer_size, item_count
+from dialogue.model import Question, Transcript
+from dialogue.sheet_fields import GROUPS, SHEET_FIELDS, SheetField
+
+LABELS = {
+    "ja": {
+        "title": "ローカルベンチマーク 非財務ヒアリングシート", "session": "セッション", "bank": "質問バンク",
+        "started": "開始", "last": "最終更新", "state": "状態", "not_asked": "（未聴取）",
+        "skipped": "（スキップ — 次回確認）", "followups": "深掘り", "notes": "メモ",
+        "next_visit": "次回確認事項", "richness": "情報量（セクション別）", "section": "セクション",
+        "chars": "文字数", "items": "項目数", "filled": "記入率", "owner": "経営者の認識",
+        "supporter": "支援者の見立て", "none": "なし", "transcript": "ヒアリング記録", "step": "業務",
+        "name": "業務名", "content": "業務内容", "differentiation": "差別化ポイント", "who": "誰が",
+        "reason": "理由", "party": "名称", "empty_required": "必須項目が未記入", "skipped_q": "スキップした質問",
+        "company": "商号", "field": "項目", "captured": "聞き取った内容",
+    },
+    "en": {
+        "title": "Local Benchmark — non-financial interview sheet", "session": "Session", "bank": "Question bank",
+        "started": "Started", "last": "Last activity", "state": "State", "not_asked": "(not yet asked)",
+        "skipped": "(skipped — confirm next visit)", "followups": "Follow-ups", "notes": "Notes",
+        "next_visit": "To confirm at the next visit", "richness": "Information captured per section",
+        "section": "Section", "chars": "Characters", "items": "Items", "filled": "Fields filled",
+        "owner": "Owner's view", "supporter": "Supporter's view", "none": "none", "transcript": "Interview transcript",
+        "step": "Step", "name": "Step", "content": "Content", "differentiation": "Differentiation",
+        "who": "Who", "reason": "Reason", "party": "Name", "empty_required": "required field not filled",
+        "skipped_q": "skipped question", "company": "Company", "field": "Field", "captured": "Captured",
+    },
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One answer that feeds a field, with what was learnt by probing and the notes taken on it."""
+
+    question_id: str
+    question_text: str
+    voice: str
+    value: Any
+    display: str  # the value as text (choice labels resolved)
+    followups: tuple[tuple[str, str], ...]  # (probe, answer)
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FieldView:
+    id: str
+    label: str
+    shape: str
+    status: str  # filled | skipped | not_asked
+    entries: tuple[Entry, ...]
+    records: tuple[dict[str, str], ...]  # steps / parties / end users, merged over entries
+
+    @property
+    def chars(self) -> int:
+        return sum(answer_size(e.value) + sum(len(a) for _, a in e.followups) for e in self.entries)
+
+
+@dataclass(frozen=True, slots=True)
+class GroupView:
+    id: str
+    label: str
+    fields: tuple[FieldView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Richness:
+    section_id: str
+    title: str
+    chars: int
+    items: int
+    fields_filled: int
+    fields_total: int
+
+    @property
+    def share(self) -> float:
+        return self.fields_filled / self.fields_total if self.fields_total else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class MissingItem:
+    field_id: str
+    label: str
+    reason: str  # skipped | empty_required
+    question_text: str
+
+
+@dataclass(frozen=True)
+class SheetData:
+    lang: str
+    labels: dict[str, str]
+    session_id: str
+    bank_id: str
+    bank_version: str
+    company: str
+    started: str
+    last: str
+    state: str
+    groups: tuple[GroupView, ...]
+    missing: tuple[MissingItem, ...]
+    richness: tuple[Richness, ...]
+
+    def field(self, field_id: str) -> FieldView:
+        return next(f for g in self.groups for f in g.fields if f.id == field_id)
+
+    @property
+    def fields(self) -> tuple[FieldView, ...]:
+        return tuple(f for g in self.groups for f in g.fields)
+
+
+def build_sheet(transcript: Transcript, lang: str = "ja") -> SheetData:
+    labels = LABELS.get(lang, LABELS["en"])
+    bank = transcript.bank
+    views = {f.id: _field_view(f, transcript, lang) for f in SHEET_FIELDS}
+    groups = tuple(GroupView(gid, names[0] if lang == "ja" else names[1],
+                             tuple(v for v in views.values() if v.id.split(".")[0] == gid))
+                   for gid, names in GROUPS.items())
+    company_view = views["company.name"]
+    company = company_view.entries[0].display if company_view.entries else ""
+    return SheetData(lang, labels, transcript.session_id, bank.id, bank.version, company,
+                     transcript.started_at, transcript.last_at, transcript.state, groups,
+                     _missing(transcript, views, lang), _richness(transcript, views, lang))
+
+
+def _field_view(sheet_field: SheetField, t: Transcript, lang: str) -> FieldView:
+    questions = [q for q in t.bank.questions() if sheet_field.id in q.fills]
+    entries = tuple(_entry(q, t, lang) for q in questions if q.id in t.answers)
+    records = tuple(r for e in entries if isinstance(e.value, list) for r in e.value if isinstance(r, dict))
+    if entries:
+        status = "filled"
+    elif any(q.id in t.skipped for q in questions):
+        status = "skipped"
+    else:
+        status = "not_asked"
+    return FieldView(sheet_field.id, sheet_field.label(lang), sheet_field.shape, status, entries, records)
+
+
+def _entry(question: Question, t: Transcript, lang: str) -> Entry:
+    answer = t.answers[question.id]
+    followups = tuple((question.probes[p.probe_index].get(lang) if p.probe_index < len(question.probes) else "",
+                       p.text) for p in t.probe_answers if p.question_id == question.id and p.text)
+    notes = tuple(n.text for n in t.notes if n.question_id == question.id)
+    return Entry(question.id, question.text.get(lang), question.voice, answer.value,
+                 display_value(question, answer.value, lang), followups, notes)
+
+
+def display_value(question: Question, value: Any, lang: str) -> str:
+    """The value as one text: a choice's label, list items and records one per line."""
+    if question.type == "choice":
+        choice = question.choice(str(value))
+        return choice.label.get(lang) if choice else str(value)
+    if question.type == "number" and question.unit is not None:
+        return f"{value}{question.unit.get(lang)}"
+    if isinstance(value, list):
+        lines = []
+        for item in value:
+            if isinstance(item, dict):
+                lines.append(" / ".join(v for v in item.values() if v))
+            else:
+                lines.append(str(item))
+        return "\n".join(lines)
+    return str(value)
+
+
+def _missing(t: Transcript, views: dict[str, FieldView], lang: str) -> tuple[MissingItem, ...]:
+    items: list[MissingItem] = []
+    for q in t.bank.questions():
+        if q.id not in t.applicable or q.id in t.answers:
+            continue
+        label = " / ".join(views[f].label for f in q.fills)
+        if q.id in t.skipped:
+            items.append(MissingItem(q.fills[0], label, "skipped", q.text.get(lang)))
+        elif q.required:
+            items.append(MissingItem(q.fills[0], label, "empty_required", q.text.get(lang)))
+    return tuple(items)
+
+
+def _richness(t: Transcript, views: dict[str, FieldView], lang: str) -> tuple[Richness, ...]:
+    rows = []
+    for section in t.bank.sections:
+        ids = {q.id for q in section.questions}
+        chars = sum(answer_size(a.value) for qid, a in t.answers.items() if qid in ids)
+        chars += sum(len(p.text) for p in t.probe_answers if p.question_id in ids)
+        chars += sum(len(n.text) for n in t.notes if n.question_id in ids)
+        items = sum(item_count(a.value) for qid, a in t.answers.items() if qid in ids)
+        fields = {f for q in section.questions for f in q.fills}
+        filled = sum(1 for f in fields if views[f].status == "filled")
+        rows.append(Richness(section.id, section.title.get(lang), chars, items, filled, len(fields)))
+    return tuple(rows)

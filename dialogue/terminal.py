@@ -1,0 +1,86 @@
+"""Reading the interviewer's input: prompt-toolkit in a terminal, or plain lines from a pipe (--plain)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable
+from typing import IO, Protocol
+
+SLASH_COMMANDS = ("back", "skip", "jump", "hint", "note", "review", "pause", "finish", "help")
+
+
+class LineSource(Protocol):
+    def read(self, default: str = "") -> str:
+        """One answer or command; raises EOFError (Ctrl-D / end of input) or KeyboardInterrupt."""
+        ...
+
+
+class PlainInput:
+    """One line per answer from a stream; `\\n` inside a line stands for a line break."""
+
+    def __init__(self, stream: IO[str] | None = None, echo: IO[str] | None = None):
+        self.stream = stream or sys.stdin
+        self.echo = echo
+
+    def read(self, default: str = "") -> str:
+        line = self.stream.readline()
+        if not line:
+            raise EOFError
+        text = line.rstrip("\n").replace("\\n", "\n")
+        if self.echo is not None:
+            self.echo.write(f"> {text}\n")
+            self.echo.flush()
+        return text
+
+
+def make_completer(commands: Callable[[], Iterable[str]], targets: Callable[[], Iterable[str]]):
+    """Completes `/command` and the argument of `/jump` (section and question ids)."""
+    from prompt_toolkit.completion import Completer, Completion
+
+    class SlashCompleter(Completer):
+        def get_completions(self, document, complete_event):  # type: ignore[no-untyped-def]
+            text = document.text_before_cursor
+            if not text.startswith("/"):
+                return
+            if " " not in text:
+                for name in commands():
+                    if name.startswith(text[1:]):
+                        yield Completion(name, start_position=-(len(text) - 1))
+            elif text.startswith("/jump "):
+                prefix = text[len("/jump "):]
+                for target in targets():
+                    if target.startswith(prefix):
+                        yield Completion(target, start_position=-len(prefix))
+
+    return SlashCompleter()
+
+
+class TerminalInput:
+    """prompt-toolkit: Enter sends, Esc then Enter inserts a line break, Tab completes commands."""
+
+    def __init__(self, completer, toolbar: Callable[[], str]):  # type: ignore[no-untyped-def]
+        from prompt_toolkit import PromptSession
+        from prompt_toolkit.key_binding import KeyBindings
+
+        bindings = KeyBindings()
+
+        @bindings.add("enter")
+        @bindings.add("c-j")
+        def _send(event):  # type: ignore[no-untyped-def]
+            buffer = event.current_buffer
+            if buffer.complete_state and buffer.complete_state.current_completion:
+                buffer.apply_completion(buffer.complete_state.current_completion)
+                return
+            buffer.validate_and_handle()
+
+        @bindings.add("escape", "enter")
+        def _newline(event):  # type: ignore[no-untyped-def]
+            event.current_buffer.insert_text("\n")
+
+        self._session = PromptSession(
+            multiline=True, key_bindings=bindings, completer=completer, complete_while_typing=True,
+            bottom_toolbar=toolbar, prompt_continuation=lambda width, line, wrap: ". " .rjust(width),
+        )
+
+    def read(self, default: str = "") -> str:
+        return self._session.prompt("> ", default=default)

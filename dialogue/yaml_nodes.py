@@ -1,0 +1,141 @@
+"""YAML text → a composed node tree with positions, refusing what a person did not mean.
+
+The only module that imports PyYAML. It reports, as `Problem`s with file:line:col:
+syntax errors, duplicate keys (PyYAML keeps the last silently), aliases (the billion-laughs door),
+full-width spaces used as indentation and full-width colons after keys (both silently change meaning).
+Scalars are left as nodes so the caller can tell `"yes"` (a string) from `yes` (a YAML 1.1 boolean).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import yaml
+
+from dialogue.errors import Position, Problem
+
+MAX_BANK_BYTES = 4 * 1024 * 1024
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_FULLWIDTH_INDENT = re.compile(r"^[ \t]*\u3000")
+_FULLWIDTH_COLON_KEY = re.compile(r"^[ \t]*(?:-[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)：")
+
+Node = yaml.Node
+MappingNode = yaml.MappingNode
+SequenceNode = yaml.SequenceNode
+ScalarNode = yaml.ScalarNode
+
+BOOL_TAG = "tag:yaml.org,2002:bool"
+INT_TAG = "tag:yaml.org,2002:int"
+FLOAT_TAG = "tag:yaml.org,2002:float"
+NULL_TAG = "tag:yaml.org,2002:null"
+STR_TAG = "tag:yaml.org,2002:str"
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A parsed YAML file: its root node (None when unusable), its lines, and the problems found."""
+
+    path: str
+    root: Node | None
+    lines: tuple[str, ...]
+    problems: tuple[Problem, ...]
+
+    def position(self, node: Node) -> Position:
+        mark = node.start_mark
+        return Position(self.path, mark.line + 1, mark.column + 1)
+
+    def line_text(self, line: int) -> str:
+        return self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+
+    def problem(self, code: str, message: str, node: Node, hint: str = "") -> Problem:
+        pos = self.position(node)
+        return Problem(code, message, pos, hint, self.line_text(pos.line))
+
+
+def parse(text: str, path: str) -> Document:
+    """Compose `text`; never raises for bad input, returns the problems instead."""
+    lines = tuple(text.splitlines())
+    problems = list(_scan_lines(lines, path))
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_BANK_BYTES:
+        problems.append(Problem("E104", f"file is larger than {MAX_BANK_BYTES // (1024 * 1024)} MiB",
+                                Position(path, 1, 1)))
+        return Document(path, None, lines, tuple(problems))
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+        problems.append(Problem("E100", message or "YAML syntax error", Position(path, line, col),
+                                "", lines[line - 1] if 0 < line <= len(lines) else ""))
+        return Document(path, None, lines, tuple(problems))
+    except yaml.YAMLError as exc:  # e.g. a reader error on a control character
+        problems.append(Problem("E100", str(exc).splitlines()[0], Position(path, 1, 1)))
+        return Document(path, None, lines, tuple(problems))
+    doc = Document(path, root, lines, ())
+    if root is not None:
+        problems.extend(_check_tree(doc, root))
+    return Document(path, root, lines, tuple(problems))
+
+
+def _scan_lines(lines: tuple[str, ...], path: str) -> list[Problem]:
+    problems = []
+    for number, line in enumerate(lines, start=1):
+        if _FULLWIDTH_INDENT.match(line):
+            col = line.index("\u3000") + 1
+            problems.append(Problem("E102", "full-width space (U+3000) used for indentation",
+                                    Position(path, number, col), "", line))
+        match = _FULLWIDTH_COLON_KEY.match(line)
+        if match:
+            problems.append(Problem("E103", f"full-width colon after key {match.group(1)!r}: "
+                                    "this line is a plain string, not a key",
+                                    Position(path, number, match.end()), "", line))
+    return problems
+
+
+def _check_tree(doc: Document, root: Node) -> list[Problem]:
+    """Duplicate keys and aliases, in one walk that never visits a node twice."""
+    problems: list[Problem] = []
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            problems.append(doc.problem("E104", "YAML aliases (*name) are not allowed in a bank", node,
+                                        "Write the content out where it is needed."))
+            continue
+        seen.add(id(node))
+        if isinstance(node, MappingNode):
+            keys: dict[str, Node] = {}
+            for key_node, value_node in node.value:
+                key = str(key_node.value) if isinstance(key_node, ScalarNode) else repr(key_node)
+                if key in keys:
+                    first = doc.position(keys[key])
+                    problems.append(doc.problem("E101", f"duplicate key {key!r} (first at line {first.line})",
+                                                key_node))
+                keys[key] = key_node
+                stack.append(value_node)
+        elif isinstance(node, SequenceNode):
+            stack.extend(reversed(node.value))
+    problems.sort(key=lambda p: (p.position.line, p.position.column))
+    return problems
+
+
+def scalar_value(node: ScalarNode) -> object:
+    """The Python value PyYAML would give this scalar (bool, int, float, None or str)."""
+    if node.tag == BOOL_TAG:
+        return node.value.lower() in ("yes", "true", "on", "y")
+    if node.tag == INT_TAG:
+        try:
+            return int(node.value.replace("_", ""), 0)
+        except ValueError:
+            return node.value
+    if node.tag == FLOAT_TAG:
+        try:
+            return float(node.value.replace("_", ""))
+        except ValueError:
+            return node.value
+    if node.tag == NULL_TAG:
+        return None
+    return node.value
