@@ -21,7 +21,8 @@ from dialogue.errors import BankError, LocabenError, Severity
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 STANDARD_BANK = PROJECT_ROOT / "question_banks" / "locaben_standard.yaml"
-FORMATS = ("md", "transcript")
+FORMATS = ("md", "transcript")  # kept in step with dialogue.sheet.outputs.FORMATS by a test; importing
+# that here would load the sheet package on every start.
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -285,25 +286,14 @@ def cmd_compile(args: argparse.Namespace, env: Env) -> int:
     bank = _load(args.bank) if args.bank else None
     transcript = manager.transcript(args.session_id, bank)
     lang = _language(args, transcript.bank.languages, env)
-    files = render_files(transcript, formats, lang)
     from dialogue.output_files import write_outputs
+    from dialogue.sheet.outputs import render_files
+
+    files = render_files(transcript, formats, lang)
 
     for path in write_outputs(Path(args.output), files, force=args.force):
         env.stdout.write(f"{path}\n")
     return EXIT_OK
-
-
-def render_files(transcript, formats: list[str], lang: str) -> dict[str, bytes]:  # type: ignore[no-untyped-def]
-    from dialogue.sheet import build_sheet
-    from dialogue.sheet.render_markdown import render_sheet_markdown, render_transcript_markdown
-
-    sid = transcript.session_id
-    files: dict[str, bytes] = {}
-    if "md" in formats:
-        files[f"{sid}-sheet.md"] = render_sheet_markdown(build_sheet(transcript, lang)).encode()
-    if "transcript" in formats:
-        files[f"{sid}-transcript.md"] = render_transcript_markdown(transcript, lang).encode()
-    return files
 
 
 # ---- bank validate ----

@@ -1,0 +1,38 @@
+"""Which files `locaben compile` writes for each format, rendered from one SheetData."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from dialogue.model import Transcript
+from dialogue.sheet.data import SheetData, build_sheet
+
+
+def _markdown(sheet: SheetData, transcript: Transcript, lang: str) -> tuple[str, bytes]:
+    from dialogue.sheet.render_markdown import render_sheet_markdown
+
+    return "sheet.md", render_sheet_markdown(sheet).encode("utf-8")
+
+
+def _transcript(sheet: SheetData, transcript: Transcript, lang: str) -> tuple[str, bytes]:
+    from dialogue.sheet.render_markdown import render_transcript_markdown
+
+    return "transcript.md", render_transcript_markdown(transcript, lang).encode("utf-8")
+
+
+# format name -> renderer returning (file suffix, bytes). Renderers import their libraries lazily.
+RENDERERS: dict[str, Callable[[SheetData, Transcript, str], tuple[str, bytes]]] = {
+    "md": _markdown,
+    "transcript": _transcript,
+}
+FORMATS: tuple[str, ...] = tuple(RENDERERS)
+
+
+def render_files(transcript: Transcript, formats: list[str], lang: str) -> dict[str, bytes]:
+    """File name -> content for each requested format, named `<session id>-<suffix>`."""
+    sheet = build_sheet(transcript, lang)
+    files: dict[str, bytes] = {}
+    for fmt in formats:
+        suffix, data = RENDERERS[fmt](sheet, transcript, lang)
+        files[f"{transcript.session_id}-{suffix}"] = data
+    return files
