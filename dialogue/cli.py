@@ -21,8 +21,6 @@ from dialogue.errors import BankError, LocabenError, Severity
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 STANDARD_BANK = PROJECT_ROOT / "question_banks" / "locaben_standard.yaml"
-FORMATS = ("md", "transcript")  # kept in step with dialogue.sheet.outputs.FORMATS by a test; importing
-# that here would load the sheet package on every start.
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -69,7 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("compile", parents=[common], help="write the sheet and transcript / シートを作成")
     p.add_argument("session_id", metavar="ID")
-    p.add_argument("--format", default=",".join(FORMATS), help=f"comma-separated: {','.join(FORMATS)}")
+    p.add_argument("--format", default="all",
+                   help="comma-separated formats, or 'all' (default); see `locaben compile --list-formats`")
+    p.add_argument("--list-formats", action="store_true", help="list the formats and exit")
     p.add_argument("-o", "--output", metavar="DIR", default="out", help="output directory (default: ./out)")
     p.add_argument("--force", action="store_true", help="overwrite files that were edited by hand")
     p.add_argument("--bank", metavar="FILE", help="use this bank instead of the one the session names")
@@ -277,7 +277,12 @@ def session_summaries(manager) -> list[dict[str, Any]]:  # type: ignore[no-untyp
 # ---- compile ----
 
 def cmd_compile(args: argparse.Namespace, env: Env) -> int:
-    formats = [f.strip() for f in args.format.split(",") if f.strip()]
+    from dialogue.sheet.outputs import FORMATS
+
+    if args.list_formats:
+        env.stdout.write("\n".join(FORMATS) + "\n")
+        return EXIT_OK
+    formats = list(FORMATS) if args.format == "all" else [f.strip() for f in args.format.split(",") if f.strip()]
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         env.stderr.write(f"locaben compile: unknown format {', '.join(unknown)}; choose from {', '.join(FORMATS)}\n")
