@@ -66,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
 
     p = sub.add_parser("compile", parents=[common], help="write the sheet and transcript / シートを作成")
-    p.add_argument("session_id", metavar="ID")
+    p.add_argument("session_id", metavar="ID", nargs="?")
     p.add_argument("--format", default="all",
                    help="comma-separated formats, or 'all' (default); see `locaben compile --list-formats`")
     p.add_argument("--list-formats", action="store_true", help="list the formats and exit")
@@ -282,6 +282,9 @@ def cmd_compile(args: argparse.Namespace, env: Env) -> int:
     if args.list_formats:
         env.stdout.write("\n".join(FORMATS) + "\n")
         return EXIT_OK
+    if not args.session_id:
+        env.stderr.write("locaben compile: give the session ID (see `locaben sessions`)\n")
+        return EXIT_USAGE
     formats = list(FORMATS) if args.format == "all" else [f.strip() for f in args.format.split(",") if f.strip()]
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:

@@ -1,0 +1,80 @@
+"""Shared test helpers: a fixed clock, banks, and one call that runs a whole interview headless."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from dialogue.bank import load_bank
+from dialogue.engine import Engine
+from dialogue.model import Bank, Question, Transcript
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+STANDARD_BANK = ROOT / "question_banks" / "locaben_standard.yaml"
+MINI_BANK = FIXTURES / "mini_bank.yaml"
+JST = timezone(timedelta(hours=9))
+
+
+def ticking_clock(start: datetime | None = None, step_seconds: float = 1.0) -> Callable[[], datetime]:
+    """A clock that moves `step_seconds` on every call: deterministic timestamps."""
+    start = start or datetime(2026, 11, 23, 10, 0, 0, tzinfo=JST)
+    counter = itertools.count()
+    return lambda: start + timedelta(seconds=step_seconds * next(counter))
+
+
+def iso_clock() -> Callable[[], str]:
+    clock = ticking_clock()
+    return lambda: clock().isoformat(timespec="milliseconds")
+
+
+def standard_bank() -> Bank:
+    return load_bank(STANDARD_BANK)
+
+
+def mini_bank() -> Bank:
+    return load_bank(MINI_BANK)
+
+
+def sample_answer(question: Question) -> str:
+    """A plausible, rich answer for any question of the standard bank (fictional company)."""
+    if question.type == "choice":
+        return "1"
+    if question.type == "number":
+        return "24"
+    if question.type == "list":
+        return "項目A；項目B"
+    if question.type == "group":
+        rows = []
+        for i in range(1, 6):
+            rows.append(" | ".join(f"{f.label.get('ja')}{i}（みどり精工のこだわり）" for f in question.fields))
+        return "\n".join(rows)
+    return (f"{question.text.get('ja')[:12]}について：株式会社みどり精工では、創業以来の精密加工の技術を活かし、"
+            "主要顧客3社と20年以上の取引があります。具体的な数字としては売上の6割を占めます。")
+
+
+def run_interview(bank: Bank, answers: dict[str, str] | None = None,
+                  answer_for: Callable[[Question], str] = sample_answer,
+                  session_id: str = "test-session", finish: bool = True) -> tuple[Engine, Transcript]:
+    """Walk the whole bank, answering each question (probes answered too); return the engine and transcript."""
+    answers = answers or {}
+    engine = Engine(bank, iso_clock(), session_id)
+    step = engine.start({"lang": "ja"})
+    for _ in range(10_000):
+        if step.state == "at_end":
+            break
+        assert step.question is not None
+        if step.state == "probing":
+            step = engine.submit("深掘りの回答：具体的には年間2,000個、納期は平均5日です。")
+            continue
+        step = engine.submit(answers.get(step.question.id, answer_for(step.question)))
+    if finish:
+        engine.finish()
+    return engine, engine.transcript()
+
+
+def events_json(engine: Engine) -> list[dict[str, Any]]:
+    return [e.to_json() for e in engine.events]
