@@ -220,9 +220,9 @@ class Engine:
         return self.step()
 
     def back(self) -> Step:
-        self._require("back")
-        if not self._s.history:
+        if not self._s.history and self.state in _ACTIVE:
             raise CommandError("nothing_to_go_back_to")
+        self._require("back")
         self._emit("went_back", to=self._s.history[-1])
         return self.step()
 
@@ -274,8 +274,7 @@ class Engine:
 
     def _require(self, command: str) -> None:
         self._messages = []
-        self._section_started = False
-        if command not in self.legal_commands() and not (command == "back" and self._s.history):
+        if command not in self.legal_commands():
             raise CommandError(f"not_now:{command}:{self.state}")
 
     def _current_question(self) -> Question:
@@ -347,6 +346,7 @@ class Engine:
         handler = getattr(self, f"_on_{event.kind}", None)
         if handler is None:
             raise CommandError(f"unknown_event:{event.kind}")
+        self._section_started = False  # set again by a move into another section
         handler(s, d, flow, event)
         self._events.append(event)
 
@@ -355,8 +355,9 @@ class Engine:
         flow.start()
 
     def _move_to(self, question_id: str) -> None:
+        section_id = self.bank.question(question_id).section_id  # KeyError on a question the bank lacks
         previous = self._s.current
-        if previous is None or self.bank.question(previous).section_id != self.bank.question(question_id).section_id:
+        if previous is None or self.bank.question(previous).section_id != section_id:
             self._section_started = True
         self._s.current = question_id
         self._s.asked.add(question_id)

@@ -1,0 +1,147 @@
+"""The real `locaben` command in a pseudo-terminal: what a person at the keyboard would experience."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+from pathlib import Path
+
+import pexpect
+import pytest
+
+from dialogue.journal import SessionStore
+
+pytestmark = pytest.mark.e2e
+LOCABEN = [sys.executable, "-m", "dialogue"]
+
+
+def spawn(args: list[str], cwd: Path, lang: str = "ja") -> pexpect.spawn:
+    env = dict(os.environ, PROMPT_TOOLKIT_NO_CPR="1", TERM="xterm-256color", LANG="C.UTF-8",
+               COLUMNS="100", LINES="30", NO_COLOR="1")
+    child = pexpect.spawn(LOCABEN[0], LOCABEN[1:] + args + ["--lang", lang], cwd=str(cwd), env=env,
+                          encoding="utf-8", timeout=15, dimensions=(30, 100))
+    return child
+
+
+def answer(child: pexpect.spawn, text: str, expect_next: str) -> None:
+    """Type an answer and wait until the next question is on screen (the answer is acknowledged)."""
+    child.send(text + "\r")
+    child.expect(expect_next)
+
+
+def wait_for_prompt(child: pexpect.spawn) -> None:
+    """Wait until prompt-toolkit has drawn the input line (it shows the cursor last): control keys sent
+    earlier would reach the terminal while it is still in line mode, where Ctrl-D is not a key."""
+    child.expect_exact("\x1b[?25h")
+    child.expect(pexpect.TIMEOUT, timeout=0.3)
+
+
+def only_session(sessions: Path) -> str:
+    ids = SessionStore(sessions).session_ids()
+    assert len(ids) == 1
+    return ids[0]
+
+
+def answers_on_disk(sessions: Path, session_id: str) -> dict[str, str]:
+    journal = SessionStore(sessions).read(session_id)
+    return {e.data["question"]: e.data["raw"] for e in journal.events if e.kind == "answered"}
+
+
+def test_answers_survive_sigkill_and_resume_continues_where_it_stopped(tmp_path: Path) -> None:
+    sessions = tmp_path / "sessions"
+    child = spawn(["interview", "--sessions-dir", str(sessions)], tmp_path)
+    child.expect("正式な商号")
+    answer(child, "株式会社みどり精工", "代表者様のお名前")
+    answer(child, "代表取締役 緑川 誠（二代目）", "本社の所在地")
+    answer(child, "長野県上田市。本社工場のほかに佐久市に第二工場があります。", "どのような事業")
+    answer(child, "金属部品の精密切削加工。半導体製造装置向けが6割、医療機器向けが3割です。", "従業員の方は")
+    child.kill(signal.SIGKILL)
+    child.close()
+    session_id = only_session(sessions)
+    saved = answers_on_disk(sessions, session_id)
+    assert saved["company_name"] == "株式会社みどり精工"
+    assert saved["industry"].startswith("金属部品の精密切削加工")
+    assert len(saved) == 4
+
+    child = spawn(["resume", session_id, "--sessions-dir", str(sessions)], tmp_path)
+    child.expect("再開します")
+    child.expect("従業員の方は")  # exactly where it stopped
+    answer(child, "２４", "設立")
+    child.send("/pause\r")
+    child.expect("locaben resume " + session_id)
+    child.expect(pexpect.EOF)
+    assert answers_on_disk(sessions, session_id)["employees"] == "２４"
+    assert len(answers_on_disk(sessions, session_id)) == 5
+
+
+def test_ctrl_c_saves_and_says_how_to_resume(tmp_path: Path) -> None:
+    sessions = tmp_path / "sessions"
+    child = spawn(["interview", "--sessions-dir", str(sessions)], tmp_path)
+    child.expect("正式な商号")
+    answer(child, "有限会社さくら食品", "代表者様のお名前")
+    wait_for_prompt(child)
+    child.sendintr()
+    child.expect("保存しました。再開するには: locaben resume ")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    session_id = only_session(sessions)
+    journal = SessionStore(sessions).read(session_id)
+    assert journal.events[-1].kind == "paused"
+    assert answers_on_disk(sessions, session_id) == {"company_name": "有限会社さくら食品"}
+    assert not (sessions / f"{session_id}.lock").exists()
+
+
+def test_ctrl_d_saves_too_and_english_works(tmp_path: Path) -> None:
+    sessions = tmp_path / "sessions"
+    child = spawn(["interview", "--sessions-dir", str(sessions)], tmp_path, lang="en")
+    child.expect("official registered name")
+    wait_for_prompt(child)
+    child.sendcontrol("d")
+    child.expect("Saved. To resume: locaben resume ")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
+def test_slash_commands_in_the_terminal(tmp_path: Path) -> None:
+    sessions = tmp_path / "sessions"
+    child = spawn(["interview", "--sessions-dir", str(sessions)], tmp_path)
+    child.expect("正式な商号")
+    child.send("/jump strengths\r")
+    child.expect("強み・弱み")
+    child.send("/note 社長は技術の話になると熱が入る\r")
+    child.expect("メモを記録しました")
+    child.send("/back\r")
+    child.expect("正式な商号")
+    child.send("/help\r")
+    child.expect("/jump 移動先")
+    child.send("/finish\r")
+    child.expect("locaben compile ")
+    child.expect(pexpect.EOF)
+    session_id = only_session(sessions)
+    kinds = [e.kind for e in SessionStore(sessions).read(session_id).events]
+    assert kinds[-1] == "finished" and "jumped" in kinds and "noted" in kinds and "went_back" in kinds
+
+
+def test_not_a_terminal_explains_plain_mode_instead_of_hanging(tmp_path: Path) -> None:
+    import subprocess
+
+    result = subprocess.run(LOCABEN + ["interview", "--sessions-dir", str(tmp_path), "--lang", "en"],
+                            stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=20)
+    assert result.returncode == 2
+    assert "--plain" in result.stderr
+
+
+def test_sessions_lists_the_interview(tmp_path: Path) -> None:
+    import subprocess
+
+    sessions = tmp_path / "sessions"
+    subprocess.run(LOCABEN + ["interview", "--plain", "--sessions-dir", str(sessions)],
+                   input="株式会社みどり精工\n/pause\n", capture_output=True, text=True, timeout=20, check=True)
+    result = subprocess.run(LOCABEN + ["sessions", "--json", "--sessions-dir", str(sessions)],
+                            capture_output=True, text=True, timeout=20, check=True)
+    rows = json.loads(result.stdout)
+    assert rows[0]["company"] == "株式会社みどり精工" and rows[0]["state"] == "paused"

@@ -1,0 +1,211 @@
+"""The interview engine, driven headless: what the interviewer would see after each command."""
+
+from __future__ import annotations
+
+import pytest
+
+from dialogue.engine import Engine
+from dialogue.errors import AnswerError, CommandError, ReplayError
+from dialogue.model import Event
+from tests.helpers import iso_clock, mini_bank, run_interview, standard_bank
+
+LONG = "創業は1978年で、父が町工場として始めました。2001年に医療機器向けに転換したのが転機です。"
+
+
+def started() -> Engine:
+    engine = Engine(mini_bank(), iso_clock(), "s")
+    engine.start()
+    return engine
+
+
+def test_start_asks_the_first_question_and_lists_legal_commands() -> None:
+    engine = Engine(mini_bank(), iso_clock(), "s")
+    assert engine.legal_commands() == ("start",)
+    step = engine.start()
+    assert step.state == "asking"
+    assert step.question is not None and step.question.id == "company_name"
+    assert step.section_started
+    assert set(step.legal) == {"answer", "skip", "jump", "note", "pause", "review", "finish"}
+    assert "back" not in step.legal  # nothing to go back to yet
+
+
+def test_answers_are_typed_by_question_type() -> None:
+    engine = started()
+    engine.submit("株式会社みどり精工")
+    with pytest.raises(AnswerError):
+        engine.submit("たくさん")  # a number question
+    engine.submit("１，２００人")  # full-width digits and a comma
+    assert engine.values()["employees"] == 1200
+
+
+def test_empty_answer_is_refused_not_recorded() -> None:
+    engine = started()
+    with pytest.raises(AnswerError):
+        engine.submit("   ")
+    assert engine.values() == {}
+    assert engine.step().question.id == "company_name"
+
+
+def test_thin_answer_offers_probes_one_by_one_until_rich_enough() -> None:
+    engine = started()
+    engine.submit("みどり精工")
+    engine.submit("12")
+    step = engine.submit("町工場です")  # 5 chars < thin_below 20
+    assert step.state == "probing" and step.probe is not None
+    assert step.probe.get("ja") == "具体的には？"
+    step = engine.submit("もう少し")  # still thin: the second probe follows
+    assert step.state == "probing" and step.probe_index == 1
+    step = engine.submit(LONG)
+    assert step.state == "asking" and step.question.id == "successor_status"
+    texts = [p.text for p in engine.transcript().probe_answers]
+    assert texts == ["もう少し", LONG]
+
+
+def test_rich_answer_gets_no_probe() -> None:
+    engine = started()
+    engine.submit("みどり精工")
+    engine.submit("12")
+    step = engine.submit(LONG)
+    assert step.state == "asking" and step.question.id == "successor_status"
+
+
+def test_skip_while_probing_stops_probing_and_moves_on() -> None:
+    engine = started()
+    engine.submit("みどり精工")
+    engine.submit("12")
+    engine.submit("短い")
+    step = engine.skip()
+    assert step.state == "asking" and step.question.id == "successor_status"
+    assert "history_story" in engine.values()  # the thin answer is kept
+
+
+def test_condition_asks_follow_up_only_when_it_holds() -> None:
+    engine = started()
+    for raw in ("みどり精工", "12", LONG):
+        engine.submit(raw)
+    step = engine.submit("1")  # successor in place
+    assert step.question.id == "flow_steps"  # succession_plan skipped by its condition
+    engine.back()
+    step = engine.submit("いない")  # by label: none
+    assert step.question.id == "succession_plan"
+
+
+def test_changing_an_answer_hides_the_dependent_answer_from_the_transcript() -> None:
+    engine = started()
+    for raw in ("みどり精工", "12", LONG, "2", "娘が継ぐかもしれません"):
+        engine.submit(raw)
+    assert "succession_plan" in engine.transcript().answers
+    engine.jump("successor_status")
+    engine.submit("1")
+    assert "succession_plan" not in engine.transcript().answers
+    assert any(e.kind == "answered" and e.data["question"] == "succession_plan" for e in engine.events)
+
+
+def test_skip_marks_the_question_and_moves_on() -> None:
+    engine = started()
+    step = engine.skip()
+    assert step.question.id == "employees"
+    assert engine.transcript().skipped == frozenset({"company_name"})
+
+
+def test_back_returns_to_the_previous_question_with_its_answer() -> None:
+    engine = started()
+    engine.submit("みどり精工")
+    step = engine.back()
+    assert step.question.id == "company_name"
+    assert step.current_answer is not None and step.current_answer.raw == "みどり精工"
+    step = engine.submit("株式会社みどり精工")
+    assert step.question.id == "employees"
+    assert engine.values()["company_name"] == "株式会社みどり精工"
+
+
+def test_back_with_no_history_is_refused() -> None:
+    engine = started()
+    with pytest.raises(CommandError):
+        engine.back()
+
+
+def test_jump_to_section_and_question_then_continue_with_open_questions() -> None:
+    engine = started()
+    step = engine.jump("flow")
+    assert step.question.id == "flow_steps" and step.section_started
+    step = engine.submit("調達 | 地元から | 鮮度\n製造 | 手作業 | 品質")
+    assert step.question.id == "suppliers"
+    step = engine.submit("山田鋼材；佐藤商事")
+    assert step.question.id == "company_name"  # wraps round to what is still open
+    assert engine.values()["flow_steps"][0] == {"name": "調達", "content": "地元から", "differentiation": "鮮度"}
+    assert engine.values()["suppliers"] == ["山田鋼材", "佐藤商事"]
+
+
+def test_jump_to_unknown_target_is_refused() -> None:
+    engine = started()
+    with pytest.raises(CommandError, match="unknown_target"):
+        engine.jump("nowhere")
+
+
+def test_reaching_the_end_then_review_and_finish() -> None:
+    engine, transcript = run_interview(mini_bank(), finish=False)
+    assert engine.state == "at_end"
+    assert set(engine.legal_commands()) == {"back", "finish", "jump", "note", "pause", "review"}
+    engine.review()
+    assert engine.state == "reviewing"
+    engine.close_review()
+    assert engine.state == "at_end"
+    engine.finish()
+    assert engine.state == "finished"
+    assert engine.legal_commands() == ("reopen",)
+    with pytest.raises(CommandError):
+        engine.submit("more")
+
+
+def test_pause_and_resume_return_to_the_same_place() -> None:
+    engine = started()
+    engine.submit("みどり精工")
+    engine.submit("12")
+    engine.submit("短い")
+    engine.pause()
+    assert engine.state == "paused" and engine.legal_commands() == ("resume",)
+    step = engine.resume()
+    assert step.state == "probing" and step.probe_index == 0
+
+
+def test_notes_attach_to_the_current_question() -> None:
+    engine = started()
+    engine.note("社長は技術畑の出身")
+    notes = engine.transcript().notes
+    assert [(n.question_id, n.text) for n in notes] == [("company_name", "社長は技術畑の出身")]
+
+
+def test_every_command_produces_journal_events_once() -> None:
+    engine = Engine(mini_bank(), iso_clock(), "s")
+    engine.start()
+    first = engine.take_events()
+    assert [e.kind for e in first] == ["started", "asked"]
+    assert engine.take_events() == []
+    engine.submit("みどり精工")
+    assert [e.kind for e in engine.take_events()] == ["answered", "asked"]
+
+
+def test_replay_rebuilds_the_same_state() -> None:
+    engine, _ = run_interview(standard_bank(), finish=False)
+    engine.back()
+    engine.note("確認")
+    replayed = Engine.replay(engine.bank, engine.events, iso_clock(), "test-session")
+    assert replayed.state == engine.state
+    assert replayed.transcript() == engine.transcript()
+    assert replayed.step() == engine.step()
+
+
+def test_replay_on_a_bank_without_the_question_is_a_clear_error() -> None:
+    events = [Event("started", "t0", {}), Event("asked", "t1", {"question": "no_such_question"})]
+    with pytest.raises(ReplayError, match="does not fit the question bank"):
+        Engine.replay(mini_bank(), events, iso_clock())
+
+
+def test_whole_standard_bank_fills_every_sheet_field() -> None:
+    from dialogue.sheet import build_sheet
+    from dialogue.sheet_fields import FIELDS_BY_ID
+
+    _, transcript = run_interview(standard_bank())
+    sheet = build_sheet(transcript)
+    assert {f.id for f in sheet.fields if f.status == "filled"} == set(FIELDS_BY_ID)
