@@ -1,0 +1,131 @@
+"""The `locaben` command driven in-process with plain input: what a user sees and what lands on disk."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import stat
+from pathlib import Path
+
+from dialogue.cli import Env, main
+from tests.helpers import MINI_BANK, ticking_clock
+
+
+class FakeTty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def run(args: list[str], stdin: str = "", environ: dict[str, str] | None = None) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    env = Env(stdin=io.StringIO(stdin), stdout=out, stderr=err, clock=ticking_clock(),
+              environ={"NO_COLOR": "1", **(environ or {})})
+    code = main(args, env)
+    return code, out.getvalue(), err.getvalue()
+
+
+def interview(tmp_path: Path, lines: list[str], bank: Path = MINI_BANK) -> tuple[int, str, str]:
+    return run(["interview", "--plain", "--lang", "ja", "--bank", str(bank),
+                "--sessions-dir", str(tmp_path / "s")], "\n".join(lines) + "\n")
+
+
+def session_id(tmp_path: Path) -> str:
+    return next((tmp_path / "s").glob("*.jsonl")).stem
+
+
+def test_plain_interview_then_compile_markdown(tmp_path: Path) -> None:
+    code, out, _ = interview(tmp_path, ["株式会社みどり精工", "24", "短い", "/skip", "2", "/pause"])
+    assert code == 0
+    assert "locaben resume" in out
+    sid = session_id(tmp_path)
+    code, out, err = run(["compile", sid, "--format", "md,transcript", "-o", str(tmp_path / "out"),
+                          "--sessions-dir", str(tmp_path / "s")])
+    assert code == 0, err
+    sheet = (tmp_path / "out" / f"{sid}-sheet.md").read_text(encoding="utf-8")
+    assert "# ローカルベンチマーク 非財務ヒアリングシート — 株式会社みどり精工" in sheet
+    assert "（未聴取）" in sheet  # fields not yet asked are marked, not left blank
+    assert "## 次回確認事項" in sheet and "今後どうされるご予定ですか" in sheet  # open required question
+    transcript = (tmp_path / "out" / f"{sid}-transcript.md").read_text(encoding="utf-8")
+    assert "深掘り終了" in transcript and "株式会社みどり精工" in transcript
+    assert stat.S_IMODE(os.stat(tmp_path / "out" / f"{sid}-sheet.md").st_mode) == 0o600
+
+
+def test_compile_never_overwrites_a_hand_edited_file(tmp_path: Path) -> None:
+    interview(tmp_path, ["株式会社みどり精工", "/pause"])
+    sid = session_id(tmp_path)
+    args = ["compile", sid, "--format", "md", "-o", str(tmp_path / "out"), "--sessions-dir", str(tmp_path / "s")]
+    assert run(args)[0] == 0
+    sheet = tmp_path / "out" / f"{sid}-sheet.md"
+    sheet.write_text(sheet.read_text(encoding="utf-8") + "\n手で追記したメモ\n", encoding="utf-8")
+    code, _, err = run(args)
+    assert code != 0 and "--force" in err
+    assert "手で追記したメモ" in sheet.read_text(encoding="utf-8")
+    assert run(args + ["--force"])[0] == 0
+    assert "手で追記したメモ" not in sheet.read_text(encoding="utf-8")
+
+
+def test_resume_continues_with_the_next_open_question(tmp_path: Path) -> None:
+    interview(tmp_path, ["株式会社みどり精工", "/pause"])
+    sid = session_id(tmp_path)
+    code, out, _ = run(["resume", sid, "--plain", "--lang", "ja", "--sessions-dir", str(tmp_path / "s")],
+                       "30\n/pause\n")
+    assert code == 0
+    assert "セッション " + sid + " を再開します" in out
+    assert "従業員は何名ですか" in out
+    code, out, _ = run(["sessions", "--json", "--sessions-dir", str(tmp_path / "s")])
+    row = json.loads(out)[0]
+    assert (row["company"], row["progress"], row["state"]) == ("株式会社みどり精工", "2/6", "paused")
+
+
+def test_invalid_answer_is_explained_and_asked_again(tmp_path: Path) -> None:
+    code, out, _ = interview(tmp_path, ["株式会社みどり精工", "たくさん", "24", "/pause"])
+    assert "数字を入力してください" in out
+    code, out, _ = run(["sessions", "--json", "--sessions-dir", str(tmp_path / "s")])
+    assert json.loads(out)[0]["progress"] == "2/6"
+
+
+def test_unknown_and_illegal_commands_are_explained(tmp_path: Path) -> None:
+    _, out, _ = interview(tmp_path, ["/frobnicate", "/back", "/jump", "/jump nowhere", "/pause"])
+    assert "不明なコマンド: /frobnicate" in out
+    assert "これより前の質問はありません" in out
+    assert "/jump には引数が必要です" in out
+    assert "移動先が見つかりません: nowhere" in out
+
+
+def test_english_ui(tmp_path: Path) -> None:
+    code, out, _ = run(["interview", "--plain", "--lang", "en", "--bank", str(MINI_BANK),
+                        "--sessions-dir", str(tmp_path / "s")], "/help\n/pause\n")
+    assert "What is the company's name?" in out and "go back to the previous question" in out
+
+
+def test_standard_bank_is_the_default(tmp_path: Path) -> None:
+    code, out, _ = run(["interview", "--plain", "--lang", "ja", "--sessions-dir", str(tmp_path / "s")],
+                       "/pause\n")
+    assert code == 0 and "正式な商号" in out
+
+
+def test_missing_session_is_a_clear_error(tmp_path: Path) -> None:
+    code, _, err = run(["resume", "20990101-000000-dead", "--plain", "--sessions-dir", str(tmp_path)])
+    assert code == 4 and "no session" in err
+
+
+def test_session_in_use_is_refused(tmp_path: Path) -> None:
+    interview(tmp_path, ["株式会社みどり精工", "/pause"])
+    sid = session_id(tmp_path)
+    (tmp_path / "s" / f"{sid}.lock").write_text(str(os.getppid()))  # a live process holds it
+    code, _, err = run(["resume", sid, "--plain", "--sessions-dir", str(tmp_path / "s")], "/pause\n")
+    assert code == 5 and f"in use by PID {os.getppid()}" in err
+
+
+def test_help_lists_every_command() -> None:
+    code, out, _ = run([])
+    assert code == 2
+    for command in ("interview", "resume", "sessions", "compile", "bank"):
+        assert command in out
+
+
+def test_sessions_dir_from_environment(tmp_path: Path) -> None:
+    run(["interview", "--plain", "--bank", str(MINI_BANK)], "x\n/pause\n",
+        environ={"LOCABEN_SESSIONS_DIR": str(tmp_path / "env-store")})
+    assert len(list((tmp_path / "env-store").glob("*.jsonl"))) == 1
