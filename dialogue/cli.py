@@ -7,6 +7,7 @@ so `locaben --help` and `locaben bank validate` start fast.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import sys
@@ -78,7 +79,14 @@ def build_parser() -> argparse.ArgumentParser:
     bank_sub = bank.add_subparsers(dest="bank_command", metavar="ACTION")
     p = bank_sub.add_parser("validate", help="report every problem in bank files")
     p.add_argument("files", nargs="+", metavar="FILE")
+    for module in EXTENSIONS:
+        importlib.import_module(module).add_parsers(sub, bank_sub, common)
     return parser
+
+
+# Modules that add subcommands: each has `add_parsers(sub, bank_sub, common)` and sets
+# `handler=function(args, env) -> int` on its parsers. They must import only argparse-level code at top.
+EXTENSIONS: tuple[str, ...] = ()
 
 
 def _interactive_options(p: argparse.ArgumentParser) -> None:
@@ -115,6 +123,8 @@ def _utf8(env: Env) -> None:
 
 
 def _dispatch(args: argparse.Namespace, env: Env) -> int:
+    if getattr(args, "handler", None) is not None:
+        return int(args.handler(args, env))
     if args.command == "bank":
         if args.bank_command == "validate":
             return cmd_bank_validate(args.files, env)
