@@ -34,6 +34,7 @@ TRANSITIONS: tuple[tuple[str, str | list[str], str], ...] = (
     ("jump", _ACTIVE + ["reviewing"], "asking"),
     ("reach_end", ["asking", "probing"], "at_end"),
     ("note", _ACTIVE + ["reviewing"], "="),
+    ("follow_up", ["asking", "probing"], "="),
     ("pause", _ACTIVE + ["reviewing"], "paused"),
     ("review", _ACTIVE, "reviewing"),
     ("finish", _ACTIVE + ["reviewing"], "finished"),
@@ -44,7 +45,7 @@ _RETURNING = ("resume", "close_review")  # go back to the state saved when pausi
 # What the user can type, mapped from the machine's triggers.
 COMMAND_OF_TRIGGER = {
     "start": "start", "answer": "answer", "answer_probe": "answer", "skip": "skip", "skip_probes": "skip",
-    "back": "back", "jump": "jump", "note": "note", "pause": "pause", "resume": "resume",
+    "back": "back", "jump": "jump", "note": "note", "follow_up": "follow_up", "pause": "pause", "resume": "resume",
     "review": "review", "close_review": "close_review", "finish": "finish", "reopen": "reopen",
 }
 
@@ -240,6 +241,18 @@ class Engine:
         self._emit("noted", question=self._s.current, text=text.strip())
         return self.step()
 
+    def follow_up(self, probe_index: int, text: str) -> Step:
+        """Record the answer to any probe of the current question, in any order, without moving on
+        (role-play and meeting notes choose their own probes; guided probing uses `submit`)."""
+        self._require("follow_up")
+        question = self._current_question()
+        if not 0 <= probe_index < len(question.probes):
+            raise CommandError(f"no_such_probe:{probe_index}")
+        if not text.strip():
+            raise CommandError("empty_follow_up")
+        self._emit("followed_up", question=question.id, probe=probe_index, text=text.strip())
+        return self.step()
+
     def pause(self) -> Step:
         self._require("pause")
         self._emit("paused", resume_to=self._return_state())
@@ -382,6 +395,10 @@ class Engine:
     def _on_probe_answered(self, s: _State, d: dict, flow: _Flow, e: Event) -> None:
         s.probe_answers.append(ProbeAnswer(d["question"], int(d["probe"]), d["text"], e.at))
         flow.answer_probe()
+
+    def _on_followed_up(self, s: _State, d: dict, flow: _Flow, e: Event) -> None:
+        s.probe_answers.append(ProbeAnswer(d["question"], int(d["probe"]), d["text"], e.at))
+        flow.follow_up()
 
     def _on_probes_skipped(self, s: _State, d: dict, flow: _Flow, e: Event) -> None:
         flow.skip_probes()

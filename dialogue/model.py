@@ -160,7 +160,7 @@ class Event:
 
 
 EVENT_KINDS: tuple[str, ...] = (
-    "started", "asked", "answered", "probed", "probe_answered", "probes_skipped", "skipped",
+    "started", "asked", "answered", "probed", "probe_answered", "followed_up", "probes_skipped", "skipped",
     "went_back", "jumped", "reached_end", "noted", "paused", "resumed", "reviewed", "review_closed",
     "finished", "reopened",
 )

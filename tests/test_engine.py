@@ -25,7 +25,7 @@ def test_start_asks_the_first_question_and_lists_legal_commands() -> None:
     assert step.state == "asking"
     assert step.question is not None and step.question.id == "company_name"
     assert step.section_started
-    assert set(step.legal) == {"answer", "skip", "jump", "note", "pause", "review", "finish"}
+    assert set(step.legal) == {"answer", "skip", "jump", "note", "follow_up", "pause", "review", "finish"}
     assert "back" not in step.legal  # nothing to go back to yet
 
 
@@ -209,3 +209,17 @@ def test_whole_standard_bank_fills_every_sheet_field() -> None:
     _, transcript = run_interview(standard_bank())
     sheet = build_sheet(transcript)
     assert {f.id for f in sheet.fields if f.status == "filled"} == set(FIELDS_BY_ID)
+
+
+def test_follow_up_records_any_probe_in_any_order_without_moving_on() -> None:
+    engine = started()
+    engine.jump("history_story")
+    engine.submit(LONG)  # rich: no automatic probing, the engine moves on
+    engine.back()
+    step = engine.follow_up(1, "売上は10年で2倍になりました")
+    assert step.question.id == "history_story" and step.state == "asking"
+    engine.follow_up(0, "医療機器向けの転換が一番大きかった")
+    answers = [(p.probe_index, p.text) for p in engine.transcript().probe_answers]
+    assert answers == [(1, "売上は10年で2倍になりました"), (0, "医療機器向けの転換が一番大きかった")]
+    with pytest.raises(CommandError):
+        engine.follow_up(5, "x")

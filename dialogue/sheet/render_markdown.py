@@ -9,12 +9,12 @@ from dialogue.model import Transcript
 from dialogue.sheet.data import LABELS, SheetData, display_value
 
 KIND_LABELS = {
-    "ja": {"started": "開始", "asked": "質問", "answered": "回答", "probed": "深掘り", "probe_answered": "深掘り回答",
+    "ja": {"started": "開始", "asked": "質問", "answered": "回答", "probed": "深掘り", "probe_answered": "深掘り回答", "followed_up": "深掘り回答",
            "probes_skipped": "深掘り終了", "skipped": "スキップ", "went_back": "戻る", "jumped": "移動",
            "reached_end": "最後まで到達", "noted": "メモ", "paused": "中断", "resumed": "再開", "reviewed": "見直し",
            "review_closed": "見直し終了", "finished": "完了", "reopened": "再開（完了後）"},
     "en": {"started": "started", "asked": "asked", "answered": "answered", "probed": "probe",
-           "probe_answered": "probe answer", "probes_skipped": "probes done", "skipped": "skipped",
+           "probe_answered": "probe answer", "followed_up": "probe answer", "probes_skipped": "probes done", "skipped": "skipped",
            "went_back": "went back", "jumped": "jumped", "reached_end": "reached the end", "noted": "note",
            "paused": "paused", "resumed": "resumed", "reviewed": "review", "review_closed": "review closed",
            "finished": "finished", "reopened": "reopened"},
@@ -72,7 +72,7 @@ def transcript_rows(transcript: Transcript, lang: str) -> list[TranscriptRow]:
         elif event.kind == "probed" and question:
             index = int(d.get("probe", 0))
             text = question.probes[index].get(lang) if index < len(question.probes) else ""
-        elif event.kind in ("probe_answered", "noted"):
+        elif event.kind in ("probe_answered", "followed_up", "noted"):
             text = str(d.get("text", ""))
         elif event.kind in ("skipped", "went_back", "jumped") and question:
             text = question.text.get(lang)
