@@ -94,6 +94,8 @@ class Question:
     item_label: Text | None = None
     fields: tuple[RecordField, ...] = ()
     suggested_items: int = 0
+    forbid_status: tuple[str, ...] = ()  # status codes (unknown/declined/not_applicable) not allowed here
+    replaces: tuple[str, ...] = ()  # ids this question had in earlier bank versions (session migration)
     position: Position | None = field(default=None, compare=False, repr=False)
 
     def choice(self, choice_id: str) -> Choice | None:
@@ -162,16 +164,43 @@ class Event:
 EVENT_KINDS: tuple[str, ...] = (
     "started", "asked", "answered", "probed", "probe_answered", "followed_up", "probes_skipped", "skipped",
     "went_back", "jumped", "reached_end", "noted", "paused", "resumed", "reviewed", "review_closed",
-    "finished", "reopened",
+    "finished", "reopened", "status_marked", "source_set", "flagged", "unflagged", "parked", "visit_started",
 )
 
 
 @dataclass(frozen=True, slots=True)
 class Answer:
     question_id: str
-    value: Any  # JSON-compatible: str, int/float, list[str], list[dict[str, str]]
+    value: Any  # JSON-compatible: str, int/float, list[str], list[dict[str, str]]; None for a status code
     raw: str
     at: str
+    status: str = "answered"  # answered | unknown | declined | not_applicable
+
+    @property
+    def is_status(self) -> bool:
+        return self.status != "answered"
+
+
+STATUS_CODES: tuple[str, ...] = ("unknown", "declined", "not_applicable")
+SOURCE_KINDS: tuple[str, ...] = ("owner", "document", "estimate")
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where an answer comes from: stated by the owner, seen in a document (which), or estimated."""
+
+    kind: str
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Parked:
+    """Text the owner volunteered out of order, filed under the sheet field it belongs to."""
+
+    field_id: str
+    text: str
+    at: str
+    used_by: str | None = None  # the question whose answer took it over
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,6 +233,12 @@ class Transcript:
     applicable: frozenset[str]
     state: str
     meta: dict[str, Any] = field(default_factory=dict)
+    sources: dict[str, Source] = field(default_factory=dict)
+    flags: dict[str, str] = field(default_factory=dict)
+    parked: tuple[Parked, ...] = ()
+    hidden: dict[str, Answer] = field(default_factory=dict)  # answered, but their condition no longer holds
+    prefill: dict[str, dict[str, Any]] = field(default_factory=dict)  # earlier session's answers by question
+    visit: int = 1
 
     @property
     def started_at(self) -> str:
@@ -214,8 +249,9 @@ class Transcript:
         return self.events[-1].at if self.events else ""
 
     def field_value(self, field_id: str) -> Any:
-        """The first answer that fills `field_id`, or None."""
+        """The first real answer (not a status code) that fills `field_id`, or None."""
         for q in self.bank.questions():
-            if field_id in q.fills and q.id in self.answers:
-                return self.answers[q.id].value
+            answer = self.answers.get(q.id)
+            if field_id in q.fills and answer is not None and not answer.is_status:
+                return answer.value
         return None

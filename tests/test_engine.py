@@ -25,7 +25,9 @@ def test_start_asks_the_first_question_and_lists_legal_commands() -> None:
     assert step.state == "asking"
     assert step.question is not None and step.question.id == "company_name"
     assert step.section_started
-    assert set(step.legal) == {"answer", "skip", "jump", "note", "follow_up", "pause", "review", "finish"}
+    assert {"answer", "skip", "mark", "next", "jump", "note", "follow_up", "flag", "park", "set_source", "pause",
+            "review", "finish"} <= set(step.legal)
+    assert not {"resume", "reopen", "close_review", "start"} & set(step.legal)
     assert "back" not in step.legal  # nothing to go back to yet
 
 
@@ -146,7 +148,8 @@ def test_jump_to_unknown_target_is_refused() -> None:
 def test_reaching_the_end_then_review_and_finish() -> None:
     engine, transcript = run_interview(mini_bank(), finish=False)
     assert engine.state == "at_end"
-    assert set(engine.legal_commands()) == {"back", "finish", "jump", "note", "pause", "review"}
+    assert set(engine.legal_commands()) == {"back", "finish", "jump", "note", "park", "set_source", "new_visit",
+                                            "pause", "review"}
     engine.review()
     assert engine.state == "reviewing"
     engine.close_review()

@@ -19,27 +19,42 @@ TARGETS = [s.id for s in BANK.sections] + [q.id for q in BANK.questions()] + ["n
 
 answers = st.sampled_from(["みどり精工", "12", "1", "2", "短い", "調達|良い材料|独自ルート", "a;b",
                            "長い回答。" * 10, "", "x" * 3, "いない", "-5"])
+FIELDS = ["company.name", "business.history", "management.succession", "nowhere"]
 commands = st.one_of(
     st.tuples(st.just("submit"), answers),
-    st.tuples(st.sampled_from(["skip", "back", "pause", "resume", "review", "close_review", "finish",
-                               "reopen"]), st.just(None)),
-    st.tuples(st.just("jump"), st.sampled_from(TARGETS)),
+    st.tuples(st.sampled_from(["skip", "back", "next", "pause", "resume", "review", "close_review", "finish",
+                               "reopen", "flag", "unflag", "new_visit"]), st.just(None)),
+    st.tuples(st.just("jump"), st.sampled_from(TARGETS + FIELDS)),
     st.tuples(st.just("note"), st.sampled_from(["メモ", "note", " "])),
+    st.tuples(st.just("mark"), st.sampled_from(["unknown", "declined", "not_applicable", "bogus"])),
+    st.tuples(st.just("set_source"), st.sampled_from(["owner", "document", "estimate", "rumour"])),
+    st.tuples(st.just("park"), st.tuples(st.sampled_from(FIELDS), st.sampled_from(["後で話す内容", ""]))),
+    st.tuples(st.just("follow_up"), st.tuples(st.integers(-1, 2), st.sampled_from(["深掘り", ""]))),
+    st.tuples(st.just("append"), answers),
 )
 
 
-def drive(engine: Engine, script: list[tuple[str, str | None]]) -> None:
+def call(engine: Engine, name: str, arg: object) -> None:
+    if name == "append":
+        engine.submit(str(arg), append=True)
+    elif isinstance(arg, tuple):
+        getattr(engine, name)(*arg)
+    else:
+        getattr(engine, name)(*(() if arg is None else (arg,)))
+
+
+def drive(engine: Engine, script: list[tuple[str, object]]) -> None:
     for name, arg in script:
         # refused commands change nothing (checked below by replay equality)
         with contextlib.suppress(AnswerError, CommandError):
-            getattr(engine, name)(*(() if arg is None else (arg,)))
+            call(engine, name, arg)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(commands, max_size=40))
-def test_replay_equals_live_run(script: list[tuple[str, str | None]]) -> None:
+def test_replay_equals_live_run(script: list[tuple[str, object]]) -> None:
     live = Engine(BANK, iso_clock(), "p")
-    live.start()
+    live.start({"mode": "meeting"} if len(script) % 3 == 0 else {})
     drive(live, script)
     replayed = Engine.replay(BANK, live.events, iso_clock(), "p")
     assert replayed.state == live.state
@@ -59,7 +74,7 @@ def test_journal_round_trip_preserves_every_event(tmp_path_factory, script) -> N
         writer.append(live.take_events())
         for name, arg in script:
             with contextlib.suppress(AnswerError, CommandError):
-                getattr(live, name)(*(() if arg is None else (arg,)))
+                call(live, name, arg)
             writer.append(live.take_events())
     journal = store.read("rt")
     assert list(journal.events) == list(live.events)
