@@ -75,8 +75,14 @@ def bank_hash(paths: Iterable[Path]) -> str:
 
 def suggest(word: str, candidates: Iterable[str]) -> str:
     """A "did you mean" hint for a near-miss name, or ""."""
-    match = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
-    return f"did you mean {match[0]!r}?" if match else ""
+    best = _closest(word, candidates)
+    return f"did you mean {best!r}?" if best else ""
+
+
+def _closest(word: str, candidates: Iterable[str]) -> str:
+    matches = difflib.get_close_matches(word, list(candidates), n=3, cutoff=0.6)
+    # Equal scores are ordered by name, so `hnit` would get `unit`; a swap of letters is the likelier typo.
+    return next((m for m in matches if sorted(m) == sorted(word)), matches[0] if matches else "")
 
 
 class _BankReader:
@@ -91,6 +97,9 @@ class _BankReader:
         self.imported: dict[str, Question] = {}
         self.files: list[Path] = [path]
         self._condition_nodes: dict[str, yn.Node | None] = {}
+        self._use_nodes: dict[str, yn.Node] = {}
+        self._dropped: set[str] = set()  # ids of questions with errors (reported), so not "unknown" again
+        self._import_failed = False
 
     # ---- entry ----
 
@@ -128,24 +137,26 @@ class _BankReader:
             self._add("E112", f"{what} must be a mapping (key: value lines)", node)
             return {}
         items: dict[str, tuple[yn.Node, yn.Node]] = {}
+        misspelt: set[str] = set()
         for key_node, value_node in node.value:
             key = str(key_node.value) if isinstance(key_node, yn.ScalarNode) else "?"
             if key not in allowed:
+                misspelt.add(_closest(key, allowed))
                 self._add("E110", f"unknown key {key!r} in {what}", key_node,
                           suggest(key, allowed) or f"allowed keys: {', '.join(sorted(allowed))}")
             items[key] = (key_node, value_node)
         for key in required:
-            if key not in items:
+            if key not in items and key not in misspelt:  # `titel:` is one mistake, already reported
                 self._add("E111", f"{what} has no {key!r}", node)
         return items
 
     def _string(self, node: yn.Node, what: str) -> str | None:
         if isinstance(node, yn.ScalarNode):
-            if node.style is None and node.tag == yn.BOOL_TAG:
+            if yn.is_plain(node) and node.tag == yn.BOOL_TAG:
                 self._add("E130", f"{what}: unquoted {node.value!r} is read as a boolean, not text", node,
                           f'Quote it: "{node.value}".')
                 return None
-            if node.style is None and node.tag in (yn.INT_TAG, yn.FLOAT_TAG):
+            if yn.is_plain(node) and node.tag in (yn.INT_TAG, yn.FLOAT_TAG):
                 if ":" in node.value or re.match(r"^0\d", node.value):
                     self._add("E131", f"{what}: unquoted {node.value!r} is read as the number "
                               f"{yn.scalar_value(node)!r}", node, f'Quote it: "{node.value}".')
@@ -153,7 +164,7 @@ class _BankReader:
                     self._add("E132", f"{what}: expected text, got the number {node.value}", node,
                               f'Quote it: "{node.value}".')
                 return None
-            if node.style is None and node.tag == yn.NULL_TAG:
+            if yn.is_plain(node) and node.tag == yn.NULL_TAG:
                 self._add("E112", f"{what} is empty", node)
                 return None
             return str(node.value)
@@ -234,6 +245,8 @@ class _BankReader:
         bank_id = self._id(items["id"][1], "bank id") if "id" in items else None
         version = self._string(items["version"][1], "version") if "version" in items else None
         title = self._text(items["title"][1], "title") if "title" in items else None
+        if "description" in items:  # shown nowhere yet, but checked like every other text
+            self._text(items["description"][1], "description")
         targets = None
         if "targets" in items:
             targets = self._string(items["targets"][1], "targets")
@@ -261,14 +274,20 @@ class _BankReader:
             target = (self.path.parent / rel)
             if target.resolve() in self.stack:
                 self._add("E140", f"import cycle: {rel!r} imports this file again", item)
+                self._import_failed = True
                 continue
             if not target.is_file():
                 self._add("E140", f"imported bank {rel!r} does not exist", item)
+                self._import_failed = True
                 continue
             bank, problems = _BankReader(target, self.stack).read()
             if bank is None:
-                errors = sum(p.severity is Severity.ERROR for p in problems)
-                self._add("E140", f"imported bank {rel!r} has {errors} error(s); validate it first", item)
+                errors = sorted((p for p in problems if p.severity is Severity.ERROR),
+                                key=lambda p: (p.position.line, p.position.column))
+                first = f"; the first: {errors[0].position}: {errors[0].code} {errors[0].message}" if errors else ""
+                self._add("E140", f"imported bank {rel!r} has {len(errors)} error(s){first}", item,
+                          f"Run `locaben bank validate {target}` and fix it first.")
+                self._import_failed = True
                 continue
             self.files.append(target)
             for q in bank.questions():
@@ -332,10 +351,13 @@ class _BankReader:
             if ref is None:
                 return None
             if ref not in self.imported:
+                if self._import_failed:  # E140 said why; every `use:` of it would only repeat that
+                    return None
                 self._add("E141", f"no imported question has the id {ref!r}", items["use"][1],
                           suggest(ref, self.imported) or "List the bank that holds it under `imports`.")
                 return None
             original = self.imported[ref]
+            self._use_nodes.setdefault(ref, node)
             return _replace_section(original, section_id, self.doc.position(node) if self.doc else None)
         return self._question(node, section_id)
 
@@ -356,8 +378,9 @@ class _BankReader:
                 if key in ALL_QUESTION_KEYS and key not in COMMON_QUESTION_KEYS and key not in TYPE_KEYS[qtype]:
                     self._add("E110", f"{what}: key {key!r} does not apply to type {qtype!r}", key_node)
         text = self._text(get("text"), f"{what}: text") if get("text") is not None else None
+        reported = len(self.problems)
         fills = self._field_ids(get("fills"), f"{what}: fills") if get("fills") is not None else ()
-        if get("fills") is not None and not fills and not any(p.code == "E116" for p in self.problems[-3:]):
+        if get("fills") is not None and not fills and len(self.problems) == reported:  # `fills: []`
             self._add("E111", f"{what}: fills names no sheet field", get("fills"))
         extras: dict[str, Any] = {}
         for key in TEXT_FIELDS + ("unit", "item_label"):
@@ -392,10 +415,12 @@ class _BankReader:
         elif qtype is not None:
             self._check_shape(qtype, fills, what, get("fills"))
         if qid is None or text is None or qtype is None or not fills or any(v is None for v in extras.values()):
+            if qid is not None:
+                self._dropped.add(qid)
             return None
         question = Question(id=qid, text=text, type=qtype, fills=fills, section_id=section_id,  # type: ignore[arg-type]
                             position=self.doc.position(node) if self.doc else None, **extras)
-        self._condition_nodes[qid] = get("when")
+        self._condition_nodes.setdefault(qid, get("when"))
         return question
 
     def _choices(self, node: yn.Node | None, what: str, question_node: yn.Node) -> tuple[Choice, ...] | None:
@@ -478,19 +503,22 @@ class _BankReader:
             return None
         op = ops[0]
         value_node = items[op][1]
+        reported = len(self.problems)
         if op in ("in", "not_in"):
             values = tuple(self._scalar(n) for n in self._sequence(value_node, op))
-            return Compare(qid, op, values)  # type: ignore[arg-type]
-        if op == "answered":
-            flag = self._bool(value_node, "answered")
-            return None if flag is None else Compare(qid, "answered", (flag,))
-        return Compare(qid, "equals", (self._scalar(value_node),))
+        elif op == "answered":
+            values = (self._bool(value_node, "answered"),)
+        else:
+            values = (self._scalar(value_node),)
+        if len(self.problems) > reported:  # a bad value was reported: checking it again would only repeat it
+            return None
+        return Compare(qid, op, values)  # type: ignore[arg-type]
 
     def _scalar(self, node: yn.Node) -> Any:
         if not isinstance(node, yn.ScalarNode):
             self._add("E112", "expected a single value", node)
             return None
-        if node.style is None and node.tag == yn.BOOL_TAG:
+        if yn.is_plain(node) and node.tag == yn.BOOL_TAG:
             self._add("E130", f"unquoted {node.value!r} is read as a boolean", node, f'Quote it: "{node.value}".')
             return None
         return yn.scalar_value(node)
@@ -501,14 +529,22 @@ class _BankReader:
         by_id = {q.id: q for s in sections for q in s.questions}
         for question in (q for s in sections for q in s.questions):
             node = self._condition_nodes.get(question.id)
-            if question.when is None or node is None:
+            use_node = self._use_nodes.get(question.id)
+            if question.when is None or (node is None and use_node is None):
                 continue
-            for compare, cnode in _compares_with_nodes(question.when, node):
+            # A reused question keeps the condition of the bank it comes from: report at its `use:` line.
+            pairs = (_compares_with_nodes(question.when, node) if node is not None
+                     else [(c, use_node) for c in _compares(question.when)])
+            for compare, cnode in pairs:
                 qnode = _value_node(cnode, "question") or cnode
                 target = by_id.get(compare.question)
+                if target is None and compare.question in self._dropped:
+                    continue
                 if target is None:
+                    hint = (f"Reuse {compare.question!r} too, before {question.id!r}." if node is None
+                            else suggest(compare.question, by_id))
                     self._add("E120", f"condition of {question.id!r} refers to unknown question "
-                              f"{compare.question!r}", qnode, suggest(compare.question, by_id))
+                              f"{compare.question!r}", qnode, hint)
                     continue
                 if order[compare.question] >= order[question.id]:
                     self._add("E123", f"condition of {question.id!r} uses {compare.question!r}, "
@@ -516,7 +552,8 @@ class _BankReader:
                 if target.type == "choice" and compare.op in ("in", "not_in", "equals"):
                     known = [c.id for c in target.choices]
                     value_node = _value_node(cnode, compare.op)
-                    nodes = list(value_node.value) if isinstance(value_node, yn.SequenceNode) else [value_node]
+                    nodes = (list(value_node.value) if isinstance(value_node, yn.SequenceNode)
+                             else [value_node] * len(compare.values))
                     for value, vnode in zip(compare.values, nodes, strict=False):
                         if value not in known:
                             self._add("E121", f"{compare.question!r} has no choice {value!r}", vnode or cnode,
@@ -547,6 +584,14 @@ def _value_node(node: yn.Node, key: str) -> yn.Node | None:
             if str(k.value) == key:
                 return v
     return None
+
+
+def _compares(condition: Condition) -> list[Compare]:
+    if isinstance(condition, Compare):
+        return [condition]
+    if isinstance(condition, Not):
+        return _compares(condition.item)
+    return [c for item in condition.items for c in _compares(item)]
 
 
 def _compares_with_nodes(condition: Condition, node: yn.Node) -> list[tuple[Compare, yn.Node]]:

@@ -20,7 +20,7 @@ PROBLEM_CODES: dict[str, tuple[str, str]] = {
     "E101": ("duplicate key", "Remove one of the two entries; YAML keeps only the last one silently."),
     "E102": ("full-width space used for indentation", "Indent with ASCII spaces only."),
     "E103": ("full-width colon after a key", "Use an ASCII colon followed by a space: `key: value`."),
-    "E104": ("file is too large or nests aliases too deeply", "Split the file; do not use YAML aliases."),
+    "E104": ("file is too large or uses a YAML alias", "Split the file; write content out instead of using aliases."),
     "E110": ("unknown key", "Remove the key or correct its spelling."),
     "E111": ("missing required key", "Add the key."),
     "E112": ("wrong type", "Give a value of the type shown."),

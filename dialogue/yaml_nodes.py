@@ -75,7 +75,7 @@ def parse(text: str, path: str) -> Document:
         return Document(path, None, lines, tuple(problems))
     doc = Document(path, root, lines, ())
     if root is not None:
-        problems.extend(_check_tree(doc, root))
+        problems.extend(_check_tree(doc, root, text))
     return Document(path, root, lines, tuple(problems))
 
 
@@ -94,16 +94,16 @@ def _scan_lines(lines: tuple[str, ...], path: str) -> list[Problem]:
     return problems
 
 
-def _check_tree(doc: Document, root: Node) -> list[Problem]:
+def _check_tree(doc: Document, root: Node, text: str) -> list[Problem]:
     """Duplicate keys and aliases, in one walk that never visits a node twice."""
     problems: list[Problem] = []
     seen: set[int] = set()
+    aliased = False
     stack = [root]
     while stack:
         node = stack.pop()
-        if id(node) in seen:
-            problems.append(doc.problem("E104", "YAML aliases (*name) are not allowed in a bank", node,
-                                        "Write the content out where it is needed."))
+        if id(node) in seen:  # an alias: the composer shares the anchored node, which has no mark of the alias
+            aliased = True
             continue
         seen.add(id(node))
         if isinstance(node, MappingNode):
@@ -118,24 +118,50 @@ def _check_tree(doc: Document, root: Node) -> list[Problem]:
                 stack.append(value_node)
         elif isinstance(node, SequenceNode):
             stack.extend(reversed(node.value))
+    if aliased:
+        problems.extend(_alias_problems(doc, text))
     problems.sort(key=lambda p: (p.position.line, p.position.column))
     return problems
 
 
+def _alias_problems(doc: Document, text: str) -> list[Problem]:
+    """One problem at each `*name`, found in the event stream (only walked when the tree has an alias)."""
+    problems = []
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent):
+            line, col = event.start_mark.line + 1, event.start_mark.column + 1
+            problems.append(Problem("E104", f"YAML alias *{event.anchor} is not allowed in a bank",
+                                    Position(doc.path, line, col),
+                                    f"Write the content out here instead of repeating &{event.anchor}.",
+                                    doc.line_text(line)))
+    return problems
+
+
+def is_plain(node: Node) -> bool:
+    """True for an unquoted scalar, the only kind YAML 1.1 resolves to bool/int/float/null.
+
+    The C loader marks plain scalars with style '' and the Python loader with None: test both.
+    """
+    return isinstance(node, ScalarNode) and not node.style
+
+
 def scalar_value(node: ScalarNode) -> object:
-    """The Python value PyYAML would give this scalar (bool, int, float, None or str)."""
+    """The Python value PyYAML would give this scalar (bool, int, float, None or str).
+
+    Ints and floats go through PyYAML's own constructor, so YAML 1.1 sexagesimals and octals come out as
+    PyYAML reads them (`12:30` → 750, `0123` → 83), which is what an error message must show.
+    """
     if node.tag == BOOL_TAG:
         return node.value.lower() in ("yes", "true", "on", "y")
-    if node.tag == INT_TAG:
+    if node.tag in (INT_TAG, FLOAT_TAG):
+        construct = _CONSTRUCTOR.construct_yaml_int if node.tag == INT_TAG else _CONSTRUCTOR.construct_yaml_float
         try:
-            return int(node.value.replace("_", ""), 0)
-        except ValueError:
-            return node.value
-    if node.tag == FLOAT_TAG:
-        try:
-            return float(node.value.replace("_", ""))
-        except ValueError:
+            return construct(node)
+        except (ValueError, yaml.YAMLError):
             return node.value
     if node.tag == NULL_TAG:
         return None
     return node.value
+
+
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
