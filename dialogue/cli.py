@@ -24,6 +24,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 STANDARD_BANK = PROJECT_ROOT / "question_banks" / "locaben_standard.yaml"
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+NEW_VISIT_HOURS = 8
 
 
 @dataclass
@@ -56,11 +57,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("interview", parents=[common], help="start a new interview / 新しいヒアリングを開始")
     p.add_argument("--bank", metavar="FILE", help=f"question bank (default: {STANDARD_BANK.name})")
+    p.add_argument("--from", dest="prefill_from", metavar="ID",
+                   help="start from an earlier interview of the same company: its answers are offered to "
+                        "confirm or update (定点観測)")
     _interactive_options(p)
 
     p = sub.add_parser("resume", parents=[common], help="continue a saved interview / 中断したヒアリングを再開")
     p.add_argument("session_id", metavar="ID")
     p.add_argument("--bank", metavar="FILE", help="use this bank instead of the one the session names")
+    visit = p.add_mutually_exclusive_group()
+    visit.add_argument("--new-visit", action="store_true",
+                       help="start the next visit now: flagged, skipped and empty required questions first "
+                            f"(automatic after {NEW_VISIT_HOURS} hours away)")
+    visit.add_argument("--same-visit", action="store_true", help="continue the same visit, however long ago")
     _interactive_options(p)
 
     p = sub.add_parser("sessions", parents=[common], help="list saved sessions / セッション一覧")
@@ -90,6 +99,11 @@ EXTENSIONS: tuple[str, ...] = ()
 
 
 def _interactive_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--mode", choices=("guided", "meeting"), default=None,
+                   help="guided (default): one question at a time with purpose, hints and probes; "
+                        "meeting: compact note-taking, jump anywhere, no automatic probes")
+    p.add_argument("--budget", type=int, metavar="MIN", default=0,
+                   help="planned minutes for this visit: a gentle warning at 80%%")
     p.add_argument("--plain", action="store_true",
                    help="read one answer per line from standard input (no terminal UI); \\n = line break")
     p.add_argument("--no-hints", action="store_true", help="start with purpose/hints hidden (/hint toggles)")
@@ -181,7 +195,11 @@ def cmd_interview(args: argparse.Namespace, env: Env) -> int:
     from dialogue.i18n import say
 
     manager = _manager(args, env)
-    with manager.create(bank, {"lang": lang}) as live:
+    meta: dict[str, Any] = {"lang": lang, "mode": args.mode or "guided"}
+    if args.prefill_from:
+        meta["prefill"] = prefill_from(manager.transcript(args.prefill_from))
+        meta["prefill_from"] = args.prefill_from
+    with manager.create(bank, meta) as live:
         console = _console(env)
         console.print(say("started", lang, id=live.session_id, path=manager.store.path(live.session_id)))
         return _run_loop(live, console, lang, args, env)
@@ -196,6 +214,7 @@ def cmd_resume(args: argparse.Namespace, env: Env) -> int:
     from dialogue.i18n import say
 
     with manager.resume(args.session_id, bank) as live:
+        last_activity = live.engine.events[-1].at if live.engine.events else ""
         lang = _language(args, live.engine.bank.languages, env)
         console = _console(env)
         for warning in live.warnings:
@@ -205,7 +224,25 @@ def cmd_resume(args: argparse.Namespace, env: Env) -> int:
         if live.engine.state == "paused":
             live.run("resume")
         console.print(say("resumed", lang, id=live.session_id))
+        if _starts_new_visit(args, last_activity, env) and "new_visit" in live.engine.legal_commands():
+            live.run("new_visit")
         return _run_loop(live, console, lang, args, env)
+
+
+def prefill_from(transcript) -> dict[str, dict[str, Any]]:  # type: ignore[no-untyped-def]
+    """The earlier session's real answers (not status codes), by question id."""
+    return {qid: {"raw": a.raw, "value": a.value} for qid, a in transcript.answers.items() if not a.is_status}
+
+
+def _starts_new_visit(args: argparse.Namespace, last_activity: str, env: Env) -> bool:
+    """A new visit when asked for, or when the session was last touched more than NEW_VISIT_HOURS ago."""
+    if args.new_visit or args.same_visit:
+        return bool(args.new_visit)
+    try:
+        last = datetime.fromisoformat(last_activity)
+        return (env.clock() - last).total_seconds() > NEW_VISIT_HOURS * 3600
+    except (ValueError, TypeError):
+        return False
 
 
 def _can_read_input(args: argparse.Namespace, env: Env, lang: str) -> bool:
@@ -220,18 +257,24 @@ def _can_read_input(args: argparse.Namespace, env: Env, lang: str) -> bool:
 def _run_loop(live, console, lang: str, args: argparse.Namespace, env: Env) -> int:  # type: ignore[no-untyped-def]
     from dialogue.interview_loop import Interview
 
-    interview = Interview(live, console, lang, show_hints=not args.no_hints)
+    if args.mode and args.mode != live.engine.mode:
+        env.stderr.write(f"locaben: this session was started in {live.engine.mode} mode; continuing in it\n")
+    interview = Interview(live, console, lang, show_hints=not args.no_hints, budget_minutes=args.budget)
     if args.plain:
         from dialogue.terminal import PlainInput
 
         source: Any = PlainInput(env.stdin, env.stdout)
     else:
-        from dialogue.engine import COMMAND_OF_TRIGGER  # noqa: F401  (keeps the engine loaded first)
+        from dialogue.navigation import all_targets, find_targets
         from dialogue.terminal import SLASH_COMMANDS, TerminalInput, make_completer
 
         bank = live.engine.bank
-        targets = [s.id for s in bank.sections] + [q.id for q in bank.questions()]
-        source = TerminalInput(make_completer(lambda: SLASH_COMMANDS, lambda: targets), interview.toolbar)
+
+        def targets(query: str) -> list[tuple[str, str, str]]:
+            found = find_targets(bank, query, lang) if query else all_targets(bank, lang)
+            return [(t.id, t.kind, t.label) for t in found]
+
+        source = TerminalInput(make_completer(lambda: SLASH_COMMANDS, targets), interview.toolbar)
     return interview.run(source)
 
 

@@ -53,6 +53,41 @@ MESSAGES: dict[str, tuple[str, str]] = {
                   "例: printf '株式会社みどり精工\\n/pause\\n' | locaben interview --plain",
                   "Standard input is not a terminal. To run without a terminal, add --plain and pipe one answer per line.\n"
                   "Example: printf 'Midori Seiko\\n/pause\\n' | locaben interview --plain"),
+    "err_no_such_target": ("移動先が見つかりません: {target}", "Nothing matches: {target}"),
+    "err_many_targets": ("候補が複数あります。ID で指定してください: {targets}", "Several match; give the id: {targets}"),
+    "err_unknown_field": ("シートの項目が見つかりません: {field}", "No such sheet field: {field}"),
+    "err_status_forbidden": ("この質問では「{status}」は選べません。", "'{status}' is not allowed for this question."),
+    "err_unknown_source": ("出所は owner / doc / estimate のいずれかです（例: /source doc 決算書）。",
+                           "The source is owner / doc / estimate (e.g. /source doc balance sheet)."),
+    "err_no_answer_for_source": ("出所を付ける回答がまだありません。", "There is no answer to mark yet."),
+    "err_generic": ("できませんでした: {code}", "Not possible: {code}"),
+    "status_unknown": ("わからない", "don't know"),
+    "status_declined": ("回答を控えたい", "declined to answer"),
+    "status_not_applicable": ("該当なし", "not applicable"),
+    "marked": ("「{status}」として記録しました。", "Recorded as '{status}'."),
+    "source_owner": ("経営者の発言", "stated by the owner"),
+    "source_document": ("資料で確認", "seen in a document"),
+    "source_estimate": ("支援者の推定", "supporter's estimate"),
+    "source_set": ("出所: {source}", "Source: {source}"),
+    "flagged": ("次回確認に印を付けました。", "Flagged to confirm at the next visit."),
+    "unflagged": ("次回確認の印を外しました。", "Flag removed."),
+    "flag_mark": ("【次回確認】", "[to confirm]"),
+    "parked": ("「{field}」に控えました。その項目に来たら下書きとして出します。",
+               "Filed under '{field}'; it will be offered when that field comes up."),
+    "parked_offer": ("先に伺った内容が入力欄に入っています。確認・修正して Enter。",
+                     "What the owner said earlier is in the input line: check, edit, Enter."),
+    "prefill_offer": ("前回の回答が入力欄に入っています。変わりがなければそのまま Enter、変わっていれば修正を。",
+                      "Last time's answer is in the input line: Enter if unchanged, or edit it."),
+    "hidden": ("回答の変更により「{question}」の回答はシートから外れます（記録には残ります）。",
+               "Because of the change, the answer to '{question}' no longer goes on the sheet (it stays in the transcript)."),
+    "reoffer": ("回答の変更により「{question}」をもう一度確認します。", "Because of the change, '{question}' is asked again."),
+    "visit": ("{n} 回目の訪問です。次回確認・スキップ・未記入の必須項目から始めます。",
+              "Visit {n}: starting with flagged, skipped and empty required questions."),
+    "meeting_keys": ("会議モード: 入力は項目に追記 / 空 Enter で次の項目 / /jump で移動 / /outline で一覧",
+                     "Meeting mode: input appends to the field / empty Enter: next / /jump to move / /outline"),
+    "outline_title": ("項目一覧（● 記入済 ○ 未記入 × スキップ）", "Outline (● filled ○ empty × skipped)"),
+    "time_warning": ("予定時間 {budget} 分のうち {used} 分が経過しました。残りの進め方を確認しましょう。",
+                     "{used} of the planned {budget} minutes have passed. Agree how to use the rest."),
     "help": (
         "コマンド:\n"
         "  /back            前の質問に戻る\n"
@@ -60,6 +95,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "  /jump 移動先     セクションまたは質問の ID へ移動（Tab で補完）\n"
         "  /hint            質問の目的・聞き取るポイントの表示を切り替え\n"
         "  /note テキスト   この質問にメモを残す\n"
+        "  /next            回答はそのままで次の質問へ\n"
+        "  /unknown /declined /na   わからない・回答を控えたい・該当なし として記録\n"
+        "  /source owner|doc 資料名|estimate   直前の回答の出所（経営者の発言・資料で確認・支援者の推定）\n"
+        "  /flag [メモ]     次回確認の印を付ける（/unflag で外す）\n"
+        "  /park 項目 テキスト   順番外に出た話を該当項目に控える（Tab で補完）\n"
+        "  /outline         全項目と記入状況を表示\n"
         "  /review          シートの下書きを表示\n"
         "  /pause           保存して中断（locaben resume で再開）\n"
         "  /finish          ヒアリングを完了\n"
@@ -70,6 +111,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "  /jump TARGET     go to a section or question id (Tab completes)\n"
         "  /hint            show or hide why we ask and what to listen for\n"
         "  /note TEXT       attach a note to this question\n"
+        "  /next            keep the answer as it is and go on\n"
+        "  /unknown /declined /na   record don't know / declined / not applicable\n"
+        "  /source owner|doc NAME|estimate   where the last answer comes from\n"
+        "  /flag [NOTE]     mark to confirm at the next visit (/unflag removes)\n"
+        "  /park FIELD TEXT file what the owner said out of order under its field (Tab completes)\n"
+        "  /outline         all fields and what is filled\n"
         "  /review          show the draft sheet\n"
         "  /pause           save and stop (continue with locaben resume)\n"
         "  /finish          finish the interview\n"

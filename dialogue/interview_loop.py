@@ -4,18 +4,25 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rich.console import Console
 
 from dialogue import screens
+from dialogue.engine import Step
 from dialogue.errors import AnswerError, CommandError
 from dialogue.i18n import say
+from dialogue.navigation import find_targets
 from dialogue.session import LiveSession
 from dialogue.terminal import LineSource
 
 EXIT_OK = 0
 EXIT_INTERRUPTED = 130
+STATUS_COMMANDS = {"unknown": "unknown", "declined": "declined", "decline": "declined", "na": "not_applicable"}
+SOURCE_WORDS = {"owner": "owner", "doc": "document", "document": "document", "estimate": "estimate"}
+ARG_EXAMPLES = {"jump": "/jump strengths", "note": "/note ...", "park": "/park business.strengths ...",
+                "source": "/source doc 決算書", "edit": "/edit company.name"}
 
 
 @dataclass
@@ -24,12 +31,17 @@ class Interview:
     console: Console
     lang: str
     show_hints: bool = True
+    budget_minutes: int = 0
     started: float = field(default_factory=time.monotonic)
+    _warned: bool = False
 
     # ---- the loop ----
 
     def run(self, source: LineSource) -> int:
-        self._show(self.live.step(), section_started=True)
+        step = self.live.step()
+        if step.visit > 1 and step.state in ("asking", "probing"):
+            self.console.print(say("visit", self.lang, n=step.visit), style="bold")
+        self._show(step, section_started=True)
         while True:
             step = self.live.step()
             if step.state == "finished":
@@ -38,7 +50,8 @@ class Interview:
             if step.state == "paused":
                 self.console.print(say("saved_resume", self.lang, id=self.live.session_id))
                 return EXIT_OK
-            default = step.current_answer.raw if step.state == "asking" and step.current_answer else ""
+            self._time_check()
+            default = step.suggested_input if step.state == "asking" and step.mode == "guided" else ""
             try:
                 line = source.read(default)
             except KeyboardInterrupt:
@@ -54,6 +67,13 @@ class Interview:
             self.live.run("pause")
         self.console.print(say("saved_resume", self.lang, id=self.live.session_id))
 
+    def _time_check(self) -> None:
+        used = int(time.monotonic() - self.started) // 60
+        if self.budget_minutes and not self._warned and used >= self.budget_minutes * 0.8:
+            self._warned = True
+            self.console.print(say("time_warning", self.lang, budget=self.budget_minutes, used=used),
+                               style="yellow")
+
     # ---- one line ----
 
     def handle(self, line: str) -> None:
@@ -64,60 +84,122 @@ class Interview:
             return
         if stripped.startswith("//"):
             line = line.replace("//", "/", 1)
-        state = self.live.step().state
-        if state == "reviewing":
+        step = self.live.step()
+        if step.state == "reviewing":
             self._run("close_review")
-            return
-        if state == "at_end":
+        elif step.state == "at_end":
             self.console.print(say("at_end", self.lang))
-            return
-        self._run("submit", line)
+        elif step.mode == "meeting" and step.state == "asking" and not stripped:
+            self._run("next")
+        elif step.mode == "meeting" and step.state == "asking":
+            self._run("submit", line, True)
+        else:
+            self._run("submit", line)
 
     def _command(self, name: str, arg: str) -> None:
-        if name == "help":
-            self.console.print(say("help", self.lang))
+        handlers: dict[str, Callable[[str], None]] = {
+            "help": lambda a: self.console.print(say("help", self.lang)),
+            "hint": self._toggle_hints,
+            "outline": lambda a: self.console.print(screens.outline(self._sheet(), self.lang)),
+            "jump": self._jump, "edit": self._jump,
+            "note": lambda a: self._run("note", a) and self._say("noted"),
+            "park": self._park, "source": self._source,
+            "flag": lambda a: self._run("flag", a) and self._say("flagged"),
+            "unflag": lambda a: self._run("unflag") and self._say("unflagged"),
+        }
+        for plain in ("back", "skip", "next", "review", "pause", "finish"):
+            handlers[plain] = lambda a, c=plain: self._run(c)
+        for word, status in STATUS_COMMANDS.items():
+            handlers[word] = lambda a, s=status: self._mark(s)
+        if name in ARG_EXAMPLES and not arg:
+            self.console.print(say("err_needs_arg", self.lang, cmd=name, example=ARG_EXAMPLES[name]),
+                               style="red")
             return
-        if name == "hint":
-            self.show_hints = not self.show_hints
-            self.console.print(say("hints_on" if self.show_hints else "hints_off", self.lang))
-            self._show(self.live.step())
-            return
-        needs_arg = {"jump": "/jump strengths", "note": "/note ..."}
-        if name in needs_arg and not arg:
-            self.console.print(say("err_needs_arg", self.lang, cmd=name, example=needs_arg[name]), style="red")
-            return
-        engine_command = {"back": "back", "skip": "skip", "jump": "jump", "note": "note", "review": "review",
-                          "pause": "pause", "finish": "finish", "resume": "resume"}.get(name)
-        if engine_command is None:
+        handler = handlers.get(name)
+        if handler is None:
             self.console.print(say("err_unknown_command", self.lang, cmd="/" + name), style="red")
             return
-        self._run(engine_command, *((arg,) if name in needs_arg else ()))
-        if name == "note":
-            self.console.print(say("noted", self.lang), style="green")
+        handler(arg)
 
-    def _run(self, command: str, *args: str) -> None:
+    def _say(self, key: str, **values: object) -> None:
+        self.console.print(say(key, self.lang, **values), style="green")
+
+    def _toggle_hints(self, arg: str) -> None:
+        self.show_hints = not self.show_hints
+        self._say("hints_on" if self.show_hints else "hints_off")
+        self._show(self.live.step())
+
+    def _jump(self, arg: str) -> None:
+        matches = find_targets(self.live.engine.bank, arg, self.lang)
+        if not matches:
+            self.console.print(say("err_no_such_target", self.lang, target=arg), style="red")
+        elif len(matches) > 1 and not any(m.id == arg for m in matches):
+            listing = ", ".join(f"{m.id}（{m.label}）" for m in matches[:8])
+            self.console.print(say("err_many_targets", self.lang, targets=listing), style="yellow")
+        else:
+            self._run("jump", matches[0].id)
+
+    def _park(self, arg: str) -> None:
+        target, _, text = arg.partition(" ")
+        fields = [m for m in find_targets(self.live.engine.bank, target, self.lang) if m.kind == "field"]
+        if len(fields) != 1:
+            self.console.print(say("err_unknown_field", self.lang, field=target), style="red")
+            return
+        if not text.strip():
+            self.console.print(say("err_needs_arg", self.lang, cmd="park", example=ARG_EXAMPLES["park"]),
+                               style="red")
+            return
+        if self._run("park", fields[0].id, text):
+            self._say("parked", field=fields[0].label)
+
+    def _source(self, arg: str) -> None:
+        word, _, detail = arg.partition(" ")
+        kind = SOURCE_WORDS.get(word.lower(), word)
+        if self._run("set_source", kind, detail):
+            label = say(f"source_{kind}", self.lang) + (f"（{detail}）" if detail else "")
+            self._say("source_set", source=label)
+
+    def _mark(self, status: str) -> None:
+        self._run("mark", status)
+
+    def _run(self, command: str, *args: object) -> bool:
+        """Run an engine command; explain a refusal; show the new step. True when it was done."""
         try:
             step = self.live.run(command, *args)
         except AnswerError as exc:
             self.console.print(say(f"err_{exc.args[0]}", self.lang), style="red")
-            return
+            return False
         except CommandError as exc:
             self.console.print(self._command_error(str(exc.args[0]), command), style="red")
-            return
-        if command != "note":
+            return False
+        if command == "mark":
+            self._say("marked", status=say(f"status_{args[0]}", self.lang))
+        for message in step.messages:
+            kind, _, qid = message.partition(":")
+            text = self.live.engine.bank.question(qid).text.get(self.lang)[:30]
+            self.console.print(say(kind, self.lang, question=text), style="yellow")
+        if command not in ("note", "flag", "unflag", "park", "set_source"):
             self._show(step)
+        return True
 
     def _command_error(self, code: str, command: str) -> str:
-        if code.startswith("unknown_target") or code.startswith("empty_section"):
-            return say("err_unknown_target", self.lang, target=code.split(":", 1)[1])
-        if code == "nothing_to_go_back_to":
+        name, _, detail = code.partition(":")
+        if name in ("unknown_target", "empty_section"):
+            return say("err_unknown_target", self.lang, target=detail)
+        if name == "nothing_to_go_back_to":
             return say("err_nothing_back", self.lang)
-        legal = " ".join("/" + c for c in self.live.engine.legal_commands() if c not in ("answer", "start"))
-        return say("err_not_now", self.lang, cmd=command, legal=legal)
+        if name == "status_forbidden":
+            return say("err_status_forbidden", self.lang, status=say(f"status_{detail}", self.lang))
+        if name in ("unknown_source", "no_answer_for_source", "unknown_field"):
+            return say(f"err_{name}", self.lang, field=detail)
+        if name == "not_now":
+            legal = " ".join("/" + c for c in self.live.engine.legal_commands() if c not in ("answer", "start"))
+            return say("err_not_now", self.lang, cmd=command, legal=legal)
+        return say("err_generic", self.lang, code=code)
 
     # ---- showing ----
 
-    def _show(self, step, section_started: bool = False) -> None:  # type: ignore[no-untyped-def]
+    def _show(self, step: Step, section_started: bool = False) -> None:
         bank = self.live.engine.bank
         if step.state in ("asking", "probing") and step.question is not None:
             if step.section_started or section_started:
@@ -130,8 +212,14 @@ class Interview:
                         self.console.print(panel)
             if step.state == "probing" and step.probe is not None:
                 self.console.print(screens.probe_panel(step, self.lang))
+            elif step.mode == "meeting":
+                self.console.print(screens.meeting_line(step, self.lang))
             else:
                 self.console.print(screens.question_panel(bank, step, self.lang, self.show_hints))
+                if step.parked and step.current_answer is None:
+                    self.console.print(say("parked_offer", self.lang), style="green")
+                elif step.prefill and step.current_answer is None:
+                    self.console.print(say("prefill_offer", self.lang), style="green")
         elif step.state == "at_end":
             self.console.print(say("at_end", self.lang), style="bold green")
         elif step.state == "reviewing":
@@ -147,6 +235,7 @@ class Interview:
         step = self.live.step()
         p = step.progress
         minutes = int(time.monotonic() - self.started) // 60
+        budget = f"/{self.budget_minutes}" if self.budget_minutes else ""
+        keys = say("meeting_keys" if step.mode == "meeting" else "keys", self.lang)
         return (f" {say('section', self.lang, n=p.section_index, m=p.section_count)} · "
-                f"{say('answered', self.lang, a=p.answered, b=p.applicable)} · {minutes} min · "
-                f"{say('keys', self.lang)}")
+                f"{say('answered', self.lang, a=p.answered, b=p.applicable)} · {minutes}{budget} min · {keys}")

@@ -56,8 +56,12 @@ def question_panel(bank: Bank, step: Step, lang: str, show_hints: bool) -> Rende
         for key, text in (("purpose", q.purpose), ("listen_for", q.hint), ("example", q.example)):
             if text:
                 body.append(RichText(f"{say(key, lang)}: {text.get(lang)}", style="dim"))
-    if step.current_answer is not None and step.state == "asking":
-        body.append(RichText(f"{say('current_answer', lang)}: {step.current_answer.raw}", style="green"))
+    if step.flagged:
+        body.append(RichText(say("flag_mark", lang), style="bold red"))
+    answer = step.current_answer
+    if answer is not None and step.state == "asking":
+        shown = say(f"status_{answer.status}", lang) if answer.is_status else answer.raw
+        body.append(RichText(f"{say('current_answer', lang)}: {shown}", style="green"))
     return Panel(Group(*body), title=title, title_align="left", border_style="cyan")
 
 
@@ -103,4 +107,34 @@ def draft_sheet(sheet: SheetData, lang: str) -> RenderableType:
                 table.add_row(view.label, "\n".join([text, *extra]))
             else:
                 table.add_row(view.label, RichText(sheet.labels[view.status], style="dim"))
+    return table
+
+
+def meeting_line(step: Step, lang: str) -> RenderableType:
+    """Meeting mode: one compact line — where we are and what the field holds so far."""
+    q = step.question
+    assert q is not None
+    from dialogue.sheet_fields import FIELDS_BY_ID
+
+    labels = " / ".join(FIELDS_BY_ID[f].label(lang) for f in q.fills)
+    line = RichText()
+    line.append(f"▶ {labels}", style="bold cyan")
+    line.append(f"  ({q.id}) ", style="dim")
+    line.append(q.text.get(lang), style="dim")
+    if step.current_answer is not None and not step.current_answer.is_status:
+        line.append(f"\n  {step.current_answer.raw}", style="green")
+    return line
+
+
+def outline(sheet: SheetData, lang: str) -> RenderableType:
+    """Every sheet field with a mark for what is filled: for meeting mode and the second visit."""
+    table = Table(title=say("outline_title", lang), show_header=False, box=None, expand=True)
+    table.add_column(ratio=1, overflow="fold")
+    table.add_column(ratio=3, overflow="fold")
+    marks = {"filled": "●", "skipped": "×"}
+    for group in sheet.groups:
+        table.add_row(RichText(group.label, style="bold cyan"), "")
+        for view in group.fields:
+            mark = marks.get(view.status, "○")
+            table.add_row(f"  {mark} {view.id}", view.label)
     return table

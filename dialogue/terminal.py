@@ -6,7 +6,8 @@ import sys
 from collections.abc import Callable, Iterable
 from typing import IO, Protocol
 
-SLASH_COMMANDS = ("back", "skip", "jump", "hint", "note", "review", "pause", "finish", "help")
+SLASH_COMMANDS = ("back", "skip", "next", "jump", "edit", "hint", "note", "unknown", "declined", "na", "source",
+                  "flag", "unflag", "park", "outline", "review", "pause", "finish", "help")
 
 
 class LineSource(Protocol):
@@ -33,8 +34,9 @@ class PlainInput:
         return text
 
 
-def make_completer(commands: Callable[[], Iterable[str]], targets: Callable[[], Iterable[str]]):
-    """Completes `/command` and the argument of `/jump` (section and question ids)."""
+def make_completer(commands: Callable[[], Iterable[str]], targets: Callable[[str], Iterable[tuple[str, str, str]]]):
+    """Completes `/command`, and the target of `/jump`, `/edit` and `/park`: a few letters of a section,
+    question or sheet-field name in Japanese or English. `targets(query)` gives (id, kind, label)."""
     from prompt_toolkit.completion import Completer, Completion
 
     class SlashCompleter(Completer):
@@ -42,15 +44,16 @@ def make_completer(commands: Callable[[], Iterable[str]], targets: Callable[[], 
             text = document.text_before_cursor
             if not text.startswith("/"):
                 return
-            if " " not in text:
-                for name in commands():
-                    if name.startswith(text[1:]):
-                        yield Completion(name, start_position=-(len(text) - 1))
-            elif text.startswith("/jump "):
-                prefix = text[len("/jump "):]
-                for target in targets():
-                    if target.startswith(prefix):
-                        yield Completion(target, start_position=-len(prefix))
+            name, space, rest = text[1:].partition(" ")
+            if not space:
+                for command in commands():
+                    if command.startswith(name):
+                        yield Completion(command, start_position=-len(name))
+            elif name in ("jump", "edit", "park") and " " not in rest:
+                for target_id, kind, label in targets(rest):
+                    if name == "park" and kind != "field":
+                        continue
+                    yield Completion(target_id, start_position=-len(rest), display_meta=label)
 
     return SlashCompleter()
 

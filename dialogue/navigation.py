@@ -1,0 +1,41 @@
+"""Finding where to go from a few typed letters: sections, questions and sheet fields, in Japanese or
+English. Pure; the terminal completer and `/jump` use it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dialogue.model import Bank
+from dialogue.sheet_fields import FIELDS_BY_ID
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    id: str  # what the engine's jump takes: a section, question or sheet field id
+    kind: str  # section | field | question
+    label: str  # shown beside the id
+
+
+def all_targets(bank: Bank, lang: str) -> list[Target]:
+    targets = [Target(s.id, "section", s.title.get(lang)) for s in bank.sections]
+    filled = {f for q in bank.questions() for f in q.fills}
+    targets += [Target(f.id, "field", f.label(lang)) for f in FIELDS_BY_ID.values() if f.id in filled]
+    targets += [Target(q.id, "question", q.text.get(lang)[:40]) for q in bank.questions()]
+    return targets
+
+
+def find_targets(bank: Bank, query: str, lang: str) -> list[Target]:
+    """Targets whose id matches exactly, else whose id or label (ja or en) contains `query`."""
+    query = query.strip()
+    if not query:
+        return []
+    targets = all_targets(bank, lang)
+    exact = [t for t in targets if t.id == query]
+    if exact:
+        return exact
+    folded = query.casefold()
+    other = "en" if lang == "ja" else "ja"
+    other_labels = {t.id: t.label for t in all_targets(bank, other)}
+    return [t for t in targets
+            if folded in t.id.casefold() or folded in t.label.casefold()
+            or folded in other_labels.get(t.id, "").casefold()]
