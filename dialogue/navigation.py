@@ -25,7 +25,8 @@ def all_targets(bank: Bank, lang: str) -> list[Target]:
 
 
 def find_targets(bank: Bank, query: str, lang: str) -> list[Target]:
-    """Targets whose id matches exactly, else whose id or label (ja or en) contains `query`."""
+    """Targets whose id matches exactly, else whose id or label (ja or en) contains `query`; when exactly
+    one of those is a sheet field, just that field."""
     query = query.strip()
     if not query:
         return []
@@ -36,6 +37,8 @@ def find_targets(bank: Bank, query: str, lang: str) -> list[Target]:
     folded = query.casefold()
     other = "en" if lang == "ja" else "ja"
     other_labels = {t.id: t.label for t in all_targets(bank, other)}
-    return [t for t in targets
-            if folded in t.id.casefold() or folded in t.label.casefold()
-            or folded in other_labels.get(t.id, "").casefold()]
+    found = [t for t in targets
+             if folded in t.id.casefold() or folded in t.label.casefold()
+             or folded in other_labels.get(t.id, "").casefold()]
+    fields = [t for t in found if t.kind == "field"]
+    return fields if len(fields) == 1 else found  # one sheet field named: that is what was meant

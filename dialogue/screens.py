@@ -128,13 +128,13 @@ def meeting_line(step: Step, lang: str) -> RenderableType:
 
 def outline(sheet: SheetData, lang: str) -> RenderableType:
     """Every sheet field with a mark for what is filled: for meeting mode and the second visit."""
-    table = Table(title=say("outline_title", lang), show_header=False, box=None, expand=True)
-    table.add_column(ratio=1, overflow="fold")
+    table = Table(title=say("outline_title", lang), show_header=False, box=None, expand=True, padding=(0, 1))
+    table.add_column(width=2, no_wrap=True)
     table.add_column(ratio=3, overflow="fold")
+    table.add_column(ratio=2, overflow="fold", style="dim")
     marks = {"filled": "●", "skipped": "×"}
     for group in sheet.groups:
-        table.add_row(RichText(group.label, style="bold cyan"), "")
+        table.add_row("", RichText(group.label, style="bold cyan"), "")
         for view in group.fields:
-            mark = marks.get(view.status, "○")
-            table.add_row(f"  {mark} {view.id}", view.label)
+            table.add_row(marks.get(view.status, "○"), view.label, view.id)
     return table
