@@ -239,6 +239,7 @@ class Transcript:
     hidden: dict[str, Answer] = field(default_factory=dict)  # answered, but their condition no longer holds
     prefill: dict[str, dict[str, Any]] = field(default_factory=dict)  # earlier session's answers by question
     visit: int = 1
+    previous_answers: tuple[Answer, ...] = ()  # to questions removed from the bank since (migration)
 
     @property
     def started_at(self) -> str:

@@ -80,11 +80,15 @@ class Engine:
         self._events: list[Event] = []
         self._pending: list[Event] = []
         self._order = [q.id for q in bank.questions()]
+        self._previous: tuple[Answer, ...] = ()
 
     @classmethod
-    def replay(cls, bank: Bank, events: Iterable[Event], clock: Callable[[], str], session_id: str = ""
-               ) -> Engine:
+    def replay(cls, bank: Bank, events: Iterable[Event], clock: Callable[[], str], session_id: str = "",
+               previous_answers: Iterable[Answer] = ()) -> Engine:
+        """Rebuild a session from its events. `previous_answers` are answers to questions a changed bank
+        no longer has (see dialogue.migration): kept for the transcript, never replayed."""
         engine = cls(bank, clock, session_id)
+        engine._previous = tuple(previous_answers)
         for number, event in enumerate(events, start=2):
             try:
                 engine._apply(event)
@@ -159,7 +163,7 @@ class Engine:
             applicable=applicable, state=self.state, meta=dict(s.meta), sources=dict(s.sources),
             flags=dict(s.flags), parked=tuple(s.parked),
             hidden={k: v for k, v in s.answers.items() if k not in applicable},
-            prefill=s.prefill, visit=s.visit)
+            prefill=s.prefill, visit=s.visit, previous_answers=self._previous)
 
     # ---- commands: the interview ----
 
@@ -264,6 +268,15 @@ class Engine:
             if target in q.fills and holds(q.when, values):
                 return q.id
         raise CommandError(f"unknown_target:{target}")
+
+    def reorient(self) -> Step:
+        """After a bank migration: when the current question was removed, or the interview had reached
+        the end and the bank has gained a question, move to the next open one."""
+        lost_question = self.state in ("asking", "probing") and self._s.current is None
+        gained_question = self.state == "at_end" and self._next_open(None) is not None
+        if lost_question or gained_question:
+            self._advance(after=None)
+        return self.step()
 
     def new_visit(self) -> Step:
         """Start the next visit: flagged, then skipped, then empty required questions come first."""

@@ -163,7 +163,12 @@ class SessionState:
         flow.skip()
 
     def _on_went_back(self, d: dict, flow: Flow, at: str) -> None:
-        self._move_to(self.history.pop())
+        target = d.get("to") or self.history[-1]
+        while self.history and self.history[-1] != target:
+            self.history.pop()  # only after a bank migration set some questions aside
+        if self.history:
+            self.history.pop()
+        self._move_to(target)
         flow.back()
 
     def _on_jumped(self, d: dict, flow: Flow, at: str) -> None:
