@@ -121,8 +121,17 @@ def meeting_line(step: Step, lang: str) -> RenderableType:
     line.append(f"▶ {labels}", style="bold cyan")
     line.append(f"  ({q.id}) ", style="dim")
     line.append(q.text.get(lang), style="dim")
-    if step.current_answer is not None and not step.current_answer.is_status:
-        line.append(f"\n  {step.current_answer.raw}", style="green")
+    if q.type == "choice":
+        line.append("\n  " + "  ".join(f"{i}.{c.label.get(lang)}" for i, c in enumerate(q.choices, 1)))
+    answer = step.current_answer
+    if answer is not None:
+        if answer.is_status:
+            shown = say(f"status_{answer.status}", lang)
+        elif q.type == "choice" and q.choice(str(answer.value)):
+            shown = q.choice(str(answer.value)).label.get(lang)  # type: ignore[union-attr]
+        else:
+            shown = answer.raw
+        line.append(f"\n  ✔ {shown}", style="green")
     return line
 
 
