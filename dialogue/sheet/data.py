@@ -20,6 +20,10 @@ LABELS = {
         "name": "業務名", "content": "業務内容", "differentiation": "差別化ポイント", "who": "誰が",
         "reason": "理由", "party": "名称", "empty_required": "必須項目が未記入", "skipped_q": "スキップした質問",
         "company": "商号", "field": "項目", "captured": "聞き取った内容",
+        "self": "自社", "perspective": "視点", "question": "質問", "extras": "深掘り・メモ",
+        "flow_sheet": "商流・業務フロー", "perspectives_sheet": "4つの視点", "followup_sheet": "次回確認事項・情報量",
+        "chain_sheet": "現状認識・将来目標・課題・対応策",
+        "flow_heading": "業務フロー", "commercial_heading": "商流", "perspectives_heading": "4つの視点",
     },
     "en": {
         "title": "Local Benchmark — non-financial interview sheet", "session": "Session", "bank": "Question bank",
@@ -31,8 +35,24 @@ LABELS = {
         "step": "Step", "name": "Step", "content": "Content", "differentiation": "Differentiation",
         "who": "Who", "reason": "Reason", "party": "Name", "empty_required": "required field not filled",
         "skipped_q": "skipped question", "company": "Company", "field": "Field", "captured": "Captured",
+        "self": "Our company", "perspective": "Perspective", "question": "Question", "extras": "Follow-ups and notes",
+        "flow_sheet": "Business flow", "perspectives_sheet": "Four perspectives", "followup_sheet": "Next visit",
+        "chain_sheet": "Current state to actions",
+        "flow_heading": "Business flow", "commercial_heading": "Commercial flow",
+        "perspectives_heading": "Four perspectives",
     },
 }
+
+# Where the printed sheets (HTML, Excel) put the fields; the official sheet's layout, in one place.
+HEADER_FIELDS: tuple[str, ...] = ("company.name", "company.representative", "company.location",
+                                  "company.industry", "company.employees", "company.founded")
+PRINTED_STEPS = 5  # the official sheet prints five business-flow boxes
+# 仕入先 → 協力先 → 自社 → 得意先 → エンドユーザー; None is the company itself.
+COMMERCIAL_FLOW: tuple[str | None, ...] = ("commercial_flow.suppliers", "commercial_flow.partners", None,
+                                           "commercial_flow.customers", "commercial_flow.end_users")
+PERSPECTIVES: tuple[str, ...] = ("management", "business", "environment", "internal")
+SUMMARY_CHAIN: tuple[str, ...] = ("summary.current_state", "summary.future_goal", "summary.issues",
+                                  "summary.actions")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +66,8 @@ class Entry:
     display: str  # the value as text (choice labels resolved)
     followups: tuple[tuple[str, str], ...]  # (probe, answer)
     notes: tuple[str, ...]
+    question_type: str = "text"  # the question's answer type: text | choice | number | list | group
+    answered_at: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +82,24 @@ class FieldView:
     @property
     def chars(self) -> int:
         return sum(answer_size(e.value) + sum(len(a) for _, a in e.followups) for e in self.entries)
+
+    @property
+    def owner_entries(self) -> tuple[Entry, ...]:
+        return tuple(e for e in self.entries if e.voice != "supporter")
+
+    @property
+    def supporter_entries(self) -> tuple[Entry, ...]:
+        return tuple(e for e in self.entries if e.voice == "supporter")
+
+    @property
+    def views(self) -> tuple[tuple[str, tuple[Entry, ...]], ...]:
+        """Entries split by voice for printing: `(("", entries),)` when all are the owner's, else
+        `(("owner", …), ("supporter", …))` with empty voices left out. Labels come from LABELS[voice]."""
+        supporter = self.supporter_entries
+        if not supporter:
+            return (("", self.entries),) if self.entries else ()
+        return tuple((voice, entries) for voice, entries in (("owner", self.owner_entries), ("supporter", supporter))
+                     if entries)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +149,9 @@ class SheetData:
     def field(self, field_id: str) -> FieldView:
         return next(f for g in self.groups for f in g.fields if f.id == field_id)
 
+    def group(self, group_id: str) -> GroupView:
+        return next(g for g in self.groups if g.id == group_id)
+
     @property
     def fields(self) -> tuple[FieldView, ...]:
         return tuple(f for g in self.groups for f in g.fields)
@@ -147,7 +190,16 @@ def _entry(question: Question, t: Transcript, lang: str) -> Entry:
                        p.text) for p in t.probe_answers if p.question_id == question.id and p.text)
     notes = tuple(n.text for n in t.notes if n.question_id == question.id)
     return Entry(question.id, question.text.get(lang), question.voice, answer.value,
-                 display_value(question, answer.value, lang), followups, notes)
+                 display_value(question, answer.value, lang), followups, notes, question.type, answer.at)
+
+
+def extra_lines(entries: tuple[Entry, ...], labels: dict[str, str]) -> list[tuple[str, str]]:
+    """(kind label, text) for each probe follow-up and note taken on these entries, in order."""
+    lines: list[tuple[str, str]] = []
+    for e in entries:
+        lines += [(labels["followups"], f"{probe} — {answer}" if probe else answer) for probe, answer in e.followups]
+        lines += [(labels["notes"], note) for note in e.notes]
+    return lines
 
 
 def display_value(question: Question, value: Any, lang: str) -> str:

@@ -20,9 +20,30 @@ def _transcript(sheet: SheetData, transcript: Transcript, lang: str) -> tuple[st
     return "transcript.md", render_transcript_markdown(transcript, lang).encode("utf-8")
 
 
+def _html(sheet: SheetData, transcript: Transcript, lang: str) -> tuple[str, bytes]:
+    from dialogue.sheet.render_html import render_sheet_html
+
+    return "sheet.html", render_sheet_html(sheet).encode("utf-8")
+
+
+def _xlsx(sheet: SheetData, transcript: Transcript, lang: str) -> tuple[str, bytes]:
+    from dialogue.sheet.render_xlsx import render_sheet_xlsx
+
+    return "sheet.xlsx", render_sheet_xlsx(sheet)
+
+
+def _json(sheet: SheetData, transcript: Transcript, lang: str) -> tuple[str, bytes]:
+    from dialogue.sheet.render_json import render_sheet_json
+
+    return "sheet.json", render_sheet_json(sheet).encode("utf-8")
+
+
 # format name -> renderer returning (file suffix, bytes). Renderers import their libraries lazily.
 RENDERERS: dict[str, Callable[[SheetData, Transcript, str], tuple[str, bytes]]] = {
     "md": _markdown,
+    "html": _html,
+    "xlsx": _xlsx,
+    "json": _json,
     "transcript": _transcript,
 }
 FORMATS: tuple[str, ...] = tuple(RENDERERS)

@@ -1,0 +1,99 @@
+"""SheetData → JSON keyed by the canonical sheet field ids (shared/domain/locaben.md), typed by field shape.
+
+The contract is `schemas/sheet.schema.json` (JSON Schema 2020-12). Every canonical field is always present,
+with `status` filled | skipped | not_asked and `value` null unless filled. Only transcript times are written
+(no wall clock), so the same session always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from dialogue.sheet.data import Entry, FieldView, SheetData
+from dialogue.sheet_fields import RECORD_FIELDS
+
+FORMAT = "locaben-sheet/1"
+# Fields the contract allows as a number or a text (a bank may ask the founding year either way).
+NUMBER_OR_TEXT = frozenset({"company.founded"})
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _joined(entries: tuple[Entry, ...]) -> str | None:
+    return "\n\n".join(e.display for e in entries) or None
+
+
+def _choice(field: FieldView) -> dict[str, str] | None:
+    entry = next((e for e in field.entries if e.question_type == "choice"), None)
+    return {"id": str(entry.value), "label": entry.display} if entry else None
+
+
+def field_value(field: FieldView) -> Any:
+    """The typed value of a filled field (None when empty)."""
+    if field.status != "filled":
+        return None
+    if field.shape in RECORD_FIELDS:
+        keys = RECORD_FIELDS[field.shape]
+        return [{k: str(r.get(k, "")) for k in keys} for r in field.records]
+    if field.shape == "number":
+        return next((e.value for e in field.entries if _is_number(e.value)), None)
+    if field.shape == "choice_text":
+        return {"choice": _choice(field),
+                "text": _joined(tuple(e for e in field.entries if e.question_type != "choice"))}
+    if field.id in NUMBER_OR_TEXT and len(field.entries) == 1 and _is_number(field.entries[0].value):
+        return field.entries[0].value
+    return _joined(field.entries)
+
+
+def _entry_json(entry: Entry) -> dict[str, Any]:
+    return {
+        "question_id": entry.question_id,
+        "question": entry.question_text,
+        "voice": entry.voice,
+        "type": entry.question_type,
+        "value": entry.value,
+        "text": entry.display,
+        "answered_at": entry.answered_at,
+        "followups": [{"probe": probe, "answer": answer} for probe, answer in entry.followups],
+        "notes": list(entry.notes),
+    }
+
+
+def field_json(field: FieldView) -> dict[str, Any]:
+    return {
+        "label": field.label,
+        "shape": field.shape,
+        "status": field.status,
+        "value": field_value(field),
+        "views": {"owner": _joined(field.owner_entries), "supporter": _joined(field.supporter_entries)},
+        "entries": [_entry_json(e) for e in field.entries],
+    }
+
+
+def sheet_json(sheet: SheetData) -> dict[str, Any]:
+    """The whole sheet as JSON-compatible data, fields in sheet order."""
+    return {
+        "format": FORMAT,
+        "metadata": {
+            "session_id": sheet.session_id,
+            "bank": {"id": sheet.bank_id, "version": sheet.bank_version},
+            "lang": sheet.lang,
+            "state": sheet.state,
+            "started_at": sheet.started,
+            "last_activity_at": sheet.last,
+            "company": sheet.company,
+        },
+        "fields": {f.id: field_json(f) for f in sheet.fields},
+        "next_visit": [{"field_id": m.field_id, "label": m.label, "reason": m.reason, "question": m.question_text}
+                       for m in sheet.missing],
+        "richness": [{"section_id": r.section_id, "title": r.title, "chars": r.chars, "items": r.items,
+                      "fields_filled": r.fields_filled, "fields_total": r.fields_total,
+                      "share": round(r.share, 4)} for r in sheet.richness],
+    }
+
+
+def render_sheet_json(sheet: SheetData) -> str:
+    return json.dumps(sheet_json(sheet), ensure_ascii=False, indent=2) + "\n"
