@@ -145,3 +145,31 @@ def test_sessions_lists_the_interview(tmp_path: Path) -> None:
                             capture_output=True, text=True, timeout=20, check=True)
     rows = json.loads(result.stdout)
     assert rows[0]["company"] == "株式会社みどり精工" and rows[0]["state"] == "paused"
+
+
+def test_status_source_and_parked_answer_reach_the_compiled_sheet(tmp_path: Path) -> None:
+    import subprocess
+
+    sessions = tmp_path / "sessions"
+    child = spawn(["interview", "--sessions-dir", str(sessions)], tmp_path)
+    child.expect("正式な商号")
+    child.send("/park 強み 難削材の加工を他社に断られた案件でも引き受ける\r")
+    child.expect("控えました")
+    answer(child, "株式会社みどり精工", "代表者様のお名前")
+    child.send("/source doc 登記簿\r")
+    child.expect("出所: 資料で確認")
+    child.send("/declined\r")
+    child.expect("回答を控えたい")
+    child.expect("本社の所在地")
+    child.send("/pause\r")
+    child.expect(pexpect.EOF)
+    session_id = only_session(sessions)
+    out = tmp_path / "out"
+    subprocess.run(LOCABEN + ["compile", session_id, "--format", "md,json", "-o", str(out),
+                              "--sessions-dir", str(sessions)], check=True, capture_output=True, timeout=30)
+    sheet = (out / f"{session_id}-sheet.md").read_text(encoding="utf-8")
+    assert "株式会社みどり精工 ［資料: 登記簿］" in sheet
+    assert "【回答を控えたい】" in sheet
+    assert "難削材の加工を他社に断られた案件でも引き受ける" in sheet  # parked, listed to confirm
+    data = json.loads((out / f"{session_id}-sheet.json").read_text(encoding="utf-8"))
+    assert data["fields"]["company.representative"]["status"] == "declined"

@@ -24,6 +24,12 @@ LABELS = {
         "flow_sheet": "商流・業務フロー", "perspectives_sheet": "4つの視点", "followup_sheet": "次回確認事項・情報量",
         "chain_sheet": "現状認識・将来目標・課題・対応策",
         "flow_heading": "業務フロー", "commercial_heading": "商流", "perspectives_heading": "4つの視点",
+        "unknown": "【わからない】", "declined": "【回答を控えたい】", "not_applicable": "【該当なし】",
+        "flagged": "次回確認の印", "parked": "順番外に控えた話（未確認）",
+        "previous_answers": "以前の回答（質問バンクの変更で現在の質問にないもの）",
+        "source_owner": "発言", "source_document": "資料", "source_estimate": "推定",
+        "source_legend": "出所の印: ［発言］経営者の発言 ／ ［資料: 名称］資料で確認 ／ ［推定］支援者の推定",
+        "changed": "前回から変更", "unchanged": "前回どおり",
     },
     "en": {
         "title": "Local Benchmark — non-financial interview sheet", "session": "Session", "bank": "Question bank",
@@ -40,6 +46,13 @@ LABELS = {
         "chain_sheet": "Current state to actions",
         "flow_heading": "Business flow", "commercial_heading": "Commercial flow",
         "perspectives_heading": "Four perspectives",
+        "unknown": "[don't know]", "declined": "[declined to answer]", "not_applicable": "[not applicable]",
+        "flagged": "flagged to confirm", "parked": "volunteered out of order (to confirm)",
+        "previous_answers": "Previous answers (questions no longer in the bank)",
+        "source_owner": "owner", "source_document": "doc", "source_estimate": "estimate",
+        "source_legend": "Source marks: [owner] stated by the owner / [doc: name] seen in a document / "
+                         "[estimate] the supporter's estimate",
+        "changed": "changed since last time", "unchanged": "as last time",
     },
 }
 
@@ -68,6 +81,9 @@ class Entry:
     notes: tuple[str, ...]
     question_type: str = "text"  # the question's answer type: text | choice | number | list | group
     answered_at: str = ""
+    source: str = ""  # owner | document | estimate, or ""
+    source_detail: str = ""  # e.g. which document
+    changed: bool | None = None  # against an earlier interview's answer (prefill); None: no earlier answer
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,9 +91,10 @@ class FieldView:
     id: str
     label: str
     shape: str
-    status: str  # filled | skipped | not_asked
+    status: str  # filled | skipped | not_asked | unknown | declined | not_applicable
     entries: tuple[Entry, ...]
     records: tuple[dict[str, str], ...]  # steps / parties / end users, merged over entries
+    flagged: bool = False  # some question of this field is flagged to confirm at the next visit
 
     @property
     def chars(self) -> int:
@@ -127,8 +144,22 @@ class Richness:
 class MissingItem:
     field_id: str
     label: str
-    reason: str  # skipped | empty_required
+    reason: str  # skipped | empty_required | flagged | parked | unknown | declined | not_applicable
     question_text: str
+    detail: str = ""  # the flag's note, or the parked text
+
+    def why(self, labels: dict[str, str]) -> str:
+        """Why it is on the list, in the sheet's language, with the flag note or parked text."""
+        key = {"skipped": "skipped_q"}.get(self.reason, self.reason)
+        text = labels.get(key, self.reason).strip("【】[]")
+        return f"{text}: {self.detail}" if self.detail else text
+
+
+@dataclass(frozen=True, slots=True)
+class PreviousAnswer:
+    question_id: str
+    text: str
+    answered_at: str
 
 
 @dataclass(frozen=True)
@@ -145,6 +176,8 @@ class SheetData:
     groups: tuple[GroupView, ...]
     missing: tuple[MissingItem, ...]
     richness: tuple[Richness, ...]
+    previous_answers: tuple[PreviousAnswer, ...] = ()
+    has_sources: bool = False
 
     def field(self, field_id: str) -> FieldView:
         return next(f for g in self.groups for f in g.fields if f.id == field_id)
@@ -166,22 +199,30 @@ def build_sheet(transcript: Transcript, lang: str = "ja") -> SheetData:
                    for gid, names in GROUPS.items())
     company_view = views["company.name"]
     company = company_view.entries[0].display if company_view.entries else ""
+    previous = tuple(PreviousAnswer(a.question_id, a.raw, a.at) for a in transcript.previous_answers)
     return SheetData(lang, labels, transcript.session_id, bank.id, bank.version, company,
                      transcript.started_at, transcript.last_at, transcript.state, groups,
-                     _missing(transcript, views, lang), _richness(transcript, views, lang))
+                     _missing(transcript, views, lang), _richness(transcript, views, lang), previous,
+                     has_sources=bool(transcript.sources))
 
 
 def _field_view(sheet_field: SheetField, t: Transcript, lang: str) -> FieldView:
     questions = [q for q in t.bank.questions() if sheet_field.id in q.fills]
-    entries = tuple(_entry(q, t, lang) for q in questions if q.id in t.answers)
+    answered = [q for q in questions if q.id in t.answers]
+    entries = tuple(_entry(q, t, lang) for q in answered if not t.answers[q.id].is_status)
+    codes = [t.answers[q.id].status for q in answered if t.answers[q.id].is_status]
     records = tuple(r for e in entries if isinstance(e.value, list) for r in e.value if isinstance(r, dict))
     if entries:
         status = "filled"
+    elif codes:
+        status = codes[0]  # わからない / 回答を控えたい / 該当なし: shown as such, never as blank
     elif any(q.id in t.skipped for q in questions):
         status = "skipped"
     else:
         status = "not_asked"
-    return FieldView(sheet_field.id, sheet_field.label(lang), sheet_field.shape, status, entries, records)
+    flagged = any(q.id in t.flags for q in questions)
+    return FieldView(sheet_field.id, sheet_field.label(lang), sheet_field.shape, status, entries, records,
+                     flagged)
 
 
 def _entry(question: Question, t: Transcript, lang: str) -> Entry:
@@ -189,8 +230,21 @@ def _entry(question: Question, t: Transcript, lang: str) -> Entry:
     followups = tuple((question.probes[p.probe_index].get(lang) if p.probe_index < len(question.probes) else "",
                        p.text) for p in t.probe_answers if p.question_id == question.id and p.text)
     notes = tuple(n.text for n in t.notes if n.question_id == question.id)
-    return Entry(question.id, question.text.get(lang), question.voice, answer.value,
-                 display_value(question, answer.value, lang), followups, notes, question.type, answer.at)
+    source = t.sources.get(question.id)
+    earlier = t.prefill.get(question.id)
+    changed = None if earlier is None else earlier.get("value") != answer.value
+    display = display_value(question, answer.value, lang)
+    marks = []
+    if source is not None:
+        label = LABELS.get(lang, LABELS["en"])[f"source_{source.kind}"]
+        marks.append(f"［{label}: {source.detail}］" if source.detail else f"［{label}］")
+    if changed is not None:
+        marks.append(f"［{LABELS.get(lang, LABELS['en'])['changed' if changed else 'unchanged']}］")
+    if marks:
+        display = display + " " + "".join(marks)
+    return Entry(question.id, question.text.get(lang), question.voice, answer.value, display, followups, notes,
+                 question.type, answer.at, source.kind if source else "", source.detail if source else "",
+                 changed)
 
 
 def extra_lines(entries: tuple[Entry, ...], labels: dict[str, str]) -> list[tuple[str, str]]:
@@ -221,15 +275,27 @@ def display_value(question: Question, value: Any, lang: str) -> str:
 
 
 def _missing(t: Transcript, views: dict[str, FieldView], lang: str) -> tuple[MissingItem, ...]:
+    """次回確認事項: flagged, status-coded, skipped and empty required questions, and parked text not yet
+    taken into an answer — in bank order, so the second visit starts where the first left off."""
     items: list[MissingItem] = []
     for q in t.bank.questions():
-        if q.id not in t.applicable or q.id in t.answers:
+        if q.id not in t.applicable:
             continue
         label = " / ".join(views[f].label for f in q.fills)
-        if q.id in t.skipped:
+        answer = t.answers.get(q.id)
+        if q.id in t.flags:
+            items.append(MissingItem(q.fills[0], label, "flagged", q.text.get(lang), t.flags[q.id]))
+        elif answer is not None and answer.is_status:
+            items.append(MissingItem(q.fills[0], label, answer.status, q.text.get(lang)))
+        elif answer is not None:
+            continue
+        elif q.id in t.skipped:
             items.append(MissingItem(q.fills[0], label, "skipped", q.text.get(lang)))
         elif q.required:
             items.append(MissingItem(q.fills[0], label, "empty_required", q.text.get(lang)))
+    for parked in t.parked:
+        if parked.used_by is None:
+            items.append(MissingItem(parked.field_id, views[parked.field_id].label, "parked", "", parked.text))
     return tuple(items)
 
 

@@ -1,7 +1,8 @@
 """SheetData → JSON keyed by the canonical sheet field ids (shared/domain/locaben.md), typed by field shape.
 
 The contract is `schemas/sheet.schema.json` (JSON Schema 2020-12). Every canonical field is always present,
-with `status` filled | skipped | not_asked and `value` null unless filled. Only transcript times are written
+with `status` filled | skipped | not_asked | unknown | declined | not_applicable and `value` null unless
+filled. Only transcript times are written
 (no wall clock), so the same session always gives the same bytes.
 """
 
@@ -59,6 +60,9 @@ def _entry_json(entry: Entry) -> dict[str, Any]:
         "answered_at": entry.answered_at,
         "followups": [{"probe": probe, "answer": answer} for probe, answer in entry.followups],
         "notes": list(entry.notes),
+        "source": entry.source,
+        "source_detail": entry.source_detail,
+        "changed": entry.changed,
     }
 
 
@@ -70,6 +74,7 @@ def field_json(field: FieldView) -> dict[str, Any]:
         "value": field_value(field),
         "views": {"owner": _joined(field.owner_entries), "supporter": _joined(field.supporter_entries)},
         "entries": [_entry_json(e) for e in field.entries],
+        "flagged": field.flagged,
     }
 
 
@@ -87,8 +92,10 @@ def sheet_json(sheet: SheetData) -> dict[str, Any]:
             "company": sheet.company,
         },
         "fields": {f.id: field_json(f) for f in sheet.fields},
-        "next_visit": [{"field_id": m.field_id, "label": m.label, "reason": m.reason, "question": m.question_text}
-                       for m in sheet.missing],
+        "next_visit": [{"field_id": m.field_id, "label": m.label, "reason": m.reason, "question": m.question_text,
+                        "detail": m.detail} for m in sheet.missing],
+        "previous_answers": [{"question_id": p.question_id, "text": p.text, "answered_at": p.answered_at}
+                             for p in sheet.previous_answers],
         "richness": [{"section_id": r.section_id, "title": r.title, "chars": r.chars, "items": r.items,
                       "fields_filled": r.fields_filled, "fields_total": r.fields_total,
                       "share": round(r.share, 4)} for r in sheet.richness],

@@ -111,7 +111,7 @@ def display_width(text: str) -> int:
 def field_text(field: FieldView, labels: dict[str, str]) -> str:
     """A field as one cell's text: its answers by voice, then follow-ups and notes; or its empty status."""
     if field.status != "filled":
-        return labels["not_asked"] if field.status == "not_asked" else labels["skipped"]
+        return labels[field.status]
     blocks = []
     for voice, entries in field.views:
         lines = [f"【{labels[voice]}】"] if voice else []
@@ -348,7 +348,7 @@ def _followup_sheet(ws: Any, sheet: SheetData) -> None:
         row += 1
         w.box(f"A{row}:C{row}", "☐ " + m.label)
         w.box(f"D{row}:G{row}", m.question_text)
-        w.box(f"H{row}", L["skipped_q"] if m.reason == "skipped" else L["empty_required"], "skipped")
+        w.box(f"H{row}", m.why(L), "skipped")
     if not sheet.missing:
         row += 1
         w.box(f"A{row}:H{row}", L["none"])
