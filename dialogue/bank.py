@@ -16,6 +16,7 @@ from dialogue import yaml_nodes as yn
 from dialogue.errors import BankError, Position, Problem, Severity
 from dialogue.model import (
     QUESTION_TYPES,
+    STATUS_CODES,
     AllOf,
     AnyOf,
     Bank,
@@ -39,7 +40,7 @@ BANK_REQUIRED = ("id", "version", "title", "languages", "sections")
 SECTION_KEYS = {"id", "title", "guidance", "recap", "questions"}
 SECTION_REQUIRED = ("id", "title", "questions")
 COMMON_QUESTION_KEYS = {"id", "text", "type", "fills", "required", "purpose", "hint", "example", "guidance",
-                        "voice", "thin_below", "probes", "when"}
+                        "voice", "thin_below", "probes", "when", "forbid_status", "replaces"}
 TYPE_KEYS = {
     "text": set(),
     "choice": {"choices"},
@@ -98,6 +99,7 @@ class _BankReader:
         self.files: list[Path] = [path]
         self._condition_nodes: dict[str, yn.Node | None] = {}
         self._use_nodes: dict[str, yn.Node] = {}
+        self._replaces_nodes: dict[str, list[tuple[str, yn.Node]]] = {}  # question id -> (old id, its node)
         self._dropped: set[str] = set()  # ids of questions with errors (reported), so not "unknown" again
         self._import_failed = False
 
@@ -259,6 +261,7 @@ class _BankReader:
         if "sections" in items:
             sections = self._sections(items["sections"][1])
         self._check_conditions(sections)
+        self._check_replaces(sections)
         if targets == "locaben-sheet":
             self._check_coverage(sections, items["targets"][0])
         if bank_id is None or version is None or title is None:
@@ -408,6 +411,10 @@ class _BankReader:
                 self._add("W201", f"{what} has probes but no thin_below", items["probes"][0])
         if get("when") is not None:
             extras["when"] = self._condition(get("when"))
+        if get("forbid_status") is not None:
+            extras["forbid_status"] = self._forbid_status(get("forbid_status"), what)
+        if get("replaces") is not None:
+            extras["replaces"] = self._replaces(get("replaces"), what, qid)
         if qtype == "choice":
             extras["choices"] = self._choices(get("choices"), what, node)
         if qtype == "group":
@@ -422,6 +429,39 @@ class _BankReader:
                             position=self.doc.position(node) if self.doc else None, **extras)
         self._condition_nodes.setdefault(qid, get("when"))
         return question
+
+    def _forbid_status(self, node: yn.Node, what: str) -> tuple[str, ...] | None:
+        """Status codes (わからない/回答を控えたい/該当なし) that may not be recorded for this question."""
+        codes: list[str] = []
+        reported = len(self.problems)
+        for item in self._sequence(node, f"{what}: forbid_status"):
+            code = self._string(item, f"{what}: forbid_status")
+            if code is None:
+                continue
+            if code not in STATUS_CODES:
+                self._add("E118", f"{what}: unknown status code {code!r} in forbid_status", item,
+                          suggest(code, STATUS_CODES) or f"Status codes: {', '.join(STATUS_CODES)}.")
+            elif code in codes:
+                self._add("E114", f"{what}: status code {code!r} is listed twice in forbid_status", item)
+            else:
+                codes.append(code)
+        return tuple(codes) if len(self.problems) == reported else None
+
+    def _replaces(self, node: yn.Node, what: str, qid: str | None) -> tuple[str, ...] | None:
+        """Ids this question had in earlier bank versions; checked against the current ids once all are read."""
+        old_ids: list[str] = []
+        reported = len(self.problems)
+        for item in self._sequence(node, f"{what}: replaces"):
+            old = self._id(item, f"{what}: replaces")
+            if old is None:
+                continue
+            if old in old_ids:
+                self._add("E114", f"{what}: {old!r} is listed twice in replaces", item)
+                continue
+            old_ids.append(old)
+            if qid is not None:
+                self._replaces_nodes.setdefault(qid, []).append((old, item))
+        return tuple(old_ids) if len(self.problems) == reported else None
 
     def _choices(self, node: yn.Node | None, what: str, question_node: yn.Node) -> tuple[Choice, ...] | None:
         if node is None:
@@ -558,6 +598,26 @@ class _BankReader:
                         if value not in known:
                             self._add("E121", f"{compare.question!r} has no choice {value!r}", vnode or cnode,
                                       suggest(str(value), known) or f"choices: {', '.join(known)}")
+
+    def _check_replaces(self, sections: list[Section]) -> None:
+        """A `replaces:` id names no current question, and no two questions replace the same old id."""
+        current = {q.id for s in sections for q in s.questions} | self._dropped
+        claimed: dict[str, str] = {}
+        for question in (q for s in sections for q in s.questions):
+            use_node = self._use_nodes.get(question.id)
+            # A reused question keeps the `replaces` of the bank it comes from: report at its `use:` line.
+            pairs = (self._replaces_nodes.get(question.id, []) if use_node is None
+                     else [(old, use_node) for old in question.replaces])
+            for old, node in pairs:
+                if old in current:
+                    self._add("E114", f"{question.id!r} replaces {old!r}, which is still a question of this bank",
+                              node, "An id in `replaces` is one that no longer exists; remove it, or rename the "
+                              "current question.")
+                elif old in claimed:
+                    self._add("E114", f"{question.id!r} and {claimed[old]!r} both replace {old!r}", node,
+                              "Answers to an old question can move to one new question only.")
+                else:
+                    claimed[old] = question.id
 
     def _check_coverage(self, sections: list[Section], targets_node: yn.Node) -> None:
         filled = {f for s in sections for q in s.questions for f in q.fills}

@@ -95,7 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 # Modules that add subcommands: each has `add_parsers(sub, bank_sub, common)` and sets
 # `handler=function(args, env) -> int` on its parsers. They must import only argparse-level code at top.
-EXTENSIONS: tuple[str, ...] = ()
+EXTENSIONS: tuple[str, ...] = ("dialogue.cli_bank_tools",)
 
 
 def _interactive_options(p: argparse.ArgumentParser) -> None:

@@ -24,7 +24,7 @@ from dialogue.bank import (
     SECTION_REQUIRED,
     TYPE_KEYS,
 )
-from dialogue.model import QUESTION_TYPES
+from dialogue.model import QUESTION_TYPES, STATUS_CODES
 from dialogue.sheet_fields import FIELDS_BY_ID
 from tests.helpers import ROOT
 
@@ -145,9 +145,14 @@ def test_unknown_key_fails(where: str) -> None:
     lambda b: b.update(languages=["ja", "fr"]),
     lambda b: b.update(targets="locaben_sheet"),
     lambda b: b.pop("sections"),
+    lambda b: question(b).update(forbid_status=["declind"]),
+    lambda b: question(b).update(forbid_status="declined"),
+    lambda b: question(b).update(forbid_status=["declined", "declined"]),
+    lambda b: question(b).update(replaces=["Old-Plan"]),
+    lambda b: question(b).update(replaces="old_plan"),
 ], ids=["type", "voice", "field", "no-fills", "unit-on-text", "required-str", "thin-float", "id",
         "two-tests", "no-test", "cond-list", "no-choices", "one-choice", "version-num", "language", "target",
-        "no-sections"])
+        "no-sections", "status-code", "status-not-list", "status-twice", "replaces-id", "replaces-not-list"])
 def test_mistakes_fail(change: Any) -> None:
     bank = minimal()
     change(bank)
@@ -159,6 +164,14 @@ def test_nested_conditions_and_ranges_validate() -> None:
     question(bank)["when"] = {"all": [{"question": "successor", "not_in": ["in_place"]},
                                       {"any": [{"not": {"question": "successor", "answered": False}},
                                                {"question": "successor", "min": 1, "max": 5}]}]}
+    assert schema_errors(bank) == []
+
+
+def test_forbid_status_and_replaces_validate() -> None:
+    bank = minimal()
+    question(bank, 0)["forbid_status"] = ["not_applicable"]
+    question(bank)["forbid_status"] = list(STATUS_CODES)
+    question(bank)["replaces"] = ["succession_plan", "plan_v1"]
     assert schema_errors(bank) == []
 
 
@@ -201,6 +214,10 @@ def test_type_specific_keys_match_the_validator() -> None:
     banned = {rule["if"]["properties"]["type"]["const"]: set(rule["then"]["properties"])
               for rule in DEFS["question"]["allOf"]}
     assert banned == {qtype: specific - keys for qtype, keys in TYPE_KEYS.items()}
+
+
+def test_status_codes_match_the_model() -> None:
+    assert DEFS["question"]["properties"]["forbid_status"]["items"]["enum"] == list(STATUS_CODES)
 
 
 def test_condition_tests_match_the_validator() -> None:

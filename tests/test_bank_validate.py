@@ -20,6 +20,7 @@ from dialogue import yaml_nodes
 from dialogue.bank import check_bank, suggest
 from dialogue.cli import Env, main
 from dialogue.errors import Problem, Severity
+from dialogue.model import STATUS_CODES
 from dialogue.sheet_fields import FIELDS_BY_ID
 from tests.helpers import ROOT, STANDARD_BANK
 
@@ -380,6 +381,129 @@ def test_e118_group_fields_in_the_canonical_order(check: Check) -> None:
 def test_e118_record_field_filled_by_a_question_that_is_not_a_group(check: Check) -> None:
     text = BASE + GROUP_QUESTION[:GROUP_QUESTION.index("        fields:")].replace("type: group", "type: list")
     assert found(check(text)) == [("E118", *at(text, "[business_flow.steps]"))]
+
+
+# ---- forbid_status and replaces (status codes, bank versions) ----
+
+def test_forbid_status_and_replaces_go_into_the_question(tmp_path: Path) -> None:
+    text = edit("        hint: {ja: 聞くこと, en: Listen for}\n",
+                "        hint: {ja: 聞くこと, en: Listen for}\n"
+                "        forbid_status: [not_applicable, declined]\n"
+                "        replaces: [succession_plan, plan_v1]\n")
+    path = tmp_path / "bank.yaml"
+    path.write_text(text, encoding="utf-8")
+    bank, problems = check_bank(path)
+    assert problems == [] and bank is not None
+    plan = bank.question("plan")
+    assert plan.forbid_status == ("not_applicable", "declined")
+    assert plan.replaces == ("succession_plan", "plan_v1")
+    assert bank.question("staff").forbid_status == () and bank.question("staff").replaces == ()
+
+
+def test_empty_forbid_status_and_replaces_are_valid(check: Check) -> None:
+    assert check(edit("type: text", "type: text\n        forbid_status: []\n        replaces: []")) == []
+
+
+@pytest.mark.parametrize("code, suggested", [("declind", "declined"), ("not_aplicable", "not_applicable"),
+                                             ("unkown", "unknown")])
+def test_e118_unknown_status_code_suggests_the_near_miss(check: Check, code: str, suggested: str) -> None:
+    text = edit("type: text", f"type: text\n        forbid_status: [declined, {code}]")
+    problem = only(check(text))
+    assert where(problem) == ("E118", *at(text, code))
+    assert repr(suggested) in problem.hint
+
+
+def test_e118_unknown_status_code_without_a_near_miss_lists_the_codes(check: Check) -> None:
+    text = edit("type: text", "type: text\n        forbid_status: [skipped]")
+    problem = only(check(text))
+    assert where(problem) == ("E118", *at(text, "skipped"))
+    assert "unknown, declined, not_applicable" in problem.hint
+
+
+@pytest.mark.parametrize("new, needle", [
+    ("forbid_status: declined", "declined"),          # not a list
+    ("forbid_status: [[declined]]", "[declined]]"),   # not a text
+    ("replaces: plan_v1", "plan_v1"),
+])
+def test_e112_forbid_status_and_replaces_must_be_lists_of_text(check: Check, new: str, needle: str) -> None:
+    text = edit("type: text", f"type: text\n        {new}")
+    assert found(check(text)) == [("E112", *at(text, needle))]
+
+
+def test_e130_boolean_word_in_forbid_status(check: Check, any_loader: str) -> None:
+    text = edit("type: text", "type: text\n        forbid_status: [no]")
+    assert found(check(text)) == [("E130", *at(text, "no]"))]
+
+
+def test_e114_status_code_listed_twice(check: Check) -> None:
+    text = edit("type: text", "type: text\n        forbid_status: [declined, declined]")
+    assert found(check(text)) == [("E114", *at(text, "declined]"))]
+
+
+def test_e113_invalid_replaced_id(check: Check) -> None:
+    text = edit("type: text", "type: text\n        replaces: [Plan-1]")
+    assert found(check(text)) == [("E113", *at(text, "Plan-1"))]
+
+
+@pytest.mark.parametrize("old", ["staff", "successor", "plan"])  # a later, an earlier, and its own id
+def test_e114_replaced_id_that_is_a_current_question(check: Check, old: str) -> None:
+    text = edit("type: text", f"type: text\n        replaces: [plan_v1, {old}]")
+    problem = only(check(text))
+    assert where(problem) == ("E114", *at(text, f"{old}]"))
+    assert repr(old) in problem.message
+
+
+def test_e114_replaced_id_that_is_a_question_in_another_section(check: Check) -> None:
+    extra = ("  - id: more\n    title: {ja: 追加, en: More}\n    questions:\n"
+             "      - id: name\n        text: {ja: 社名, en: Name}\n        type: text\n"
+             "        fills: [company.name]\n")
+    text = edit("type: text", "type: text\n        replaces: [name]") + extra
+    assert found(check(text)) == [("E114", *at(text, "name]"))]
+
+
+def test_e114_two_questions_replace_the_same_old_id(check: Check) -> None:
+    text = edit("type: text", "type: text\n        replaces: [old_plan]")
+    text = edit("type: number", "type: number\n        replaces: [old_plan]", text)
+    problem = only(check(text))
+    assert where(problem) == ("E114", *at(text, "old_plan", nth=2))
+    assert "'plan'" in problem.message and "'staff'" in problem.message
+
+
+def test_e114_replaced_id_listed_twice(check: Check) -> None:
+    text = edit("type: text", "type: text\n        replaces: [old_plan, old_plan]")
+    assert found(check(text)) == [("E114", *at(text, "old_plan", nth=2))]
+
+
+def test_e114_reused_question_replacing_an_id_this_bank_asks_is_reported_at_its_use(check: Check) -> None:
+    check(edit("type: text", "type: text\n        replaces: [old_plan]"), "tiny.yaml")
+    own = ("      - id: old_plan\n        text: {ja: 旧, en: Old}\n        type: text\n"
+           "        fills: [company.name]\n")
+    text = USER + own
+    assert found(check(text, "user.yaml")) == [("E114", *at(text, "use: plan"))]
+
+
+def test_reused_question_keeps_forbid_status_and_replaces(check: Check, tmp_path: Path) -> None:
+    check(edit("type: text", "type: text\n        forbid_status: [unknown]\n        replaces: [old_plan]"),
+          "tiny.yaml")
+    assert check(USER, "user.yaml") == []
+    bank = check_bank(tmp_path / "user.yaml")[0]
+    assert bank is not None
+    assert bank.question("plan").forbid_status == ("unknown",) and bank.question("plan").replaces == ("old_plan",)
+
+
+def test_standard_bank_forbids_only_status_codes_that_cannot_be_true() -> None:
+    bank, _ = check_bank(STANDARD_BANK)
+    assert bank is not None
+    for qid in ("company_name", "representative", "location", "industry", "employees", "founded"):
+        assert "not_applicable" in bank.question(qid).forbid_status, qid  # every company has these
+    for qid in ("current_state_supporter", "issues_supporter", "actions_supporter"):
+        assert bank.question(qid).forbid_status == ("declined",), qid  # the supporter's own view
+    for qid in ("successor_status", "employees_pay", "banks", "representative", "employees"):
+        assert "declined" not in bank.question(qid).forbid_status, qid  # sensitive: the owner may decline
+    for q in bank.questions():
+        if q.type == "choice" and any(c.label.get("ja").endswith("わからない") for c in q.choices):
+            assert "unknown" in q.forbid_status, q.id  # the choice already records わからない
+    assert {code for q in bank.questions() for code in q.forbid_status} <= set(STATUS_CODES)
 
 
 # ---- E120–E123: conditions ----
