@@ -41,52 +41,44 @@ class Env:
         return hasattr(self.stdin, "isatty") and self.stdin.isatty()
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="locaben",
-        description="ローカルベンチマーク（ロカベン）非財務ヒアリングの対話アシスタント / "
-                    "A guided Local Benchmark non-financial interview in the terminal.",
-        epilog="例 / examples:  locaben interview   ·   locaben resume ID   ·   locaben compile ID   ·   "
-               "locaben bank validate question_banks/*.yaml")
+def build_parser(lang: str = "ja") -> argparse.ArgumentParser:
+    from dialogue.cli_help import h
+
+    parser = argparse.ArgumentParser(prog="locaben", description=h("description", lang), epilog=h("epilog", lang))
     parser.add_argument("--version", action="version", version=f"locaben {__version__}")
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--sessions-dir", metavar="DIR",
-                        help="where sessions are saved (default: $LOCABEN_SESSIONS_DIR or ./sessions)")
-    common.add_argument("--lang", choices=("ja", "en"), help="UI language (default: the bank's first, or locale)")
+    common.add_argument("--sessions-dir", metavar="DIR", help=h("sessions_dir", lang))
+    common.add_argument("--lang", choices=("ja", "en"), help=h("lang", lang))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("interview", parents=[common], help="start a new interview / 新しいヒアリングを開始")
-    p.add_argument("--bank", metavar="FILE", help=f"question bank (default: {STANDARD_BANK.name})")
-    p.add_argument("--from", dest="prefill_from", metavar="ID",
-                   help="start from an earlier interview of the same company: its answers are offered to "
-                        "confirm or update (定点観測)")
-    _interactive_options(p)
+    p = sub.add_parser("interview", parents=[common], help=h("interview", lang), description=h("interview", lang))
+    p.add_argument("--bank", metavar="FILE", help=h("bank", lang, default=STANDARD_BANK.name))
+    p.add_argument("--from", dest="prefill_from", metavar="ID", help=h("from", lang))
+    _interactive_options(p, lang)
 
-    p = sub.add_parser("resume", parents=[common], help="continue a saved interview / 中断したヒアリングを再開")
+    p = sub.add_parser("resume", parents=[common], help=h("resume", lang), description=h("resume", lang))
     p.add_argument("session_id", metavar="ID")
-    p.add_argument("--bank", metavar="FILE", help="use this bank instead of the one the session names")
+    p.add_argument("--bank", metavar="FILE", help=h("resume_bank", lang))
     visit = p.add_mutually_exclusive_group()
-    visit.add_argument("--new-visit", action="store_true",
-                       help="start the next visit now: flagged, skipped and empty required questions first "
-                            f"(automatic after {NEW_VISIT_HOURS} hours away)")
-    visit.add_argument("--same-visit", action="store_true", help="continue the same visit, however long ago")
-    _interactive_options(p)
+    visit.add_argument("--new-visit", action="store_true", help=h("new_visit", lang, hours=NEW_VISIT_HOURS))
+    visit.add_argument("--same-visit", action="store_true", help=h("same_visit", lang))
+    _interactive_options(p, lang)
 
-    p = sub.add_parser("sessions", parents=[common], help="list saved sessions / セッション一覧")
-    p.add_argument("--json", action="store_true", help="print JSON for scripts")
+    p = sub.add_parser("sessions", parents=[common], help=h("sessions", lang), description=h("sessions", lang))
+    p.add_argument("--json", action="store_true", help=h("json", lang))
 
-    p = sub.add_parser("compile", parents=[common], help="write the sheet and transcript / シートを作成")
+    p = sub.add_parser("compile", parents=[common], help=h("compile", lang), description=h("compile", lang))
     p.add_argument("session_id", metavar="ID", nargs="?")
-    p.add_argument("--format", default="all",
-                   help="comma-separated formats, or 'all' (default); see `locaben compile --list-formats`")
-    p.add_argument("--list-formats", action="store_true", help="list the formats and exit")
-    p.add_argument("-o", "--output", metavar="DIR", default="out", help="output directory (default: ./out)")
-    p.add_argument("--force", action="store_true", help="overwrite files that were edited by hand")
-    p.add_argument("--bank", metavar="FILE", help="use this bank instead of the one the session names")
+    p.add_argument("--all", action="store_true", help=h("all", lang))
+    p.add_argument("--format", default="all", help=h("format", lang))
+    p.add_argument("--list-formats", action="store_true", help=h("list_formats", lang))
+    p.add_argument("-o", "--output", metavar="DIR", default="out", help=h("output", lang))
+    p.add_argument("--force", action="store_true", help=h("force", lang))
+    p.add_argument("--bank", metavar="FILE", help=h("resume_bank", lang))
 
-    bank = sub.add_parser("bank", help="check question banks / 質問バンクの検証")
+    bank = sub.add_parser("bank", help=h("bank_cmd", lang), description=h("bank_cmd", lang))
     bank_sub = bank.add_subparsers(dest="bank_command", metavar="ACTION")
-    p = bank_sub.add_parser("validate", help="report every problem in bank files")
+    p = bank_sub.add_parser("validate", help=h("validate", lang), description=h("validate", lang))
     p.add_argument("files", nargs="+", metavar="FILE")
     for module in EXTENSIONS:
         importlib.import_module(module).add_parsers(sub, bank_sub, common)
@@ -98,21 +90,22 @@ def build_parser() -> argparse.ArgumentParser:
 EXTENSIONS: tuple[str, ...] = ("dialogue.cli_bank_tools",)
 
 
-def _interactive_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--mode", choices=("guided", "meeting"), default=None,
-                   help="guided (default): one question at a time with purpose, hints and probes; "
-                        "meeting: compact note-taking, jump anywhere, no automatic probes")
-    p.add_argument("--budget", type=int, metavar="MIN", default=0,
-                   help="planned minutes for this visit: a gentle warning at 80%%")
-    p.add_argument("--plain", action="store_true",
-                   help="read one answer per line from standard input (no terminal UI); \\n = line break")
-    p.add_argument("--no-hints", action="store_true", help="start with purpose/hints hidden (/hint toggles)")
+def _interactive_options(p: argparse.ArgumentParser, lang: str) -> None:
+    from dialogue.cli_help import h
+
+    p.add_argument("--mode", choices=("guided", "meeting"), default=None, help=h("mode", lang))
+    p.add_argument("--budget", type=int, metavar="MIN", default=0, help=h("budget", lang))
+    p.add_argument("--plain", action="store_true", help=h("plain", lang))
+    p.add_argument("--no-hints", action="store_true", help=h("no_hints", lang))
 
 
 def main(argv: Sequence[str] | None = None, env: Env | None = None) -> int:
     env = env or Env()
     _utf8(env)
-    parser = build_parser()
+    from dialogue.cli_help import help_language
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(help_language(argv, env.environ))
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help(env.stdout)
@@ -288,14 +281,16 @@ def cmd_sessions(args: argparse.Namespace, env: Env) -> int:
     from rich.table import Table
 
     lang = args.lang or "ja"
-    heads = (("ID", "会社", "開始", "最終更新", "進捗", "状態") if lang == "ja"
-             else ("ID", "Company", "Started", "Last activity", "Progress", "State"))
+    heads = (("ID", "会社", "開始", "最終更新", "進捗", "文字数", "記入率", "状態") if lang == "ja"
+             else ("ID", "Company", "Started", "Last activity", "Progress", "Chars", "Filled", "State"))
     table = Table(*heads)
     for column in table.columns:
         column.overflow = "fold"
     for row in rows:
-        table.add_row(row["id"], row["company"], row["started"][:16], row["last_activity"][:16],
-                      row["progress"], row["state"])
+        filled = f"{row['fields_filled']}/{row['fields_total']}" if row["fields_total"] else ""
+        table.add_row(row["id"], row["company"], row["started"][:16].replace("T", " "),
+                      row["last_activity"][:16].replace("T", " "), row["progress"], str(row["chars"]), filled,
+                      row["state"] or row["problem"])
     _console(env).print(table)
     return EXIT_OK
 
@@ -306,7 +301,8 @@ def session_summaries(manager) -> list[dict[str, Any]]:  # type: ignore[no-untyp
     banks: dict[str, Any] = {}
     for session_id in manager.store.session_ids():
         row: dict[str, Any] = {"id": session_id, "company": "", "started": "", "last_activity": "",
-                               "progress": "", "state": "", "problem": ""}
+                               "progress": "", "state": "", "problem": "", "chars": 0, "fields_filled": 0,
+                               "fields_total": 0, "richness": []}
         try:
             journal = manager.store.read(session_id, repair=False)
             row["started"] = journal.header.created
@@ -320,11 +316,26 @@ def session_summaries(manager) -> list[dict[str, Any]]:  # type: ignore[no-untyp
             row["company"] = str(transcript.field_value("company.name") or "")
             row["progress"] = f"{len(transcript.answers)}/{len(transcript.applicable)}"
             row["state"] = transcript.state
+            row.update(_richness_summary(transcript))
         except LocabenError as exc:
             row["problem"] = str(exc)
             row["state"] = "unreadable"
         rows.append(row)
     return rows
+
+
+def _richness_summary(transcript) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """Information captured: characters and filled sheet fields, in total and per section."""
+    from dialogue.sheet import build_sheet
+
+    sheet = build_sheet(transcript)
+    return {
+        "chars": sum(r.chars for r in sheet.richness),
+        "fields_filled": sum(1 for f in sheet.fields if f.status == "filled"),
+        "fields_total": len(sheet.fields),
+        "richness": [{"section": r.section_id, "chars": r.chars, "items": r.items,
+                      "fields_filled": r.fields_filled, "fields_total": r.fields_total} for r in sheet.richness],
+    }
 
 
 # ---- compile ----
@@ -335,8 +346,8 @@ def cmd_compile(args: argparse.Namespace, env: Env) -> int:
     if args.list_formats:
         env.stdout.write("\n".join(FORMATS) + "\n")
         return EXIT_OK
-    if not args.session_id:
-        env.stderr.write("locaben compile: give the session ID (see `locaben sessions`)\n")
+    if bool(args.session_id) == bool(args.all):
+        env.stderr.write("locaben compile: give one session ID (see `locaben sessions`), or --all\n")
         return EXIT_USAGE
     formats = list(FORMATS) if args.format == "all" else [f.strip() for f in args.format.split(",") if f.strip()]
     unknown = [f for f in formats if f not in FORMATS]
@@ -345,16 +356,44 @@ def cmd_compile(args: argparse.Namespace, env: Env) -> int:
         return EXIT_USAGE
     manager = _manager(args, env)
     bank = _load(args.bank) if args.bank else None
-    transcript = manager.transcript(args.session_id, bank)
-    lang = _language(args, transcript.bank.languages, env)
+    if args.all:
+        return _compile_all(manager, bank, formats, args, env)
+    for path in _compile_one(manager, args.session_id, bank, formats, args, env):
+        env.stdout.write(f"{path}\n")
+    return EXIT_OK
+
+
+def _compile_one(manager, session_id: str, bank, formats: list[str], args: argparse.Namespace,  # type: ignore[no-untyped-def]
+                 env: Env) -> list[Path]:
     from dialogue.output_files import write_outputs
     from dialogue.sheet.outputs import render_files
 
-    files = render_files(transcript, formats, lang)
+    transcript = manager.transcript(session_id, bank)
+    lang = _language(args, transcript.bank.languages, env)
+    return write_outputs(Path(args.output), render_files(transcript, formats, lang), force=args.force)
 
-    for path in write_outputs(Path(args.output), files, force=args.force):
-        env.stdout.write(f"{path}\n")
-    return EXIT_OK
+
+def _compile_all(manager, bank, formats: list[str], args: argparse.Namespace, env: Env) -> int:  # type: ignore[no-untyped-def]
+    """One session at a time (memory stays flat however many there are), with a progress bar on stderr;
+    a session that cannot be compiled is reported and the batch goes on."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    ids = manager.store.session_ids()
+    failures = 0
+    console = Console(file=env.stderr, no_color="NO_COLOR" in env.environ)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("compile", total=len(ids))
+        for session_id in ids:
+            try:
+                _compile_one(manager, session_id, bank, formats, args, env)
+            except LocabenError as exc:
+                failures += 1
+                progress.console.print(f"locaben: {session_id}: {exc}")
+            progress.advance(task)
+    env.stdout.write(f"{len(ids) - failures} of {len(ids)} session(s) compiled into {args.output}\n")
+    return EXIT_OK if not failures else EXIT_ERROR
 
 
 # ---- bank validate ----

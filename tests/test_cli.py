@@ -129,3 +129,40 @@ def test_sessions_dir_from_environment(tmp_path: Path) -> None:
     run(["interview", "--plain", "--bank", str(MINI_BANK)], "x\n/pause\n",
         environ={"LOCABEN_SESSIONS_DIR": str(tmp_path / "env-store")})
     assert len(list((tmp_path / "env-store").glob("*.jsonl"))) == 1
+
+
+def test_help_speaks_the_chosen_language() -> None:
+    import contextlib
+
+    cases = ((["--help"], {"LOCABEN_LANG": "ja"}, "新しいヒアリングを開始"),
+             (["--help"], {"LANG": "en_US.UTF-8"}, "start a new interview"),
+             (["interview", "--help", "--lang", "en"], {}, "one question at a time"),
+             (["interview", "--help"], {}, "1問ずつ"))
+    for argv, environ, expected in cases:
+        buffer = io.StringIO()
+        with contextlib.redirect_stdout(buffer), contextlib.suppress(SystemExit):
+            main(argv, Env(stdout=buffer, environ=environ))
+        assert expected in buffer.getvalue(), argv
+
+
+def test_sessions_show_information_richness(tmp_path: Path) -> None:
+    interview(tmp_path, ["株式会社みどり精工", "24", "創業からの歩みを詳しく伺いました。1978年創業です。", "/pause"])
+    code, out, _ = run(["sessions", "--json", "--sessions-dir", str(tmp_path / "s")])
+    row = json.loads(out)[0]
+    assert row["chars"] > 20 and row["fields_filled"] == 3 and row["fields_total"] == 31
+    assert {r["section"] for r in row["richness"]} == {"basics", "history", "flow"}
+    code, out, _ = run(["sessions", "--sessions-dir", str(tmp_path / "s")])
+    assert "文字数" in out and "3/31" in out
+
+
+def test_compile_all_writes_every_session(tmp_path: Path) -> None:
+    for name in ("株式会社みどり精工", "有限会社さくら食品"):
+        interview(tmp_path, [name, "/pause"])
+    code, out, err = run(["compile", "--all", "--format", "md", "-o", str(tmp_path / "out"),
+                          "--sessions-dir", str(tmp_path / "s")])
+    assert code == 0, err
+    assert "2 of 2 session(s) compiled" in out
+    sheets = sorted((tmp_path / "out").glob("*-sheet.md"))
+    assert len(sheets) == 2
+    companies = {s.read_text(encoding="utf-8").splitlines()[0].split("— ")[-1] for s in sheets}
+    assert companies == {"株式会社みどり精工", "有限会社さくら食品"}
