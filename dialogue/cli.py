@@ -87,7 +87,7 @@ def build_parser(lang: str = "ja") -> argparse.ArgumentParser:
 
 # Modules that add subcommands: each has `add_parsers(sub, bank_sub, common)` and sets
 # `handler=function(args, env) -> int` on its parsers. They must import only argparse-level code at top.
-EXTENSIONS: tuple[str, ...] = ("dialogue.cli_bank_tools",)
+EXTENSIONS: tuple[str, ...] = ("dialogue.cli_bank_tools", "dialogue.cli_training")
 
 
 def _interactive_options(p: argparse.ArgumentParser, lang: str) -> None:
