@@ -89,6 +89,24 @@ def answer_size(value: Any) -> int:
     return len(str(value))
 
 
+def thin_size(value: Any) -> float:
+    """How much an answer says, comparable across languages for the thin-answer rule: a wide (Japanese)
+    character counts 1, any other non-space character 0.4 (English needs about 2.5 times the characters
+    to say as much), so one `thin_below` works for a bank's Japanese and English alike."""
+    text = _flatten(value)
+    wide = sum(1 for ch in text if unicodedata.east_asian_width(ch) in ("W", "F"))
+    narrow = sum(1 for ch in text if not ch.isspace()) - wide
+    return wide + 0.4 * narrow
+
+
+def _flatten(value: Any) -> str:
+    if isinstance(value, list):
+        return " ".join(_flatten(item) for item in value)
+    if isinstance(value, dict):
+        return " ".join(_flatten(item) for item in value.values())
+    return "" if value is None else str(value)
+
+
 def item_count(value: Any) -> int:
     """Items captured: list entries or records; one for any other non-empty value."""
     if isinstance(value, list):

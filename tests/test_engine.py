@@ -226,3 +226,11 @@ def test_follow_up_records_any_probe_in_any_order_without_moving_on() -> None:
     assert answers == [(1, "売上は10年で2倍になりました"), (0, "医療機器向けの転換が一番大きかった")]
     with pytest.raises(CommandError):
         engine.follow_up(5, "x")
+
+
+def test_thin_answer_rule_weighs_english_like_japanese() -> None:
+    from dialogue.answers import thin_size
+
+    assert thin_size("町工場です") == 5
+    assert thin_size("It is a small workshop") == pytest.approx(0.4 * 18)  # ≈ the Japanese one, not 3.6×
+    assert thin_size([{"name": "調達", "content": "abc"}]) == pytest.approx(2 + 1.2)

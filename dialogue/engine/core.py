@@ -12,7 +12,7 @@ from typing import Any
 
 from transitions import MachineError
 
-from dialogue.answers import answer_size, parse_answer
+from dialogue.answers import parse_answer, thin_size
 from dialogue.conditions import holds
 from dialogue.engine.machine import ACTIVE, COMMAND_OF_TRIGGER, Flow, build_machine
 from dialogue.engine.state import SessionState
@@ -192,7 +192,7 @@ class Engine:
             self._emit("unflagged", question=question.id)
         if self.mode == "meeting":
             return self.step()  # meeting notes stay on the field; no automatic probes
-        if question.probes and question.thin_below and answer_size(value) < question.thin_below:
+        if question.probes and question.thin_below and thin_size(value) < question.thin_below:
             self._emit("probed", question=question.id, probe=0)
         else:
             self._advance(after=question.id)
@@ -381,8 +381,8 @@ class Engine:
 
     def _after_probe(self, question: Question) -> None:
         answer = self._s.answers.get(question.id)
-        total = answer_size(answer.value if answer else "")
-        total += sum(len(p.text) for p in self._s.probe_answers if p.question_id == question.id)
+        total = thin_size(answer.value if answer else "")
+        total += sum(thin_size(p.text) for p in self._s.probe_answers if p.question_id == question.id)
         next_index = self._s.probe_index + 1
         if next_index < len(question.probes) and total < question.thin_below:
             self._emit("probed", question=question.id, probe=next_index)
