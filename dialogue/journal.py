@@ -12,7 +12,7 @@ import json
 import os
 import re
 import secrets
-import shutil
+import tempfile
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -43,17 +43,25 @@ class Header:
 
     @classmethod
     def from_json(cls, obj: dict[str, Any], where: str) -> Header:
-        if obj.get("format") != FORMAT:
-            raise JournalError(f"{where}: not a locaben session file (no '{FORMAT}' header)")
+        if not isinstance(obj, dict) or obj.get("format") != FORMAT:
+            raise JournalError(f"{where}:1: not a locaben session file (no '{FORMAT}' header). The file was "
+                               "not changed; move it out of the sessions directory.")
         version = obj.get("version")
-        if not isinstance(version, int) or version > FORMAT_VERSION:
-            raise JournalError(f"{where}: written in session format version {version!r}, newer than this "
-                               f"locaben reads ({FORMAT_VERSION}). Upgrade locaben to open it.")
-        try:
-            return cls(**{k: obj[k] for k in ("session_id", "bank_id", "bank_version", "bank_hash",
-                                                "bank_path", "created")}, extra=obj.get("extra", {}))
-        except KeyError as exc:
-            raise JournalError(f"{where}: the header has no {exc.args[0]!r}") from None
+        if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION:
+            raise JournalError(f"{where}:1: written in session format version {version!r}, newer than this "
+                               f"locaben reads ({FORMAT_VERSION}). Upgrade locaben to open it; the file was "
+                               "not changed.")
+        if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+            raise JournalError(f"{where}:1: the header has an invalid format version {version!r} "
+                               f"(expected 1 … {FORMAT_VERSION}); the file was not changed.")
+        keys = ("session_id", "bank_id", "bank_version", "bank_hash", "bank_path", "created")
+        for key in keys:
+            if key not in obj:
+                raise JournalError(f"{where}:1: the header has no {key!r}; the file was not changed.")
+            if not isinstance(obj[key], str):
+                raise JournalError(f"{where}:1: the header's {key!r} is not text; the file was not changed.")
+        extra = obj.get("extra", {})
+        return cls(**{k: obj[k] for k in keys}, extra=extra if isinstance(extra, dict) else {})
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,19 +106,21 @@ class SessionStore:
 
     # ---- writing ----
 
-    def create(self, header: Header) -> JournalWriter:
+    def create(self, header: Header, events: list[Event] | tuple[Event, ...] = ()) -> JournalWriter:
+        """Create a session file holding the header and `events`, atomically: the file appears whole
+        (written to a private temporary file, fsync'ed, then linked into place) or not at all, so a crash
+        can never leave an empty or header-less session behind."""
         self.ensure()
         path = self.path(header.session_id)
+        records = [header.to_json()] + [e.to_json() for e in events]
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o600)
+            _create_with(path, _encode(records), sync=True)
         except FileExistsError:
             raise JournalError(f"session {header.session_id} already exists") from None
         except OSError as exc:
             raise JournalError(f"cannot create {path}: {exc.strerror}") from None
-        writer = JournalWriter(path, fd)
-        writer.append_json([header.to_json()])
         _fsync_dir(self.root)
-        return writer
+        return self.append_to(header.session_id)
 
     def append_to(self, session_id: str) -> JournalWriter:
         path = self.path(session_id)
@@ -123,50 +133,102 @@ class SessionStore:
     # ---- reading ----
 
     def read(self, session_id: str, repair: bool = True) -> Journal:
-        """Read a journal. A torn last line (a crash mid-write) is cut off with a warning, after a backup."""
+        """Read a journal. A torn last line (a crash mid-write) is cut off with a warning, after a backup.
+
+        With `repair=False` (listing, compiling) the file is left exactly as it is: the damaged line is
+        only ignored, and no backup is made.
+        """
         path = self.path(session_id)
         if not path.is_file():
             raise SessionNotFound(f"no session {session_id!r} in {self.root}")
-        data = path.read_bytes()
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise JournalError(f"cannot read {path}: {exc.strerror}") from None
+        if not data.strip():
+            raise JournalError(f"{path}: the file is empty: it holds no header and no answers. It is not a "
+                               f"usable session; move it out of {self.root} (or delete it) and start a new "
+                               "interview, or restore it from a backup copy.")
         lines = data.split(b"\n")
         complete, tail = lines[:-1], lines[-1]
         warnings: list[str] = []
-        records: list[dict[str, Any]] = []
+        records: list[tuple[int, dict[str, Any]]] = []  # (line number, record)
         good_bytes = 0
+        torn: str | None = None
         for number, raw in enumerate(complete, start=1):
-            try:
-                records.append(json.loads(raw))
-            except (json.JSONDecodeError, UnicodeDecodeError):
-                if number == len(complete) and not tail:
-                    tail = raw  # the last complete line is damaged: treat it as torn
+            if not raw.strip():  # a blank line (an editor's): nothing to read, nothing lost
+                good_bytes += len(raw) + 1
+                continue
+            record = _parse_line(raw)
+            if record is None:
+                if not records:
+                    raise JournalError(_bad_header(path, number))
+                if number == len(complete) and not tail.strip():
+                    torn = "damaged"  # the last line is garbled: treat it like a torn one
                     break
-                raise JournalError(f"{path}:{number}: damaged line (not JSON). The events after it cannot be "
-                                   f"trusted; keep a copy of the file and remove or repair line {number}.") from None
+                raise JournalError(f"{path}:{number}: damaged line (not a JSON event). The events after it "
+                                   f"cannot be trusted; keep a copy of the file and remove or repair line "
+                                   f"{number}.")
+            records.append((number, record))
             good_bytes += len(raw) + 1
-        if tail.strip():
-            backup = self._backup(path)
-            warnings.append(f"{path}: the last line was cut off (the program stopped while writing); "
-                            f"it was removed and the original kept as {backup.name}.")
-            if repair:
-                os.truncate(path, good_bytes)
-        if not records:
-            raise JournalError(f"{path}: the file is empty or has no header")
-        header = Header.from_json(records[0], str(path))
+        last = len(complete) + 1 if torn is None else len(complete)  # the line number of the bad line
+        needs_newline = False
+        if torn is None and tail.strip():
+            record = _parse_line(tail)
+            if record is not None:  # a whole record that only lacks its line end (edited by hand)
+                records.append((last, record))
+                needs_newline = True
+            elif not records:
+                raise JournalError(_bad_header(path, last, line_end=False))
+            else:
+                torn = "cut off"
+        if torn is not None or needs_newline:
+            if not repair:
+                what = ("has no line end" if needs_newline
+                        else f"is {torn} and was ignored (the file was not changed)")
+                warnings.append(f"{path}:{last}: the last line {what}.")
+            else:
+                backup = self._backup(path, data)
+                if needs_newline:
+                    with open(path, "ab") as handle:
+                        handle.write(b"\n")
+                        handle.flush()
+                        os.fsync(handle.fileno())
+                    warnings.append(f"{path}:{last}: the last line had no line end; one was added "
+                                    f"(the original is kept as {backup.name}).")
+                else:
+                    os.truncate(path, good_bytes)
+                    reason = ("was cut off (the program stopped while writing)" if torn == "cut off"
+                              else "was damaged")
+                    warnings.append(f"{path}:{last}: the last line {reason}; it was removed and the "
+                                    f"original kept as {backup.name}.")
+        header = Header.from_json(records[0][1], str(path))
         events = []
-        for number, record in enumerate(records[1:], start=2):
-            if not isinstance(record, dict) or "kind" not in record or "at" not in record:
-                raise JournalError(f"{path}:{number}: not an event (no 'kind'/'at')")
+        for number, record in records[1:]:
+            if "kind" not in record or "at" not in record:
+                raise JournalError(f"{path}:{number}: not an event (no 'kind'/'at'); keep a copy of the file "
+                                   f"and remove or repair line {number}.")
             events.append(Event.from_json(record))
         return Journal(header, tuple(events), tuple(warnings))
 
-    def _backup(self, path: Path) -> Path:
+    def _backup(self, path: Path, data: bytes) -> Path:
+        """Keep `data` (the file as it was) next to it, private from the first byte."""
         for n in range(1, 1000):
             backup = path.with_name(f"{path.name}.bak{n}")
-            if not backup.exists():
-                shutil.copy2(path, backup)
-                os.chmod(backup, 0o600)
-                return backup
-        raise JournalError(f"too many backups of {path}")
+            try:
+                fd = os.open(backup, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                continue
+            except OSError as exc:
+                raise JournalError(f"cannot keep a backup of {path} before repairing it: {exc.strerror}; "
+                                   "the file was not changed") from None
+            try:
+                _write_all(fd, data)
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            return backup
+        raise JournalError(f"too many backups of {path} ({path.name}.bak1 … .bak999); move some away")
 
     # ---- locking ----
 
@@ -183,7 +245,7 @@ class SessionStore:
     def _take_lock(self, lock_path: Path) -> None:
         for _ in range(3):
             try:
-                fd = os.open(lock_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                _create_with(lock_path, str(os.getpid()).encode())
             except FileExistsError:
                 pid = _read_pid(lock_path)
                 if pid is not None and pid != os.getpid() and _alive(pid):
@@ -193,8 +255,8 @@ class SessionStore:
                 with contextlib.suppress(FileNotFoundError):
                     lock_path.unlink()  # stale: its process is gone
                 continue
-            with os.fdopen(fd, "w") as handle:
-                handle.write(str(os.getpid()))
+            except OSError as exc:
+                raise JournalError(f"cannot create the lock file {lock_path}: {exc.strerror}") from None
             return
         raise SessionInUse(f"could not take the lock {lock_path}")
 
@@ -211,13 +273,10 @@ class JournalWriter:
             self.append_json([e.to_json() for e in events])
 
     def append_json(self, records: list[dict[str, Any]]) -> None:
-        payload = "".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n" for r in records)
-        data = payload.encode("utf-8")
+        data = _encode(records)
         size_before = os.fstat(self._fd).st_size
         try:
-            written = 0
-            while written < len(data):
-                written += os.write(self._fd, data[written:])
+            _write_all(self._fd, data)
             os.fsync(self._fd)
         except OSError as exc:
             with contextlib.suppress(OSError):
@@ -234,6 +293,75 @@ class JournalWriter:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _encode(records: list[dict[str, Any]]) -> bytes:
+    return b"".join(_encode_one(r) for r in records)
+
+
+def _encode_one(record: dict[str, Any]) -> bytes:
+    """One JSON line, readable UTF-8. Text that is not valid Unicode (a lone surrogate, as a terminal in
+    the wrong encoding delivers undecodable bytes) is written as JSON escapes: kept, and read back as is."""
+    try:
+        return (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    except UnicodeEncodeError:
+        return (json.dumps(record, ensure_ascii=True, separators=(",", ":")) + "\n").encode("ascii")
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    written = 0
+    while written < len(data):
+        written += os.write(fd, data[written:])
+
+
+def _parse_line(raw: bytes) -> dict[str, Any] | None:
+    """One journal line as a JSON object, or None when it is not one (garbled, cut off, not UTF-8)."""
+    try:
+        record = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return None
+    return record if isinstance(record, dict) else None
+
+
+def _bad_header(path: Path, number: int, line_end: bool = True) -> str:
+    what = "is not a session header" if line_end else "is an incomplete session header"
+    return (f"{path}:{number}: the first line {what}: this is not a readable locaben session file (or it is not "
+            "UTF-8 text). The file was not changed; restore it from a backup copy, or move it out of the "
+            "sessions directory.")
+
+
+def _create_with(path: Path, data: bytes, sync: bool = False) -> None:
+    """Create `path` (0600) holding `data`, or raise FileExistsError. Atomic: the data is written to a
+    private temporary file that is then hard-linked into place, so `path` is never seen empty or half
+    written. Where hard links are not supported (FAT, some network drives) it falls back to an exclusive
+    create, which is not atomic but still never overwrites."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        try:
+            _write_all(fd, data)
+            if sync:
+                os.fsync(fd)
+        finally:
+            os.close(fd)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            raise
+        except OSError:
+            _create_directly(path, data, sync)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
+def _create_directly(path: Path, data: bytes, sync: bool) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        _write_all(fd, data)
+        if sync:
+            os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _fsync_dir(path: Path) -> None:

@@ -15,8 +15,8 @@ from typing import Any
 
 from dialogue.bank import load_bank
 from dialogue.engine import Engine, Step
-from dialogue.errors import JournalError
-from dialogue.journal import Header, JournalWriter, SessionStore, new_session_id
+from dialogue.errors import JournalError, ReplayError
+from dialogue.journal import Header, Journal, JournalWriter, SessionStore, new_session_id
 from dialogue.model import Bank, Transcript
 
 Clock = Callable[[], datetime]
@@ -67,11 +67,13 @@ class SessionManager:
                         str(Path(bank.source_path).resolve()), iso(now))
         self.store.ensure()
         with self.store.lock(session_id):
-            writer = self.store.create(header)
             engine = Engine(bank, self._iso_clock(), session_id)
+            engine.start(meta or {})
+            # The header and the first question are written in one atomic step: a crash at any moment
+            # leaves either no session or one that resumes at its first question.
+            writer = self.store.create(header, engine.take_events())
             live = LiveSession(session_id, engine, writer)
             try:
-                live.run("start", meta or {})
                 yield live
             finally:
                 live.close()
@@ -81,9 +83,12 @@ class SessionManager:
         with self.store.lock(session_id):
             journal = self.store.read(session_id)
             bank = bank or self.bank_for(journal.header)
-            engine = Engine.replay(bank, journal.events, self._iso_clock(), session_id)
-            live = LiveSession(session_id, engine, self.store.append_to(session_id), journal.warnings)
+            engine = self._replay(session_id, journal, bank)
+            live = LiveSession(session_id, engine, self.store.append_to(session_id),
+                               journal.warnings + self._bank_warnings(session_id, journal.header, bank))
             try:
+                if engine.state == "intro":  # a header without events (an old crash, or made by hand)
+                    live.run("start", {})
                 yield live
             finally:
                 live.close()
@@ -96,6 +101,31 @@ class SessionManager:
         return load_bank(path)
 
     def transcript(self, session_id: str, bank: Bank | None = None) -> Transcript:
+        return self.transcript_and_warnings(session_id, bank)[0]
+
+    def transcript_and_warnings(self, session_id: str, bank: Bank | None = None
+                                ) -> tuple[Transcript, tuple[str, ...]]:
+        """The replayed transcript, read without changing the file, and what the user should be told:
+        a damaged last line that was ignored, a bank that is not the one the session started with."""
         journal = self.store.read(session_id, repair=False)
         bank = bank or self.bank_for(journal.header)
-        return Engine.replay(bank, journal.events, self._iso_clock(), session_id).transcript()
+        transcript = self._replay(session_id, journal, bank).transcript()
+        return transcript, journal.warnings + self._bank_warnings(session_id, journal.header, bank)
+
+    def _replay(self, session_id: str, journal: Journal, bank: Bank) -> Engine:
+        try:
+            return Engine.replay(bank, journal.events, self._iso_clock(), session_id)
+        except ReplayError as exc:
+            path = self.store.path(session_id)
+            changed = ""
+            if bank.source_hash != journal.header.bank_hash:
+                changed = (f" The bank {bank.source_path} has changed since this session started "
+                           f"(hash {journal.header.bank_hash} then, {bank.source_hash} now).")
+            raise ReplayError(f"{path}: {exc}{changed} The session file was not changed.") from None
+
+    def _bank_warnings(self, session_id: str, header: Header, bank: Bank) -> tuple[str, ...]:
+        if bank.source_hash == header.bank_hash:
+            return ()
+        return (f"{self.store.path(session_id)}: the question bank {bank.source_path} is not the one this "
+                f"session started with (hash {header.bank_hash} then, {bank.source_hash} now). The answers "
+                "were replayed onto it; review them (/review) before compiling.",)
