@@ -52,6 +52,7 @@ ALL_QUESTION_KEYS = COMMON_QUESTION_KEYS.union(*TYPE_KEYS.values())
 QUESTION_REQUIRED = ("id", "text", "type", "fills")
 CONDITION_OPS = ("in", "not_in", "equals", "answered", "min", "max")
 TEXT_FIELDS = ("purpose", "hint", "example", "guidance")
+MAX_CONDITION_DEPTH = 16
 
 
 def load_bank(path: str | Path) -> Bank:
@@ -510,18 +511,22 @@ class _BankReader:
 
     # ---- conditions ----
 
-    def _condition(self, node: yn.Node) -> Any:
+    def _condition(self, node: yn.Node, depth: int = 0) -> Any:
+        if depth > MAX_CONDITION_DEPTH:
+            self._add("E122", f"condition nests more than {MAX_CONDITION_DEPTH} levels deep", node,
+                      "Flatten it: all/any take lists, so nested all: inside all: is never needed.")
+            return None
         if not isinstance(node, yn.MappingNode) or (len(node.value) != 1 and not _is_compare(node)):
             self._add("E122", "a condition is one mapping: {question: ID, in: [...]} or all/any/not", node)
             return None
         keys = [str(k.value) for k, _ in node.value]
         if keys[0] in ("all", "any") and len(keys) == 1:
-            parts = [self._condition(n) for n in self._sequence(node.value[0][1], keys[0])]
+            parts = [self._condition(n, depth + 1) for n in self._sequence(node.value[0][1], keys[0])]
             if any(p is None for p in parts):
                 return None
             return (AllOf if keys[0] == "all" else AnyOf)(tuple(parts))
         if keys[0] == "not" and len(keys) == 1:
-            inner = self._condition(node.value[0][1])
+            inner = self._condition(node.value[0][1], depth + 1)
             return None if inner is None else Not(inner)
         return self._compare(node)
 

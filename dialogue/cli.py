@@ -368,7 +368,9 @@ def _compile_one(manager, session_id: str, bank, formats: list[str], args: argpa
     from dialogue.output_files import write_outputs
     from dialogue.sheet.outputs import render_files
 
-    transcript = manager.transcript(session_id, bank)
+    transcript, warnings = manager.transcript_and_warnings(session_id, bank)
+    for warning in warnings:
+        env.stderr.write(f"locaben: warning: {warning}\n")
     lang = _language(args, transcript.bank.languages, env)
     return write_outputs(Path(args.output), render_files(transcript, formats, lang), force=args.force)
 

@@ -10,6 +10,16 @@ SLASH_COMMANDS = ("back", "skip", "next", "jump", "edit", "hint", "note", "unkno
                   "flag", "unflag", "park", "outline", "review", "pause", "finish", "help")
 
 
+def clean_input(text: str) -> str:
+    """Bytes a wrong terminal encoding let through arrive as lone surrogates: decode what is UTF-8 and
+    replace the rest, so every answer can be saved and compiled."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace") if _has_surrogates(text) else text
+
+
+def _has_surrogates(text: str) -> bool:
+    return any("\ud800" <= ch <= "\udfff" for ch in text)
+
+
 class LineSource(Protocol):
     def read(self, default: str = "") -> str:
         """One answer or command; raises EOFError (Ctrl-D / end of input) or KeyboardInterrupt."""
@@ -27,7 +37,7 @@ class PlainInput:
         line = self.stream.readline()
         if not line:
             raise EOFError
-        text = line.rstrip("\n").replace("\\n", "\n")
+        text = clean_input(line.rstrip("\n").replace("\\n", "\n"))
         if self.echo is not None:
             self.echo.write(f"> {text}\n")
             self.echo.flush()
@@ -86,4 +96,4 @@ class TerminalInput:
         )
 
     def read(self, default: str = "") -> str:
-        return self._session.prompt("> ", default=default)
+        return clean_input(self._session.prompt("> ", default=default))

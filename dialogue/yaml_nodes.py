@@ -62,6 +62,9 @@ def parse(text: str, path: str) -> Document:
                                 Position(path, 1, 1)))
         return Document(path, None, lines, tuple(problems))
     try:
+        refused = _refuse_before_composing(text, path, lines)
+        if refused:
+            return Document(path, None, lines, tuple(problems + refused))
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -71,12 +74,54 @@ def parse(text: str, path: str) -> Document:
                                 "", lines[line - 1] if 0 < line <= len(lines) else ""))
         return Document(path, None, lines, tuple(problems))
     except yaml.YAMLError as exc:  # e.g. a reader error on a control character
-        problems.append(Problem("E100", str(exc).splitlines()[0], Position(path, 1, 1)))
+        line, col = _position_of(exc, text)
+        problems.append(Problem("E100", str(exc).splitlines()[0], Position(path, line, col), "",
+                                lines[line - 1] if 0 < line <= len(lines) else ""))
         return Document(path, None, lines, tuple(problems))
     doc = Document(path, root, lines, ())
     if root is not None:
         problems.extend(_check_tree(doc, root, text))
     return Document(path, root, lines, tuple(problems))
+
+
+MAX_DEPTH = 64
+
+
+def _refuse_before_composing(text: str, path: str, lines: tuple[str, ...]) -> list[Problem]:
+    """Walk the parser's events (iteratively) before composing: aliases (the billion-laughs door) and
+    nesting deeper than any bank needs are refused here, before the recursive composer sees them."""
+    depth = 0
+    aliases: list[Problem] = []
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent):
+            aliases.append(_event_problem(event, path, lines, "YAML aliases (*name) are not allowed in a bank",
+                                          "Write the content out where it is needed."))
+        elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return [_event_problem(event, path, lines, f"nesting deeper than {MAX_DEPTH} levels",
+                                       "A bank never needs this; check the brackets and indentation.")]
+        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            depth -= 1
+    return aliases
+
+
+def _event_problem(event: yaml.Event, path: str, lines: tuple[str, ...], message: str, hint: str) -> Problem:
+    mark = event.start_mark
+    line = mark.line + 1 if mark else 1
+    return Problem("E104", message, Position(path, line, (mark.column + 1) if mark else 1), hint,
+                   lines[line - 1] if 0 < line <= len(lines) else "")
+
+
+def _position_of(exc: yaml.YAMLError, text: str) -> tuple[int, int]:
+    """Line and column of an error that carries only a character offset (a reader error)."""
+    offset = getattr(exc, "position", None)
+    if not isinstance(offset, int):
+        return 1, 1
+    if _Loader is not yaml.SafeLoader:  # libyaml counts bytes of UTF-8, the Python reader characters
+        offset = len(text.encode("utf-8", "surrogatepass")[:offset].decode("utf-8", "ignore"))
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 def _scan_lines(lines: tuple[str, ...], path: str) -> list[Problem]:

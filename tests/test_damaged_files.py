@@ -99,12 +99,7 @@ def test_reading_a_torn_file_for_listing_or_compiling_changes_nothing(ws: Worksp
     assert ws.path.read_bytes() == damaged and ws.backups() == []  # read-only commands do not repair
 
 
-COMPILE_WARNINGS = pytest.mark.xfail(
-    strict=True, reason="cli.cmd_compile calls SessionManager.transcript, which drops the journal's warnings. "
-    "Fix: call SessionManager.transcript_and_warnings and write each as 'locaben: warning: …' to stderr")
 
-
-@COMPILE_WARNINGS
 def test_compiling_a_torn_file_says_the_last_line_was_ignored(ws: Workspace) -> None:
     ws.path.write_bytes(ws.original + b'{"kind":"noted","at":"x","te')
     code, _, err = ws.compile()
@@ -224,7 +219,6 @@ def test_bank_edited_but_compatible_resumes_with_a_warning(ws: Workspace) -> Non
     assert ws.path.read_bytes().startswith(ws.original)
 
 
-@COMPILE_WARNINGS
 def test_compiling_on_an_edited_bank_warns(ws: Workspace) -> None:
     ws.bank.write_text(ws.bank.read_text(encoding="utf-8").replace("会社名を", "御社名を"), encoding="utf-8")
     code, _, err = ws.compile()

@@ -11,19 +11,19 @@ from dialogue.sheet.data import SheetData, build_sheet
 def _markdown(sheet: SheetData, transcript: Transcript, lang: str) -> tuple[str, bytes]:
     from dialogue.sheet.render_markdown import render_sheet_markdown
 
-    return "sheet.md", render_sheet_markdown(sheet).encode("utf-8")
+    return "sheet.md", render_sheet_markdown(sheet).encode("utf-8", "replace")
 
 
 def _transcript(sheet: SheetData, transcript: Transcript, lang: str) -> tuple[str, bytes]:
     from dialogue.sheet.render_markdown import render_transcript_markdown
 
-    return "transcript.md", render_transcript_markdown(transcript, lang).encode("utf-8")
+    return "transcript.md", render_transcript_markdown(transcript, lang).encode("utf-8", "replace")
 
 
 def _html(sheet: SheetData, transcript: Transcript, lang: str) -> tuple[str, bytes]:
     from dialogue.sheet.render_html import render_sheet_html
 
-    return "sheet.html", render_sheet_html(sheet).encode("utf-8")
+    return "sheet.html", render_sheet_html(sheet).encode("utf-8", "replace")
 
 
 def _xlsx(sheet: SheetData, transcript: Transcript, lang: str) -> tuple[str, bytes]:
@@ -35,7 +35,7 @@ def _xlsx(sheet: SheetData, transcript: Transcript, lang: str) -> tuple[str, byt
 def _json(sheet: SheetData, transcript: Transcript, lang: str) -> tuple[str, bytes]:
     from dialogue.sheet.render_json import render_sheet_json
 
-    return "sheet.json", render_sheet_json(sheet).encode("utf-8")
+    return "sheet.json", render_sheet_json(sheet).encode("utf-8", "replace")
 
 
 # format name -> renderer returning (file suffix, bytes). Renderers import their libraries lazily.

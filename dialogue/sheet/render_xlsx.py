@@ -397,7 +397,9 @@ def render_sheet_xlsx(sheet: SheetData) -> bytes:
     _chain_sheet(wb.create_sheet(), sheet)
     _followup_sheet(wb.create_sheet(), sheet)
     wb.properties.creator = "locaben-dialogue"
-    wb.properties.title = f"{sheet.labels['title']} {sheet.company}".strip()
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    wb.properties.title = ILLEGAL_CHARACTERS_RE.sub("", f"{sheet.labels['title']} {sheet.company}".strip())
     wb.properties.created = _timestamp(sheet.started)
     wb.properties.modified = _timestamp(sheet.last)
     buffer = io.BytesIO()
