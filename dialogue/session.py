@@ -17,6 +17,7 @@ from dialogue.bank import load_bank
 from dialogue.engine import Engine, Step
 from dialogue.errors import JournalError, ReplayError
 from dialogue.journal import Header, Journal, JournalWriter, SessionStore, new_session_id
+from dialogue.migration import BankDiff, migrate
 from dialogue.model import Bank, Transcript
 
 Clock = Callable[[], datetime]
@@ -64,7 +65,8 @@ class SessionManager:
         now = self.clock()
         session_id = new_session_id(now.strftime("%Y%m%d-%H%M%S"))
         header = Header(session_id, bank.id, bank.version, bank.source_hash,
-                        str(Path(bank.source_path).resolve()), iso(now))
+                        str(Path(bank.source_path).resolve()), iso(now),
+                        extra={"question_ids": [q.id for q in bank.questions()]})
         self.store.ensure()
         with self.store.lock(session_id):
             engine = Engine(bank, self._iso_clock(), session_id)
@@ -89,6 +91,8 @@ class SessionManager:
             try:
                 if engine.state == "intro":  # a header without events (an old crash, or made by hand)
                     live.run("start", {})
+                elif bank.source_hash != journal.header.bank_hash:
+                    live.run("reorient")  # the bank changed: a removed current question, or new ones
                 yield live
             finally:
                 live.close()
@@ -113,8 +117,14 @@ class SessionManager:
         return transcript, journal.warnings + self._bank_warnings(session_id, journal.header, bank)
 
     def _replay(self, session_id: str, journal: Journal, bank: Bank) -> Engine:
+        """Replay the journal; on a changed bank, through the migration (renamed questions follow their
+        `replaces:`, answers to removed ones are kept as previous answers). The file is never rewritten."""
         try:
-            return Engine.replay(bank, journal.events, self._iso_clock(), session_id)
+            if bank.source_hash == journal.header.bank_hash:
+                return Engine.replay(bank, journal.events, self._iso_clock(), session_id)
+            migration = migrate(journal.events, bank, journal.header.extra.get("question_ids"))
+            return Engine.replay(bank, migration.events, self._iso_clock(), session_id,
+                                 migration.previous_answers)
         except ReplayError as exc:
             path = self.store.path(session_id)
             changed = ""
@@ -126,6 +136,22 @@ class SessionManager:
     def _bank_warnings(self, session_id: str, header: Header, bank: Bank) -> tuple[str, ...]:
         if bank.source_hash == header.bank_hash:
             return ()
+        journal_events = self.store.read(session_id, repair=False).events
+        diff = migrate(journal_events, bank, header.extra.get("question_ids")).diff
         return (f"{self.store.path(session_id)}: the question bank {bank.source_path} is not the one this "
-                f"session started with (hash {header.bank_hash} then, {bank.source_hash} now). The answers "
-                "were replayed onto it; review them (/review) before compiling.",)
+                f"session started with (version {header.bank_version} then, {bank.version} now; hash "
+                f"{header.bank_hash} then, {bank.source_hash} now). {describe_diff(diff)} No answer was "
+                "dropped; review them (/review) before compiling.",)
+
+
+def describe_diff(diff: BankDiff) -> str:
+    if not diff.changed:
+        return "No question was added, removed or renamed."
+    parts = []
+    if diff.added:
+        parts.append("added: " + ", ".join(diff.added))
+    if diff.removed:
+        parts.append("removed (their answers are kept as previous answers): " + ", ".join(diff.removed))
+    if diff.renamed:
+        parts.append("renamed: " + ", ".join(f"{old} → {new}" for old, new in diff.renamed))
+    return "Questions " + "; ".join(parts) + "."

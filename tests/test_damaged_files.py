@@ -225,20 +225,31 @@ def test_compiling_on_an_edited_bank_warns(ws: Workspace) -> None:
     assert code == 0 and "not the one this session started with" in err
 
 
-def test_bank_that_lost_an_answered_question_is_refused_clearly(ws: Workspace) -> None:
-    kept = ws.root / "bank-as-it-was.yaml"
-    shutil.copy(ws.bank, kept)
+def test_bank_that_lost_an_answered_question_keeps_the_answer_and_says_so(ws: Workspace) -> None:
     text = ws.bank.read_text(encoding="utf-8")
     ws.bank.write_text(text.replace("- id: company_name", "- id: company_trade_name"), encoding="utf-8")
-    for command in (ws.resume, ws.compile):
-        code, _, err = command()
-        assert code == 4
-        assert str(ws.path) in err and "changed since this session started" in err and "--bank FILE" in err
-        assert ws.path.read_bytes() == ws.original and ws.backups() == []
-    # the way out the message names: the bank as it was
-    code, _, err = ws.resume("/pause\n", "--bank", str(kept))
+    code, _, err = ws.compile()
     assert code == 0, err
-    assert ws.compile("--bank", str(kept))[0] == 0
+    assert str(ws.path) in err and "removed (their answers are kept as previous answers): company_name" in err
+    assert "added: company_trade_name" in err
+    assert ws.path.read_bytes() == ws.original and ws.backups() == []  # compiling never rewrites it
+    sheet = next((ws.root / "out").glob("*-sheet.md")).read_text(encoding="utf-8")
+    assert "`company_name`" in sheet and "株式会社みどり精工" in sheet  # kept in the previous-answers appendix
+    code, out, err = ws.resume("/pause\n")
+    assert code == 0, err
+    assert "company_trade_name" in err
+    assert ws.path.read_bytes().startswith(ws.original)  # resuming only appends
+
+
+def test_bank_that_renamed_a_question_with_replaces_keeps_its_answer(ws: Workspace) -> None:
+    text = ws.bank.read_text(encoding="utf-8")
+    ws.bank.write_text(text.replace("- id: company_name", "- id: company_trade_name\n        replaces: [company_name]"),
+                       encoding="utf-8")
+    code, _, err = ws.compile()
+    assert code == 0, err
+    assert "renamed: company_name → company_trade_name" in err
+    sheet = next((ws.root / "out").glob("*-sheet.md")).read_text(encoding="utf-8")
+    assert sheet.splitlines()[0].endswith("株式会社みどり精工")  # still the company's name on the sheet
 
 
 def test_bank_that_is_gone_says_how_to_point_at_it(ws: Workspace) -> None:
