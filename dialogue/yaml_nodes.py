@@ -87,9 +87,27 @@ def parse(text: str, path: str) -> Document:
 MAX_DEPTH = 64
 
 
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def _surely_harmless(text: str, lines: tuple[str, ...]) -> bool:
+    """A cheap upper bound: no `*` means no alias, and indentation plus bracket depth bounds the nesting.
+    Quoted brackets only raise the bound, so a doubtful file is always walked in full."""
+    if "*" in text:
+        return False
+    indent = max((len(line) - len(line.lstrip(" ")) for line in lines), default=0)
+    depth = deepest = 0
+    for bracket in _BRACKETS.findall(text):
+        depth = depth + 1 if bracket in "[{" else max(depth - 1, 0)
+        deepest = max(deepest, depth)
+    return indent + deepest < MAX_DEPTH
+
+
 def _refuse_before_composing(text: str, path: str, lines: tuple[str, ...]) -> list[Problem]:
     """Walk the parser's events (iteratively) before composing: aliases (the billion-laughs door) and
     nesting deeper than any bank needs are refused here, before the recursive composer sees them."""
+    if _surely_harmless(text, lines):
+        return []
     depth = 0
     aliases: list[Problem] = []
     for event in yaml.parse(text, Loader=_Loader):

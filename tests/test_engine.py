@@ -234,3 +234,28 @@ def test_thin_answer_rule_weighs_english_like_japanese() -> None:
     assert thin_size("町工場です") == 5
     assert thin_size("It is a small workshop") == pytest.approx(0.4 * 18)  # ≈ the Japanese one, not 3.6×
     assert thin_size([{"name": "調達", "content": "abc"}]) == pytest.approx(2 + 1.2)
+
+
+def test_replay_shortcut_table_agrees_with_the_state_machine_everywhere() -> None:
+    from transitions import MachineError
+
+    from dialogue.engine.machine import DIRECT, STATES, TRANSITIONS, Flow, build_machine
+
+    triggers = {t for t, _, _ in TRANSITIONS} | {"resume", "close_review"}
+    for state in STATES:
+        for trigger in triggers:
+            for return_to in ("asking", "probing", "at_end"):
+                live, direct = Flow(), Flow()
+                build_machine(live)
+                live.state = direct.state = state
+                live.return_to = direct.return_to = return_to
+                direct.direct = True
+                outcomes = []
+                for flow in (live, direct):
+                    try:
+                        flow.fire(trigger)
+                        outcomes.append(flow.state)
+                    except MachineError:
+                        outcomes.append("refused")
+                assert outcomes[0] == outcomes[1], (state, trigger, return_to)
+    assert DIRECT[("answer", "asking")] == "asking"

@@ -89,13 +89,18 @@ class Engine:
         no longer has (see dialogue.migration): kept for the transcript, never replayed."""
         engine = cls(bank, clock, session_id)
         engine._previous = tuple(previous_answers)
-        for number, event in enumerate(events, start=2):
-            try:
-                engine._apply(event)
-            except (KeyError, ValueError, IndexError, TypeError, MachineError) as exc:
-                raise ReplayError(f"event {number} ({event.kind}) does not fit the question bank "
-                                  f"{bank.id} {bank.version}: {exc}. Was the bank changed since the session "
-                                  "started? Resume with the bank it was started on (--bank FILE).") from None
+        engine._flow.direct = True
+        try:
+            for number, event in enumerate(events, start=2):
+                try:
+                    engine._apply(event)
+                except (KeyError, ValueError, IndexError, TypeError, MachineError) as exc:
+                    raise ReplayError(f"event {number} ({event.kind}) does not fit the question bank "
+                                      f"{bank.id} {bank.version}: {exc}. Was the bank changed since the "
+                                      "session started? Resume with the bank it was started on "
+                                      "(--bank FILE).") from None
+        finally:
+            engine._flow.direct = False
         engine._pending.clear()
         engine._s.messages.clear()
         return engine

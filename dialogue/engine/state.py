@@ -91,13 +91,13 @@ class SessionState:
 
     def _on_started(self, d: dict, flow: Flow, at: str) -> None:
         self.meta = dict(d)
-        flow.start()
+        flow.fire("start")
 
     def _on_asked(self, d: dict, flow: Flow, at: str) -> None:
         if self.current is not None:
             self.history.append(self.current)
         self._move_to(d["question"])
-        flow.ask()
+        flow.fire("ask")
 
     def _on_answered(self, d: dict, flow: Flow, at: str) -> None:
         qid = d["question"]
@@ -110,7 +110,7 @@ class SessionState:
                 self.parked[parked_index] = Parked(item.field_id, item.text, item.at, qid)
         if previous is not None and previous.value != d["value"]:
             self._recheck_dependents(qid)
-        flow.answer()
+        flow.fire("answer")
 
     def _on_status_marked(self, d: dict, flow: Flow, at: str) -> None:
         qid = d["question"]
@@ -120,7 +120,7 @@ class SessionState:
         self._dealt_with(qid)
         if previous is not None and not previous.is_status:
             self._recheck_dependents(qid)
-        flow.mark()
+        flow.fire("mark")
 
     def _dealt_with(self, qid: str) -> None:
         self.skipped.discard(qid)
@@ -144,23 +144,23 @@ class SessionState:
     def _on_probed(self, d: dict, flow: Flow, at: str) -> None:
         self.probe_index = int(d["probe"])
         if flow.state == "asking":
-            flow.probe()
+            flow.fire("probe")
 
     def _on_probe_answered(self, d: dict, flow: Flow, at: str) -> None:
         self.probe_answers.append(ProbeAnswer(d["question"], int(d["probe"]), d["text"], at))
-        flow.answer_probe()
+        flow.fire("answer_probe")
 
     def _on_followed_up(self, d: dict, flow: Flow, at: str) -> None:
         self.probe_answers.append(ProbeAnswer(d["question"], int(d["probe"]), d["text"], at))
-        flow.follow_up()
+        flow.fire("follow_up")
 
     def _on_probes_skipped(self, d: dict, flow: Flow, at: str) -> None:
-        flow.skip_probes()
+        flow.fire("skip_probes")
 
     def _on_skipped(self, d: dict, flow: Flow, at: str) -> None:
         self.skipped.add(d["question"])
         self.reoffer.discard(d["question"])
-        flow.skip()
+        flow.fire("skip")
 
     def _on_went_back(self, d: dict, flow: Flow, at: str) -> None:
         target = d.get("to") or self.history[-1]
@@ -169,62 +169,62 @@ class SessionState:
         if self.history:
             self.history.pop()
         self._move_to(target)
-        flow.back()
+        flow.fire("back")
 
     def _on_jumped(self, d: dict, flow: Flow, at: str) -> None:
         if self.current is not None:
             self.history.append(self.current)
         self._move_to(d["to"])
-        flow.jump()
+        flow.fire("jump")
 
     def _on_reached_end(self, d: dict, flow: Flow, at: str) -> None:
         if self.current is not None:
             self.history.append(self.current)
         self.current = None
-        flow.reach_end()
+        flow.fire("reach_end")
 
     def _on_noted(self, d: dict, flow: Flow, at: str) -> None:
         self.notes.append(Note(d.get("question"), d["text"], at))
-        flow.note()
+        flow.fire("note")
 
     def _on_source_set(self, d: dict, flow: Flow, at: str) -> None:
         self.sources[d["question"]] = Source(d["source"], d.get("detail", ""))
-        flow.set_source()
+        flow.fire("set_source")
 
     def _on_flagged(self, d: dict, flow: Flow, at: str) -> None:
         self.flags[d["question"]] = d.get("note", "")
-        flow.flag()
+        flow.fire("flag")
 
     def _on_unflagged(self, d: dict, flow: Flow, at: str) -> None:
         self.flags.pop(d["question"], None)
-        flow.unflag()
+        flow.fire("unflag")
 
     def _on_parked(self, d: dict, flow: Flow, at: str) -> None:
         self.parked.append(Parked(d["field"], d["text"], at))
-        flow.park()
+        flow.fire("park")
 
     def _on_visit_started(self, d: dict, flow: Flow, at: str) -> None:
         self.visit = int(d["visit"])
         self.skipped_before |= self.skipped
         self.skipped.clear()
-        flow.new_visit()
+        flow.fire("new_visit")
 
     def _on_paused(self, d: dict, flow: Flow, at: str) -> None:
         flow.return_to = d.get("resume_to", "asking")
-        flow.pause()
+        flow.fire("pause")
 
     def _on_resumed(self, d: dict, flow: Flow, at: str) -> None:
-        flow.resume()
+        flow.fire("resume")
 
     def _on_reviewed(self, d: dict, flow: Flow, at: str) -> None:
         flow.return_to = d.get("resume_to", "asking")
-        flow.review()
+        flow.fire("review")
 
     def _on_review_closed(self, d: dict, flow: Flow, at: str) -> None:
-        flow.close_review()
+        flow.fire("close_review")
 
     def _on_finished(self, d: dict, flow: Flow, at: str) -> None:
-        flow.finish()
+        flow.fire("finish")
 
     def _on_reopened(self, d: dict, flow: Flow, at: str) -> None:
-        flow.reopen()
+        flow.fire("reopen")
