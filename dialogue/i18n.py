@@ -88,6 +88,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "outline_title": ("項目一覧（● 記入済 ○ 未記入 × スキップ）", "Outline (● filled ○ empty × skipped)"),
     "time_warning": ("予定時間 {budget} 分のうち {used} 分が経過しました。残りの進め方を確認しましょう。",
                      "{used} of the planned {budget} minutes have passed. Agree how to use the rest."),
+    "save_failed": ("保存できませんでした。この入力は記録されていません（それ以前の回答はすべて保存済みです）。"
+                    "空き容量や書き込み権限を確認して、もう一度入力してください。\n{error}",
+                    "Could not save: this input was NOT recorded (every earlier answer is saved). Free some "
+                    "space or fix the permissions, then type it again.\n{error}"),
     "help": (
         "コマンド:\n"
         "  /back            前の質問に戻る\n"

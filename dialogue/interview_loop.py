@@ -11,7 +11,7 @@ from rich.console import Console
 
 from dialogue import screens
 from dialogue.engine import Step
-from dialogue.errors import AnswerError, CommandError
+from dialogue.errors import AnswerError, CommandError, JournalError
 from dialogue.i18n import say
 from dialogue.navigation import find_targets
 from dialogue.session import LiveSession
@@ -171,6 +171,9 @@ class Interview:
             return False
         except CommandError as exc:
             self.console.print(self._command_error(str(exc.args[0]), command), style="red")
+            return False
+        except JournalError as exc:
+            self.console.print(say("save_failed", self.lang, error=str(exc)), style="bold red")
             return False
         if command == "mark":
             self._say("marked", status=say(f"status_{args[0]}", self.lang))

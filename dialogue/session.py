@@ -38,9 +38,19 @@ class LiveSession:
         return self.engine.step()
 
     def run(self, command: str, *args: Any) -> Step:
-        """Run an engine command by name and journal its events before returning the next step."""
+        """Run an engine command by name and journal its events before returning the next step.
+
+        If the journal cannot be written (disk full, directory gone read-only), the engine is put back to
+        what is on disk and the `JournalError` is raised: the UI says so and asks again, and nothing the
+        screen acknowledged is missing from the file."""
+        durable = self.engine.events
         step = getattr(self.engine, command)(*args)
-        self.writer.append(self.engine.take_events())
+        try:
+            self.writer.append(self.engine.take_events())
+        except JournalError:
+            self.engine = Engine.replay(self.engine.bank, durable, self.engine.clock, self.session_id,
+                                        self.engine.transcript().previous_answers)
+            raise
         return step
 
     def transcript(self) -> Transcript:

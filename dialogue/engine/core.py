@@ -119,6 +119,10 @@ class Engine:
     def mode(self) -> str:
         return self._s.mode
 
+    @property
+    def clock(self) -> Callable[[], str]:
+        return self._clock
+
     def take_events(self) -> list[Event]:
         """The events produced since the last call: the caller journals them before showing the step."""
         pending, self._pending = self._pending, []
