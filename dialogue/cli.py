@@ -252,7 +252,8 @@ def _run_loop(live, console, lang: str, args: argparse.Namespace, env: Env) -> i
 
     if args.mode and args.mode != live.engine.mode:
         env.stderr.write(f"locaben: this session was started in {live.engine.mode} mode; continuing in it\n")
-    interview = Interview(live, console, lang, show_hints=not args.no_hints, budget_minutes=args.budget)
+    interview = Interview(live, console, lang, show_hints=not args.no_hints, budget_minutes=args.budget,
+                          clock=env.clock)
     if args.plain:
         from dialogue.terminal import PlainInput
 

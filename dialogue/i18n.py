@@ -24,8 +24,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "fmt_group": ("1行に1件、項目は | で区切る: {fields}", "One record per line, fields separated by |: {fields}"),
     "fmt_number": ("数字で（単位: {unit}）", "A number (unit: {unit})"),
     "suggested": ("目安: {n} 件", "Aim for about {n}"),
-    "keys": ("Enter 送信 · Esc→Enter 改行 · /help · Ctrl-C 保存終了",
-             "Enter send · Esc→Enter new line · /help · Ctrl-C save+quit"),
+    "keys": ("Enter 送信 · Esc→Enter 改行 · F2 ヒント · /help",
+             "Enter send · Esc→Enter new line · F2 hints · /help"),
     "at_end": ("すべての質問が終わりました。/review で見直し、/finish で完了、/jump で任意の質問へ。",
                "Every question has been asked. /review to check, /finish to complete, /jump to go anywhere."),
     "review_title": ("シートの下書き", "Draft sheet"),
@@ -88,6 +88,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "outline_title": ("項目一覧（● 記入済 ○ 未記入 × スキップ）", "Outline (● filled ○ empty × skipped)"),
     "time_warning": ("予定時間 {budget} 分のうち {used} 分が経過しました。残りの進め方を確認しましょう。",
                      "{used} of the planned {budget} minutes have passed. Agree how to use the rest."),
+    "section_time": ("この章 {minutes}分・{chars}字", "section {minutes} min, {chars} chars"),
+    "visit_time": ("訪問 {minutes}{budget}分", "visit {minutes}{budget} min"),
     "save_failed": ("保存できませんでした。この入力は記録されていません（それ以前の回答はすべて保存済みです）。"
                     "空き容量や書き込み権限を確認して、もう一度入力してください。\n{error}",
                     "Could not save: this input was NOT recorded (every earlier answer is saved). Free some "

@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from rich.console import Console
 
@@ -32,8 +32,9 @@ class Interview:
     lang: str
     show_hints: bool = True
     budget_minutes: int = 0
-    started: float = field(default_factory=time.monotonic)
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now().astimezone())
     _warned: bool = False
+    _cache: tuple[int, object, dict[str, int]] | None = None  # (events seen, Timing, chars per section)
 
     # ---- the loop ----
 
@@ -68,7 +69,7 @@ class Interview:
         self.console.print(say("saved_resume", self.lang, id=self.live.session_id))
 
     def _time_check(self) -> None:
-        used = int(time.monotonic() - self.started) // 60
+        used = int(self._timing().visit_seconds) // 60
         if self.budget_minutes and not self._warned and used >= self.budget_minutes * 0.8:
             self._warned = True
             self.console.print(say("time_warning", self.lang, budget=self.budget_minutes, used=used),
@@ -234,11 +235,49 @@ class Interview:
 
         return build_sheet(self.live.transcript(), self.lang)
 
+    def _cached(self):  # type: ignore[no-untyped-def]
+        """Timing and characters per section, recomputed only when the journal has grown (the toolbar is
+        drawn on every key press)."""
+        from dialogue.timing import timing
+
+        count = len(self.live.engine.events)
+        if self._cache is None or self._cache[0] != count:
+            chars = {r.section_id: r.chars for r in self._sheet().richness}
+            self._cache = (count, timing(self.live.engine.events, self.live.engine.bank), chars)
+        return self._cache
+
+    def _timing(self):  # type: ignore[no-untyped-def]
+        """This visit's timing up to now: the cached figures plus the time since the last event."""
+        from dialogue.timing import IDLE_CAP_SECONDS, Timing
+
+        _, base, _ = self._cached()
+        events = self.live.engine.events
+        try:
+            since = (self.clock() - datetime.fromisoformat(events[-1].at)).total_seconds() if events else 0.0
+        except (TypeError, ValueError):
+            since = 0.0
+        step = self.live.step()
+        sections = dict(base.section_seconds)
+        if step.question is not None:
+            sid = step.question.section_id
+            sections[sid] = sections.get(sid, 0.0) + min(max(since, 0.0), IDLE_CAP_SECONDS)
+        return Timing(base.visit_seconds + max(since, 0.0), sections)
+
+    def _section_chars(self) -> dict[str, int]:
+        return self._cached()[2]
+
     def toolbar(self) -> str:
         step = self.live.step()
         p = step.progress
-        minutes = int(time.monotonic() - self.started) // 60
+        spent = self._timing()
+        visit = int(spent.visit_seconds // 60)
         budget = f"/{self.budget_minutes}" if self.budget_minutes else ""
-        keys = say("meeting_keys" if step.mode == "meeting" else "keys", self.lang)
-        return (f" {say('section', self.lang, n=p.section_index, m=p.section_count)} · "
-                f"{say('answered', self.lang, a=p.answered, b=p.applicable)} · {minutes}{budget} min · {keys}")
+        parts = [say("section", self.lang, n=p.section_index, m=p.section_count),
+                 say("answered", self.lang, a=p.answered, b=p.applicable)]
+        if step.question is not None:
+            section_id = step.question.section_id
+            parts.append(say("section_time", self.lang, minutes=int(spent.section_seconds.get(section_id, 0) // 60),
+                             chars=self._section_chars().get(section_id, 0)))
+        parts.append(say("visit_time", self.lang, minutes=visit, budget=budget))
+        parts.append(say("meeting_keys" if step.mode == "meeting" else "keys", self.lang))
+        return " " + " · ".join(parts)

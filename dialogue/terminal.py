@@ -71,7 +71,7 @@ def make_completer(commands: Callable[[], Iterable[str]], targets: Callable[[str
 class TerminalInput:
     """prompt-toolkit: Enter sends, Esc then Enter inserts a line break, Tab completes commands."""
 
-    def __init__(self, completer, toolbar: Callable[[], str]):  # type: ignore[no-untyped-def]
+    def __init__(self, completer, toolbar: Callable[[], str], input=None, output=None):  # type: ignore[no-untyped-def]  # noqa: A002
         from prompt_toolkit import PromptSession
         from prompt_toolkit.key_binding import KeyBindings
 
@@ -90,10 +90,21 @@ class TerminalInput:
         def _newline(event):  # type: ignore[no-untyped-def]
             event.current_buffer.insert_text("\n")
 
+        @bindings.add("f2")
+        def _toggle_hints(event):  # type: ignore[no-untyped-def]
+            # F2 runs /hint; what was typed so far is kept and offered again
+            self._kept = event.current_buffer.text
+            event.current_buffer.text = "/hint"
+            event.current_buffer.validate_and_handle()
+
         self._session = PromptSession(
             multiline=True, key_bindings=bindings, completer=completer, complete_while_typing=True,
-            bottom_toolbar=toolbar, prompt_continuation=lambda width, line, wrap: ". " .rjust(width),
+            bottom_toolbar=toolbar, prompt_continuation=lambda width, line, wrap: ". ".rjust(width),
+            input=input, output=output,
         )
 
+    _kept = ""
+
     def read(self, default: str = "") -> str:
-        return clean_input(self._session.prompt("> ", default=default))
+        kept, self._kept = self._kept, ""
+        return clean_input(self._session.prompt("> ", default=kept or default))

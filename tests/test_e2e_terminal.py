@@ -173,3 +173,86 @@ def test_status_source_and_parked_answer_reach_the_compiled_sheet(tmp_path: Path
     assert "難削材の加工を他社に断られた案件でも引き受ける" in sheet  # parked, listed to confirm
     data = json.loads((out / f"{session_id}-sheet.json").read_text(encoding="utf-8"))
     assert data["fields"]["company.representative"]["status"] == "declined"
+
+
+def test_guided_interview_offers_probes_for_a_thin_answer(tmp_path: Path) -> None:
+    sessions = tmp_path / "sessions"
+    child = spawn(["interview", "--sessions-dir", str(sessions)], tmp_path)
+    child.expect("正式な商号")
+    answer(child, "株式会社みどり精工", "代表者様のお名前")
+    answer(child, "緑川 誠", "本社の所在地")
+    answer(child, "長野県上田市。本社工場のほか、佐久市に第二工場があります。", "どのような事業")
+    answer(child, "精密加工", "深掘りの質問")  # thin: the first probe comes up
+    child.expect("売上の柱")
+    answer(child, "半導体製造装置向けが6割、医療機器向けが3割です", "深掘りの質問")
+    child.send("/skip\r")
+    child.expect("従業員の方は")
+    child.send("/pause\r")
+    child.expect(pexpect.EOF)
+    events = SessionStore(sessions).read(only_session(sessions)).events
+    assert [e.kind for e in events].count("probed") == 2
+    assert any(e.kind == "probe_answered" and "6割" in e.data["text"] for e in events)
+
+
+def test_meeting_mode_jumps_between_five_fields_out_of_order(tmp_path: Path) -> None:
+    sessions = tmp_path / "sessions"
+    child = spawn(["interview", "--mode", "meeting", "--sessions-dir", str(sessions)], tmp_path)
+    child.expect("商号")
+    for target, note in (("顧客提供価値", "図面の段階から相談できる"), ("company.employees", "24"),
+                         ("強み", "公差±2μmの加工"), ("沿革", "1978年創業、2001年に医療機器へ"),
+                         ("company.name", "株式会社みどり精工")):
+        child.send(f"/jump {target}\r")
+        child.expect("▶")
+        child.send(note + "\r")
+        child.expect("✔")
+    child.send("/pause\r")
+    child.expect(pexpect.EOF)
+    saved = answers_on_disk(sessions, only_session(sessions))
+    assert saved["company_name"] == "株式会社みどり精工" and saved["employees"] == "24"
+    assert "1978年創業、2001年に医療機器へ" in saved.values() and "公差±2μmの加工" in saved.values()
+    assert "図面の段階から相談できる" in saved.values()
+
+
+def test_edit_in_review_keeps_the_original_in_the_transcript(tmp_path: Path) -> None:
+    sessions = tmp_path / "sessions"
+    child = spawn(["interview", "--sessions-dir", str(sessions)], tmp_path)
+    child.expect("正式な商号")
+    answer(child, "株式会社みどり精工", "代表者様のお名前")
+    child.send("/review\r")
+    child.expect("シートの下書き")
+    child.expect("Enter で質問に戻ります")
+    child.send("/edit company.name\r")
+    child.expect("正式な商号")
+    child.expect("これまでの回答: 株式会社みどり精工")
+    wait_for_prompt(child)
+    child.sendcontrol("u")  # clear the offered answer, type the corrected one
+    answer(child, "株式会社みどり精工ホールディングス", "代表者様のお名前")
+    child.send("/pause\r")
+    child.expect(pexpect.EOF)
+    events = SessionStore(sessions).read(only_session(sessions)).events
+    names = [e.data["raw"] for e in events if e.kind == "answered" and e.data["question"] == "company_name"]
+    assert names == ["株式会社みどり精工", "株式会社みどり精工ホールディングス"]
+
+
+def test_a_flag_is_carried_into_the_second_visit(tmp_path: Path) -> None:
+    sessions = tmp_path / "sessions"
+    child = spawn(["interview", "--sessions-dir", str(sessions)], tmp_path)
+    child.expect("正式な商号")
+    answer(child, "株式会社みどり精工", "代表者様のお名前")
+    child.send("/flag 役職の正式名称を名刺で確認\r")
+    child.expect("次回確認に印を付けました")
+    answer(child, "緑川 誠", "本社の所在地")
+    child.send("/pause\r")
+    child.expect(pexpect.EOF)
+    session_id = only_session(sessions)
+    child = spawn(["resume", session_id, "--new-visit", "--sessions-dir", str(sessions)], tmp_path)
+    child.expect("2 回目の訪問です")
+    child.expect("代表者様のお名前")  # the flagged question comes first
+    child.expect("【次回確認】")
+    wait_for_prompt(child)
+    child.sendcontrol("u")
+    answer(child, "代表取締役社長 緑川 誠", "本社の所在地")
+    child.send("/pause\r")
+    child.expect(pexpect.EOF)
+    kinds = [e.kind for e in SessionStore(sessions).read(session_id).events]
+    assert "visit_started" in kinds and kinds.index("unflagged") > kinds.index("visit_started")

@@ -1,0 +1,55 @@
+"""Time awareness from the journal's own timestamps: this visit so far, and time spent per section.
+
+Pure. A gap between two events longer than IDLE_CAP (a lunch break, a night) counts as IDLE_CAP, so an
+overnight pause does not make a section look long."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from dialogue.model import Bank, Event
+
+IDLE_CAP_SECONDS = 10 * 60
+VISIT_STARTS = ("started", "resumed", "visit_started")
+
+
+@dataclass(frozen=True, slots=True)
+class Timing:
+    visit_seconds: float
+    section_seconds: dict[str, float]  # section id → seconds, over the whole session
+
+
+def _when(event: Event) -> datetime | None:
+    try:
+        return datetime.fromisoformat(event.at)
+    except (TypeError, ValueError):
+        return None
+
+
+def timing(events: tuple[Event, ...] | list[Event], bank: Bank, now: datetime | None = None) -> Timing:
+    sections: dict[str, float] = {}
+    current_section: str | None = None
+    previous: datetime | None = None
+    visit_start: datetime | None = None
+    for event in events:
+        at = _when(event)
+        if at is None:
+            continue
+        if previous is not None and current_section is not None:
+            gap = min((at - previous).total_seconds(), IDLE_CAP_SECONDS)
+            sections[current_section] = sections.get(current_section, 0.0) + max(gap, 0.0)
+        if event.kind in VISIT_STARTS:
+            visit_start = at
+        question = event.data.get("question") if event.kind == "asked" else event.data.get("to")
+        if event.kind in ("asked", "jumped", "went_back") and isinstance(question, str) and bank.has_question(question):
+            current_section = bank.question(question).section_id
+        elif event.kind in ("reached_end", "paused", "finished"):
+            current_section = None
+        previous = at
+    end = now or previous
+    visit = (end - visit_start).total_seconds() if end is not None and visit_start is not None else 0.0
+    if now is not None and previous is not None and current_section is not None:
+        sections[current_section] = sections.get(current_section, 0.0) + min(
+            max((now - previous).total_seconds(), 0.0), IDLE_CAP_SECONDS)
+    return Timing(max(visit, 0.0), sections)
