@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Regenerate the README's screen captures: run the real `locaben` in tmux (80×24), type an interview,
-and paste `tmux capture-pane` output between the README's capture markers.
+"""Regenerate what the README shows: the screen captures (the real `locaben` in tmux, 80×24, typing an
+interview; `tmux capture-pane` pasted between the README's capture markers) and the standard bank's
+flow graph (`locaben bank graph`, also written to docs/standard-bank-graph.md).
 
     .venv/bin/python scripts/capture_screens.py          # installs tmux with apt-get when it is missing
 
@@ -78,9 +79,21 @@ def main() -> int:
     text = README.read_text(encoding="utf-8")
     text = replace_block(text, "guided", guided)
     text = replace_block(text, "meeting", meeting)
+    text = replace_graph(text)
     README.write_text(text, encoding="utf-8")
-    print("README captures updated")
+    print("README captures and bank graph updated")
     return 0
+
+
+def replace_graph(text: str) -> str:
+    doc = ROOT / "docs" / "standard-bank-graph.md"
+    subprocess.run([PYTHON, "-m", "dialogue", "bank", "graph", str(ROOT / "question_banks" / "locaben_standard.yaml"),
+                    "-o", str(doc)], check=True, cwd=ROOT)
+    page = doc.read_text(encoding="utf-8")
+    start = page.index("```mermaid")
+    block = page[start:page.index("```", start + 3) + 3]
+    pattern = re.compile(r"(<!-- bank-graph:start -->\n).*?(\n<!-- bank-graph:end -->)", re.S)
+    return pattern.sub(lambda m: m.group(1) + block + m.group(2), text)
 
 
 if __name__ == "__main__":

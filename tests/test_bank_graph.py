@@ -302,3 +302,11 @@ def test_cli_refuses_a_language_the_bank_does_not_have(tmp_path: Path) -> None:
     code, out, err = run_cli("bank", "graph", str(ja_only), "--lang", "en")
     assert code == 2 and out == "" and "'en'" in err
     assert run_cli("bank", "graph", str(ja_only))[0] == 0
+
+
+def test_readme_shows_the_standard_banks_current_graph() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = readme[readme.index("<!-- bank-graph:start -->"):readme.index("<!-- bank-graph:end -->")]
+    doc = DOC.read_text(encoding="utf-8")
+    block = doc[doc.index("```mermaid"):doc.index("```", doc.index("```mermaid") + 3) + 3]
+    assert block in shown, "README's graph is stale: copy the mermaid block of docs/standard-bank-graph.md"
