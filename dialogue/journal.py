@@ -337,12 +337,7 @@ def _create_with(path: Path, data: bytes, sync: bool = False) -> None:
     create, which is not atomic but still never overwrites."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        try:
-            _write_all(fd, data)
-            if sync:
-                os.fsync(fd)
-        finally:
-            os.close(fd)
+        _write_and_close(fd, data, sync)
         try:
             os.link(tmp, path)
         except FileExistsError:
@@ -355,7 +350,10 @@ def _create_with(path: Path, data: bytes, sync: bool = False) -> None:
 
 
 def _create_directly(path: Path, data: bytes, sync: bool) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    _write_and_close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), data, sync)
+
+
+def _write_and_close(fd: int, data: bytes, sync: bool) -> None:
     try:
         _write_all(fd, data)
         if sync:
