@@ -5,34 +5,28 @@ The format is documented in docs/bank-format.md and published as question_banks/
 
 from __future__ import annotations
 
-import difflib
 import hashlib
-import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from dialogue import yaml_nodes as yn
+from dialogue.bank_conditions import CONDITION_OPS, MAX_CONDITION_DEPTH, ConditionReader
 from dialogue.errors import BankError, Position, Problem, Severity
 from dialogue.model import (
     QUESTION_TYPES,
     STATUS_CODES,
-    AllOf,
-    AnyOf,
     Bank,
     Choice,
-    Compare,
-    Condition,
-    Not,
     Question,
     RecordField,
     Section,
-    Text,
 )
+from dialogue.node_reader import KNOWN_LANGUAGES, suggest
 from dialogue.sheet_fields import FIELDS_BY_ID, RECORD_FIELDS
 
-ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
-KNOWN_LANGUAGES = ("ja", "en")
+__all__ = ["CONDITION_OPS", "MAX_CONDITION_DEPTH", "bank_hash", "check_bank", "load_bank", "suggest"]
+
 BANK_FORMAT = "locaben-bank/1"
 
 BANK_KEYS = {"format", "id", "version", "title", "description", "languages", "targets", "imports", "sections"}
@@ -50,9 +44,7 @@ TYPE_KEYS = {
 }
 ALL_QUESTION_KEYS = COMMON_QUESTION_KEYS.union(*TYPE_KEYS.values())
 QUESTION_REQUIRED = ("id", "text", "type", "fills")
-CONDITION_OPS = ("in", "not_in", "equals", "answered", "min", "max")
 TEXT_FIELDS = ("purpose", "hint", "example", "guidance")
-MAX_CONDITION_DEPTH = 16
 
 
 def load_bank(path: str | Path) -> Bank:
@@ -75,19 +67,7 @@ def bank_hash(paths: Iterable[Path]) -> str:
     return digest.hexdigest()[:16]
 
 
-def suggest(word: str, candidates: Iterable[str]) -> str:
-    """A "did you mean" hint for a near-miss name, or ""."""
-    best = _closest(word, candidates)
-    return f"did you mean {best!r}?" if best else ""
-
-
-def _closest(word: str, candidates: Iterable[str]) -> str:
-    matches = difflib.get_close_matches(word, list(candidates), n=3, cutoff=0.6)
-    # Equal scores are ordered by name, so `hnit` would get `unit`; a swap of letters is the likelier typo.
-    return next((m for m in matches if sorted(m) == sorted(word)), matches[0] if matches else "")
-
-
-class _BankReader:
+class _BankReader(ConditionReader):
     """One pass over one bank file, collecting problems instead of stopping at the first."""
 
     def __init__(self, path: Path, stack: tuple[Path, ...]):
@@ -124,110 +104,6 @@ class _BankReader:
         bank = self._bank(root)
         ok = not any(p.severity is Severity.ERROR for p in self.problems)
         return (bank if ok else None), self.problems
-
-    # ---- problems ----
-
-    def _add(self, code: str, message: str, node: yn.Node, hint: str = "") -> None:
-        assert self.doc is not None
-        self.problems.append(self.doc.problem(code, message, node, hint))
-
-    # ---- generic shape checks ----
-
-    def _mapping(self, node: yn.Node, allowed: set[str], required: Iterable[str], what: str
-                 ) -> dict[str, tuple[yn.Node, yn.Node]]:
-        """Check a mapping's keys; return key -> (key node, value node)."""
-        if not isinstance(node, yn.MappingNode):
-            self._add("E112", f"{what} must be a mapping (key: value lines)", node)
-            return {}
-        items: dict[str, tuple[yn.Node, yn.Node]] = {}
-        misspelt: set[str] = set()
-        for key_node, value_node in node.value:
-            key = str(key_node.value) if isinstance(key_node, yn.ScalarNode) else "?"
-            if key not in allowed:
-                misspelt.add(_closest(key, allowed))
-                self._add("E110", f"unknown key {key!r} in {what}", key_node,
-                          suggest(key, allowed) or f"allowed keys: {', '.join(sorted(allowed))}")
-            items[key] = (key_node, value_node)
-        for key in required:
-            if key not in items and key not in misspelt:  # `titel:` is one mistake, already reported
-                self._add("E111", f"{what} has no {key!r}", node)
-        return items
-
-    def _string(self, node: yn.Node, what: str) -> str | None:
-        if isinstance(node, yn.ScalarNode):
-            if yn.is_plain(node) and node.tag == yn.BOOL_TAG:
-                self._add("E130", f"{what}: unquoted {node.value!r} is read as a boolean, not text", node,
-                          f'Quote it: "{node.value}".')
-                return None
-            if yn.is_plain(node) and node.tag in (yn.INT_TAG, yn.FLOAT_TAG):
-                if ":" in node.value or re.match(r"^0\d", node.value):
-                    self._add("E131", f"{what}: unquoted {node.value!r} is read as the number "
-                              f"{yn.scalar_value(node)!r}", node, f'Quote it: "{node.value}".')
-                else:
-                    self._add("E132", f"{what}: expected text, got the number {node.value}", node,
-                              f'Quote it: "{node.value}".')
-                return None
-            if yn.is_plain(node) and node.tag == yn.NULL_TAG:
-                self._add("E112", f"{what} is empty", node)
-                return None
-            return str(node.value)
-        self._add("E112", f"{what} must be text, not a {_kind(node)}", node)
-        return None
-
-    def _id(self, node: yn.Node, what: str) -> str | None:
-        value = self._string(node, what)
-        if value is not None and not ID_PATTERN.match(value):
-            self._add("E113", f"{what} {value!r} is not a valid id", node,
-                      "Use lower-case ASCII letters, digits and `_`, starting with a letter.")
-            return None
-        return value
-
-    def _bool(self, node: yn.Node, what: str) -> bool | None:
-        if isinstance(node, yn.ScalarNode) and node.tag == yn.BOOL_TAG:
-            if node.value.lower() not in ("true", "false"):
-                self._add("E130", f"{what}: {node.value!r} is a YAML 1.1 boolean; write true or false", node)
-            return bool(yn.scalar_value(node))
-        self._add("E112", f"{what} must be true or false", node)
-        return None
-
-    def _number(self, node: yn.Node, what: str, integer: bool = False) -> float | int | None:
-        if isinstance(node, yn.ScalarNode) and node.tag in (yn.INT_TAG, yn.FLOAT_TAG):
-            value = yn.scalar_value(node)
-            if isinstance(value, int | float) and (not integer or isinstance(value, int)):
-                return value
-        self._add("E112", f"{what} must be {'a whole number' if integer else 'a number'}", node)
-        return None
-
-    def _sequence(self, node: yn.Node, what: str) -> list[yn.Node]:
-        if isinstance(node, yn.SequenceNode):
-            return list(node.value)
-        self._add("E112", f"{what} must be a list (lines starting with `- `)", node)
-        return []
-
-    def _text(self, node: yn.Node, what: str) -> Text | None:
-        """A translation map {ja: ..., en: ...} holding every bank language."""
-        if not isinstance(node, yn.MappingNode):
-            self._add("E112", f"{what} must be a translation map like {{ja: ..., en: ...}}", node)
-            return None
-        pairs: list[tuple[str, str]] = []
-        for key_node, value_node in node.value:
-            lang = str(key_node.value)
-            if lang not in self.languages:
-                self._add("E117", f"{what}: language {lang!r} is not in the bank's languages", key_node,
-                          suggest(lang, self.languages))
-                continue
-            value = self._string(value_node, f"{what} ({lang})")
-            if value is not None:
-                pairs.append((lang, value))
-        present = {str(k.value) for k, _ in node.value}
-        for lang in self.languages:
-            if lang not in present:
-                self._add("E115", f"{what} has no {lang!r} translation", node)
-        order = {lang: i for i, lang in enumerate(self.languages)}
-        pairs.sort(key=lambda pair: order.get(pair[0], 99))
-        return Text(tuple(pairs)) if pairs else None
-
-    # ---- the bank ----
 
     def _bank(self, root: yn.MappingNode) -> Bank | None:
         items = self._mapping(root, BANK_KEYS, BANK_REQUIRED, "the bank")
@@ -509,101 +385,6 @@ class _BankReader:
                 self._add("E118", f"{what}: {field_id} is a list of records; the question must have "
                           f"type group, not {qtype}", node)
 
-    # ---- conditions ----
-
-    def _condition(self, node: yn.Node, depth: int = 0) -> Any:
-        if depth > MAX_CONDITION_DEPTH:
-            self._add("E122", f"condition nests more than {MAX_CONDITION_DEPTH} levels deep", node,
-                      "Flatten it: all/any take lists, so nested all: inside all: is never needed.")
-            return None
-        if not isinstance(node, yn.MappingNode) or (len(node.value) != 1 and not _is_compare(node)):
-            self._add("E122", "a condition is one mapping: {question: ID, in: [...]} or all/any/not", node)
-            return None
-        keys = [str(k.value) for k, _ in node.value]
-        if keys[0] in ("all", "any") and len(keys) == 1:
-            parts = [self._condition(n, depth + 1) for n in self._sequence(node.value[0][1], keys[0])]
-            if any(p is None for p in parts):
-                return None
-            return (AllOf if keys[0] == "all" else AnyOf)(tuple(parts))
-        if keys[0] == "not" and len(keys) == 1:
-            inner = self._condition(node.value[0][1], depth + 1)
-            return None if inner is None else Not(inner)
-        return self._compare(node)
-
-    def _compare(self, node: yn.MappingNode) -> Compare | None:
-        items = self._mapping(node, {"question", *CONDITION_OPS}, ("question",), "a condition")
-        qid = self._id(items["question"][1], "condition question") if "question" in items else None
-        ops = [k for k in items if k in CONDITION_OPS]
-        if qid is None:
-            return None
-        if not ops:
-            self._add("E122", "a condition needs one of: " + ", ".join(CONDITION_OPS), node)
-            return None
-        if set(ops) <= {"min", "max"}:
-            low = self._number(items["min"][1], "min") if "min" in items else None
-            high = self._number(items["max"][1], "max") if "max" in items else None
-            return Compare(qid, "range", (low, high))
-        if len(ops) > 1:
-            self._add("E122", f"a condition takes one test, not {', '.join(ops)}", node)
-            return None
-        op = ops[0]
-        value_node = items[op][1]
-        reported = len(self.problems)
-        if op in ("in", "not_in"):
-            values = tuple(self._scalar(n) for n in self._sequence(value_node, op))
-        elif op == "answered":
-            values = (self._bool(value_node, "answered"),)
-        else:
-            values = (self._scalar(value_node),)
-        if len(self.problems) > reported:  # a bad value was reported: checking it again would only repeat it
-            return None
-        return Compare(qid, op, values)  # type: ignore[arg-type]
-
-    def _scalar(self, node: yn.Node) -> Any:
-        if not isinstance(node, yn.ScalarNode):
-            self._add("E112", "expected a single value", node)
-            return None
-        if yn.is_plain(node) and node.tag == yn.BOOL_TAG:
-            self._add("E130", f"unquoted {node.value!r} is read as a boolean", node, f'Quote it: "{node.value}".')
-            return None
-        return yn.scalar_value(node)
-
-    def _check_conditions(self, sections: list[Section]) -> None:
-        """Every condition names an earlier question and, for choices, one of its choice ids."""
-        order = {q.id: i for i, q in enumerate(q for s in sections for q in s.questions)}
-        by_id = {q.id: q for s in sections for q in s.questions}
-        for question in (q for s in sections for q in s.questions):
-            node = self._condition_nodes.get(question.id)
-            use_node = self._use_nodes.get(question.id)
-            if question.when is None or (node is None and use_node is None):
-                continue
-            # A reused question keeps the condition of the bank it comes from: report at its `use:` line.
-            pairs = (_compares_with_nodes(question.when, node) if node is not None
-                     else [(c, use_node) for c in _compares(question.when)])
-            for compare, cnode in pairs:
-                qnode = _value_node(cnode, "question") or cnode
-                target = by_id.get(compare.question)
-                if target is None and compare.question in self._dropped:
-                    continue
-                if target is None:
-                    hint = (f"Reuse {compare.question!r} too, before {question.id!r}." if node is None
-                            else suggest(compare.question, by_id))
-                    self._add("E120", f"condition of {question.id!r} refers to unknown question "
-                              f"{compare.question!r}", qnode, hint)
-                    continue
-                if order[compare.question] >= order[question.id]:
-                    self._add("E123", f"condition of {question.id!r} uses {compare.question!r}, "
-                              "which is asked later", qnode)
-                if target.type == "choice" and compare.op in ("in", "not_in", "equals"):
-                    known = [c.id for c in target.choices]
-                    value_node = _value_node(cnode, compare.op)
-                    nodes = (list(value_node.value) if isinstance(value_node, yn.SequenceNode)
-                             else [value_node] * len(compare.values))
-                    for value, vnode in zip(compare.values, nodes, strict=False):
-                        if value not in known:
-                            self._add("E121", f"{compare.question!r} has no choice {value!r}", vnode or cnode,
-                                      suggest(str(value), known) or f"choices: {', '.join(known)}")
-
     def _check_replaces(self, sections: list[Section]) -> None:
         """A `replaces:` id names no current question, and no two questions replace the same old id."""
         current = {q.id for s in sections for q in s.questions} | self._dropped
@@ -637,45 +418,3 @@ def _replace_section(question: Question, section_id: str, position: Position | N
     from dataclasses import replace
 
     return replace(question, section_id=section_id, position=position)
-
-
-def _is_compare(node: yn.MappingNode) -> bool:
-    return any(str(k.value) == "question" for k, _ in node.value)
-
-
-def _value_node(node: yn.Node, key: str) -> yn.Node | None:
-    if isinstance(node, yn.MappingNode):
-        for k, v in node.value:
-            if str(k.value) == key:
-                return v
-    return None
-
-
-def _compares(condition: Condition) -> list[Compare]:
-    if isinstance(condition, Compare):
-        return [condition]
-    if isinstance(condition, Not):
-        return _compares(condition.item)
-    return [c for item in condition.items for c in _compares(item)]
-
-
-def _compares_with_nodes(condition: Condition, node: yn.Node) -> list[tuple[Compare, yn.Node]]:
-    if isinstance(condition, Compare):
-        return [(condition, node)]
-    if isinstance(condition, Not):
-        return _compares_with_nodes(condition.item, _value_node(node, "not") or node)
-    key = "all" if isinstance(condition, AllOf) else "any"
-    seq = _value_node(node, key)
-    children = list(seq.value) if isinstance(seq, yn.SequenceNode) else []
-    out: list[tuple[Compare, yn.Node]] = []
-    for child_cond, child_node in zip(condition.items, children, strict=False):
-        out.extend(_compares_with_nodes(child_cond, child_node))
-    return out
-
-
-def _kind(node: yn.Node) -> str:
-    if isinstance(node, yn.MappingNode):
-        return "mapping"
-    if isinstance(node, yn.SequenceNode):
-        return "list"
-    return "value"
