@@ -102,10 +102,12 @@ def _interactive_options(p: argparse.ArgumentParser, lang: str) -> None:
 def main(argv: Sequence[str] | None = None, env: Env | None = None) -> int:
     env = env or Env()
     _utf8(env)
-    from dialogue.cli_help import help_language
+    from dialogue.cli_help import help_language, localise_argparse
 
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser(help_language(argv, env.environ))
+    help_lang = help_language(argv, env.environ)
+    localise_argparse(help_lang)
+    parser = build_parser(help_lang)
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help(env.stdout)

@@ -62,3 +62,30 @@ def help_language(argv: Sequence[str], environ: Mapping[str, str]) -> str:
             return "en" if arg.endswith("=en") else "ja"
     wanted = environ.get("LOCABEN_LANG") or environ.get("LC_ALL") or environ.get("LANG") or "ja"
     return "en" if wanted.lower().startswith("en") else "ja"
+
+
+# argparse's own words, for a help screen wholly in Japanese (argparse looks them up through its `_`).
+ARGPARSE_JA = {
+    "usage: ": "使い方: ",
+    "positional arguments": "引数",
+    "options": "オプション",
+    "show this help message and exit": "このヘルプを表示して終了",
+    "show program's version number and exit": "バージョンを表示して終了",
+    "the following arguments are required: %s": "次の引数が必要です: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "無効な選択: %(value)r（選択肢: %(choices)s）",
+    "unrecognized arguments: %s": "認識できない引数: %s",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: エラー: %(message)s\n",
+    "expected one argument": "引数が1つ必要です",
+}
+
+
+def localise_argparse(lang: str) -> None:
+    """Make argparse's fixed words (usage, options, errors) speak `lang`."""
+    import argparse
+    import gettext
+
+    if lang == "ja":
+        argparse._ = lambda text: ARGPARSE_JA.get(text, text)  # type: ignore[attr-defined]
+    else:
+        argparse._ = gettext.gettext  # type: ignore[attr-defined]
+

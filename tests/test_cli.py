@@ -135,6 +135,8 @@ def test_help_speaks_the_chosen_language() -> None:
     import contextlib
 
     cases = ((["--help"], {"LOCABEN_LANG": "ja"}, "新しいヒアリングを開始"),
+             (["--help"], {"LOCABEN_LANG": "ja"}, "使い方: locaben"),
+             (["--help"], {"LANG": "en_US.UTF-8"}, "usage: locaben"),
              (["--help"], {"LANG": "en_US.UTF-8"}, "start a new interview"),
              (["interview", "--help", "--lang", "en"], {}, "one question at a time"),
              (["interview", "--help"], {}, "1問ずつ"))
