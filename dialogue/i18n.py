@@ -15,8 +15,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "guidance": ("ヒアリングの心得", "Interview manners"),
     "recap": ("ここまでに伺った内容", "What we have heard so far"),
     "probe": ("深掘りの質問（{i}/{n}）", "Follow-up ({i}/{n})"),
-    "probe_help": ("回答が短めです。この質問で深掘りしてみましょう（空のまま Enter で次の深掘り、/skip で終了）。",
-                   "The answer is thin. Try this follow-up. Empty Enter: next probe, /skip: stop probing."),
+    "probe_help": ("回答が短めです。この質問で深掘りしてみましょう（空のまま Enter で次の深掘り、/skip で終了、"
+                   "/own 質問 で自分の深掘り）。",
+                   "The answer is thin. Try this follow-up. Empty Enter: next probe, /skip: stop probing, "
+                   "/own QUESTION: your own follow-up."),
     "voice_supporter": ("（支援者の見立てとして記入）", "(record the supporter's own view)"),
     "current_answer": ("これまでの回答", "Current answer"),
     "choices": ("番号か ID で答えてください", "Answer with the number or id"),
@@ -90,6 +92,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                      "{used} of the planned {budget} minutes have passed. Agree how to use the rest."),
     "section_time": ("この章 {minutes}分・{chars}字", "section {minutes} min, {chars} chars"),
     "visit_time": ("訪問 {minutes}{budget}分", "visit {minutes}{budget} min"),
+    "own_probe_wait": ("自分の深掘り: {question} — 社長の答えを入力してください（メモとして残ります）。",
+                       "Your own follow-up: {question} — type the owner's answer (kept as a note)."),
+    "own_probe_note": ("深掘り（自分で）: {question} → {answer}", "Own follow-up: {question} → {answer}"),
     "save_failed": ("保存できませんでした。この入力は記録されていません（それ以前の回答はすべて保存済みです）。"
                     "空き容量や書き込み権限を確認して、もう一度入力してください。\n{error}",
                     "Could not save: this input was NOT recorded (every earlier answer is saved). Free some "
@@ -101,6 +106,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "  /jump 移動先     セクションまたは質問の ID へ移動（Tab で補完）\n"
         "  /hint            質問の目的・聞き取るポイントの表示を切り替え\n"
         "  /note テキスト   この質問にメモを残す\n"
+        "  /own 質問        自分で考えた深掘りを聞き、次の行に答えを入力（メモに残る）\n"
         "  /next            回答はそのままで次の質問へ\n"
         "  /unknown /declined /na   わからない・回答を控えたい・該当なし として記録\n"
         "  /source owner|doc 資料名|estimate   直前の回答の出所（経営者の発言・資料で確認・支援者の推定）\n"
@@ -117,6 +123,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "  /jump TARGET     go to a section or question id (Tab completes)\n"
         "  /hint            show or hide why we ask and what to listen for\n"
         "  /note TEXT       attach a note to this question\n"
+        "  /own QUESTION    ask your own follow-up; type the answer on the next line (kept as a note)\n"
         "  /next            keep the answer as it is and go on\n"
         "  /unknown /declined /na   record don't know / declined / not applicable\n"
         "  /source owner|doc NAME|estimate   where the last answer comes from\n"

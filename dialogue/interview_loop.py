@@ -21,7 +21,7 @@ EXIT_OK = 0
 EXIT_INTERRUPTED = 130
 STATUS_COMMANDS = {"unknown": "unknown", "declined": "declined", "decline": "declined", "na": "not_applicable"}
 SOURCE_WORDS = {"owner": "owner", "doc": "document", "document": "document", "estimate": "estimate"}
-ARG_EXAMPLES = {"jump": "/jump strengths", "note": "/note ...", "park": "/park business.strengths ...",
+ARG_EXAMPLES = {"own": "/own 一番の得意先とはいつからですか？", "jump": "/jump strengths", "note": "/note ...", "park": "/park business.strengths ...",
                 "source": "/source doc 決算書", "edit": "/edit company.name"}
 
 
@@ -35,6 +35,7 @@ class Interview:
     clock: Callable[[], datetime] = field(default=lambda: datetime.now().astimezone())
     _warned: bool = False
     _cache: tuple[int, object, dict[str, int]] | None = None  # (events seen, Timing, chars per section)
+    _own_probe: str = ""  # the interviewer's own follow-up question, waiting for its answer
 
     # ---- the loop ----
 
@@ -85,6 +86,11 @@ class Interview:
             return
         if stripped.startswith("//"):
             line = line.replace("//", "/", 1)
+        if self._own_probe:
+            question, self._own_probe = self._own_probe, ""
+            if stripped and self._run("note", say("own_probe_note", self.lang, question=question, answer=stripped)):
+                self._say("noted")
+            return
         step = self.live.step()
         if step.state == "reviewing":
             self._run("close_review")
@@ -106,6 +112,7 @@ class Interview:
             "note": lambda a: self._run("note", a) and self._say("noted"),
             "park": self._park, "source": self._source,
             "flag": lambda a: self._run("flag", a) and self._say("flagged"),
+            "own": self._own,
             "unflag": lambda a: self._run("unflag") and self._say("unflagged"),
         }
         for plain in ("back", "skip", "next", "review", "pause", "finish"):
@@ -152,6 +159,14 @@ class Interview:
             return
         if self._run("park", fields[0].id, text):
             self._say("parked", field=fields[0].label)
+
+    def _own(self, arg: str) -> None:
+        """Write your own follow-up: the next line is its answer, kept as a note on this question."""
+        if self.live.step().question is None:
+            self.console.print(say("err_not_now", self.lang, cmd="own", legal="/jump"), style="red")
+            return
+        self._own_probe = arg
+        self.console.print(say("own_probe_wait", self.lang, question=arg), style="magenta")
 
     def _source(self, arg: str) -> None:
         word, _, detail = arg.partition(" ")

@@ -6,7 +6,7 @@ import sys
 from collections.abc import Callable, Iterable
 from typing import IO, Protocol
 
-SLASH_COMMANDS = ("back", "skip", "next", "jump", "edit", "hint", "note", "unknown", "declined", "na", "source",
+SLASH_COMMANDS = ("back", "skip", "next", "jump", "edit", "hint", "note", "own", "unknown", "declined", "na", "source",
                   "flag", "unflag", "park", "outline", "review", "pause", "finish", "help")
 
 

@@ -113,3 +113,12 @@ def test_unknown_park_field_and_ambiguous_jump_are_explained(tmp_path: Path) -> 
     _, out, _ = start(tmp_path, ["/park 存在しない項目 テキスト", "/jump の", "/pause"])
     assert "シートの項目が見つかりません" in out
     assert "候補が複数あります" in out
+
+
+def test_write_your_own_follow_up_while_probing(tmp_path: Path) -> None:
+    code, out, _ = start(tmp_path, ["株式会社みどり精工", "24", "町工場です",
+                                    "/own 一番古いお客様とはいつからのお付き合いですか？", "1985年からの自動車部品メーカー",
+                                    "/skip", "/pause"])
+    assert "自分の深掘り: 一番古いお客様" in out
+    notes = [e.data["text"] for e in store(tmp_path).read(only_id(tmp_path)).events if e.kind == "noted"]
+    assert notes == ["深掘り（自分で）: 一番古いお客様とはいつからのお付き合いですか？ → 1985年からの自動車部品メーカー"]
