@@ -1,9 +1,10 @@
 """How fast locaben is where a person waits: start-up, each answer, resume, banks, compile, and memory.
 
 Prints a Markdown table with the machine and the command; the figures go into docs/benchmarks.md.
-Never part of the pytest run. Takes about a minute.
+Never part of the pytest run. Takes about a minute, two thirds of it `locaben compile --all` over 1,000
+sessions (`--skip-batch` leaves that out).
 
-    .venv/bin/python benchmarks/run.py [--quick]
+    .venv/bin/python benchmarks/run.py [--quick] [--skip-batch]
 
 Targets (docs/benchmarks.md): every interactive step < 100 ms; per answer p99 < 10 ms (submit → next
 question ready, including the fsync'ed journal write); start → first question < 0.3 s.
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import platform
 import shutil
@@ -142,6 +144,21 @@ def scratch() -> Iterator[Path]:
         yield directory
     finally:
         shutil.rmtree(directory, ignore_errors=True)
+
+
+def whole_session(manager: SessionManager, bank: Bank) -> str:
+    """One whole interview of `bank`, answered in process and finished; returns its session id."""
+    with manager.create(bank, {"lang": "ja"}) as live:
+        step = live.step()
+        n = 0
+        while step.state != "at_end":
+            n += 1
+            try:
+                step = live.run("submit", answer_step(step, n))
+            except AnswerError:
+                step = live.run("skip")
+        live.run("finish")
+        return live.session_id
 
 
 def scripted_answers(bank: Bank) -> list[str]:
@@ -332,17 +349,7 @@ def compile_all(bank: Bank, runs: int) -> list[Row]:
     rows = []
     with scratch() as directory:
         manager = SessionManager(SessionStore(directory / "sessions"), clock())
-        with manager.create(bank, {"lang": "ja"}) as live:
-            step = live.step()
-            n = 0
-            while step.state != "at_end":
-                n += 1
-                try:
-                    step = live.run("submit", answer_step(step, n))
-                except AnswerError:
-                    step = live.run("skip")
-            live.run("finish")
-            session_id = live.session_id
+        session_id = whole_session(manager, bank)
         transcript = manager.transcript(session_id, bank)
         for fmt in FORMATS:
             seconds = timed(lambda fmt=fmt: render_files(transcript, [fmt], "ja"), runs)
@@ -385,6 +392,118 @@ def memory(bank: Bank) -> list[Row]:
             Row("peak RSS: `locaben compile` of that session, all formats", f"{compiled:.0f} MiB")]
 
 
+BATCH_PROBE = ("import fcntl, os, pty, re, resource, struct, subprocess, sys, termios, threading, time\n"
+               "master, slave = pty.openpty()\n"
+               "fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack('HHHH', 30, 100, 0, 0))\n"
+               "seen = []\n"
+               "def drain():\n"
+               "    while True:\n"
+               "        try:\n"
+               "            chunk = os.read(master, 65536)\n"
+               "        except OSError:\n"
+               "            return\n"
+               "        if not chunk:\n"
+               "            return\n"
+               "        seen.append(chunk)\n"
+               "env = dict(os.environ, TERM='xterm-256color')\n"
+               "started = time.perf_counter()\n"
+               "child = subprocess.Popen(sys.argv[1:], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, "
+               "stderr=slave, env=env)\n"
+               "os.close(slave)\n"
+               "reader = threading.Thread(target=drain)\n"
+               "reader.start()\n"
+               "out = child.communicate()[0].decode().strip()\n"
+               "elapsed = time.perf_counter() - started\n"
+               "reader.join()\n"
+               "bar = b''.join(seen).decode(errors='replace')\n"
+               "ticks = len(set(re.findall(r'(\\d+)/\\d+', bar)))\n"
+               "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, elapsed, ticks, child.returncode)\n"
+               "print(out)\n")
+
+
+@dataclass
+class Batch:
+    sessions: int
+    formats: str
+    seconds: float
+    rss_mib: float
+    bar_ticks: int  # distinct "n/N" counts the progress bar drew in the terminal
+
+    @property
+    def per_session(self) -> float:
+        return self.seconds / self.sessions
+
+
+def batch_run(sessions_dir: Path, formats: str, directory: Path) -> Batch:
+    """`locaben compile --all` as a child of a fresh parent (so `RUSAGE_CHILDREN` is that child's alone),
+    with stderr on a pseudo-terminal so the progress bar is drawn as a person would see it."""
+    count = len(list(sessions_dir.glob("*.jsonl")))
+    out = directory / f"out-{sessions_dir.name}-{formats.replace(',', '-')}"
+    args = [*LOCABEN, "compile", "--all", "-o", str(out), "--sessions-dir", str(sessions_dir)]
+    if formats != "all":
+        args += ["--format", formats]
+    probe = subprocess.run([PYTHON, "-c", BATCH_PROBE, *args], capture_output=True, text=True, check=True,
+                           cwd=directory)
+    figures, said = probe.stdout.split("\n", 1)
+    rss, seconds, ticks, code = figures.split()
+    if code != "0" or not said.startswith(f"{count} of {count} "):
+        raise SystemExit(f"compile --all failed (exit {code}): {said.strip()}")
+    shutil.rmtree(out, ignore_errors=True)
+    return Batch(count, formats, float(seconds), int(rss) / 1024, int(ticks))
+
+
+def session_copies(template: bytes, directory: Path, count: int) -> Path:
+    """`count` copies of one session file, each under a new valid session id (rewritten in the header
+    line), private as real sessions are: files 0600 in a 0700 directory."""
+    header_line, rest = template.split(b"\n", 1)
+    header = json.loads(header_line)
+    target = directory / f"sessions-{count}"
+    target.mkdir(mode=0o700)
+    for i in range(count):
+        header["session_id"] = session_id = f"20261123-100000-{i:04x}"
+        line = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode()
+        fd = os.open(target / f"{session_id}.jsonl", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(line + b"\n" + rest)
+    return target
+
+
+def batch(bank: Bank, quick: bool) -> list[Row]:
+    """`locaben compile --all` over many copies of one whole interview: wall time, and peak RSS against
+    one session and against a tenth of the batch (the batch must stream: RSS flat, not growing)."""
+    from dialogue.sheet.outputs import FORMATS
+
+    big, small, every = (100, 10, 20) if quick else (1000, 100, 200)
+    plan = (("md,json", "md,json", big), (f"all {len(FORMATS)} formats", "all", every))
+    times: list[Row] = []
+    memory_rows: list[Row] = []
+    with scratch() as directory:
+        manager = SessionManager(SessionStore(directory / "sessions"), clock())
+        session_id = whole_session(manager, bank)
+        template = manager.store.path(session_id).read_bytes()
+        dirs = {n: session_copies(template, directory, n) for n in sorted({1, small, every, big})}
+        for label, formats, most in plan:
+            one = peak_rss([*LOCABEN, "compile", session_id, "--sessions-dir", str(directory / "sessions"),
+                            "-o", str(directory / f"one-{formats}"), "--format", formats], "", directory)
+            single, low, high = (batch_run(dirs[n], formats, directory) for n in (1, small, most))
+            marginal = (high.seconds - low.seconds) / (high.sessions - low.sessions)
+            why = f" (not {big:,}: that would take ~{marginal * big:.0f} s)" if most < big else ""
+            for run, note, extra in ((high, why, f"; {ms(marginal)} each beyond {low.sessions:,}"),
+                                     (low, "", "")):
+                bar = f"bar drawn at {run.bar_ticks} counts" if run.bar_ticks else "**no progress bar drawn**"
+                times.append(Row(f"`locaben compile --all`, {label}, {run.sessions:,} sessions{note}",
+                                 f"{run.seconds:.1f} s = {ms(run.per_session)}/session{extra} ({bar})"))
+            growth = high.rss_mib - low.rss_mib
+            added = (high.sessions - low.sessions) * len(template) / 2**20
+            memory_rows.append(Row(
+                f"peak RSS: `locaben compile --all`, {label}, 1 → {low.sessions:,} → {high.sessions:,} sessions",
+                f"{single.rss_mib:.1f} → {low.rss_mib:.1f} → {high.rss_mib:.1f} MiB: +{growth:.1f} MiB for "
+                f"{high.sessions - low.sessions:,} more sessions ({added:.0f} MiB of session files); "
+                f"`locaben compile ID`: {one:.1f} MiB", f"flat (< +5 MiB, {low.sessions:,} → {high.sessions:,})",
+                growth < 5))
+    return times + memory_rows
+
+
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
     with contextlib.suppress(OSError):
@@ -399,6 +518,8 @@ def machine() -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions (a smoke test of the script)")
+    parser.add_argument("--skip-batch", action="store_true", help="leave out `locaben compile --all` over "
+                        "1,000 sessions (most of the run time)")
     args = parser.parse_args()
     runs = 3 if args.quick else 10
     started = time.perf_counter()
@@ -415,6 +536,8 @@ def main() -> int:
         rows += banks(runs, directory)
         rows += compile_all(standard, max(3, runs // 2))
         rows += memory(standard)
+        if not args.skip_batch:
+            rows += batch(standard, args.quick)
     command = " ".join([os.path.relpath(PYTHON, Path.cwd()), *sys.argv])
     print(f"Machine: {machine()}  ")
     print(f"Command: `{command}`  ")

@@ -66,6 +66,7 @@ class SessionManager:
     def __init__(self, store: SessionStore, clock: Clock):
         self.store = store
         self.clock = clock
+        self._banks: dict[tuple[str, int, int], Bank] = {}  # (path, mtime, size) → validated bank
 
     def _iso_clock(self) -> Callable[[], str]:
         return lambda: iso(self.clock())
@@ -108,11 +109,16 @@ class SessionManager:
                 live.close()
 
     def bank_for(self, header: Header) -> Bank:
+        """The session's bank, validated once per file version (a batch of sessions shares it)."""
         path = Path(header.bank_path)
         if not path.is_file():
             raise JournalError(f"the question bank of this session is not at {path} any more; "
                                "pass it with --bank FILE")
-        return load_bank(path)
+        stat = path.stat()
+        key = (str(path), stat.st_mtime_ns, stat.st_size)
+        if key not in self._banks:
+            self._banks[key] = load_bank(path)
+        return self._banks[key]
 
     def transcript(self, session_id: str, bank: Bank | None = None) -> Transcript:
         return self.transcript_and_warnings(session_id, bank)[0]
