@@ -34,7 +34,7 @@ BANK_REQUIRED = ("id", "version", "title", "languages", "sections")
 SECTION_KEYS = {"id", "title", "guidance", "recap", "questions"}
 SECTION_REQUIRED = ("id", "title", "questions")
 COMMON_QUESTION_KEYS = {"id", "text", "type", "fills", "required", "purpose", "hint", "example", "guidance",
-                        "voice", "thin_below", "probes", "when", "forbid_status", "replaces"}
+                        "voice", "thin_below", "always_probe", "probes", "when", "forbid_status", "replaces"}
 TYPE_KEYS = {
     "text": set(),
     "choice": {"choices"},
@@ -268,6 +268,8 @@ class _BankReader(ConditionReader):
                 extras[key] = self._text(get(key), f"{what}: {key}")
         if get("required") is not None:
             extras["required"] = self._bool(get("required"), f"{what}: required")
+        if get("always_probe") is not None:
+            extras["always_probe"] = self._bool(get("always_probe"), f"{what}: always_probe")
         if get("voice") is not None:
             voice = self._string(get("voice"), f"{what}: voice")
             if voice not in (None, "owner", "supporter"):

@@ -85,6 +85,7 @@ class Question:
     guidance: Text | None = None
     voice: Literal["owner", "supporter"] = "owner"
     thin_below: int = 0
+    always_probe: bool = False  # offer every probe however long the answer (experts always dig here)
     probes: tuple[Text, ...] = ()
     when: Condition | None = None
     choices: tuple[Choice, ...] = ()

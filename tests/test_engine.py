@@ -259,3 +259,26 @@ def test_replay_shortcut_table_agrees_with_the_state_machine_everywhere() -> Non
                         outcomes.append("refused")
                 assert outcomes[0] == outcomes[1], (state, trigger, return_to)
     assert DIRECT[("answer", "asking")] == "asking"
+
+
+def test_always_probe_offers_every_probe_even_after_a_rich_answer() -> None:
+    from dataclasses import replace
+
+    bank = mini_bank()
+    sections = tuple(replace(s, questions=tuple(replace(q, always_probe=True) if q.id == "history_story" else q
+                                                for q in s.questions)) for s in bank.sections)
+    engine = Engine(replace(bank, sections=sections), iso_clock())
+    engine.start()
+    engine.jump("history_story")
+    step = engine.submit(LONG)  # rich, yet the expert digs
+    assert step.state == "probing" and step.probe_index == 0
+    step = engine.submit(LONG)
+    assert step.state == "probing" and step.probe_index == 1
+    step = engine.skip()  # the interviewer can always stop
+    assert step.state == "asking" and step.question.id == "successor_status"
+
+
+def test_the_standard_bank_always_digs_into_strengths() -> None:
+    bank = standard_bank()
+    always = {q.id for q in bank.questions() if q.always_probe}
+    assert {"strengths_sales", "strengths_tech"} <= always

@@ -201,7 +201,9 @@ class Engine:
             self._emit("unflagged", question=question.id)
         if self.mode == "meeting":
             return self.step()  # meeting notes stay on the field; no automatic probes
-        if question.probes and question.thin_below and thin_size(value) < question.thin_below:
+        thin = bool(question.thin_below) and thin_size(value) < question.thin_below
+        probed_before = any(p.question_id == question.id for p in self._s.probe_answers)
+        if question.probes and (thin or (question.always_probe and not probed_before)):
             self._emit("probed", question=question.id, probe=0)
         else:
             self._advance(after=question.id)
@@ -393,7 +395,7 @@ class Engine:
         total = thin_size(answer.value if answer else "")
         total += sum(thin_size(p.text) for p in self._s.probe_answers if p.question_id == question.id)
         next_index = self._s.probe_index + 1
-        if next_index < len(question.probes) and total < question.thin_below:
+        if next_index < len(question.probes) and (total < question.thin_below or question.always_probe):
             self._emit("probed", question=question.id, probe=next_index)
         else:
             self._emit("probes_skipped", question=question.id, done=True)
