@@ -5,6 +5,7 @@ The format is documented in docs/bank-format.md and published as question_banks/
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -48,10 +49,20 @@ TEXT_FIELDS = ("purpose", "hint", "example", "guidance")
 
 
 def load_bank(path: str | Path) -> Bank:
-    """Read, parse and validate a bank file; raise `BankError` with every problem if it has errors."""
-    bank, problems = check_bank(path)
+    """Read, parse and validate a bank file; raise `BankError` with every problem if it has errors.
+    A bank already validated with the same content comes from the cache (dialogue.bank_cache)."""
+    from dialogue import bank_cache
+
+    path = Path(path)
+    with contextlib.suppress(OSError):
+        cached = bank_cache.load_cached(path)
+        if cached is not None:
+            return cached
+    reader = _BankReader(path, stack=())
+    bank, problems = reader.read()
     if bank is None or any(p.severity is Severity.ERROR for p in problems):
         raise BankError(problems)
+    bank_cache.store(bank, reader.files)
     return bank
 
 
@@ -160,7 +171,8 @@ class _BankReader(ConditionReader):
                 self._add("E140", f"imported bank {rel!r} does not exist", item)
                 self._import_failed = True
                 continue
-            bank, problems = _BankReader(target, self.stack).read()
+            imported = _BankReader(target, self.stack)
+            bank, problems = imported.read()
             if bank is None:
                 errors = sorted((p for p in problems if p.severity is Severity.ERROR),
                                 key=lambda p: (p.position.line, p.position.column))
@@ -169,7 +181,7 @@ class _BankReader(ConditionReader):
                           f"Run `locaben bank validate {target}` and fix it first.")
                 self._import_failed = True
                 continue
-            self.files.append(target)
+            self.files.extend(imported.files)  # its own imports too: the hash and the cache see them all
             for q in bank.questions():
                 self.imported.setdefault(q.id, q)
 

@@ -1,0 +1,152 @@
+"""A cache of validated banks, so a large bank is parsed and validated once per content.
+
+Entries are plain JSON (never pickle: nothing read from disk is executed), in `$LOCABEN_CACHE_DIR` or
+`~/.cache/locaben/banks` (0700, files 0600), keyed by the bank file's SHA-256; an entry is used only when
+every file it was built from (the bank and its imports) still has the same SHA-256 and the locaben version
+is the same. Any problem reading an entry is a miss, never an error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from dialogue import __version__
+from dialogue.model import (
+    AllOf,
+    AnyOf,
+    Bank,
+    Choice,
+    Compare,
+    Condition,
+    Not,
+    Question,
+    RecordField,
+    Section,
+    Text,
+)
+
+FORMAT = 1
+
+
+def cache_dir() -> Path:
+    configured = os.environ.get("LOCABEN_CACHE_DIR")
+    return Path(configured) if configured else Path.home() / ".cache" / "locaben" / "banks"
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _entry_path(path: Path) -> Path:
+    key = hashlib.sha256(str(path.resolve()).encode() + b"\0" + path.read_bytes()).hexdigest()
+    return cache_dir() / f"{key}.json"
+
+
+def load_cached(path: Path) -> Bank | None:
+    try:
+        entry = json.loads(_entry_path(path).read_text(encoding="utf-8"))
+        if entry.get("format") != FORMAT or entry.get("locaben") != __version__:
+            return None
+        for name, sha in entry["files"].items():
+            if _sha(Path(name)) != sha:
+                return None
+        return _bank(entry["bank"], str(path))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def store(bank: Bank, files: list[Path]) -> None:
+    """Write an entry atomically; a read-only or full cache directory is silently skipped."""
+    path = Path(bank.source_path)
+    with contextlib.suppress(OSError):
+        directory = cache_dir()
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        entry = {"format": FORMAT, "locaben": __version__,
+                 "files": {str(f.resolve()): _sha(f) for f in files}, "bank": _bank_json(bank)}
+        fd, tmp = tempfile.mkstemp(dir=directory, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(entry, handle, ensure_ascii=False)
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, _entry_path(path))
+
+
+# ---- Bank ⇄ JSON ----
+
+def _text(t: Text | None) -> Any:
+    return None if t is None else [list(pair) for pair in t.by_lang]
+
+
+def _from_text(data: Any) -> Text | None:
+    return None if data is None else Text(tuple((str(a), str(b)) for a, b in data))
+
+
+def _condition(c: Condition | None) -> Any:
+    if c is None:
+        return None
+    if isinstance(c, Compare):
+        return {"compare": [c.question, c.op, list(c.values)]}
+    if isinstance(c, Not):
+        return {"not": _condition(c.item)}
+    return {"all" if isinstance(c, AllOf) else "any": [_condition(i) for i in c.items]}
+
+
+def _from_condition(data: Any) -> Condition | None:
+    if data is None:
+        return None
+    if "compare" in data:
+        question, op, values = data["compare"]
+        return Compare(question, op, tuple(values))
+    if "not" in data:
+        return Not(_from_condition(data["not"]))  # type: ignore[arg-type]
+    key = "all" if "all" in data else "any"
+    items = tuple(_from_condition(i) for i in data[key])
+    return (AllOf if key == "all" else AnyOf)(items)  # type: ignore[arg-type]
+
+
+TEXT_KEYS = ("text", "purpose", "hint", "example", "guidance", "unit", "item_label")
+PLAIN_KEYS = ("id", "type", "section_id", "required", "voice", "thin_below", "always_probe", "min", "max",
+              "suggested_items")
+TUPLE_KEYS = ("fills", "forbid_status", "replaces")
+
+
+def _question(q: Question) -> dict[str, Any]:
+    out: dict[str, Any] = {k: getattr(q, k) for k in PLAIN_KEYS}
+    out.update({k: _text(getattr(q, k)) for k in TEXT_KEYS})
+    out.update({k: list(getattr(q, k)) for k in TUPLE_KEYS})
+    out["probes"] = [_text(p) for p in q.probes]
+    out["when"] = _condition(q.when)
+    out["choices"] = [[c.id, _text(c.label)] for c in q.choices]
+    out["fields"] = [[f.id, _text(f.label)] for f in q.fields]
+    return out
+
+
+def _from_question(d: dict[str, Any]) -> Question:
+    kwargs: dict[str, Any] = {k: d[k] for k in PLAIN_KEYS}
+    kwargs.update({k: _from_text(d[k]) for k in TEXT_KEYS})
+    kwargs.update({k: tuple(d[k]) for k in TUPLE_KEYS})
+    kwargs["probes"] = tuple(_from_text(p) for p in d["probes"])
+    kwargs["when"] = _from_condition(d["when"])
+    kwargs["choices"] = tuple(Choice(i, _from_text(t)) for i, t in d["choices"])  # type: ignore[arg-type]
+    kwargs["fields"] = tuple(RecordField(i, _from_text(t)) for i, t in d["fields"])  # type: ignore[arg-type]
+    return Question(**kwargs)
+
+
+def _bank_json(bank: Bank) -> dict[str, Any]:
+    return {"id": bank.id, "version": bank.version, "title": _text(bank.title), "languages": list(bank.languages),
+            "targets": bank.targets, "source_hash": bank.source_hash,
+            "sections": [{"id": s.id, "title": _text(s.title), "guidance": _text(s.guidance),
+                          "recap": list(s.recap), "questions": [_question(q) for q in s.questions]}
+                         for s in bank.sections]}
+
+
+def _bank(d: dict[str, Any], source_path: str) -> Bank:
+    sections = tuple(Section(s["id"], _from_text(s["title"]), tuple(_from_question(q) for q in s["questions"]),  # type: ignore[arg-type]
+                             _from_text(s["guidance"]), tuple(s["recap"])) for s in d["sections"])
+    return Bank(d["id"], d["version"], _from_text(d["title"]), tuple(d["languages"]), sections,  # type: ignore[arg-type]
+                d["targets"], source_hash=d["source_hash"], source_path=source_path)

@@ -1,0 +1,42 @@
+"""The validated-bank cache: the same bank back, faster, and never a stale or tampered one."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+from pathlib import Path
+
+from dialogue import bank_cache
+from dialogue.bank import load_bank
+from tests.helpers import ROOT, STANDARD_BANK
+
+
+def test_a_cached_bank_equals_the_freshly_validated_one(tmp_path: Path) -> None:
+    fresh = load_bank(STANDARD_BANK)  # validates, stores
+    cached = bank_cache.load_cached(STANDARD_BANK)
+    assert cached is not None
+    assert cached == fresh and cached.source_hash == fresh.source_hash
+    assert [q.always_probe for q in cached.questions()] == [q.always_probe for q in fresh.questions()]
+    assert [q.when for q in cached.questions()] == [q.when for q in fresh.questions()]
+    entries = list(bank_cache.cache_dir().glob("*.json"))
+    assert entries and stat.S_IMODE(os.stat(entries[0]).st_mode) == 0o600
+
+
+def test_an_edited_bank_or_import_is_validated_again(tmp_path: Path) -> None:
+    banks = tmp_path / "banks"
+    shutil.copytree(ROOT / "question_banks", banks, ignore=shutil.ignore_patterns("personas"))
+    first = load_bank(banks / "first_visit.yaml")
+    assert bank_cache.load_cached(banks / "first_visit.yaml") == first
+    standard = banks / "locaben_standard.yaml"
+    standard.write_text(standard.read_text(encoding="utf-8").replace("正式な商号", "正式な会社名", 1), encoding="utf-8")
+    assert bank_cache.load_cached(banks / "first_visit.yaml") is None  # an import changed: a miss
+    again = load_bank(banks / "first_visit.yaml")
+    assert "正式な会社名" in again.question("company_name").text.get("ja")
+
+
+def test_a_damaged_entry_is_a_miss_not_an_error(tmp_path: Path) -> None:
+    load_bank(STANDARD_BANK)
+    for entry in bank_cache.cache_dir().glob("*.json"):
+        entry.write_text("{not json", encoding="utf-8")
+    assert load_bank(STANDARD_BANK).id == "locaben_standard"
