@@ -66,7 +66,8 @@ def store(bank: Bank, files: list[Path]) -> None:
     path = Path(bank.source_path)
     with contextlib.suppress(OSError):
         directory = cache_dir()
-        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        directory.parent.mkdir(parents=True, exist_ok=True, mode=0o700)  # new parents private too
+        directory.mkdir(exist_ok=True, mode=0o700)
         entry = {"format": FORMAT, "locaben": __version__,
                  "files": {str(f.resolve()): _sha(f) for f in files}, "bank": _bank_json(bank)}
         fd, tmp = tempfile.mkstemp(dir=directory, suffix=".tmp")
