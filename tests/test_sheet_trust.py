@@ -110,3 +110,9 @@ def test_english_sheet_shows_status_and_source_in_english() -> None:
     texts = all_outputs(session(), "en")
     md = next(t for n, t in texts.items() if n.endswith("sheet.md"))
     assert "[declined to answer]" in md and "［doc: 登記簿］" in md
+
+
+def test_source_marks_stay_out_of_the_company_name_in_titles() -> None:
+    sheet = build_sheet(session().transcript())
+    assert sheet.company == "株式会社みどり精工"
+    assert sheet.field("company.name").entries[0].display == "株式会社みどり精工 ［資料: 登記簿］"

@@ -84,6 +84,7 @@ class Entry:
     source: str = ""  # owner | document | estimate, or ""
     source_detail: str = ""  # e.g. which document
     changed: bool | None = None  # against an earlier interview's answer (prefill); None: no earlier answer
+    plain: str = ""  # `display` without the source and change marks
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,7 +199,7 @@ def build_sheet(transcript: Transcript, lang: str = "ja") -> SheetData:
                              tuple(v for v in views.values() if v.id.split(".")[0] == gid))
                    for gid, names in GROUPS.items())
     company_view = views["company.name"]
-    company = company_view.entries[0].display if company_view.entries else ""
+    company = company_view.entries[0].plain if company_view.entries else ""
     previous = tuple(PreviousAnswer(a.question_id, a.raw, a.at) for a in transcript.previous_answers)
     return SheetData(lang, labels, transcript.session_id, bank.id, bank.version, company,
                      transcript.started_at, transcript.last_at, transcript.state, groups,
@@ -233,7 +234,7 @@ def _entry(question: Question, t: Transcript, lang: str) -> Entry:
     source = t.sources.get(question.id)
     earlier = t.prefill.get(question.id)
     changed = None if earlier is None else earlier.get("value") != answer.value
-    display = display_value(question, answer.value, lang)
+    plain = display = display_value(question, answer.value, lang)
     marks = []
     if source is not None:
         label = LABELS.get(lang, LABELS["en"])[f"source_{source.kind}"]
@@ -244,7 +245,7 @@ def _entry(question: Question, t: Transcript, lang: str) -> Entry:
         display = display + " " + "".join(marks)
     return Entry(question.id, question.text.get(lang), question.voice, answer.value, display, followups, notes,
                  question.type, answer.at, source.kind if source else "", source.detail if source else "",
-                 changed)
+                 changed, plain)
 
 
 def extra_lines(entries: tuple[Entry, ...], labels: dict[str, str]) -> list[tuple[str, str]]:
