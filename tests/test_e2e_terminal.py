@@ -256,3 +256,15 @@ def test_a_flag_is_carried_into_the_second_visit(tmp_path: Path) -> None:
     child.expect(pexpect.EOF)
     kinds = [e.kind for e in SessionStore(sessions).read(session_id).events]
     assert "visit_started" in kinds and kinds.index("unflagged") > kinds.index("visit_started")
+
+
+def test_japanese_input_works_under_the_c_locale(tmp_path: Path) -> None:
+    sessions = tmp_path / "sessions"
+    env = dict(os.environ, PROMPT_TOOLKIT_NO_CPR="1", TERM="xterm-256color", LANG="C", LC_ALL="C", NO_COLOR="1")
+    child = pexpect.spawn(LOCABEN[0], LOCABEN[1:] + ["interview", "--lang", "ja", "--sessions-dir", str(sessions)],
+                          cwd=str(tmp_path), env=env, encoding="utf-8", timeout=15, dimensions=(30, 100))
+    child.expect("正式な商号")
+    answer(child, "株式会社みどり精工", "代表者様のお名前")
+    child.send("/pause\r")
+    child.expect(pexpect.EOF)
+    assert answers_on_disk(sessions, only_session(sessions)) == {"company_name": "株式会社みどり精工"}
