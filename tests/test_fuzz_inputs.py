@@ -360,6 +360,10 @@ def texts_of(name: str, data: bytes) -> str:
         parser = _HTMLText()
         parser.feed(text)
         return "".join(parser.parts)
+    if name.endswith(".md"):  # a Markdown viewer shows the entities the renderer wrote as what was typed
+        import html
+
+        return html.unescape(text.replace("<br>", "\n"))
     return text
 
 

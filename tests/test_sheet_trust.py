@@ -116,3 +116,13 @@ def test_source_marks_stay_out_of_the_company_name_in_titles() -> None:
     sheet = build_sheet(session().transcript())
     assert sheet.company == "株式会社みどり精工"
     assert sheet.field("company.name").entries[0].display == "株式会社みどり精工 ［資料: 登記簿］"
+
+
+def test_markdown_sheet_never_turns_answers_into_html() -> None:
+    engine = Engine(mini_bank(), iso_clock(), "md")
+    engine.start()
+    engine.submit("<script>alert(1)</script> & 株式会社")
+    md = render_files(engine.transcript(), ["md", "transcript"], "ja")
+    for data in md.values():
+        text = data.decode("utf-8")
+        assert "<script>" not in text and "&lt;script>alert(1)&lt;/script> &amp; 株式会社" in text

@@ -42,14 +42,19 @@ def _environment():  # jinja2 is imported only when compiling
     return env
 
 
+def _no_html(text: object) -> str:
+    """Answer text never becomes HTML in a Markdown viewer: `&` and `<` as entities (shown as typed)."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;")
+
+
 def md_cell(text: object) -> str:
-    """Text safe inside a Markdown table cell: pipes escaped, line breaks as <br>."""
-    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
+    """Text safe inside a Markdown table cell: no HTML, pipes escaped, line breaks as <br>."""
+    return _no_html(text).replace("\\", "\\\\").replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
 
 
 def md_block(text: object) -> str:
-    """Multi-line text kept as written: each line becomes a quoted line."""
-    lines = str(text).replace("\r", "").split("\n")
+    """Multi-line text kept as written (no HTML): each line becomes a quoted line."""
+    lines = _no_html(text).replace("\r", "").split("\n")
     return "\n".join("> " + line if line else ">" for line in lines)
 
 
