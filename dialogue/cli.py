@@ -218,6 +218,8 @@ def cmd_resume(args: argparse.Namespace, env: Env) -> int:
             live.run("reopen")
         if live.engine.state == "paused":
             live.run("resume")
+        if live.bank_changed:
+            live.run("reorient")  # a removed current question, or questions the bank has gained
         console.print(say("resumed", lang, id=live.session_id))
         if _starts_new_visit(args, last_activity, env) and "new_visit" in live.engine.legal_commands():
             live.run("new_visit")
@@ -301,7 +303,6 @@ def cmd_sessions(args: argparse.Namespace, env: Env) -> int:
 def session_summaries(manager) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
     """One row per session; a session that cannot be read is listed with its problem, not skipped."""
     rows = []
-    banks: dict[str, Any] = {}
     for session_id in manager.store.session_ids():
         row: dict[str, Any] = {"id": session_id, "company": "", "started": "", "last_activity": "",
                                "progress": "", "state": "", "problem": "", "chars": 0, "fields_filled": 0,
@@ -310,12 +311,7 @@ def session_summaries(manager) -> list[dict[str, Any]]:  # type: ignore[no-untyp
             journal = manager.store.read(session_id, repair=False)
             row["started"] = journal.header.created
             row["last_activity"] = journal.events[-1].at if journal.events else journal.header.created
-            path = journal.header.bank_path
-            if path not in banks:
-                banks[path] = manager.bank_for(journal.header)
-            from dialogue.engine import Engine
-
-            transcript = Engine.replay(banks[path], journal.events, lambda: "", session_id).transcript()
+            transcript = manager.transcript(session_id)  # migrates onto a changed bank, as resume does
             row["company"] = str(transcript.field_value("company.name") or "")
             row["progress"] = f"{len(transcript.answers)}/{len(transcript.applicable)}"
             row["state"] = transcript.state

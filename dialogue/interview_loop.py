@@ -82,6 +82,7 @@ class Interview:
         stripped = line.strip()
         if stripped.startswith("/") and not stripped.startswith("//"):
             name, _, arg = stripped[1:].partition(" ")
+            self._own_probe = ""  # a command instead of the answer: the own follow-up is dropped
             self._command(name.strip(), arg.strip())
             return
         if stripped.startswith("//"):
@@ -212,7 +213,9 @@ class Interview:
         if name in ("unknown_source", "no_answer_for_source", "unknown_field"):
             return say(f"err_{name}", self.lang, field=detail)
         if name == "not_now":
-            legal = " ".join("/" + c for c in self.live.engine.legal_commands() if c not in ("answer", "start"))
+            typed = {"mark": "/unknown /declined /na", "set_source": "/source", "close_review": "Enter"}
+            hidden = {"answer", "start", "follow_up", "new_visit", "reopen", "resume"}
+            legal = " ".join(typed.get(c, "/" + c) for c in self.live.engine.legal_commands() if c not in hidden)
             return say("err_not_now", self.lang, cmd=command, legal=legal)
         return say("err_generic", self.lang, code=code)
 

@@ -67,6 +67,9 @@ def migrate(events: Iterable[Event], bank: Bank, old_ids: Iterable[str] | None =
             previous[orphan] = Answer(orphan, data.get("value"), str(data.get("raw", "")), event.at)
         elif event.kind == "noted":
             kept.append(replace(event, data={**data, "question": None, "text": f"[{orphan}] {data['text']}"}))
+        elif event.kind in ("probe_answered", "followed_up") and str(data.get("text", "")).strip():
+            # what a follow-up drew out is kept too, as a session note naming the removed question
+            kept.append(Event("noted", event.at, {"question": None, "text": f"[{orphan}] {data['text']}"}))
         # every other event about a removed question (asked, probed, skipped, …) is set aside
     return Migration(tuple(kept), tuple(previous.values()), diff_banks(seen_ids, bank))
 

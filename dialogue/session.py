@@ -15,7 +15,7 @@ from typing import Any
 
 from dialogue.bank import load_bank
 from dialogue.engine import Engine, Step
-from dialogue.errors import JournalError, ReplayError
+from dialogue.errors import JournalError, ReplayError, SessionNotFound
 from dialogue.journal import Header, Journal, JournalWriter, SessionStore, new_session_id
 from dialogue.migration import BankDiff, migrate
 from dialogue.model import Bank, Transcript
@@ -33,6 +33,7 @@ class LiveSession:
     engine: Engine
     writer: JournalWriter
     warnings: tuple[str, ...] = ()
+    bank_changed: bool = False  # resumed on another version of the bank: call `reorient` once active
 
     def step(self) -> Step:
         return self.engine.step()
@@ -93,6 +94,8 @@ class SessionManager:
 
     @contextlib.contextmanager
     def resume(self, session_id: str, bank: Bank | None = None) -> Iterator[LiveSession]:
+        if not self.store.exists(session_id):
+            raise SessionNotFound(f"no session {session_id!r} in {self.store.root}")
         with self.store.lock(session_id):
             journal = self.store.read(session_id)
             bank = bank or self.bank_for(journal.header)
@@ -102,8 +105,7 @@ class SessionManager:
             try:
                 if engine.state == "intro":  # a header without events (an old crash, or made by hand)
                     live.run("start", {})
-                elif bank.source_hash != journal.header.bank_hash:
-                    live.run("reorient")  # the bank changed: a removed current question, or new ones
+                live.bank_changed = bank.source_hash != journal.header.bank_hash
                 yield live
             finally:
                 live.close()

@@ -38,6 +38,8 @@ class PlainInput:
         if not line:
             raise EOFError
         text = clean_input(line.rstrip("\n").replace("\\n", "\n"))
+        if not text.strip() and default:
+            text = default  # an empty line keeps what was offered (an earlier answer, parked text)
         if self.echo is not None:
             self.echo.write(f"> {text}\n")
             self.echo.flush()

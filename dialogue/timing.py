@@ -6,12 +6,12 @@ overnight pause does not make a section look long."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from dialogue.model import Bank, Event
 
 IDLE_CAP_SECONDS = 10 * 60
-VISIT_STARTS = ("started", "resumed", "visit_started")
+VISIT_STARTS = ("started", "visit_started")  # a resume continues the same visit
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +30,7 @@ def _when(event: Event) -> datetime | None:
 def timing(events: tuple[Event, ...] | list[Event], bank: Bank, now: datetime | None = None) -> Timing:
     sections: dict[str, float] = {}
     current_section: str | None = None
+    paused_section: str | None = None
     previous: datetime | None = None
     visit_start: datetime | None = None
     for event in events:
@@ -39,12 +40,19 @@ def timing(events: tuple[Event, ...] | list[Event], bank: Bank, now: datetime | 
         if previous is not None and current_section is not None:
             gap = min((at - previous).total_seconds(), IDLE_CAP_SECONDS)
             sections[current_section] = sections.get(current_section, 0.0) + max(gap, 0.0)
+        if previous is not None and event.kind == "resumed" and visit_start is not None:
+            away = (at - previous).total_seconds()
+            visit_start += timedelta(seconds=max(away, 0.0))  # the visit clock stops while paused
         if event.kind in VISIT_STARTS:
             visit_start = at
         question = event.data.get("question") if event.kind == "asked" else event.data.get("to")
         if event.kind in ("asked", "jumped", "went_back") and isinstance(question, str) and bank.has_question(question):
             current_section = bank.question(question).section_id
-        elif event.kind in ("reached_end", "paused", "finished"):
+        elif event.kind == "paused":
+            paused_section, current_section = current_section, None  # time away is not interview time
+        elif event.kind == "resumed":
+            current_section = paused_section
+        elif event.kind in ("reached_end", "finished"):
             current_section = None
         previous = at
     end = now or previous

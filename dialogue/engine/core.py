@@ -194,7 +194,7 @@ class Engine:
             return self.step()
         value = parse_answer(question, raw)
         previous = self._s.answers.get(question.id)
-        if append and previous is not None and not previous.is_status:
+        if append and previous is not None and not previous.is_status and question.type in ("text", "list", "group"):
             value, raw = _appended(previous, value, raw)
         self._emit("answered", question=question.id, value=value, raw=raw)
         if question.id in self._s.flags and self._s.visit > 1:
@@ -212,7 +212,7 @@ class Engine:
     def next(self) -> Step:
         """Leave the current question as it is and go to the next open one."""
         self._require("next")
-        self._advance(after=self._s.current)
+        self._advance(after=self._s.current, passed=self._s.current)
         return self.step()
 
     def skip(self) -> Step:
@@ -235,6 +235,8 @@ class Engine:
         if status in question.forbid_status:
             raise CommandError(f"status_forbidden:{status}")
         self._emit("status_marked", question=question.id, status=status)
+        if question.id in self._s.flags and self._s.visit > 1:
+            self._emit("unflagged", question=question.id)
         self._advance(after=question.id)
         return self.step()
 
@@ -283,7 +285,9 @@ class Engine:
     def reorient(self) -> Step:
         """After a bank migration: when the current question was removed, or the interview had reached
         the end and the bank has gained a question, move to the next open one."""
-        lost_question = self.state in ("asking", "probing") and self._s.current is None
+        current = self._s.current
+        lost_question = self.state in ("asking", "probing") and (
+            current is None or current in self._s.answers or current in self._s.skipped)
         gained_question = self.state == "at_end" and self._next_open(None) is not None
         if lost_question or gained_question:
             self._advance(after=None)
@@ -376,6 +380,8 @@ class Engine:
     def reopen(self) -> Step:
         self._require("reopen")
         self._emit("reopened")
+        if self._next_open(None) is not None:
+            self._advance(after=None)
         return self.step()
 
     # ---- internals ----
@@ -401,10 +407,13 @@ class Engine:
             self._emit("probes_skipped", question=question.id, done=True)
             self._advance(after=question.id)
 
-    def _advance(self, after: str | None) -> None:
+    def _advance(self, after: str | None, passed: str | None = None) -> None:
         target = self._next_open(after)
         if target is None:
-            self._emit("reached_end")
+            if self.state != "at_end":
+                self._emit("reached_end")
+        elif passed is not None:
+            self._emit("asked", question=target, passed=passed)  # left as it is with /next
         else:
             self._emit("asked", question=target)
 
@@ -417,7 +426,7 @@ class Engine:
             for group in (s.flags.keys(), s.skipped_before,
                           [q for q in applicable if self.bank.question(q).required and q not in s.answers]):
                 for qid in applicable:
-                    if qid in group and qid not in s.skipped and qid != after and (
+                    if qid in group and qid not in s.skipped and qid not in s.passed and qid != after and (
                             qid in s.flags or qid not in s.answers):
                         return qid
         start = self._order.index(after) + 1 if after in self._order else 0

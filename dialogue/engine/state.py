@@ -55,6 +55,7 @@ class SessionState:
     flags: dict[str, str] = field(default_factory=dict)
     parked: list[Parked] = field(default_factory=list)
     reoffer: set[str] = field(default_factory=set)
+    passed: set[str] = field(default_factory=set)  # left with /next during this visit
     visit: int = 1
     section_started: bool = False
     messages: list[str] = field(default_factory=list)
@@ -94,6 +95,8 @@ class SessionState:
         flow.fire("start")
 
     def _on_asked(self, d: dict, flow: Flow, at: str) -> None:
+        if d.get("passed"):
+            self.passed.add(d["passed"])
         if self.current is not None:
             self.history.append(self.current)
         self._move_to(d["question"])
@@ -106,7 +109,8 @@ class SessionState:
         self.answers[qid] = Answer(qid, d["value"], d.get("raw", ""), at)
         self._dealt_with(qid)
         for parked_index, item in enumerate(self.parked):
-            if item.used_by is None and item.field_id in self.bank.question(qid).fills:
+            if item.used_by is None and item.field_id in self.bank.question(qid).fills and \
+                    item.text in str(d.get("raw", "")):
                 self.parked[parked_index] = Parked(item.field_id, item.text, item.at, qid)
         if previous is not None and previous.value != d["value"]:
             self._recheck_dependents(qid)
@@ -205,6 +209,7 @@ class SessionState:
 
     def _on_visit_started(self, d: dict, flow: Flow, at: str) -> None:
         self.visit = int(d["visit"])
+        self.passed.clear()
         self.skipped_before |= self.skipped
         self.skipped.clear()
         flow.fire("new_visit")
