@@ -83,6 +83,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "hidden": ("回答の変更により「{question}」の回答はシートから外れます（記録には残ります）。",
                "Because of the change, the answer to '{question}' no longer goes on the sheet (it stays in the transcript)."),
     "reoffer": ("回答の変更により「{question}」をもう一度確認します。", "Because of the change, '{question}' is asked again."),
+    "inapplicable": ("「{question}」は今の回答では対象外の質問です。ここでの回答は記録されますが、条件が成り立つまでシートには載りません。",
+                     "'{question}' does not apply given the answers so far: an answer here is recorded but stays "
+                     "off the sheet until its condition holds."),
     "visit": ("{n} 回目の訪問です。次回確認・スキップ・未記入の必須項目から始めます。",
               "Visit {n}: starting with flagged, skipped and empty required questions."),
     "meeting_keys": ("会議モード · 入力は追記 · 空Enterで次へ · /jump · /outline",

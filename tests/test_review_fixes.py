@@ -138,3 +138,11 @@ def test_sessions_list_migrates_a_changed_bank_instead_of_calling_it_unreadable(
     bank.write_text(bank.read_text(encoding="utf-8").replace("- id: employees", "- id: staff"), encoding="utf-8")
     rows = json.loads(run(["sessions", "--json", "--sessions-dir", str(tmp_path / "s")])[1])
     assert rows[0]["state"] == "paused" and rows[0]["company"] == "株式会社みどり精工"
+
+
+def test_jumping_to_a_question_that_does_not_apply_says_so() -> None:
+    engine = started()
+    step = engine.jump("succession_plan")  # asked only when there is no successor; nothing answered yet
+    assert "inapplicable:succession_plan" in step.messages
+    step = engine.jump("company_name")
+    assert step.messages == ()

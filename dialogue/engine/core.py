@@ -264,7 +264,10 @@ class Engine:
     def jump(self, target: str) -> Step:
         """Jump to a question id, a sheet field id, or the first applicable question of a section id."""
         self._require("jump")
-        self._emit("jumped", to=self.resolve_target(target))
+        question_id = self.resolve_target(target)
+        self._emit("jumped", to=question_id)
+        if not holds(self.bank.question(question_id).when, self.values()):
+            self._s.messages.append(f"inapplicable:{question_id}")  # an answer here stays off the sheet
         return self.step()
 
     def resolve_target(self, target: str) -> str:
