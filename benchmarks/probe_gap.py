@@ -19,11 +19,12 @@ from __future__ import annotations
 import argparse
 import time
 
-from dialogue.bank import load_bank
-from dialogue.cli import STANDARD_BANK
-from dialogue.persona import available_personas, load_persona, persona_path
-from dialogue.scoring import Scorecard, scorecard, unattended
+from dialogue.banks.builtin import standard_bank_path
+from dialogue.banks.reader import load_bank
+from dialogue.training.persona import available_personas, load_persona, persona_path
+from dialogue.training.scoring import Scorecard, scorecard, unattended
 
+STANDARD_BANK = standard_bank_path()
 STRATEGIES = (("main", "main questions only"), ("guided", "guided probing"), ("model", "model interview"))
 
 

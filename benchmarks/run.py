@@ -31,13 +31,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from dialogue.bank import load_bank  # noqa: E402
-from dialogue.cli import STANDARD_BANK  # noqa: E402
+from dialogue.banks.builtin import standard_bank_path  # noqa: E402
+from dialogue.banks.reader import load_bank  # noqa: E402
 from dialogue.engine import Engine, Step  # noqa: E402
 from dialogue.errors import AnswerError  # noqa: E402
-from dialogue.journal import Header, SessionStore  # noqa: E402
 from dialogue.model import Bank, Question  # noqa: E402
-from dialogue.session import SessionManager  # noqa: E402
+from dialogue.store.journal import Header, SessionStore  # noqa: E402
+from dialogue.store.live import SessionManager  # noqa: E402
+
+STANDARD_BANK = standard_bank_path()
 
 PYTHON = sys.executable
 LOCABEN = [str(Path(PYTHON).parent / "locaben")] if (Path(PYTHON).parent / "locaben").exists() \
@@ -336,7 +338,7 @@ def resume(bank: Bank, events_wanted: int, runs: int) -> list[Row]:
 
 def banks(runs: int, directory: Path) -> list[Row]:
     """Each bank cold (parse + validate, the cache emptied first) and warm (from the validated-bank cache)."""
-    from dialogue import bank_cache
+    from dialogue.banks import cache as bank_cache
 
     def cold(path: Path) -> Callable[[], object]:
         def load() -> object:

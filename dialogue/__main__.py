@@ -2,6 +2,6 @@
 
 import sys
 
-from dialogue.cli import main
+from dialogue.cli.main import main
 
 sys.exit(main())

@@ -126,6 +126,12 @@ class SessionNotFound(LocabenError):
     exit_code = 4
 
 
+class BankNotFound(LocabenError):
+    """A bank named on the command line is neither a file nor a built-in bank's id."""
+
+    exit_code = 3
+
+
 class SessionInUse(LocabenError):
     exit_code = 5
 

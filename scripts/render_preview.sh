@@ -43,9 +43,9 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from dialogue.bank import load_bank
-from dialogue.journal import SessionStore
-from dialogue.session import SessionManager
+from dialogue.banks.reader import load_bank
+from dialogue.store.journal import SessionStore
+from dialogue.store.live import SessionManager
 
 ANSWERS = {
     "company_name": "株式会社みどり精工",

@@ -8,13 +8,13 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from dialogue.bank import load_bank
+from dialogue.banks.reader import load_bank
 from dialogue.engine import Engine
 from dialogue.model import Bank, Question, Transcript
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
-STANDARD_BANK = ROOT / "question_banks" / "locaben_standard.yaml"
+STANDARD_BANK = ROOT / "question_banks" / "locaben_standard.yaml"  # the source file (the same one the package ships)
 MINI_BANK = FIXTURES / "mini_bank.yaml"
 JST = timezone(timedelta(hours=9))
 

@@ -7,8 +7,8 @@ import shutil
 import stat
 from pathlib import Path
 
-from dialogue import bank_cache
-from dialogue.bank import load_bank
+from dialogue.banks import cache as bank_cache
+from dialogue.banks.reader import load_bank
 from tests.helpers import ROOT, STANDARD_BANK
 
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from dialogue.bank import load_bank
-from dialogue.bank_graph import condition_text, escape, markdown_page, mermaid, short_text
-from dialogue.cli import Env, main
+from dialogue.banks.graph import condition_text, escape, markdown_page, mermaid, short_text
+from dialogue.banks.reader import load_bank
+from dialogue.cli.main import Env, main
 from dialogue.model import AllOf, AnyOf, Bank, Compare, Not, Question, Section, Text
 from tests.helpers import MINI_BANK, ROOT, STANDARD_BANK, standard_bank
 

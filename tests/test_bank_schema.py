@@ -12,7 +12,7 @@ import jsonschema
 import pytest
 import yaml
 
-from dialogue.bank import (
+from dialogue.banks.reader import (
     ALL_QUESTION_KEYS,
     BANK_FORMAT,
     BANK_KEYS,
@@ -25,7 +25,7 @@ from dialogue.bank import (
     TYPE_KEYS,
 )
 from dialogue.model import QUESTION_TYPES, STATUS_CODES
-from dialogue.sheet_fields import FIELDS_BY_ID
+from dialogue.model.sheet_fields import FIELDS_BY_ID
 from tests.helpers import ROOT
 
 SCHEMA_PATH = ROOT / "question_banks" / "bank.schema.json"

@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from dialogue import yaml_nodes
-from dialogue.bank import check_bank, suggest
-from dialogue.cli import Env, main
+from dialogue.banks import yaml_nodes
+from dialogue.banks.reader import check_bank, suggest
+from dialogue.cli.main import Env, main
 from dialogue.errors import Problem, Severity
 from dialogue.model import STATUS_CODES
-from dialogue.sheet_fields import FIELDS_BY_ID
+from dialogue.model.sheet_fields import FIELDS_BY_ID
 from tests.helpers import ROOT, STANDARD_BANK
 
 SHIPPED = sorted((ROOT / "question_banks").glob("*.yaml"))

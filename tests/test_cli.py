@@ -8,7 +8,7 @@ import os
 import stat
 from pathlib import Path
 
-from dialogue.cli import Env, main
+from dialogue.cli.main import Env, main
 from tests.helpers import MINI_BANK, ticking_clock
 
 

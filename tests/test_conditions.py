@@ -1,12 +1,12 @@
-"""The condition language (`when:`): evaluated as data by `dialogue.conditions.holds`, never as code."""
+"""The condition language (`when:`): evaluated as data by `dialogue.model.conditions.holds`, never as code."""
 
 from __future__ import annotations
 
 import pytest
 
-from dialogue.conditions import holds
 from dialogue.engine import Engine
 from dialogue.model import AllOf, AnyOf, Compare, Not
+from dialogue.model.conditions import holds
 from tests.helpers import iso_clock, mini_bank
 
 ANSWERS = {"successor": "none", "staff": 24, "story": "創業は1978年です。", "tools": ("CAD", "会計ソフト")}

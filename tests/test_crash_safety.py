@@ -28,10 +28,10 @@ import pytest
 
 from dialogue.engine import Engine, Step
 from dialogue.errors import AnswerError
-from dialogue.i18n import say
-from dialogue.journal import SessionStore
 from dialogue.model import Bank, Question
-from dialogue.session import SessionManager
+from dialogue.store.journal import SessionStore
+from dialogue.store.live import SessionManager
+from dialogue.ui.messages import say
 from tests.helpers import STANDARD_BANK, iso_clock, standard_bank, ticking_clock
 
 pytestmark = pytest.mark.e2e

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from dialogue.cli import Env, main
+from dialogue.cli.main import Env, main
 from tests.helpers import MINI_BANK, ticking_clock
 
 
@@ -107,8 +107,8 @@ def test_compiling_a_torn_file_says_the_last_line_was_ignored(ws: Workspace) -> 
 
 
 def test_the_warnings_compile_should_show_are_available(ws: Workspace) -> None:
-    from dialogue.journal import SessionStore
-    from dialogue.session import SessionManager
+    from dialogue.store.journal import SessionStore
+    from dialogue.store.live import SessionManager
 
     ws.path.write_bytes(ws.original + b'{"kind":"noted","at":"x","te')
     ws.bank.write_text(ws.bank.read_text(encoding="utf-8").replace("会社名を", "御社名を"), encoding="utf-8")

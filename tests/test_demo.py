@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from dialogue.cli import Env, main
-from dialogue.journal import SessionStore
-from dialogue.persona import available_personas, load_persona, persona_path
-from dialogue.scoring import unattended
+from dialogue.cli.main import Env, main
+from dialogue.model.sheet_fields import FIELDS_BY_ID
 from dialogue.sheet import build_sheet
 from dialogue.sheet.outputs import FORMATS
-from dialogue.sheet_fields import FIELDS_BY_ID
+from dialogue.store.journal import SessionStore
+from dialogue.training.persona import available_personas, load_persona, persona_path
+from dialogue.training.scoring import unattended
 from tests.helpers import standard_bank, ticking_clock
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from dialogue.journal import SessionStore
+from dialogue.store.journal import SessionStore
 from tests.helpers import MINI_BANK
 from tests.test_cli import run
 
@@ -25,7 +25,7 @@ def answered(sessions: Path) -> list[str]:
 
 
 def test_a_failed_save_is_reported_and_the_interview_continues(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import dialogue.journal as journal
+    import dialogue.store.journal as journal
 
     real_write = os.write
     state = {"appends": 0}

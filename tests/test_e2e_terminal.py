@@ -11,7 +11,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from dialogue.journal import SessionStore
+from dialogue.store.journal import SessionStore
 
 pytestmark = pytest.mark.e2e
 LOCABEN = [sys.executable, "-m", "dialogue"]

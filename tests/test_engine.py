@@ -206,8 +206,8 @@ def test_replay_on_a_bank_without_the_question_is_a_clear_error() -> None:
 
 
 def test_whole_standard_bank_fills_every_sheet_field() -> None:
+    from dialogue.model.sheet_fields import FIELDS_BY_ID
     from dialogue.sheet import build_sheet
-    from dialogue.sheet_fields import FIELDS_BY_ID
 
     _, transcript = run_interview(standard_bank())
     sheet = build_sheet(transcript)
@@ -229,7 +229,7 @@ def test_follow_up_records_any_probe_in_any_order_without_moving_on() -> None:
 
 
 def test_thin_answer_rule_weighs_english_like_japanese() -> None:
-    from dialogue.answers import thin_size
+    from dialogue.model.measure import thin_size
 
     assert thin_size("町工場です") == 5
     assert thin_size("It is a small workshop") == pytest.approx(0.4 * 18)  # ≈ the Japanese one, not 3.6×

@@ -27,14 +27,14 @@ import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from dialogue.bank import check_bank
-from dialogue.cli import Env, main
+from dialogue.banks.reader import check_bank
+from dialogue.cli.main import Env, main
 from dialogue.errors import Position, Problem
-from dialogue.journal import SessionStore
 from dialogue.model import Bank
-from dialogue.persona import check_persona
-from dialogue.session import SessionManager
 from dialogue.sheet.outputs import FORMATS, render_files
+from dialogue.store.journal import SessionStore
+from dialogue.store.live import SessionManager
+from dialogue.training.persona import check_persona
 from tests.helpers import MINI_BANK, ROOT, STANDARD_BANK, mini_bank, standard_bank, ticking_clock
 
 STANDARD_TEXT = STANDARD_BANK.read_text(encoding="utf-8")
@@ -236,7 +236,7 @@ def deeply_nested_condition(depth: int = 3000) -> str:
 
 def run_isolated(text: str, timeout: float = 10.0) -> tuple[int | None, str, float]:
     """check_bank in a child process: a hang or a crash of the interpreter cannot take pytest with it."""
-    code = ("import sys; from dialogue.bank import check_bank\n"
+    code = ("import sys; from dialogue.banks.reader import check_bank\n"
             "bank, problems = check_bank(sys.argv[1])\n"
             "print(bank is not None); print('\\n'.join(p.render() for p in problems[:5]))\n")
     import tempfile

@@ -11,8 +11,8 @@ import sys
 import pytest
 
 from dialogue.errors import JournalError, SessionInUse, SessionNotFound
-from dialogue.journal import Header, SessionStore
 from dialogue.model import Event
+from dialogue.store.journal import Header, SessionStore
 
 
 def header(session_id: str = "s1") -> Header:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from dialogue.engine import Engine
-from dialogue.migration import diff_banks, migrate
 from dialogue.model import Bank, Question, Text
+from dialogue.store.migration import diff_banks, migrate
 from tests.helpers import iso_clock, mini_bank, run_interview
 
 

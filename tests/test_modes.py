@@ -8,7 +8,7 @@ import re
 from datetime import timedelta
 from pathlib import Path
 
-from dialogue.journal import SessionStore
+from dialogue.store.journal import SessionStore
 from tests.helpers import MINI_BANK, ticking_clock
 from tests.test_cli import run
 
@@ -68,7 +68,7 @@ def test_a_flag_is_carried_into_the_second_visit(tmp_path: Path) -> None:
     later = ticking_clock(start=ticking_clock()() + timedelta(days=7))
     from io import StringIO
 
-    from dialogue.cli import Env, main
+    from dialogue.cli.main import Env, main
 
     out = StringIO()
     code = main(["resume", sid, "--plain", "--lang", "ja", "--sessions-dir", str(tmp_path / "s")],

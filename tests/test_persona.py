@@ -13,11 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from dialogue.cli import Env, main
+from dialogue.banks.builtin import personas_dir
+from dialogue.cli.main import Env, main
 from dialogue.errors import LocabenError
-from dialogue.persona import (
+from dialogue.model.sheet_fields import FIELDS_BY_ID
+from dialogue.training.persona import (
     PERSONA_CODES,
-    PERSONA_DIR,
     PERSONALITIES,
     PersonaError,
     available_personas,
@@ -25,11 +26,10 @@ from dialogue.persona import (
     load_persona,
     persona_path,
 )
-from dialogue.sheet_fields import FIELDS_BY_ID
 from tests.helpers import ROOT, standard_bank
 
 BANK = standard_bank()
-BASE_PATH = PERSONA_DIR / "kozuchi_seiko.yaml"
+BASE_PATH = personas_dir() / "kozuchi_seiko.yaml"
 BASE = BASE_PATH.read_text(encoding="utf-8")
 
 
@@ -187,7 +187,7 @@ def test_validate_persona_command_renders_file_line_col(tmp_path: Path) -> None:
     assert f"{path}:{line}:{col}: error P110:" in err.getvalue()
     assert "did you mean 'strengths_tech'?" in err.getvalue()
     assert out.getvalue().startswith("FAILED: 1 file(s), 1 error(s)")
-    shipped = [str(p) for p in sorted(PERSONA_DIR.glob("*.yaml"))]
+    shipped = [str(p) for p in sorted(personas_dir().glob("*.yaml"))]
     out = io.StringIO()
     assert main(["bank", "validate-persona", *shipped], Env(stdout=out, stderr=io.StringIO(), environ={})) == 0
 

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from dialogue.cli import Env, main
-from dialogue.journal import SessionStore
-from dialogue.session import SessionManager
+from dialogue.cli.main import Env, main
 from dialogue.sheet.outputs import FORMATS, render_files
+from dialogue.store.journal import SessionStore
+from dialogue.store.live import SessionManager
 from tests.helpers import MINI_BANK, ROOT, mini_bank, ticking_clock
 from tests.test_fuzz_inputs import texts_of
 

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from dialogue.engine import Engine
 from dialogue.errors import AnswerError, CommandError
-from dialogue.journal import Header, SessionStore
 from dialogue.model import Event
+from dialogue.store.journal import Header, SessionStore
 from tests.helpers import iso_clock, mini_bank
 
 BANK = mini_bank()

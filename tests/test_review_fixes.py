@@ -7,8 +7,8 @@ from datetime import timedelta
 from pathlib import Path
 
 from dialogue.engine import Engine
-from dialogue.migration import migrate
-from dialogue.timing import timing
+from dialogue.engine.timing import timing
+from dialogue.store.migration import migrate
 from tests.helpers import iso_clock, mini_bank, run_interview, ticking_clock
 from tests.test_migration import changed_bank
 

@@ -10,10 +10,10 @@ from pathlib import Path
 from prompt_toolkit.completion import CompleteEvent
 from prompt_toolkit.document import Document
 
-from dialogue.cli import Env, main
-from dialogue.cli_training import completer
-from dialogue.journal import SessionStore
-from dialogue.persona import PERSONA_DIR
+from dialogue.banks.builtin import personas_dir
+from dialogue.cli.main import Env, main
+from dialogue.cli.training import completer
+from dialogue.store.journal import SessionStore
 from tests.helpers import standard_bank, ticking_clock
 
 SCRIPT = [
@@ -112,7 +112,7 @@ def test_notes_before_any_question_and_conditional_questions_are_explained(tmp_p
 
 
 def test_persona_text_is_printed_literally_never_as_markup(tmp_path: Path) -> None:
-    text = (PERSONA_DIR / "kozuchi_seiko.yaml").read_text(encoding="utf-8")
+    text = (personas_dir() / "kozuchi_seiko.yaml").read_text(encoding="utf-8")
     text = text.replace("      ja: 株式会社小槌精工\n", "      ja: \"[bold red]株式会社小槌精工[/] {company}\"\n", 1)
     path = tmp_path / "kozuchi_seiko.yaml"
     path.write_text(text, encoding="utf-8")

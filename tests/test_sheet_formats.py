@@ -13,6 +13,7 @@ import pytest
 
 from dialogue.engine import Engine
 from dialogue.model import Bank, Question, Transcript
+from dialogue.model.sheet_fields import SHEET_FIELDS
 from dialogue.sheet import build_sheet
 from dialogue.sheet.data import SheetData
 from dialogue.sheet.outputs import FORMATS, RENDERERS, render_files
@@ -20,11 +21,10 @@ from dialogue.sheet.render_html import html_environment, render_sheet_html
 from dialogue.sheet.render_json import sheet_json
 from dialogue.sheet.render_markdown import _environment as markdown_environment
 from dialogue.sheet.render_xlsx import CELL_OF_FIELD, box_column, render_sheet_xlsx
-from dialogue.sheet_fields import SHEET_FIELDS
 from tests.helpers import ROOT, iso_clock, run_interview, sample_answer, standard_bank
 
-SCHEMA = json.loads((ROOT / "schemas" / "sheet.schema.json").read_text(encoding="utf-8"))
-TEMPLATES = ROOT / "dialogue" / "templates"
+SCHEMA = json.loads((ROOT / "dialogue" / "sheet" / "sheet.schema.json").read_text(encoding="utf-8"))
+TEMPLATES = ROOT / "dialogue" / "sheet" / "templates"
 SCRIPT = "<script>alert(1)</script>"
 QUOTES = "\"&'"
 

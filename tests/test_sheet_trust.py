@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 
 from dialogue.engine import Engine
-from dialogue.migration import migrate
 from dialogue.sheet import build_sheet
 from dialogue.sheet.outputs import FORMATS, render_files
+from dialogue.store.migration import migrate
 from tests.helpers import iso_clock, mini_bank
 from tests.test_migration import changed_bank
 

@@ -13,12 +13,12 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 from rich.console import Console
 
-from dialogue.bank import load_bank
-from dialogue.interview_loop import Interview
-from dialogue.journal import SessionStore
-from dialogue.navigation import all_targets, find_targets
-from dialogue.session import SessionManager
-from dialogue.terminal import SLASH_COMMANDS, TerminalInput, make_completer
+from dialogue.banks.reader import load_bank
+from dialogue.engine.navigation import all_targets, find_targets
+from dialogue.store.journal import SessionStore
+from dialogue.store.live import SessionManager
+from dialogue.ui.interview import Interview
+from dialogue.ui.terminal import SLASH_COMMANDS, TerminalInput, make_completer
 from tests.helpers import MINI_BANK, STANDARD_BANK, ticking_clock
 
 F2 = "\x1bOQ"

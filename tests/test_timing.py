@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from dialogue.engine import Engine
-from dialogue.timing import timing
+from dialogue.engine.timing import timing
 from tests.helpers import mini_bank, ticking_clock
 
 

@@ -12,8 +12,7 @@ from typing import Any
 
 from transitions import MachineError
 
-from dialogue.answers import parse_answer, thin_size
-from dialogue.conditions import holds
+from dialogue.engine.answers import parse_answer
 from dialogue.engine.machine import ACTIVE, COMMAND_OF_TRIGGER, Flow, build_machine
 from dialogue.engine.state import SessionState
 from dialogue.errors import AnswerError, CommandError, ReplayError
@@ -28,6 +27,8 @@ from dialogue.model import (
     Text,
     Transcript,
 )
+from dialogue.model.conditions import holds
+from dialogue.model.measure import thin_size
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +87,7 @@ class Engine:
     def replay(cls, bank: Bank, events: Iterable[Event], clock: Callable[[], str], session_id: str = "",
                previous_answers: Iterable[Answer] = ()) -> Engine:
         """Rebuild a session from its events. `previous_answers` are answers to questions a changed bank
-        no longer has (see dialogue.migration): kept for the transcript, never replayed."""
+        no longer has (see dialogue.store.migration): kept for the transcript, never replayed."""
         engine = cls(bank, clock, session_id)
         engine._previous = tuple(previous_answers)
         engine._flow.direct = True

@@ -8,34 +8,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from dialogue.conditions import holds
 from dialogue.engine.machine import Flow
 from dialogue.model import (
-    AllOf,
     Answer,
-    AnyOf,
     Bank,
-    Compare,
-    Condition,
     Event,
-    Not,
     Note,
     Parked,
     ProbeAnswer,
     Source,
 )
-
-
-def condition_refs(condition: Condition | None) -> set[str]:
-    """The question ids a condition reads."""
-    if condition is None:
-        return set()
-    if isinstance(condition, Compare):
-        return {condition.question}
-    if isinstance(condition, Not):
-        return condition_refs(condition.item)
-    assert isinstance(condition, AllOf | AnyOf)
-    return set().union(*(condition_refs(c) for c in condition.items))
+from dialogue.model.conditions import condition_refs, holds
 
 
 @dataclass

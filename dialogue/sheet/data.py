@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from dialogue.answers import answer_size, item_count
 from dialogue.model import Question, Transcript
-from dialogue.sheet_fields import GROUPS, SHEET_FIELDS, SheetField
+from dialogue.model.measure import answer_size, item_count
+from dialogue.model.sheet_fields import GROUPS, SHEET_FIELDS, SheetField
 
 LABELS = {
     "ja": {

@@ -9,6 +9,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from dialogue.model.sheet_fields import RECORD_FIELDS
 from dialogue.sheet.data import (
     COMMERCIAL_FLOW,
     HEADER_FIELDS,
@@ -19,7 +20,6 @@ from dialogue.sheet.data import (
     SheetData,
     extra_lines,
 )
-from dialogue.sheet_fields import RECORD_FIELDS
 
 HTML_TEMPLATE = "sheet.html.j2"
 
@@ -29,7 +29,7 @@ def html_environment() -> Any:  # jinja2 is imported only when rendering
     import jinja2
 
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("dialogue", "templates"),
+        loader=jinja2.PackageLoader("dialogue.sheet", "templates"),
         undefined=jinja2.StrictUndefined, autoescape=True, keep_trailing_newline=True,
         trim_blocks=True, lstrip_blocks=True,
     )

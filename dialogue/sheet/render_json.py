@@ -1,6 +1,6 @@
 """SheetData → JSON keyed by the canonical sheet field ids (shared/domain/locaben.md), typed by field shape.
 
-The contract is `schemas/sheet.schema.json` (JSON Schema 2020-12). Every canonical field is always present,
+The contract is `dialogue/sheet/sheet.schema.json` (shipped in the package) (JSON Schema 2020-12). Every canonical field is always present,
 with `status` filled | skipped | not_asked | unknown | declined | not_applicable and `value` null unless
 filled. Only transcript times are written
 (no wall clock), so the same session always gives the same bytes.
@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from dialogue.model.sheet_fields import RECORD_FIELDS
 from dialogue.sheet.data import Entry, FieldView, SheetData
-from dialogue.sheet_fields import RECORD_FIELDS
 
 FORMAT = "locaben-sheet/1"
 # Fields the contract allows as a number or a text (a bank may ask the founding year either way).

@@ -33,7 +33,7 @@ def _environment():  # jinja2 is imported only when compiling
     import jinja2
 
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("dialogue", "templates"),
+        loader=jinja2.PackageLoader("dialogue.sheet", "templates"),
         undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True,
         trim_blocks=True, lstrip_blocks=True,
     )

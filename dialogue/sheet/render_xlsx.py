@@ -29,6 +29,7 @@ import zipfile
 from datetime import UTC, datetime
 from typing import Any
 
+from dialogue.model.sheet_fields import SHEET_FIELDS
 from dialogue.sheet.data import (
     COMMERCIAL_FLOW,
     PERSPECTIVES,
@@ -39,7 +40,6 @@ from dialogue.sheet.data import (
     SheetData,
     extra_lines,
 )
-from dialogue.sheet_fields import SHEET_FIELDS
 
 FONT_NAME = "游ゴシック"  # with charset 128 (SHIFTJIS_CHARSET): Excel and LibreOffice both pick a Japanese face
 FONT_SIZE = 10

@@ -1,16 +1,17 @@
-"""Persona YAML → a validated `Persona` (dialogue.persona), every problem in one pass, with positions.
-Problem codes are P1xx (`dialogue.persona.PERSONA_CODES`)."""
+"""Persona YAML → a validated `Persona` (dialogue.training.persona), every problem in one pass, with positions.
+Problem codes are P1xx (`dialogue.training.persona.PERSONA_CODES`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from dialogue import yaml_nodes as yn
+from dialogue.banks import yaml_nodes as yn
+from dialogue.banks.node_reader import suggest
 from dialogue.errors import Position, Problem, Severity
 from dialogue.model import Bank, Question, Text
-from dialogue.node_reader import suggest
-from dialogue.persona import (
+from dialogue.model.sheet_fields import FIELDS_BY_ID
+from dialogue.training.persona import (
     ANSWER_KEYS,
     FACT_KEYS,
     FIELD_KEYS,
@@ -28,7 +29,6 @@ from dialogue.persona import (
     normalize,
     record_ids,
 )
-from dialogue.sheet_fields import FIELDS_BY_ID
 
 # ---- the reader: one pass, every problem ----
 

@@ -70,6 +70,10 @@ def parse(text: str, path: str) -> Document:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+        if LIBYAML_NESTING in message:  # libyaml (PyYAML >= 6.0.2 with libyaml 0.2.5) refuses it first
+            problems.append(Problem("E104", f"nesting deeper than {MAX_DEPTH} levels", Position(path, line, col),
+                                    NESTING_HINT, lines[line - 1] if 0 < line <= len(lines) else ""))
+            return Document(path, None, lines, tuple(problems))
         problems.append(Problem("E100", message or "YAML syntax error", Position(path, line, col),
                                 "", lines[line - 1] if 0 < line <= len(lines) else ""))
         return Document(path, None, lines, tuple(problems))
@@ -85,6 +89,8 @@ def parse(text: str, path: str) -> Document:
 
 
 MAX_DEPTH = 64
+NESTING_HINT = "A bank never needs this; check the brackets and indentation."
+LIBYAML_NESTING = "maximum nesting depth"  # libyaml's own words when it refuses deep nesting itself
 
 
 _BRACKETS = re.compile(r"[\[\]{}]")
@@ -118,7 +124,7 @@ def _refuse_before_composing(text: str, path: str, lines: tuple[str, ...]) -> li
             depth += 1
             if depth > MAX_DEPTH:
                 return [_event_problem(event, path, lines, f"nesting deeper than {MAX_DEPTH} levels",
-                                       "A bank never needs this; check the brackets and indentation.")]
+                                       NESTING_HINT)]
         elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
             depth -= 1
     return aliases

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dialogue.model import Bank
-from dialogue.sheet_fields import FIELDS_BY_ID
+from dialogue.model.sheet_fields import FIELDS_BY_ID
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,6 @@
 """The training commands: `locaben roleplay`, `locaben demo` and `locaben bank validate-persona`.
 
-An extension of dialogue.cli (listed in its EXTENSIONS): only argparse-level code at the top; every
+An extension of dialogue.cli.main (listed in its EXTENSIONS): only argparse-level code at the top; every
 handler imports what it needs when it runs.
 """
 
@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from dialogue.cli import Env
+    from dialogue.cli.main import Env
 
 DEMO_PERSONA = "kozuchi_seiko"
 EXIT_OK, EXIT_USAGE, EXIT_INVALID = 0, 2, 3
@@ -51,26 +51,26 @@ def _console(env: Env) -> Any:
 
 
 def _manager(args: argparse.Namespace, env: Env) -> Any:
-    from dialogue.cli import sessions_dir
-    from dialogue.journal import SessionStore
-    from dialogue.session import SessionManager
+    from dialogue.cli.main import sessions_dir
+    from dialogue.store.journal import SessionStore
+    from dialogue.store.live import SessionManager
 
     return SessionManager(SessionStore(sessions_dir(args, env)), env.clock)
 
 
 def _standard_bank() -> Any:
-    from dialogue.bank import load_bank
-    from dialogue.cli import STANDARD_BANK
+    from dialogue.banks.builtin import standard_bank_path
+    from dialogue.banks.reader import load_bank
 
-    return load_bank(STANDARD_BANK)
+    return load_bank(standard_bank_path())
 
 
 # ---- roleplay ----
 
 
 def cmd_roleplay(args: argparse.Namespace, env: Env) -> int:
-    from dialogue.persona import load_persona, persona_path
-    from dialogue.roleplay import say
+    from dialogue.training.persona import load_persona, persona_path
+    from dialogue.training.roleplay import say
 
     lang = _lang(args, env)
     bank = _standard_bank()
@@ -86,7 +86,7 @@ def cmd_roleplay(args: argparse.Namespace, env: Env) -> int:
     if not (args.plain or env.stdin_is_tty()):
         env.stderr.write(say("not_a_tty", lang) + "\n")
         return EXIT_USAGE
-    from dialogue.roleplay import RolePlay
+    from dialogue.training.roleplay import RolePlay
 
     manager = _manager(args, env)
     meta = {"lang": lang, "mode": "meeting", "training": "roleplay", "persona": persona.id,
@@ -100,10 +100,10 @@ def cmd_roleplay(args: argparse.Namespace, env: Env) -> int:
 
 def _source(args: argparse.Namespace, env: Env, play: Any) -> Any:
     if args.plain:
-        from dialogue.terminal import PlainInput
+        from dialogue.ui.terminal import PlainInput
 
         return PlainInput(env.stdin, env.stdout)
-    from dialogue.terminal import TerminalInput
+    from dialogue.ui.terminal import TerminalInput
 
     return TerminalInput(completer(play.bank, play.lang), play.toolbar)
 
@@ -111,14 +111,14 @@ def _source(args: argparse.Namespace, env: Env, play: Any) -> Any:
 def completer(bank: Any, lang: str = "ja") -> Any:
     """Tab completion for the commands, `/ask` and a bare question id (by id, or a few letters of the
     question in Japanese or English), built on the terminal's `/jump` completer: prompt-toolkit stays in
-    dialogue.terminal."""
-    from dialogue.navigation import find_targets
-    from dialogue.terminal import make_completer
+    dialogue.ui.terminal."""
+    from dialogue.engine.navigation import find_targets
+    from dialogue.ui.terminal import make_completer
 
     def questions(query: str) -> list[tuple[str, str, str]]:
         return [(t.id, t.kind, t.label) for t in find_targets(bank, query, lang) if t.kind == "question"]
 
-    from dialogue.roleplay import COMMANDS
+    from dialogue.training.roleplay import COMMANDS
 
     base = make_completer(lambda: COMMANDS, questions)
 
@@ -139,7 +139,7 @@ def completer(bank: Any, lang: str = "ja") -> Any:
 
 
 def _list_personas(bank: Any, lang: str, env: Env) -> int:
-    from dialogue.persona import available_personas, load_persona, persona_path
+    from dialogue.training.persona import available_personas, load_persona, persona_path
 
     for name in available_personas():
         persona = load_persona(persona_path(name), bank)
@@ -149,9 +149,9 @@ def _list_personas(bank: Any, lang: str, env: Env) -> int:
 
 
 def _print_score(session_id: str, args: argparse.Namespace, env: Env, lang: str) -> int:
-    from dialogue.persona import load_persona, persona_path
-    from dialogue.roleplay import render_report, say
-    from dialogue.scoring import score
+    from dialogue.training.persona import load_persona, persona_path
+    from dialogue.training.roleplay import render_report, say
+    from dialogue.training.scoring import score
 
     transcript = _manager(args, env).transcript(session_id)
     name = transcript.meta.get("persona")
@@ -169,10 +169,10 @@ def _print_score(session_id: str, args: argparse.Namespace, env: Env, lang: str)
 
 
 def cmd_demo(args: argparse.Namespace, env: Env) -> int:
-    from dialogue.output_files import write_outputs
-    from dialogue.persona import load_persona, persona_path
-    from dialogue.roleplay import run_demo, say
+    from dialogue.sheet.files import write_outputs
     from dialogue.sheet.outputs import FORMATS, render_files
+    from dialogue.training.persona import load_persona, persona_path
+    from dialogue.training.roleplay import run_demo, say
 
     lang = _lang(args, env)
     bank = _standard_bank()
@@ -197,7 +197,7 @@ def cmd_demo(args: argparse.Namespace, env: Env) -> int:
 
 def cmd_validate_persona(args: argparse.Namespace, env: Env) -> int:
     from dialogue.errors import Severity
-    from dialogue.persona import check_persona
+    from dialogue.training.persona import check_persona
 
     bank = _standard_bank()
     problems = []

@@ -10,8 +10,8 @@ from rich.table import Table
 from rich.text import Text as RichText
 
 from dialogue.engine import Step
-from dialogue.i18n import say
 from dialogue.model import Bank, Question
+from dialogue.ui.messages import say
 
 if TYPE_CHECKING:
     from dialogue.sheet.data import SheetData
@@ -114,7 +114,7 @@ def meeting_line(step: Step, lang: str) -> RenderableType:
     """Meeting mode: one compact line — where we are and what the field holds so far."""
     q = step.question
     assert q is not None
-    from dialogue.sheet_fields import FIELDS_BY_ID
+    from dialogue.model.sheet_fields import FIELDS_BY_ID
 
     labels = " / ".join(FIELDS_BY_ID[f].label(lang) for f in q.fills)
     line = RichText()

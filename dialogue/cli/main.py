@@ -7,7 +7,6 @@ so `locaben --help` and `locaben bank validate` start fast.
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import os
 import sys
@@ -18,10 +17,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from dialogue import __version__
+from dialogue.banks.builtin import STANDARD_BANK_ID
 from dialogue.errors import BankError, LocabenError, Severity
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-STANDARD_BANK = PROJECT_ROOT / "question_banks" / "locaben_standard.yaml"
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 NEW_VISIT_HOURS = 8
@@ -42,7 +39,7 @@ class Env:
 
 
 def build_parser(lang: str = "ja") -> argparse.ArgumentParser:
-    from dialogue.cli_help import h
+    from dialogue.cli.help import h
 
     parser = argparse.ArgumentParser(prog="locaben", description=h("description", lang), epilog=h("epilog", lang))
     parser.add_argument("--version", action="version", version=f"locaben {__version__}")
@@ -52,7 +49,7 @@ def build_parser(lang: str = "ja") -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("interview", parents=[common], help=h("interview", lang), description=h("interview", lang))
-    p.add_argument("--bank", metavar="FILE", help=h("bank", lang, default=STANDARD_BANK.name))
+    p.add_argument("--bank", metavar="FILE", help=h("bank", lang, default=STANDARD_BANK_ID))
     p.add_argument("--from", dest="prefill_from", metavar="ID", help=h("from", lang))
     _interactive_options(p, lang)
 
@@ -80,18 +77,15 @@ def build_parser(lang: str = "ja") -> argparse.ArgumentParser:
     bank_sub = bank.add_subparsers(dest="bank_command", metavar="ACTION")
     p = bank_sub.add_parser("validate", help=h("validate", lang), description=h("validate", lang))
     p.add_argument("files", nargs="+", metavar="FILE")
-    for module in EXTENSIONS:
-        importlib.import_module(module).add_parsers(sub, bank_sub, common)
+    from dialogue.cli import bank_tools, training
+
+    for module in (bank_tools, training):  # each sets `handler=function(args, env) -> int` on its parsers
+        module.add_parsers(sub, bank_sub, common)
     return parser
 
 
-# Modules that add subcommands: each has `add_parsers(sub, bank_sub, common)` and sets
-# `handler=function(args, env) -> int` on its parsers. They must import only argparse-level code at top.
-EXTENSIONS: tuple[str, ...] = ("dialogue.cli_bank_tools", "dialogue.cli_training")
-
-
 def _interactive_options(p: argparse.ArgumentParser, lang: str) -> None:
-    from dialogue.cli_help import h
+    from dialogue.cli.help import h
 
     p.add_argument("--mode", choices=("guided", "meeting"), default=None, help=h("mode", lang))
     p.add_argument("--budget", type=int, metavar="MIN", default=0, help=h("budget", lang))
@@ -102,7 +96,7 @@ def _interactive_options(p: argparse.ArgumentParser, lang: str) -> None:
 def main(argv: Sequence[str] | None = None, env: Env | None = None) -> int:
     env = env or Env()
     _utf8(env)
-    from dialogue.cli_help import help_language, localise_argparse
+    from dialogue.cli.help import help_language, localise_argparse
 
     argv = list(sys.argv[1:] if argv is None else argv)
     help_lang = help_language(argv, env.environ)
@@ -151,20 +145,22 @@ def sessions_dir(args: argparse.Namespace, env: Env) -> Path:
 
 
 def _manager(args: argparse.Namespace, env: Env):  # type: ignore[no-untyped-def]
-    from dialogue.journal import SessionStore
-    from dialogue.session import SessionManager
+    from dialogue.store.journal import SessionStore
+    from dialogue.store.live import SessionManager
 
     return SessionManager(SessionStore(sessions_dir(args, env)), env.clock)
 
 
-def _load(path: str | Path):  # type: ignore[no-untyped-def]
-    from dialogue.bank import load_bank
+def _load(name: str | Path):  # type: ignore[no-untyped-def]
+    """A bank by path or built-in id."""
+    from dialogue.banks.builtin import resolve_bank
+    from dialogue.banks.reader import load_bank
 
-    return load_bank(path)
+    return load_bank(resolve_bank(name))
 
 
 def _language(args: argparse.Namespace, languages: tuple[str, ...], env: Env) -> str:
-    from dialogue.i18n import default_language
+    from dialogue.ui.messages import default_language
 
     if args.lang:
         return args.lang
@@ -183,11 +179,11 @@ def _console(env: Env):  # type: ignore[no-untyped-def]
 # ---- interview / resume ----
 
 def cmd_interview(args: argparse.Namespace, env: Env) -> int:
-    bank = _load(args.bank or STANDARD_BANK)
+    bank = _load(args.bank or STANDARD_BANK_ID)
     lang = _language(args, bank.languages, env)
     if not _can_read_input(args, env, lang):
         return EXIT_USAGE
-    from dialogue.i18n import say
+    from dialogue.ui.messages import say
 
     manager = _manager(args, env)
     meta: dict[str, Any] = {"lang": lang, "mode": args.mode or "guided"}
@@ -206,7 +202,7 @@ def cmd_resume(args: argparse.Namespace, env: Env) -> int:
     lang_hint = args.lang or "ja"
     if not _can_read_input(args, env, lang_hint):
         return EXIT_USAGE
-    from dialogue.i18n import say
+    from dialogue.ui.messages import say
 
     with manager.resume(args.session_id, bank) as live:
         last_activity = live.engine.events[-1].at if live.engine.events else ""
@@ -245,26 +241,26 @@ def _starts_new_visit(args: argparse.Namespace, last_activity: str, env: Env) ->
 def _can_read_input(args: argparse.Namespace, env: Env, lang: str) -> bool:
     if args.plain or env.stdin_is_tty():
         return True
-    from dialogue.i18n import say
+    from dialogue.ui.messages import say
 
     env.stderr.write(say("not_a_tty", lang) + "\n")
     return False
 
 
 def _run_loop(live, console, lang: str, args: argparse.Namespace, env: Env) -> int:  # type: ignore[no-untyped-def]
-    from dialogue.interview_loop import Interview
+    from dialogue.ui.interview import Interview
 
     if args.mode and args.mode != live.engine.mode:
         env.stderr.write(f"locaben: this session was started in {live.engine.mode} mode; continuing in it\n")
     interview = Interview(live, console, lang, show_hints=not args.no_hints, budget_minutes=args.budget,
                           clock=env.clock)
     if args.plain:
-        from dialogue.terminal import PlainInput
+        from dialogue.ui.terminal import PlainInput
 
         source: Any = PlainInput(env.stdin, env.stdout)
     else:
-        from dialogue.navigation import all_targets, find_targets
-        from dialogue.terminal import SLASH_COMMANDS, TerminalInput, make_completer
+        from dialogue.engine.navigation import all_targets, find_targets
+        from dialogue.ui.terminal import SLASH_COMMANDS, TerminalInput, make_completer
 
         bank = live.engine.bank
 
@@ -364,7 +360,7 @@ def cmd_compile(args: argparse.Namespace, env: Env) -> int:
 
 def _compile_one(manager, session_id: str, bank, formats: list[str], args: argparse.Namespace,  # type: ignore[no-untyped-def]
                  env: Env) -> list[Path]:
-    from dialogue.output_files import write_outputs
+    from dialogue.sheet.files import write_outputs
     from dialogue.sheet.outputs import render_files
 
     transcript, warnings = manager.transcript_and_warnings(session_id, bank)
@@ -400,7 +396,7 @@ def _compile_all(manager, bank, formats: list[str], args: argparse.Namespace, en
 # ---- bank validate ----
 
 def cmd_bank_validate(files: list[str], env: Env) -> int:
-    from dialogue.bank import check_bank
+    from dialogue.banks.reader import check_bank
 
     all_problems = []
     for name in files:

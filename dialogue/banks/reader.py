@@ -11,8 +11,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from dialogue import yaml_nodes as yn
-from dialogue.bank_conditions import CONDITION_OPS, MAX_CONDITION_DEPTH, ConditionReader
+from dialogue.banks import yaml_nodes as yn
+from dialogue.banks.conditions_reader import CONDITION_OPS, MAX_CONDITION_DEPTH, ConditionReader
+from dialogue.banks.node_reader import KNOWN_LANGUAGES, suggest
 from dialogue.errors import BankError, Position, Problem, Severity
 from dialogue.model import (
     QUESTION_TYPES,
@@ -23,8 +24,7 @@ from dialogue.model import (
     RecordField,
     Section,
 )
-from dialogue.node_reader import KNOWN_LANGUAGES, suggest
-from dialogue.sheet_fields import FIELDS_BY_ID, RECORD_FIELDS
+from dialogue.model.sheet_fields import FIELDS_BY_ID, RECORD_FIELDS
 
 __all__ = ["CONDITION_OPS", "MAX_CONDITION_DEPTH", "bank_hash", "check_bank", "load_bank", "suggest"]
 
@@ -50,8 +50,8 @@ TEXT_FIELDS = ("purpose", "hint", "example", "guidance")
 
 def load_bank(path: str | Path) -> Bank:
     """Read, parse and validate a bank file; raise `BankError` with every problem if it has errors.
-    A bank already validated with the same content comes from the cache (dialogue.bank_cache)."""
-    from dialogue import bank_cache
+    A bank already validated with the same content comes from the cache (dialogue.banks.cache)."""
+    from dialogue.banks import cache as bank_cache
 
     path = Path(path)
     with contextlib.suppress(OSError):

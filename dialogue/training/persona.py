@@ -3,7 +3,7 @@
 A persona is a fictional company's owner: for every canonical sheet field, the *surface* answer given
 when asked plainly, answers to the field's other questions, and *deeper* facts told only when a given
 probe of the standard bank is used, each with key phrases for scoring. How the owner talks is in
-`dialogue.scoring.Owner`. Persona text is data: shown and compared, never executed, formatted or templated.
+`dialogue.training.scoring.Owner`. Persona text is data: shown and compared, never executed, formatted or templated.
 The format is documented in docs/persona-format.md; problem codes are P1xx (PERSONA_CODES below).
 """
 
@@ -15,14 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dialogue.bank import suggest
-from dialogue.conditions import holds
+from dialogue.banks.builtin import personas_dir
+from dialogue.banks.reader import suggest
 from dialogue.errors import BankError, LocabenError, Position, Problem, Severity
 from dialogue.model import Bank, Question, Text
-from dialogue.sheet_fields import FIELDS_BY_ID, RECORD_FIELDS
+from dialogue.model.conditions import holds
+from dialogue.model.sheet_fields import FIELDS_BY_ID, RECORD_FIELDS
 
 PERSONA_FORMAT = "locaben-persona/1"
-PERSONA_DIR = Path(__file__).resolve().parent.parent / "question_banks" / "personas"
 PERSONALITIES = ("talkative", "terse", "defensive")
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -180,12 +180,13 @@ def normalize(text: str) -> str:
 # ---- finding and loading ----
 
 
-def available_personas(directory: Path = PERSONA_DIR) -> list[str]:
-    return sorted(p.stem for p in directory.glob("*.yaml"))
+def available_personas(directory: Path | None = None) -> list[str]:
+    return sorted(p.stem for p in (directory or personas_dir()).glob("*.yaml"))
 
 
-def persona_path(name: str, directory: Path = PERSONA_DIR) -> Path:
+def persona_path(name: str, directory: Path | None = None) -> Path:
     """A shipped persona by id, or a path to a persona file."""
+    directory = directory or personas_dir()
     path = Path(name)
     if path.suffix in (".yaml", ".yml") and path.is_file():
         return path
@@ -206,7 +207,7 @@ def load_persona(path: str | Path, bank: Bank) -> Persona:
 
 def check_persona(path: str | Path, bank: Bank) -> tuple[Persona | None, list[Problem]]:
     """Validate a persona file against `bank`; the persona (None on errors) and every problem."""
-    from dialogue.persona_reader import PersonaReader  # the reader builds this module's models
+    from dialogue.training.persona_reader import PersonaReader  # the reader builds this module's models
 
     return PersonaReader(Path(path), bank).read()
 

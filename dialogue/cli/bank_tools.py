@@ -1,4 +1,4 @@
-"""`locaben bank graph BANK [-o FILE]`: draw a bank's flow as a Mermaid flowchart (an extension of dialogue.cli).
+"""`locaben bank graph BANK [-o FILE]`: draw a bank's flow as a Mermaid flowchart (an extension of dialogue.cli.main).
 
 Only argparse-level code at the top: the bank reader and the graph module are imported by the handler.
 """
@@ -26,8 +26,8 @@ def add_parsers(sub: Any, bank_sub: Any, common: argparse.ArgumentParser) -> Non
 
 
 def cmd_bank_graph(args: argparse.Namespace, env: Any) -> int:
-    from dialogue.bank import load_bank
-    from dialogue.bank_graph import markdown_page, mermaid
+    from dialogue.banks.graph import markdown_page, mermaid
+    from dialogue.banks.reader import load_bank
 
     bank = load_bank(args.bank)  # a BankError is reported by dialogue.cli.main, with every problem
     lang = args.lang or bank.languages[0]

@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol
 
-from dialogue.answers import answer_size
 from dialogue.engine import Engine, Step
 from dialogue.model import Bank, Question, Transcript
-from dialogue.persona import Fact, MainAnswer, Persona, applies, normalize
+from dialogue.model.measure import answer_size
+from dialogue.model.sheet_fields import GROUPS
 from dialogue.sheet.data import display_value
-from dialogue.sheet_fields import GROUPS
+from dialogue.training.persona import Fact, MainAnswer, Persona, applies, normalize
 
 STRATEGIES = ("main", "guided", "model")
 AGAIN = {"ja": "先ほども申し上げましたが、", "en": "As I said earlier, "}

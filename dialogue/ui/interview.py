@@ -9,13 +9,13 @@ from datetime import datetime
 
 from rich.console import Console
 
-from dialogue import screens
 from dialogue.engine import Step
+from dialogue.engine.navigation import find_targets
 from dialogue.errors import AnswerError, CommandError, JournalError
-from dialogue.i18n import say
-from dialogue.navigation import find_targets
-from dialogue.session import LiveSession
-from dialogue.terminal import LineSource
+from dialogue.store.live import LiveSession
+from dialogue.ui import screens
+from dialogue.ui.messages import say
+from dialogue.ui.terminal import LineSource
 
 EXIT_OK = 0
 EXIT_INTERRUPTED = 130
@@ -256,7 +256,7 @@ class Interview:
     def _cached(self):  # type: ignore[no-untyped-def]
         """Timing and characters per section, recomputed only when the journal has grown (the toolbar is
         drawn on every key press)."""
-        from dialogue.timing import timing
+        from dialogue.engine.timing import timing
 
         count = len(self.live.engine.events)
         if self._cache is None or self._cache[0] != count:
@@ -266,7 +266,7 @@ class Interview:
 
     def _timing(self):  # type: ignore[no-untyped-def]
         """This visit's timing up to now: the cached figures plus the time since the last event."""
-        from dialogue.timing import IDLE_CAP_SECONDS, Timing
+        from dialogue.engine.timing import IDLE_CAP_SECONDS, Timing
 
         _, base, _ = self._cached()
         events = self.live.engine.events

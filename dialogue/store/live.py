@@ -13,12 +13,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from dialogue.bank import load_bank
+from dialogue.banks.reader import load_bank
 from dialogue.engine import Engine, Step
 from dialogue.errors import JournalError, ReplayError, SessionNotFound
-from dialogue.journal import Header, Journal, JournalWriter, SessionStore, new_session_id
-from dialogue.migration import BankDiff, migrate
 from dialogue.model import Bank, Transcript
+from dialogue.store.journal import Header, Journal, JournalWriter, SessionStore, new_session_id
+from dialogue.store.migration import BankDiff, migrate
 
 Clock = Callable[[], datetime]
 

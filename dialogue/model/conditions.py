@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from dialogue.model import AllOf, AnyOf, Compare, Condition, Not
+from dialogue.model.bank import AllOf, AnyOf, Compare, Condition, Not
 
 
 def holds(condition: Condition | None, answers: Mapping[str, Any]) -> bool:
@@ -37,3 +37,15 @@ def _compare(test: Compare, answers: Mapping[str, Any]) -> bool:
     if not isinstance(value, int | float):
         return False
     return (low is None or value >= low) and (high is None or value <= high)
+
+
+def condition_refs(condition: Condition | None) -> set[str]:
+    """The question ids a condition reads."""
+    if condition is None:
+        return set()
+    if isinstance(condition, Compare):
+        return {condition.question}
+    if isinstance(condition, Not):
+        return condition_refs(condition.item)
+    assert isinstance(condition, AllOf | AnyOf)
+    return set().union(*(condition_refs(c) for c in condition.items))

@@ -1,6 +1,6 @@
 """The role-play trainer and the unattended demo, on screen (rich). A thin shell: the owner's words come
-from `dialogue.scoring.Owner`, every record goes through the `LiveSession` (journalled), and the score
-from `dialogue.scoring.score`. Persona text is printed as plain text, never as markup or a template.
+from `dialogue.training.scoring.Owner`, every record goes through the `LiveSession` (journalled), and the score
+from `dialogue.training.scoring.score`. Persona text is printed as plain text, never as markup or a template.
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from rich.text import Text as RichText
 
 from dialogue.errors import AnswerError, CommandError
 from dialogue.model import AllOf, AnyOf, Compare, Condition, Not
-from dialogue.persona import Persona, applies
-from dialogue.scoring import Owner, Scorecard, ScoreReport, Turn, interview, score
-from dialogue.session import LiveSession
-from dialogue.sheet_fields import FIELDS_BY_ID
-from dialogue.terminal import LineSource
+from dialogue.model.sheet_fields import FIELDS_BY_ID
+from dialogue.store.live import LiveSession
+from dialogue.training.persona import Persona, applies
+from dialogue.training.scoring import Owner, Scorecard, ScoreReport, Turn, interview, score
+from dialogue.ui.terminal import LineSource
 
 COMMANDS = ("ask", "probe", "probes", "list", "note", "review", "help", "finish")
 EXIT_OK, EXIT_INTERRUPTED = 0, 130
@@ -172,8 +172,8 @@ class RolePlay:
         elif name == "note":
             self._record(lambda: (self._focus(self.topic), self.live.run("note", arg)))
         elif name == "review":
-            from dialogue import screens
             from dialogue.sheet import build_sheet
+            from dialogue.ui import screens
 
             self.console.print(screens.draft_sheet(build_sheet(self.live.transcript(), self.lang), self.lang))
         elif name == "help":
@@ -330,7 +330,7 @@ def condition_refs(condition: Condition | None) -> list[str]:
 
 
 def _why(exc: Exception, lang: str) -> str:
-    from dialogue.i18n import MESSAGES as UI
+    from dialogue.ui.messages import MESSAGES as UI
 
     code = str(exc.args[0]) if exc.args else ""
     key = f"err_{code}"

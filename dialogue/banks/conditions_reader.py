@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from dialogue import yaml_nodes as yn
+from dialogue.banks import yaml_nodes as yn
+from dialogue.banks.node_reader import NodeReader, suggest
 from dialogue.model import AllOf, AnyOf, Compare, Condition, Not, Section
-from dialogue.node_reader import NodeReader, suggest
 
 CONDITION_OPS = ("in", "not_in", "equals", "answered", "min", "max")
 MAX_CONDITION_DEPTH = 16

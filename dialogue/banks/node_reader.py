@@ -7,7 +7,7 @@ import difflib
 import re
 from collections.abc import Iterable
 
-from dialogue import yaml_nodes as yn
+from dialogue.banks import yaml_nodes as yn
 from dialogue.errors import Problem
 from dialogue.model import Text
 

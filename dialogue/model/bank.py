@@ -1,0 +1,121 @@
+"""The validated question bank: sections, questions, choices, record fields and conditions (frozen)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from dialogue.errors import Position
+from dialogue.model.text import Text
+
+QuestionType = Literal["text", "choice", "number", "list", "group"]
+QUESTION_TYPES: tuple[str, ...] = ("text", "choice", "number", "list", "group")
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    id: str
+    label: Text
+
+
+@dataclass(frozen=True, slots=True)
+class RecordField:
+    id: str
+    label: Text
+
+
+# ---- conditions: a small declarative language, evaluated by dialogue.conditions (never eval) ----
+
+
+@dataclass(frozen=True, slots=True)
+class Compare:
+    question: str
+    op: Literal["in", "not_in", "equals", "answered", "range"]
+    values: tuple[Any, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AllOf:
+    items: tuple[Condition, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AnyOf:
+    items: tuple[Condition, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    item: Condition
+
+
+Condition = Compare | AllOf | AnyOf | Not
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    id: str
+    text: Text
+    type: QuestionType
+    fills: tuple[str, ...]
+    section_id: str
+    required: bool = True
+    purpose: Text | None = None
+    hint: Text | None = None
+    example: Text | None = None
+    guidance: Text | None = None
+    voice: Literal["owner", "supporter"] = "owner"
+    thin_below: int = 0
+    always_probe: bool = False  # offer every probe however long the answer (experts always dig here)
+    probes: tuple[Text, ...] = ()
+    when: Condition | None = None
+    choices: tuple[Choice, ...] = ()
+    unit: Text | None = None
+    min: float | None = None
+    max: float | None = None
+    item_label: Text | None = None
+    fields: tuple[RecordField, ...] = ()
+    suggested_items: int = 0
+    forbid_status: tuple[str, ...] = ()  # status codes (unknown/declined/not_applicable) not allowed here
+    replaces: tuple[str, ...] = ()  # ids this question had in earlier bank versions (session migration)
+    position: Position | None = field(default=None, compare=False, repr=False)
+
+    def choice(self, choice_id: str) -> Choice | None:
+        return next((c for c in self.choices if c.id == choice_id), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    id: str
+    title: Text
+    questions: tuple[Question, ...]
+    guidance: Text | None = None
+    recap: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Bank:
+    id: str
+    version: str
+    title: Text
+    languages: tuple[str, ...]
+    sections: tuple[Section, ...]
+    targets: str | None = None
+    source_hash: str = ""
+    source_path: str = field(default="", compare=False)
+    _by_id: dict[str, Question] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", {q.id: q for s in self.sections for q in s.questions})
+
+    def questions(self) -> tuple[Question, ...]:
+        return tuple(q for s in self.sections for q in s.questions)
+
+    def question(self, question_id: str) -> Question:
+        return self._by_id[question_id]
+
+    def has_question(self, question_id: str) -> bool:
+        return question_id in self._by_id
+
+    def section(self, section_id: str) -> Section:
+        return next(s for s in self.sections if s.id == section_id)

@@ -1,0 +1,101 @@
+"""Answers and the transcript a session replays into: the input of the sheet compiler."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from dialogue.model.bank import Bank
+from dialogue.model.events import Event
+
+AnswerValue = str | float | int | tuple[str, ...] | tuple[tuple[tuple[str, str], ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    question_id: str
+    value: Any  # JSON-compatible: str, int/float, list[str], list[dict[str, str]]; None for a status code
+    raw: str
+    at: str
+    status: str = "answered"  # answered | unknown | declined | not_applicable
+
+    @property
+    def is_status(self) -> bool:
+        return self.status != "answered"
+
+
+STATUS_CODES: tuple[str, ...] = ("unknown", "declined", "not_applicable")
+SOURCE_KINDS: tuple[str, ...] = ("owner", "document", "estimate")
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where an answer comes from: stated by the owner, seen in a document (which), or estimated."""
+
+    kind: str
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Parked:
+    """Text the owner volunteered out of order, filed under the sheet field it belongs to."""
+
+    field_id: str
+    text: str
+    at: str
+    used_by: str | None = None  # the question whose answer took it over
+
+
+@dataclass(frozen=True, slots=True)
+class ProbeAnswer:
+    question_id: str
+    probe_index: int
+    text: str
+    at: str
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    question_id: str | None
+    text: str
+    at: str
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """Everything a session holds, as replayed from its journal: the input of the sheet compiler."""
+
+    session_id: str
+    bank: Bank
+    events: tuple[Event, ...]
+    answers: dict[str, Answer]
+    probe_answers: tuple[ProbeAnswer, ...]
+    notes: tuple[Note, ...]
+    skipped: frozenset[str]
+    asked: frozenset[str]
+    applicable: frozenset[str]
+    state: str
+    meta: dict[str, Any] = field(default_factory=dict)
+    sources: dict[str, Source] = field(default_factory=dict)
+    flags: dict[str, str] = field(default_factory=dict)
+    parked: tuple[Parked, ...] = ()
+    hidden: dict[str, Answer] = field(default_factory=dict)  # answered, but their condition no longer holds
+    prefill: dict[str, dict[str, Any]] = field(default_factory=dict)  # earlier session's answers by question
+    visit: int = 1
+    previous_answers: tuple[Answer, ...] = ()  # to questions removed from the bank since (migration)
+
+    @property
+    def started_at(self) -> str:
+        return self.events[0].at if self.events else ""
+
+    @property
+    def last_at(self) -> str:
+        return self.events[-1].at if self.events else ""
+
+    def field_value(self, field_id: str) -> Any:
+        """The first real answer (not a status code) that fills `field_id`, or None."""
+        for q in self.bank.questions():
+            answer = self.answers.get(q.id)
+            if field_id in q.fills and answer is not None and not answer.is_status:
+                return answer.value
+        return None
