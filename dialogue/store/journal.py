@@ -373,7 +373,7 @@ def _fsync_dir(path: Path) -> None:
 
 def _read_pid(path: Path) -> int | None:
     try:
-        return int(path.read_text().strip())
+        return int(path.read_text(encoding="utf-8").strip())
     except (OSError, ValueError):
         return None
 
