@@ -36,6 +36,7 @@ from dialogue.banks.reader import load_bank  # noqa: E402
 from dialogue.engine import Engine, Step  # noqa: E402
 from dialogue.errors import AnswerError  # noqa: E402
 from dialogue.model import Bank, Question  # noqa: E402
+from dialogue.model.events import Started  # noqa: E402
 from dialogue.store.journal import Header, SessionStore  # noqa: E402
 from dialogue.store.live import SessionManager  # noqa: E402
 
@@ -150,30 +151,30 @@ def scratch() -> Iterator[Path]:
 
 def whole_session(manager: SessionManager, bank: Bank) -> str:
     """One whole interview of `bank`, answered in process and finished; returns its session id."""
-    with manager.create(bank, {"lang": "ja"}) as live:
+    with manager.create(bank, Started(lang="ja")) as live:
         step = live.step()
         n = 0
         while step.state != "at_end":
             n += 1
             try:
-                step = live.run("submit", answer_step(step, n))
+                step = live.answer(answer_step(step, n))
             except AnswerError:
-                step = live.run("skip")
-        live.run("finish")
+                step = live.skip()
+        live.finish()
         return live.session_id
 
 
 def scripted_answers(bank: Bank) -> list[str]:
     """The lines a plain-mode interview of the whole bank is fed, found by running the engine headless."""
     engine = Engine(bank, iso_clock())
-    step = engine.start({"lang": "ja"})
+    step = engine.start(Started(lang="ja"))
     lines = []
     n = 0
     while step.state != "at_end":
         n += 1
         raw = answer_step(step, n)
         try:
-            step = engine.submit(raw)
+            step = engine.answer(raw)
         except AnswerError:
             raw = "/skip"
             step = engine.skip()
@@ -232,7 +233,7 @@ def answer_on_screen(bank: Bank, answers: int) -> list[Row]:
 
     env = dict(os.environ, PROMPT_TOOLKIT_NO_CPR="1", TERM="xterm-256color", LANG="C.UTF-8", NO_COLOR="1")
     engine = Engine(bank, iso_clock())
-    step = engine.start({"lang": "ja"})
+    step = engine.start(Started(lang="ja"))
     times = []
     paste_time = 0.0
     with scratch() as directory:
@@ -247,7 +248,7 @@ def answer_on_screen(bank: Bank, answers: int) -> list[Row]:
             raw = ("貼り付け" * 2500) if paste else answer_step(step, n).replace("\n", "  ")
             if paste and (step.question is None or step.question.type != "text"):
                 continue
-            step = engine.submit(raw)
+            step = engine.answer(raw)
             if step.state != "asking" or step.question is None:
                 break
             if paste:
@@ -280,15 +281,15 @@ def per_answer(bank: Bank, label: str, answers: int) -> Row:
     with scratch() as directory:
         manager = SessionManager(SessionStore(directory / "sessions"), clock())
         while len(times) < answers:
-            with manager.create(bank, {"lang": "ja"}) as live:
+            with manager.create(bank, Started(lang="ja")) as live:
                 step = live.step()
                 while step.state != "at_end" and len(times) < answers:
                     raw = answer_step(step, len(times))
                     started = time.perf_counter()
                     try:
-                        step = live.run("submit", raw)
+                        step = live.answer(raw)
                     except AnswerError:
-                        step = live.run("skip")
+                        step = live.skip()
                     times.append(time.perf_counter() - started)
     p50, p99 = statistics.median(times), percentile(times, 99)
     return Row(f"per answer, {label} ({len(times)} answers)", f"median {ms(p50)}, p99 {ms(p99)}, max {ms(max(times))}",
@@ -299,7 +300,7 @@ def resume(bank: Bank, events_wanted: int, runs: int) -> list[Row]:
     """A session of `events_wanted` events (answers, re-answers via jumps, notes), resumed from disk.
     `events_wanted=0`: one whole interview, probes included (a realistic session)."""
     engine = Engine(bank, iso_clock(), "bench-resume")
-    step = engine.start({"lang": "ja"})
+    step = engine.start(Started(lang="ja"))
     ids = [q.id for q in bank.questions()]
     n = 0
     while len(engine.events) < events_wanted or (not events_wanted and step.state != "at_end"):
@@ -308,12 +309,12 @@ def resume(bank: Bank, events_wanted: int, runs: int) -> list[Row]:
             step = engine.jump(ids[n % len(ids)])
             continue
         if not events_wanted and n % 3 == 0 and step.state == "asking":  # thin answers: probes too
-            step = engine.submit("短い回答" if step.question and step.question.type == "text" else answer_step(step, n))
+            step = engine.answer("短い回答" if step.question and step.question.type == "text" else answer_step(step, n))
             continue
         if n % 7 == 0:
             engine.note(f"メモ{n}：社長は技術の話になると熱が入る")
         try:
-            step = engine.submit(answer_step(step, n))
+            step = engine.answer(answer_step(step, n))
         except AnswerError:
             step = engine.skip()
     events = engine.events

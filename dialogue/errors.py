@@ -1,12 +1,13 @@
-"""The exception tree, the catalogue of problem codes, and source positions.
+"""The exception tree, the exit statuses, the catalogue of problem codes, and source positions.
 
-Problem codes are stable: tests and users rely on them, the prose may change.
+Problem codes are stable: tests and users rely on them, the prose may change. Refusals and answer problems
+are typed values: the engine raises them, the UI turns them into words through the message catalogue.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 
 
 class Severity(StrEnum):
@@ -93,16 +94,29 @@ def _caret_padding(line: str, column: int) -> str:
     return " " * width
 
 
+class ExitStatus(IntEnum):
+    """Every exit status of `locaben`, in one table (docs/exit-codes.md lists them)."""
+
+    OK = 0
+    ERROR = 1  # something failed (a batch with failures, a save that could not be made)
+    USAGE = 2  # the command line or the input stream cannot be used as given
+    INVALID_INPUT = 3  # a bank, persona or form map has errors; a bank that does not exist
+    SESSION = 4  # a session cannot be found, read or replayed
+    IN_USE = 5  # another process holds the session
+    HAND_EDITED = 6  # an output was changed by hand since locaben wrote it
+    INTERRUPTED = 130  # Ctrl-C
+
+
 class LocabenError(Exception):
     """Base of every error the tool reports to the user (never shown as a traceback)."""
 
-    exit_code = 1
+    exit_status = ExitStatus.ERROR
 
 
 class BankError(LocabenError):
     """A bank (or persona) file has problems; holds every one of them."""
 
-    exit_code = 3
+    exit_status = ExitStatus.INVALID_INPUT
 
     def __init__(self, problems: list[Problem]):
         self.problems = problems
@@ -110,39 +124,95 @@ class BankError(LocabenError):
         super().__init__(f"{len(errors)} error(s) in question bank")
 
 
-class JournalError(LocabenError):
-    """A session file cannot be read or written."""
-
-    exit_code = 4
-
-
-class ReplayError(LocabenError):
-    """A journal's events do not fit the bank it is replayed on (e.g. the bank changed since)."""
-
-    exit_code = 4
-
-
-class SessionNotFound(LocabenError):
-    exit_code = 4
-
-
 class BankNotFound(LocabenError):
     """A bank named on the command line is neither a file nor a built-in bank's id."""
 
-    exit_code = 3
+    exit_status = ExitStatus.INVALID_INPUT
+
+
+class JournalError(LocabenError):
+    """A session file cannot be read or written."""
+
+    exit_status = ExitStatus.SESSION
+
+
+class ReplayError(LocabenError):
+    """A journal's events do not fit the bank they are replayed on: says which event and what is wrong.
+    `index` is the event's 0-based position among the journal's events (the store turns it into a line)."""
+
+    exit_status = ExitStatus.SESSION
+
+    def __init__(self, message: str, index: int | None = None):
+        super().__init__(message)
+        self.index = index
+
+
+class SessionNotFound(LocabenError):
+    exit_status = ExitStatus.SESSION
 
 
 class SessionInUse(LocabenError):
-    exit_code = 5
+    exit_status = ExitStatus.IN_USE
+
+
+class HandEditedError(LocabenError):
+    """Compiled files changed by someone since locaben wrote them: left alone without --force."""
+
+    exit_status = ExitStatus.HAND_EDITED
+
+
+class UsageError(LocabenError):
+    """A command line or option that cannot be used as given (said in the user's language)."""
+
+    exit_status = ExitStatus.USAGE
+
+
+class Refusal(StrEnum):
+    """Why the engine refused a command. The UI words each one (message key `refusal.<value>`)."""
+
+    NOT_NOW = "not_now"  # not legal in the current state
+    NOTHING_BEFORE = "nothing_before"  # /back at the first question
+    NO_QUESTION = "no_question"  # the command needs a current question
+    UNKNOWN_TARGET = "unknown_target"  # /jump to something the bank does not have
+    EMPTY_SECTION = "empty_section"  # /jump to a section none of whose questions applies
+    UNKNOWN_STATUS = "unknown_status"
+    STATUS_FORBIDDEN = "status_forbidden"  # the bank forbids this status code for the question
+    UNKNOWN_SOURCE = "unknown_source"
+    NO_ANSWER_FOR_SOURCE = "no_answer_for_source"
+    UNKNOWN_FIELD = "unknown_field"  # /park or a write-up naming a sheet field no question fills
+    EMPTY_TEXT = "empty_text"  # a note, parked text or follow-up with nothing in it
+    NO_SUCH_PROBE = "no_such_probe"
 
 
 class CommandError(LocabenError):
-    """A command that is not legal in the engine's current state, or a bad argument to it."""
+    """A command the engine refuses: `refusal` says why; `command` and `detail` say what was refused."""
 
-    exit_code = 2
+    exit_status = ExitStatus.USAGE
+
+    def __init__(self, refusal: Refusal, command: str = "", detail: str = ""):
+        super().__init__(f"{refusal.value}: {command} {detail}".strip())
+        self.refusal = refusal
+        self.command = command
+        self.detail = detail
+
+
+class AnswerProblem(StrEnum):
+    """Why an answer does not fit its question. The UI words each one (message key `answer.<value>`)."""
+
+    EMPTY = "empty"
+    CHOICE = "choice"  # not one of the choices
+    NUMBER = "number"  # not a number
+    RANGE = "range"  # a number outside the question's min/max
+    SPAN = "span"  # a range such as 5-10 where one number is asked
+    RECORDS = "records"  # free text where the question asks for records (fields separated by |)
 
 
 class AnswerError(LocabenError):
-    """An answer that does not fit its question (e.g. text for a number)."""
+    """An answer that does not fit its question: `problem` says why, `detail` what was read."""
 
-    exit_code = 2
+    exit_status = ExitStatus.USAGE
+
+    def __init__(self, problem: AnswerProblem, detail: str = ""):
+        super().__init__(f"{problem.value}: {detail}".strip(": "))
+        self.problem = problem
+        self.detail = detail

@@ -11,6 +11,7 @@ from typing import Any
 from dialogue.banks.reader import load_bank
 from dialogue.engine import Engine
 from dialogue.model import Bank, Question, Transcript
+from dialogue.model.events import Started
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -62,15 +63,15 @@ def run_interview(bank: Bank, answers: dict[str, str] | None = None,
     """Walk the whole bank, answering each question (probes answered too); return the engine and transcript."""
     answers = answers or {}
     engine = Engine(bank, iso_clock(), session_id)
-    step = engine.start({"lang": "ja"})
+    step = engine.start(Started(lang="ja"))
     for _ in range(10_000):
         if step.state == "at_end":
             break
         assert step.question is not None
         if step.state == "probing":
-            step = engine.submit("深掘りの回答：具体的には年間2,000個、納期は平均5日です。")
+            step = engine.answer("深掘りの回答：具体的には年間2,000個、納期は平均5日です。")
             continue
-        step = engine.submit(answers.get(step.question.id, answer_for(step.question)))
+        step = engine.answer(answers.get(step.question.id, answer_for(step.question)))
     if finish:
         engine.finish()
     return engine, engine.transcript()

@@ -9,16 +9,18 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "dialogue"
 
 # folder → the folders its modules may import. Lower layers never import higher ones.
+GROUND = {"errors", "i18n"}  # the exception tree and the message catalogues: every layer may use them
 MAY_IMPORT: dict[str, set[str]] = {
     "errors": set(),
-    "model": {"errors"},
-    "banks": {"errors", "model"},
-    "engine": {"errors", "model"},
-    "store": {"errors", "model", "engine", "banks"},
-    "sheet": {"errors", "model"},
-    "ui": {"errors", "model", "banks", "engine", "store", "sheet"},
-    "training": {"errors", "model", "banks", "engine", "store", "sheet", "ui"},
-    "cli": {"errors", "model", "banks", "engine", "store", "sheet", "ui", "training"},
+    "i18n": set(),
+    "model": GROUND,
+    "banks": GROUND | {"model"},
+    "engine": GROUND | {"model"},
+    "store": GROUND | {"model", "engine", "banks"},
+    "sheet": GROUND | {"model"},
+    "ui": GROUND | {"model", "banks", "engine", "store", "sheet"},
+    "training": GROUND | {"model", "banks", "engine", "store", "sheet", "ui"},
+    "cli": GROUND | {"model", "banks", "engine", "store", "sheet", "ui", "training"},
     "__init__": set(),
     "__main__": {"cli"},
 }

@@ -753,7 +753,7 @@ def test_cli_validate_fails_on_errors_and_prints_every_problem(tmp_path: Path) -
     code, out, err = run_cli("bank", "validate", str(bad))
     assert code != 0
     assert f"{bad}:21:9: error E110: " in err and f"{bad}:22:42: error E121: " in err
-    assert out.startswith("FAILED: 1 file(s), 2 error(s)")
+    assert out.startswith("FAILED: 1 ファイル、エラー 2 件")
 
 
 def test_cli_validate_passes_with_only_warnings(tmp_path: Path) -> None:
@@ -761,12 +761,12 @@ def test_cli_validate_passes_with_only_warnings(tmp_path: Path) -> None:
     path.write_text(edit("hint: {ja: 聞くこと, en: Listen for}",
                          "probes:\n          - {ja: 具体的には？, en: Specifically}"), encoding="utf-8")
     code, out, err = run_cli("bank", "validate", str(path))
-    assert code == 0 and "W201" in err and out.startswith("ok: 1 file(s), 0 error(s), 1 warning(s)")
+    assert code == 0 and "W201" in err and out.startswith("ok: 1 ファイル、エラー 0 件、警告 1 件")
 
 
 def test_cli_validate_passes_on_the_shipped_banks() -> None:
     code, out, err = run_cli("bank", "validate", *map(str, SHIPPED))
-    assert (code, out, err) == (0, f"ok: {len(SHIPPED)} file(s), 0 error(s), 0 warning(s)\n", "")
+    assert (code, out, err) == (0, f"ok: {len(SHIPPED)} ファイル、エラー 0 件、警告 0 件\n", "")
 
 
 def test_locaben_bank_validate_question_banks_as_a_command() -> None:
@@ -775,4 +775,4 @@ def test_locaben_bank_validate_question_banks_as_a_command() -> None:
     result = subprocess.run([*command, "bank", "validate", *map(str, SHIPPED)], capture_output=True,
                             text=True, encoding="utf-8", timeout=60, cwd=ROOT)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("ok: 2 file(s), 0 error(s)")
+    assert result.stdout.startswith("ok: 2 ファイル、エラー 0 件")

@@ -80,7 +80,7 @@ def test_resume_continues_with_the_next_open_question(tmp_path: Path) -> None:
 
 def test_invalid_answer_is_explained_and_asked_again(tmp_path: Path) -> None:
     code, out, _ = interview(tmp_path, ["株式会社みどり精工", "たくさん", "24", "/pause"])
-    assert "数字を入力してください" in out
+    assert "数字として読めません" in out
     code, out, _ = run(["sessions", "--json", "--sessions-dir", str(tmp_path / "s")])
     assert json.loads(out)[0]["progress"] == "2/6"
 
@@ -163,7 +163,7 @@ def test_compile_all_writes_every_session(tmp_path: Path) -> None:
     code, out, err = run(["compile", "--all", "--format", "md", "-o", str(tmp_path / "out"),
                           "--sessions-dir", str(tmp_path / "s")])
     assert code == 0, err
-    assert "2 of 2 session(s) compiled" in out
+    assert "2 / 2 件のセッションを" in out
     sheets = sorted((tmp_path / "out").glob("*-sheet.md"))
     assert len(sheets) == 2
     companies = {s.read_text(encoding="utf-8").splitlines()[0].split("— ")[-1] for s in sheets}

@@ -7,6 +7,7 @@ import pytest
 from dialogue.engine import Engine
 from dialogue.model import AllOf, AnyOf, Compare, Not
 from dialogue.model.conditions import holds
+from dialogue.model.events import Started
 from tests.helpers import iso_clock, mini_bank
 
 ANSWERS = {"successor": "none", "staff": 24, "story": "創業は1978年です。", "tools": ("CAD", "会計ソフト")}
@@ -78,9 +79,9 @@ def test_combinators(condition: AllOf | AnyOf | Not, expected: bool) -> None:
 # ---- in the engine ----
 
 def answer_until(engine: Engine, question_id: str, answers: dict[str, str]) -> None:
-    step = engine.start({"lang": "ja"})
+    step = engine.start(Started(lang="ja"))
     while step.question is not None and step.question.id != question_id:
-        step = engine.submit(answers[step.question.id])
+        step = engine.answer(answers[step.question.id])
 
 
 BEFORE_SUCCESSION = {"company_name": "みどり精工", "employees": "24",
@@ -90,7 +91,7 @@ BEFORE_SUCCESSION = {"company_name": "みどり精工", "employees": "24",
 def test_engine_skips_a_question_whose_condition_does_not_hold() -> None:
     engine = Engine(mini_bank(), iso_clock(), "s")
     answer_until(engine, "successor_status", BEFORE_SUCCESSION)
-    step = engine.submit("in_place")  # succession_plan is asked only when there is no successor
+    step = engine.answer("in_place")  # succession_plan is asked only when there is no successor
     assert step.question is not None and step.question.id == "flow_steps"
     assert "succession_plan" not in {q.id for q in engine.applicable()}
 
@@ -98,11 +99,11 @@ def test_engine_skips_a_question_whose_condition_does_not_hold() -> None:
 def test_engine_asks_a_question_whose_condition_holds() -> None:
     engine = Engine(mini_bank(), iso_clock(), "s")
     answer_until(engine, "successor_status", BEFORE_SUCCESSION)
-    step = engine.submit("none")
+    step = engine.answer("none")
     assert step.question is not None and step.question.id == "succession_plan"
 
 
 def test_condition_on_a_question_not_yet_answered_keeps_it_out() -> None:
     engine = Engine(mini_bank(), iso_clock(), "s")
-    engine.start({"lang": "ja"})
+    engine.start(Started(lang="ja"))
     assert "succession_plan" not in {q.id for q in engine.applicable()}

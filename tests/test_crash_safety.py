@@ -28,10 +28,11 @@ import pytest
 
 from dialogue.engine import Engine, Step
 from dialogue.errors import AnswerError
+from dialogue.i18n import say
 from dialogue.model import Bank, Question
+from dialogue.model.events import Started
 from dialogue.store.journal import SessionStore
 from dialogue.store.live import SessionManager
-from dialogue.ui.messages import say
 from tests.helpers import STANDARD_BANK, iso_clock, standard_bank, ticking_clock
 
 pytestmark = pytest.mark.e2e
@@ -52,9 +53,9 @@ def marker(step: Step) -> str:
     """The start of the question or probe as printed in bold: on screen only once this step is shown.
     (Its words also occur in hints, so only the bold run counts; kept within one screen line.)"""
     if step.state == "at_end":
-        return BOLD + say("at_end", "ja")[:12]
-    if step.state == "probing" and step.probe is not None:
-        text = step.probe.get("ja")
+        return BOLD + say("ui.at_end", "ja")[:12]
+    if step.state == "probing" and step.probe_text is not None:
+        text = step.probe_text.get("ja")
     else:
         assert step.question is not None, step
         text = step.question.text.get("ja")
@@ -148,8 +149,8 @@ class Chain:
             self.session_id = ids[0]
         journal = store.read(self.session_id, repair=False)  # read only: `resume` repairs
         engine = Engine.replay(self.bank, journal.events, iso_clock(), self.session_id)  # always replays
-        answered = {(e.data["question"], e.data["raw"]) for e in journal.events if e.kind == "answered"}
-        probed = {(e.data["question"], e.data["probe"], e.data["text"])
+        answered = {(e.payload.question, e.payload.raw) for e in journal.events if e.kind == "answered"}
+        probed = {(e.payload.question, e.payload.probe, e.payload.text)
                   for e in journal.events if e.kind == "probe_answered"}
         lost = [a for a in self.acked.answers if a not in answered]
         lost += [p for p in self.acked.probe_answers if p not in probed]
@@ -225,14 +226,14 @@ class Chain:
 
     def fresh_engine(self) -> Engine:
         engine = Engine(self.bank, iso_clock())
-        engine.start({"lang": "ja"})
+        engine.start(Started(lang="ja"))
         return engine
 
     def expected_step(self) -> Step:
         if self.engine is None:  # a new interview: its first question
             return self.fresh_engine().step()
         if self.engine.state == "intro":  # a header without events resumes by starting
-            self.engine.start({})
+            self.engine.start(Started())
         return self.engine.step()
 
     def next_answer(self, step: Step) -> tuple[str, Engine]:
@@ -243,7 +244,7 @@ class Chain:
             raw = an_answer(step.question, self.rng, self.counter, step.state == "probing")
             scratch = Engine.replay(self.bank, self.engine.events, iso_clock())
             try:
-                scratch.submit(raw)
+                scratch.answer(raw)
             except AnswerError:
                 continue
             return raw, scratch
@@ -252,7 +253,7 @@ class Chain:
     def acknowledge(self, step: Step, raw: str) -> None:
         assert step.question is not None
         if step.state == "probing":
-            self.acked.probe_answers.append((step.question.id, step.probe_index, raw.strip()))
+            self.acked.probe_answers.append((step.question.id, step.probe, raw.strip()))
         else:
             self.acked.answers.append((step.question.id, raw))
         with self.lock:
@@ -305,11 +306,11 @@ def _session_with_answers(tmp_path: Path) -> tuple[SessionManager, str, list[int
     manager = SessionManager(SessionStore(tmp_path / "sessions"), ticking_clock())
     bank = standard_bank()
     starts: list[int] = []
-    with manager.create(bank, {"lang": "ja"}) as live:
+    with manager.create(bank, Started(lang="ja")) as live:
         path = manager.store.path(live.session_id)
         for raw in ["株式会社みどり精工", "代表取締役 緑川 誠（二代目）", "長野"]:  # the last one is thin: a probe
             starts.append(path.stat().st_size)
-            live.run("submit", raw)
+            live.answer(raw)
         session_id = live.session_id
     assert bank.source_path == str(STANDARD_BANK)
     return manager, session_id, starts
@@ -344,7 +345,7 @@ def test_a_journal_cut_at_every_byte_of_its_last_write_recovers(tmp_path: Path) 
         # …and the session resumes and takes a new answer after the repair
         with manager.resume(session_id, bank) as live:
             assert live.step().state in ("asking", "probing"), cut
-            live.run("submit", "追記：再開後の回答")
+            live.answer("追記：再開後の回答")
         assert store.read(session_id).events[-1].kind in ("asked", "probed", "probes_skipped")
 
 
@@ -357,7 +358,7 @@ def test_a_crash_while_creating_leaves_no_half_made_session(tmp_path: Path, monk
         raise KeyboardInterrupt  # stands for a crash between writing and publishing the file
 
     monkeypatch.setattr(os, "fsync", dying_fsync)
-    with pytest.raises(KeyboardInterrupt), manager.create(standard_bank(), {"lang": "ja"}):
+    with pytest.raises(KeyboardInterrupt), manager.create(standard_bank(), Started(lang="ja")):
         pass
     monkeypatch.setattr(os, "fsync", real_fsync)
     assert manager.store.session_ids() == []
@@ -372,8 +373,8 @@ def test_without_hard_links_sessions_and_locks_are_still_created(tmp_path: Path,
 
     monkeypatch.setattr(os, "link", no_link)
     manager = SessionManager(SessionStore(tmp_path / "sessions"), ticking_clock())
-    with manager.create(standard_bank(), {"lang": "ja"}) as live:
-        live.run("submit", "株式会社みどり精工")
+    with manager.create(standard_bank(), Started(lang="ja")) as live:
+        live.answer("株式会社みどり精工")
         session_id = live.session_id
     with manager.resume(session_id) as live:
         assert live.step().question is not None
@@ -404,7 +405,7 @@ def test_events_of_one_write_are_never_split_by_a_kill(tmp_path: Path) -> None:
     with manager.resume(session_id) as live:
         os.write = recording_write  # type: ignore[assignment]
         try:
-            live.run("submit", "所在地：長野県上田市。本社工場のほかに佐久市に第二工場があります。")
+            live.answer("所在地：長野県上田市。本社工場のほかに佐久市に第二工場があります。")
         finally:
             os.write = real_write
     assert len(writes) == 1 and writes[0].count(b"\n") >= 2 and writes[0].endswith(b"\n")

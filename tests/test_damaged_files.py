@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from dialogue.cli.main import Env, main
+from dialogue.store.journal import FORMAT_VERSION
 from tests.helpers import MINI_BANK, ticking_clock
 
 
@@ -141,7 +142,7 @@ def test_blank_lines_added_by_an_editor_are_harmless(ws: Workspace) -> None:
     edited = b"".join(lines[:2] + [b"\n", b"  \n"] + lines[2:]) + b"\n"
     ws.path.write_bytes(edited)
     code, _, err = ws.resume("/pause\n")
-    assert code == 0 and "warning" not in err
+    assert code == 0 and "注意" not in err
     assert ws.path.read_bytes().startswith(edited) and ws.backups() == []
 
 
@@ -154,7 +155,7 @@ def test_an_event_without_kind_names_its_line(ws: Workspace) -> None:
 
 def test_an_unknown_future_format_version_asks_for_an_upgrade(ws: Workspace) -> None:
     header = json.loads(ws.lines()[0])
-    header["version"] = 2
+    header["version"] = FORMAT_VERSION + 1
     damaged = json.dumps(header).encode() + b"\n" + b"".join(ws.lines()[1:])
     ws.path.write_bytes(damaged)
     assert_refused_untouched(ws, damaged, "newer than this locaben reads", "Upgrade locaben")
@@ -215,7 +216,7 @@ def test_bank_edited_but_compatible_resumes_with_a_warning(ws: Workspace) -> Non
     ws.bank.write_text(text.replace("会社名を教えてください。", "御社の正式な商号を教えてください。"), encoding="utf-8")
     code, _, err = ws.resume()
     assert code == 0
-    assert "warning" in err and "not the one this session started with" in err and str(ws.bank) in err
+    assert "注意" in err and "not the one this session started with" in err and str(ws.bank) in err
     assert ws.path.read_bytes().startswith(ws.original)
 
 

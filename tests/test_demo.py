@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from dialogue.cli.main import Env, main
+from dialogue.model.events import Started
 from dialogue.model.sheet_fields import FIELDS_BY_ID
 from dialogue.sheet import build_sheet
 from dialogue.sheet.outputs import FORMATS
@@ -47,8 +48,8 @@ def test_demo_writes_a_complete_sheet_in_every_format_and_says_where(tmp_path: P
     assert {fid: f["status"] for fid, f in sheet["fields"].items()} == {fid: "filled" for fid in FIELDS_BY_ID}
     assert sheet["metadata"]["company"] == "株式会社小槌精工"
     assert "工場長の村井に任せられたら" in json.dumps(sheet["fields"]["management.succession"], ensure_ascii=False)
-    started_event = SessionStore(tmp_path / "s").read(sid).events[0].data
-    assert (started_event["persona"], started_event["training"]) == ("kozuchi_seiko", "demo")
+    started = SessionStore(tmp_path / "s").read(sid).events[0].payload
+    assert isinstance(started, Started) and (started.persona, started.training) == ("kozuchi_seiko", "demo")
 
 
 def test_demo_in_english_on_another_persona(tmp_path: Path) -> None:

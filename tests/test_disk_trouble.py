@@ -21,7 +21,7 @@ from tests.test_cli import run
 def answered(sessions: Path) -> list[str]:
     store = SessionStore(sessions)
     (sid,) = store.session_ids()
-    return [e.data["raw"] for e in store.read(sid).events if e.kind == "answered"]
+    return [e.payload.raw for e in store.read(sid).events if e.kind == "answered"]
 
 
 def test_a_failed_save_is_reported_and_the_interview_continues(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

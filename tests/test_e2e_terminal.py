@@ -46,7 +46,7 @@ def only_session(sessions: Path) -> str:
 
 def answers_on_disk(sessions: Path, session_id: str) -> dict[str, str]:
     journal = SessionStore(sessions).read(session_id)
-    return {e.data["question"]: e.data["raw"] for e in journal.events if e.kind == "answered"}
+    return {e.payload.question: e.payload.raw for e in journal.events if e.kind == "answered"}
 
 
 def test_answers_survive_sigkill_and_resume_continues_where_it_stopped(tmp_path: Path) -> None:
@@ -70,7 +70,7 @@ def test_answers_survive_sigkill_and_resume_continues_where_it_stopped(tmp_path:
     child.expect("従業員の方は")  # exactly where it stopped
     answer(child, "２４", "設立")
     child.send("/pause\r")
-    child.expect("locaben resume " + session_id)
+    child.expect(" resume " + session_id)  # the command as it was invoked (here: python -m dialogue)
     child.expect(pexpect.EOF)
     assert answers_on_disk(sessions, session_id)["employees"] == "２４"
     assert len(answers_on_disk(sessions, session_id)) == 5
@@ -191,7 +191,7 @@ def test_guided_interview_offers_probes_for_a_thin_answer(tmp_path: Path) -> Non
     child.expect(pexpect.EOF)
     events = SessionStore(sessions).read(only_session(sessions)).events
     assert [e.kind for e in events].count("probed") == 2
-    assert any(e.kind == "probe_answered" and "6割" in e.data["text"] for e in events)
+    assert any(e.kind == "probe_answered" and "6割" in e.payload.text for e in events)
 
 
 def test_meeting_mode_jumps_between_five_fields_out_of_order(tmp_path: Path) -> None:
@@ -230,7 +230,7 @@ def test_edit_in_review_keeps_the_original_in_the_transcript(tmp_path: Path) -> 
     child.send("/pause\r")
     child.expect(pexpect.EOF)
     events = SessionStore(sessions).read(only_session(sessions)).events
-    names = [e.data["raw"] for e in events if e.kind == "answered" and e.data["question"] == "company_name"]
+    names = [e.payload.raw for e in events if e.kind == "answered" and e.payload.question == "company_name"]
     assert names == ["株式会社みどり精工", "株式会社みどり精工ホールディングス"]
 
 

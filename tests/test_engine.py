@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from dialogue.engine import Engine
+from dialogue.engine import Command, Engine
 from dialogue.errors import AnswerError, CommandError, ReplayError
 from dialogue.model import Event
+from dialogue.model.events import Asked, Started
 from tests.helpers import iso_clock, mini_bank, run_interview, standard_bank
 
 LONG = "創業は1978年で、父が町工場として始めました。2001年に医療機器向けに転換したのが転機です。"
@@ -20,7 +21,7 @@ def started() -> Engine:
 
 def test_start_asks_the_first_question_and_lists_legal_commands() -> None:
     engine = Engine(mini_bank(), iso_clock(), "s")
-    assert engine.legal_commands() == ("start",)
+    assert engine.legal_commands() == {Command.START}
     step = engine.start()
     assert step.state == "asking"
     assert step.question is not None and step.question.id == "company_name"
@@ -33,31 +34,31 @@ def test_start_asks_the_first_question_and_lists_legal_commands() -> None:
 
 def test_answers_are_typed_by_question_type() -> None:
     engine = started()
-    engine.submit("株式会社みどり精工")
+    engine.answer("株式会社みどり精工")
     with pytest.raises(AnswerError):
-        engine.submit("たくさん")  # a number question
-    engine.submit("１，２００人")  # full-width digits and a comma
+        engine.answer("たくさん")  # a number question
+    engine.answer("１，２００人")  # full-width digits and a comma
     assert engine.values()["employees"] == 1200
 
 
 def test_empty_answer_is_refused_not_recorded() -> None:
     engine = started()
     with pytest.raises(AnswerError):
-        engine.submit("   ")
+        engine.answer("   ")
     assert engine.values() == {}
     assert engine.step().question.id == "company_name"
 
 
 def test_thin_answer_offers_probes_one_by_one_until_rich_enough() -> None:
     engine = started()
-    engine.submit("みどり精工")
-    engine.submit("12")
-    step = engine.submit("町工場です")  # 5 chars < thin_below 20
-    assert step.state == "probing" and step.probe is not None
-    assert step.probe.get("ja") == "具体的には？"
-    step = engine.submit("もう少し")  # still thin: the second probe follows
-    assert step.state == "probing" and step.probe_index == 1
-    step = engine.submit(LONG)
+    engine.answer("みどり精工")
+    engine.answer("12")
+    step = engine.answer("町工場です")  # 5 chars < thin_below 20
+    assert step.state == "probing" and step.probe_text is not None
+    assert step.probe_text.get("ja") == "具体的には？"
+    step = engine.answer("もう少し")  # still thin: the second probe follows
+    assert step.state == "probing" and step.probe == 1
+    step = engine.answer(LONG)
     assert step.state == "asking" and step.question.id == "successor_status"
     texts = [p.text for p in engine.transcript().probe_answers]
     assert texts == ["もう少し", LONG]
@@ -65,17 +66,17 @@ def test_thin_answer_offers_probes_one_by_one_until_rich_enough() -> None:
 
 def test_rich_answer_gets_no_probe() -> None:
     engine = started()
-    engine.submit("みどり精工")
-    engine.submit("12")
-    step = engine.submit(LONG)
+    engine.answer("みどり精工")
+    engine.answer("12")
+    step = engine.answer(LONG)
     assert step.state == "asking" and step.question.id == "successor_status"
 
 
 def test_skip_while_probing_stops_probing_and_moves_on() -> None:
     engine = started()
-    engine.submit("みどり精工")
-    engine.submit("12")
-    engine.submit("短い")
+    engine.answer("みどり精工")
+    engine.answer("12")
+    engine.answer("短い")
     step = engine.skip()
     assert step.state == "asking" and step.question.id == "successor_status"
     assert "history_story" in engine.values()  # the thin answer is kept
@@ -84,23 +85,23 @@ def test_skip_while_probing_stops_probing_and_moves_on() -> None:
 def test_condition_asks_follow_up_only_when_it_holds() -> None:
     engine = started()
     for raw in ("みどり精工", "12", LONG):
-        engine.submit(raw)
-    step = engine.submit("1")  # successor in place
+        engine.answer(raw)
+    step = engine.answer("1")  # successor in place
     assert step.question.id == "flow_steps"  # succession_plan skipped by its condition
     engine.back()
-    step = engine.submit("いない")  # by label: none
+    step = engine.answer("いない")  # by label: none
     assert step.question.id == "succession_plan"
 
 
 def test_changing_an_answer_hides_the_dependent_answer_from_the_transcript() -> None:
     engine = started()
     for raw in ("みどり精工", "12", LONG, "2", "娘が継ぐかもしれません"):
-        engine.submit(raw)
+        engine.answer(raw)
     assert "succession_plan" in engine.transcript().answers
     engine.jump("successor_status")
-    engine.submit("1")
+    engine.answer("1")
     assert "succession_plan" not in engine.transcript().answers
-    assert any(e.kind == "answered" and e.data["question"] == "succession_plan" for e in engine.events)
+    assert any(e.kind == "answered" and e.payload.question == "succession_plan" for e in engine.events)
 
 
 def test_skip_marks_the_question_and_moves_on() -> None:
@@ -112,11 +113,11 @@ def test_skip_marks_the_question_and_moves_on() -> None:
 
 def test_back_returns_to_the_previous_question_with_its_answer() -> None:
     engine = started()
-    engine.submit("みどり精工")
+    engine.answer("みどり精工")
     step = engine.back()
     assert step.question.id == "company_name"
     assert step.current_answer is not None and step.current_answer.raw == "みどり精工"
-    step = engine.submit("株式会社みどり精工")
+    step = engine.answer("株式会社みどり精工")
     assert step.question.id == "employees"
     assert engine.values()["company_name"] == "株式会社みどり精工"
 
@@ -131,9 +132,9 @@ def test_jump_to_section_and_question_then_continue_with_open_questions() -> Non
     engine = started()
     step = engine.jump("flow")
     assert step.question.id == "flow_steps" and step.section_started
-    step = engine.submit("調達 | 地元から | 鮮度\n製造 | 手作業 | 品質")
+    step = engine.answer("調達 | 地元から | 鮮度\n製造 | 手作業 | 品質")
     assert step.question.id == "suppliers"
-    step = engine.submit("山田鋼材；佐藤商事")
+    step = engine.answer("山田鋼材；佐藤商事")
     assert step.question.id == "company_name"  # wraps round to what is still open
     assert engine.values()["flow_steps"][0] == {"name": "調達", "content": "地元から", "differentiation": "鮮度"}
     assert engine.values()["suppliers"] == ["山田鋼材", "佐藤商事"]
@@ -148,28 +149,28 @@ def test_jump_to_unknown_target_is_refused() -> None:
 def test_reaching_the_end_then_review_and_finish() -> None:
     engine, transcript = run_interview(mini_bank(), finish=False)
     assert engine.state == "at_end"
-    assert set(engine.legal_commands()) == {"back", "finish", "jump", "note", "park", "set_source", "new_visit",
-                                            "pause", "review"}
+    assert engine.legal_commands() == {"back", "finish", "jump", "note", "park", "set_source", "new_visit",
+                                       "pause", "review", "draft", "set_hints", "write_up"}
     engine.review()
     assert engine.state == "reviewing"
     engine.close_review()
     assert engine.state == "at_end"
     engine.finish()
     assert engine.state == "finished"
-    assert engine.legal_commands() == ("reopen",)
+    assert engine.legal_commands() == {Command.REOPEN, Command.WRITE_UP}
     with pytest.raises(CommandError):
-        engine.submit("more")
+        engine.answer("more")
 
 
 def test_pause_and_resume_return_to_the_same_place() -> None:
     engine = started()
-    engine.submit("みどり精工")
-    engine.submit("12")
-    engine.submit("短い")
+    engine.answer("みどり精工")
+    engine.answer("12")
+    engine.answer("短い")
     engine.pause()
-    assert engine.state == "paused" and engine.legal_commands() == ("resume",)
+    assert engine.state == "paused" and engine.legal_commands() == {Command.RESUME, Command.WRITE_UP}
     step = engine.resume()
-    assert step.state == "probing" and step.probe_index == 0
+    assert step.state == "probing" and step.probe == 0
 
 
 def test_notes_attach_to_the_current_question() -> None:
@@ -185,7 +186,7 @@ def test_every_command_produces_journal_events_once() -> None:
     first = engine.take_events()
     assert [e.kind for e in first] == ["started", "asked"]
     assert engine.take_events() == []
-    engine.submit("みどり精工")
+    engine.answer("みどり精工")
     assert [e.kind for e in engine.take_events()] == ["answered", "asked"]
 
 
@@ -200,8 +201,8 @@ def test_replay_rebuilds_the_same_state() -> None:
 
 
 def test_replay_on_a_bank_without_the_question_is_a_clear_error() -> None:
-    events = [Event("started", "t0", {}), Event("asked", "t1", {"question": "no_such_question"})]
-    with pytest.raises(ReplayError, match="does not fit the question bank"):
+    events = [Event("t0", Started()), Event("t1", Asked("no_such_question"))]
+    with pytest.raises(ReplayError, match="event 2 \\(asked\\): the question bank has no question 'no_such_question'"):
         Engine.replay(mini_bank(), events, iso_clock())
 
 
@@ -217,12 +218,12 @@ def test_whole_standard_bank_fills_every_sheet_field() -> None:
 def test_follow_up_records_any_probe_in_any_order_without_moving_on() -> None:
     engine = started()
     engine.jump("history_story")
-    engine.submit(LONG)  # rich: no automatic probing, the engine moves on
+    engine.answer(LONG)  # rich: no automatic probing, the engine moves on
     engine.back()
     step = engine.follow_up(1, "売上は10年で2倍になりました")
     assert step.question.id == "history_story" and step.state == "asking"
     engine.follow_up(0, "医療機器向けの転換が一番大きかった")
-    answers = [(p.probe_index, p.text) for p in engine.transcript().probe_answers]
+    answers = [(p.probe, p.text) for p in engine.transcript().probe_answers]
     assert answers == [(1, "売上は10年で2倍になりました"), (0, "医療機器向けの転換が一番大きかった")]
     with pytest.raises(CommandError):
         engine.follow_up(5, "x")
@@ -241,7 +242,7 @@ def test_replay_shortcut_table_agrees_with_the_state_machine_everywhere() -> Non
 
     from dialogue.engine.machine import DIRECT, STATES, TRANSITIONS, Flow, build_machine
 
-    triggers = {t for t, _, _ in TRANSITIONS} | {"resume", "close_review"}
+    triggers = {t for t, _, _, _ in TRANSITIONS} | {"resume", "close_review"}
     for state in STATES:
         for trigger in triggers:
             for return_to in ("asking", "probing", "at_end"):
@@ -270,10 +271,10 @@ def test_always_probe_offers_every_probe_even_after_a_rich_answer() -> None:
     engine = Engine(replace(bank, sections=sections), iso_clock())
     engine.start()
     engine.jump("history_story")
-    step = engine.submit(LONG)  # rich, yet the expert digs
-    assert step.state == "probing" and step.probe_index == 0
-    step = engine.submit(LONG)
-    assert step.state == "probing" and step.probe_index == 1
+    step = engine.answer(LONG)  # rich, yet the expert digs
+    assert step.state == "probing" and step.probe == 0
+    step = engine.answer(LONG)
+    assert step.state == "probing" and step.probe == 1
     step = engine.skip()  # the interviewer can always stop
     assert step.state == "asking" and step.question.id == "successor_status"
 

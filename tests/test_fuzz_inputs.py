@@ -31,6 +31,7 @@ from dialogue.banks.reader import check_bank
 from dialogue.cli.main import Env, main
 from dialogue.errors import Position, Problem
 from dialogue.model import Bank
+from dialogue.model.events import Started
 from dialogue.sheet.outputs import FORMATS, render_files
 from dialogue.store.journal import SessionStore
 from dialogue.store.live import SessionManager
@@ -374,11 +375,11 @@ def visible(text: str) -> str:
 def compiled_session(tmp_path: Path, payload: str, company: str | None = None) -> tuple[SessionManager, str]:
     """A session on the mini bank whose company name, story and a note carry `payload`; via the journal."""
     manager = SessionManager(SessionStore(tmp_path / "sessions"), ticking_clock())
-    with manager.create(mini_bank(), {"lang": "ja"}) as live:
-        live.run("submit", payload if company is None else company)  # company_name
-        live.run("submit", "24")
-        live.run("note", payload)
-        live.run("submit", payload)  # history_story: long enough not to be probed, or probed
+    with manager.create(mini_bank(), Started(lang="ja")) as live:
+        live.answer(payload if company is None else company)  # company_name
+        live.answer("24")
+        live.note(payload)
+        live.answer(payload)  # history_story: long enough not to be probed, or probed
         session_id = live.session_id
     return manager, session_id
 
@@ -391,7 +392,7 @@ def test_answers_survive_journal_replay_and_every_format(tmp_path: Path, kind: s
     company = payload if in_company_name else "株式会社みどり精工"
     manager, session_id = compiled_session(tmp_path, payload, company)
     journal = manager.store.read(session_id)
-    raws = [e.data["raw"] for e in journal.events if e.kind == "answered"]
+    raws = [e.payload.raw for e in journal.events if e.kind == "answered"]
     assert raws[0] == company and raws[-1] == payload  # the journal holds exactly what was typed
     transcript = manager.transcript(session_id)  # replayed from disk
     assert transcript.answers["company_name"].value == company.strip()
@@ -410,19 +411,19 @@ LONE_SURROGATE = "株式会社\udc83\udc65テスト"  # Shift-JIS bytes typed in
 
 def test_undecodable_terminal_input_is_journalled_not_crashed(tmp_path: Path) -> None:
     manager = SessionManager(SessionStore(tmp_path / "sessions"), ticking_clock())
-    with manager.create(mini_bank(), {"lang": "ja"}) as live:
-        live.run("submit", LONE_SURROGATE)
+    with manager.create(mini_bank(), Started(lang="ja")) as live:
+        live.answer(LONE_SURROGATE)
         session_id = live.session_id
     raw = manager.store.path(session_id).read_bytes()
     raw.decode("utf-8")  # the journal stays valid UTF-8
     journal = manager.store.read(session_id)
-    assert [e.data["raw"] for e in journal.events if e.kind == "answered"] == [LONE_SURROGATE]
+    assert [e.payload.raw for e in journal.events if e.kind == "answered"] == [LONE_SURROGATE]
 
 
 def test_undecodable_terminal_input_still_compiles(tmp_path: Path) -> None:
     manager = SessionManager(SessionStore(tmp_path / "sessions"), ticking_clock())
-    with manager.create(mini_bank(), {"lang": "ja"}) as live:
-        live.run("submit", LONE_SURROGATE)
+    with manager.create(mini_bank(), Started(lang="ja")) as live:
+        live.answer(LONE_SURROGATE)
         session_id = live.session_id
     render_files(manager.transcript(session_id), list(FORMATS), "ja")
 

@@ -12,7 +12,8 @@ import pytest
 
 from dialogue.errors import JournalError, SessionInUse, SessionNotFound
 from dialogue.model import Event
-from dialogue.store.journal import Header, SessionStore
+from dialogue.model.events import Noted
+from dialogue.store.journal import FORMAT_VERSION, Header, SessionStore
 
 
 def header(session_id: str = "s1") -> Header:
@@ -22,7 +23,7 @@ def header(session_id: str = "s1") -> Header:
 def write_session(store: SessionStore, n: int = 3, session_id: str = "s1") -> None:
     with store.create(header(session_id)) as writer:
         for i in range(n):
-            writer.append([Event("noted", f"t{i}", {"question": None, "text": f"メモ{i}"})])
+            writer.append([Event(f"t{i}", Noted(None, f"メモ{i}"))])
 
 
 def test_files_are_private_to_the_user(tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -36,7 +37,7 @@ def test_first_line_is_a_versioned_header_with_the_bank_hash(tmp_path) -> None: 
     store = SessionStore(tmp_path)
     write_session(store)
     first = json.loads(store.path("s1").read_text(encoding="utf-8").splitlines()[0])
-    assert first["format"] == "locaben-session" and first["version"] == 1
+    assert first["format"] == "locaben-session" and first["version"] == FORMAT_VERSION == 2
     assert (first["bank_id"], first["bank_version"], first["bank_hash"]) == ("mini", "0.1", "abc")
 
 
@@ -44,7 +45,7 @@ def test_round_trip(tmp_path) -> None:  # type: ignore[no-untyped-def]
     store = SessionStore(tmp_path)
     write_session(store, 5)
     journal = store.read("s1")
-    assert [e.data["text"] for e in journal.events] == [f"メモ{i}" for i in range(5)]
+    assert [e.payload.text for e in journal.events] == [f"メモ{i}" for i in range(5)]
     assert journal.warnings == ()
 
 
@@ -134,12 +135,12 @@ def test_write_failure_is_reported_and_leaves_no_half_line(tmp_path, monkeypatch
 
     monkeypatch.setattr(os, "write", failing_write)
     with pytest.raises(JournalError, match="No space left on device"):
-        writer.append([Event("noted", "t", {"text": "失われてはいけない"})])
+        writer.append([Event("t", Noted(None, "失われてはいけない"))])
     monkeypatch.undo()
     assert store.path("s1").read_bytes() == before
-    writer.append([Event("noted", "t", {"text": "空きができたので再試行"})])  # continues once space is back
+    writer.append([Event("t", Noted(None, "空きができたので再試行"))])  # continues once space is back
     writer.close()
-    assert [e.data["text"] for e in store.read("s1").events][-1] == "空きができたので再試行"
+    assert [e.payload.text for e in store.read("s1").events][-1] == "空きができたので再試行"
 
 
 def test_read_only_directory_gives_a_clear_error(tmp_path) -> None:  # type: ignore[no-untyped-def]

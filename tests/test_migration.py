@@ -69,7 +69,7 @@ def test_going_back_over_a_removed_question_still_replays() -> None:
     engine = Engine(mini_bank(), iso_clock(), "m")
     engine.start()
     engine.jump("suppliers")
-    engine.submit("山田鋼材")
+    engine.answer("山田鋼材")
     engine.back()
     engine.back()
     bank = changed_bank()

@@ -8,6 +8,7 @@ import re
 from datetime import timedelta
 from pathlib import Path
 
+from dialogue.model.events import ParkedText, SourceSet, StatusMarked
 from dialogue.store.journal import SessionStore
 from tests.helpers import MINI_BANK, ticking_clock
 from tests.test_cli import run
@@ -29,7 +30,7 @@ def only_id(tmp_path: Path) -> str:
 
 def answers(tmp_path: Path, sid: str) -> dict[str, str]:
     events = store(tmp_path).read(sid).events
-    return {e.data["question"]: e.data["raw"] for e in events if e.kind == "answered"}
+    return {e.payload.question: e.payload.raw for e in events if e.kind == "answered"}
 
 
 def test_meeting_mode_jumps_between_five_fields_out_of_order(tmp_path: Path) -> None:
@@ -57,7 +58,7 @@ def test_review_then_edit_keeps_the_original_in_the_transcript(tmp_path: Path) -
                      "/pause"])
     sid = only_id(tmp_path)
     events = store(tmp_path).read(sid).events
-    names = [e.data["raw"] for e in events if e.kind == "answered" and e.data["question"] == "company_name"]
+    names = [e.payload.raw for e in events if e.kind == "answered" and e.payload.question == "company_name"]
     assert names == ["株式会社みどり精工", "株式会社みどり精工HD"]
     assert "reviewed" in [e.kind for e in events]
 
@@ -79,7 +80,7 @@ def test_a_flag_is_carried_into_the_second_visit(tmp_path: Path) -> None:
     assert "2 回目の訪問です" in text
     assert text.index("【次回確認】") < text.index("創業からの歩み")  # the flagged question comes first
     events = store(tmp_path).read(sid).events
-    assert [e.data["raw"] for e in events if e.kind == "answered"][-1] == "26"
+    assert [e.payload.raw for e in events if e.kind == "answered"][-1] == "26"
     assert events[-2].kind == "unflagged" or any(e.kind == "unflagged" for e in events)
 
 
@@ -92,19 +93,19 @@ def test_status_source_and_park_commands(tmp_path: Path) -> None:
     assert "「企業及び事業沿革」に控えました" in out
     assert "出所: 資料で確認（登記簿）" in out
     assert "「回答を控えたい」として記録しました" in out
-    assert "先に伺った内容が入力欄に入っています" in out
+    assert "先に伺った内容があります。Enter でそのまま記録" in out
     sid = only_id(tmp_path)
-    kinds = {e.kind: e.data for e in store(tmp_path).read(sid).events}
-    assert kinds["status_marked"] == {"question": "employees", "status": "declined"}
-    assert kinds["source_set"] == {"question": "company_name", "source": "document", "detail": "登記簿"}
-    assert kinds["parked"]["field"] == "business.history"
+    kinds = {e.kind: e.payload for e in store(tmp_path).read(sid).events}
+    assert kinds["status_marked"] == StatusMarked("employees", "declined")
+    assert kinds["source_set"] == SourceSet("company_name", "document", "登記簿")
+    assert kinds["parked"] == ParkedText("business.history", "昭和53年に父が創業した町工場")
 
 
 def test_interview_from_an_earlier_session_offers_its_answers(tmp_path: Path) -> None:
     start(tmp_path, ["株式会社みどり精工", "24", "/finish"])
     first = only_id(tmp_path)
     code, out, _ = start(tmp_path, ["/pause"], "--from", first)
-    assert code == 0 and "前回の回答が入力欄に入っています" in out
+    assert code == 0 and "前回の回答があります。変わりがなければ Enter" in out
     sessions = json.loads(run(["sessions", "--json", "--sessions-dir", str(tmp_path / "s")])[1])
     assert len(sessions) == 2
 
@@ -120,5 +121,5 @@ def test_write_your_own_follow_up_while_probing(tmp_path: Path) -> None:
                                     "/own 一番古いお客様とはいつからのお付き合いですか？", "1985年からの自動車部品メーカー",
                                     "/skip", "/pause"])
     assert "自分の深掘り: 一番古いお客様" in out
-    notes = [e.data["text"] for e in store(tmp_path).read(only_id(tmp_path)).events if e.kind == "noted"]
+    notes = [e.payload.text for e in store(tmp_path).read(only_id(tmp_path)).events if e.kind == "noted"]
     assert notes == ["深掘り（自分で）: 一番古いお客様とはいつからのお付き合いですか？ → 1985年からの自動車部品メーカー"]

@@ -186,7 +186,7 @@ def test_validate_persona_command_renders_file_line_col(tmp_path: Path) -> None:
     assert code == 3
     assert f"{path}:{line}:{col}: error P110:" in err.getvalue()
     assert "did you mean 'strengths_tech'?" in err.getvalue()
-    assert out.getvalue().startswith("FAILED: 1 file(s), 1 error(s)")
+    assert out.getvalue().startswith("FAILED: 1 ファイル、エラー 1 件")
     shipped = [str(p) for p in sorted(personas_dir().glob("*.yaml"))]
     out = io.StringIO()
     assert main(["bank", "validate-persona", *shipped], Env(stdout=out, stderr=io.StringIO(), environ={})) == 0

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from dialogue.cli.main import Env, main
+from dialogue.model.events import Started
 from dialogue.sheet.outputs import FORMATS, render_files
 from dialogue.store.journal import SessionStore
 from dialogue.store.live import SessionManager
@@ -81,7 +82,7 @@ def test_a_directory_that_exists_already_is_made_private(tmp_path: Path, open_um
 
 def test_the_lock_file_is_not_readable_by_others(tmp_path: Path, open_umask: None) -> None:
     manager = SessionManager(SessionStore(tmp_path / "sessions"), ticking_clock())
-    with manager.create(mini_bank(), {"lang": "ja"}) as live:
+    with manager.create(mini_bank(), Started(lang="ja")) as live:
         lock = manager.store.path(live.session_id).with_suffix(".lock")
         assert lock.exists() and mode(lock) & 0o077 == 0
         assert mode(manager.store.path(live.session_id)) == 0o600
@@ -113,11 +114,11 @@ def test_sessions_stay_out_of_git() -> None:
 
 def test_template_syntax_in_an_answer_appears_literally_in_every_format(tmp_path: Path) -> None:
     manager = SessionManager(SessionStore(tmp_path / "sessions"), ticking_clock())
-    with manager.create(mini_bank(), {"lang": "ja"}) as live:
-        live.run("submit", TEMPLATE_ANSWER)
-        live.run("submit", "24")
-        live.run("note", TEMPLATE_ANSWER)
-        live.run("submit", TEMPLATE_ANSWER + "。創業からの歩みを詳しく伺いました。")
+    with manager.create(mini_bank(), Started(lang="ja")) as live:
+        live.answer(TEMPLATE_ANSWER)
+        live.answer("24")
+        live.note(TEMPLATE_ANSWER)
+        live.answer(TEMPLATE_ANSWER + "。創業からの歩みを詳しく伺いました。")
         session_id = live.session_id
     files = render_files(manager.transcript(session_id), list(FORMATS), "ja")
     assert len(files) == len(FORMATS)
@@ -157,7 +158,7 @@ def test_template_syntax_and_formulas_in_a_bank_are_shown_not_run(tmp_path: Path
 def test_journal_lines_are_data_not_code(tmp_path: Path) -> None:
     """A hand-edited journal with odd JSON keys is only data: nothing is imported, evaluated or called."""
     manager = SessionManager(SessionStore(tmp_path / "sessions"), ticking_clock())
-    with manager.create(mini_bank(), {"lang": "ja"}) as live:
+    with manager.create(mini_bank(), Started(lang="ja")) as live:
         session_id = live.session_id
     path = manager.store.path(session_id)
     evil = {"kind": "noted", "at": "2026-11-23T10:00:00", "question": None,

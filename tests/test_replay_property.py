@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from dialogue.engine import Engine
 from dialogue.errors import AnswerError, CommandError
 from dialogue.model import Event
+from dialogue.model.events import Answered, Started
 from dialogue.store.journal import Header, SessionStore
 from tests.helpers import iso_clock, mini_bank
 
@@ -21,7 +22,7 @@ answers = st.sampled_from(["みどり精工", "12", "1", "2", "短い", "調達|
                            "長い回答。" * 10, "", "x" * 3, "いない", "-5"])
 FIELDS = ["company.name", "business.history", "management.succession", "nowhere"]
 commands = st.one_of(
-    st.tuples(st.just("submit"), answers),
+    st.tuples(st.just("answer"), answers),
     st.tuples(st.sampled_from(["skip", "back", "next", "pause", "resume", "review", "close_review", "finish",
                                "reopen", "flag", "unflag", "new_visit"]), st.just(None)),
     st.tuples(st.just("jump"), st.sampled_from(TARGETS + FIELDS)),
@@ -36,7 +37,7 @@ commands = st.one_of(
 
 def call(engine: Engine, name: str, arg: object) -> None:
     if name == "append":
-        engine.submit(str(arg), append=True)
+        engine.answer(str(arg), append=True)
     elif isinstance(arg, tuple):
         getattr(engine, name)(*arg)
     else:
@@ -54,7 +55,7 @@ def drive(engine: Engine, script: list[tuple[str, object]]) -> None:
 @given(st.lists(commands, max_size=40))
 def test_replay_equals_live_run(script: list[tuple[str, object]]) -> None:
     live = Engine(BANK, iso_clock(), "p")
-    live.start({"mode": "meeting"} if len(script) % 3 == 0 else {})
+    live.start(Started(mode="meeting") if len(script) % 3 == 0 else Started())
     drive(live, script)
     replayed = Engine.replay(BANK, live.events, iso_clock(), "p")
     assert replayed.state == live.state
@@ -83,6 +84,6 @@ def test_journal_round_trip_preserves_every_event(tmp_path_factory, script) -> N
 
 
 def test_event_json_round_trip_keeps_unicode_and_structure() -> None:
-    event = Event("answered", "2026-11-23T10:00:00.000+09:00",
-                  {"question": "flow_steps", "value": [{"name": "調達", "content": "🇯🇵\u0000<b>"}], "raw": "x"})
+    event = Event("2026-11-23T10:00:00.000+09:00",
+                  Answered("flow_steps", [{"name": "調達", "content": "🇯🇵\u0000<b>"}], "x"))
     assert Event.from_json(json.loads(json.dumps(event.to_json(), ensure_ascii=False))) == event

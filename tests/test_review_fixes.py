@@ -6,8 +6,9 @@ from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
-from dialogue.engine import Engine
+from dialogue.engine import Engine, Notice, NoticeKind
 from dialogue.engine.timing import timing
+from dialogue.model.events import Started
 from dialogue.store.migration import migrate
 from tests.helpers import iso_clock, mini_bank, run_interview, ticking_clock
 from tests.test_migration import changed_bank
@@ -17,7 +18,7 @@ LONG = "創業は1978年で、父が町工場として始めました。2001年�
 
 def started(**meta: object) -> Engine:
     engine = Engine(mini_bank(), iso_clock(), "r")
-    engine.start(dict(meta))
+    engine.start(Started(**meta))
     return engine
 
 
@@ -32,7 +33,7 @@ def test_a_new_visit_on_a_complete_session_does_not_crash() -> None:
 def test_follow_up_answers_to_a_removed_question_are_kept_as_notes() -> None:
     engine = started()
     engine.jump("suppliers")
-    engine.submit("山田鋼材")
+    engine.answer("山田鋼材")
     engine.back()
     engine.follow_up(0, "トヨタ系の一次サプライヤーにも納めています") if engine.bank.question("suppliers").probes else None
     engine.note("仕入先の選定理由は次回")
@@ -46,8 +47,8 @@ def test_follow_up_answers_to_a_removed_question_are_kept_as_notes() -> None:
 def test_a_probe_answer_of_a_removed_question_becomes_a_note() -> None:
     engine = started()
     engine.jump("history_story")
-    engine.submit("短い")
-    engine.submit("医療機器向けに転換")  # the probe's answer
+    engine.answer("短い")
+    engine.answer("医療機器向けに転換")  # the probe's answer
     bank = mini_bank()
     sections = tuple(replace(s, questions=tuple(q for q in s.questions if q.id != "history_story"))
                      for s in bank.sections)
@@ -61,21 +62,21 @@ def test_parked_text_stays_listed_until_an_answer_takes_it_in() -> None:
     engine = started()
     engine.park("business.history", "昭和53年創業")
     engine.jump("history_story")
-    engine.submit(LONG)  # an answer that does not contain the parked text
+    engine.answer(LONG)  # an answer that does not contain the parked text
     assert engine.transcript().parked[0].used_by is None
 
 
 def test_meeting_mode_replaces_a_choice_instead_of_joining_it() -> None:
     engine = started(mode="meeting")
     engine.jump("successor_status")
-    engine.submit("1", append=True)
-    engine.submit("2", append=True)
+    engine.answer("1", append=True)
+    engine.answer("2", append=True)
     assert engine.values()["successor_status"] == "none"
 
 
 def test_reopening_a_session_finished_early_goes_to_an_open_question() -> None:
     engine = started()
-    engine.submit("株式会社みどり精工")
+    engine.answer("株式会社みどり精工")
     engine.finish()
     step = engine.reopen()
     assert step.state == "asking" and step.question.id == "employees"
@@ -83,7 +84,7 @@ def test_reopening_a_session_finished_early_goes_to_an_open_question() -> None:
 
 def test_second_visit_next_does_not_cycle_between_flagged_questions() -> None:
     engine = started()
-    engine.submit("株式会社みどり精工")
+    engine.answer("株式会社みどり精工")
     engine.back()
     engine.flag()
     engine.next()
@@ -117,7 +118,7 @@ def test_the_visit_clock_stops_while_paused_and_goes_on_after_resume() -> None:
                   start + timedelta(minutes=51), start + timedelta(minutes=52)])
     engine = Engine(mini_bank(), lambda: next(times).isoformat())
     engine.start()  # started + asked at 0
-    engine.submit("株式会社みどり精工")  # answered + asked at 50
+    engine.answer("株式会社みどり精工")  # answered + asked at 50
     engine.pause()  # 51
     engine.resume()  # 52
     result = timing(engine.events, engine.bank, now=start + timedelta(minutes=90))
@@ -143,6 +144,6 @@ def test_sessions_list_migrates_a_changed_bank_instead_of_calling_it_unreadable(
 def test_jumping_to_a_question_that_does_not_apply_says_so() -> None:
     engine = started()
     step = engine.jump("succession_plan")  # asked only when there is no successor; nothing answered yet
-    assert "inapplicable:succession_plan" in step.messages
+    assert Notice(NoticeKind.INAPPLICABLE, "succession_plan") in step.notices
     step = engine.jump("company_name")
-    assert step.messages == ()
+    assert step.notices == ()

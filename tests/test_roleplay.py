@@ -12,8 +12,9 @@ from prompt_toolkit.document import Document
 
 from dialogue.banks.builtin import personas_dir
 from dialogue.cli.main import Env, main
-from dialogue.cli.training import completer
+from dialogue.model.events import Noted, Started
 from dialogue.store.journal import SessionStore
+from dialogue.training.roleplay import completer
 from tests.helpers import standard_bank, ticking_clock
 
 SCRIPT = [
@@ -73,13 +74,14 @@ def test_a_roleplay_from_questions_to_score(tmp_path: Path) -> None:
     assert "locaben compile" in flat
     sid = only_session(tmp_path)
     journal = SessionStore(tmp_path / "s").read(sid)
-    started = journal.events[0].data
-    assert (started["persona"], started["training"], started["mode"]) == ("kozuchi_seiko", "roleplay", "meeting")
+    started = journal.events[0].payload
+    assert isinstance(started, Started)
+    assert (started.persona, started.training, started.mode) == ("kozuchi_seiko", "roleplay", "meeting")
     kinds = [e.kind for e in journal.events]
     assert kinds.count("followed_up") == 1 and kinds[-1] == "finished"
-    notes = [e.data for e in journal.events if e.kind == "noted"]
-    assert {"question": "employees", "text": "社長は67歳"} in [{k: n[k] for k in ("question", "text")} for n in notes]
-    answered = {e.data["question"]: e.data["value"] for e in journal.events if e.kind == "answered"}
+    notes = [e.payload for e in journal.events if e.kind == "noted"]
+    assert Noted("employees", "社長は67歳") in notes
+    answered = {e.payload.question: e.payload.value for e in journal.events if e.kind == "answered"}
     assert answered["successor_status"] == "none" and answered["employees"] == 23
 
 

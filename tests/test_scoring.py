@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dialogue.engine import Engine
+from dialogue.model.events import Started
 from dialogue.training.persona import available_personas, load_persona, persona_path
 from dialogue.training.scoring import Owner, first_sentence, match, score, scorecard, unattended
 from tests.helpers import iso_clock, standard_bank
@@ -86,15 +87,15 @@ def test_a_fact_is_captured_when_half_its_key_phrases_are_in_the_notes() -> None
 def fixed_transcript():  # type: ignore[no-untyped-def]
     """A short role-play: four questions asked, one probe used, notes of varying quality."""
     engine = Engine(BANK, iso_clock(), "fixed")
-    engine.start({"lang": "ja", "mode": "meeting", "persona": "kozuchi_seiko"})
-    engine.submit("株式会社小槌精工")
+    engine.start(Started(lang="ja", mode="meeting", persona="kozuchi_seiko"))
+    engine.answer("株式会社小槌精工")
     engine.jump("strengths_tech")
-    engine.submit("精度が強み。1000分の5ミリまで")
+    engine.answer("精度が強み。1000分の5ミリまで")
     engine.follow_up(1, "条件表は社長が作った")  # the probe was used, but the note misses the point
     engine.jump("successor_status")
-    engine.submit("none")  # the choice alone: the owner's words were not written down
+    engine.answer("none")  # the choice alone: the owner's words were not written down
     engine.jump("succession_options")
-    engine.submit("M&Aは関係ないと思っている")
+    engine.answer("M&Aは関係ないと思っている")
     engine.finish()
     return engine.transcript()
 
@@ -111,7 +112,7 @@ def test_scoring_a_fixed_transcript() -> None:
     business = next(s for s in you.sections if s.group_id == "business")
     assert (business.captured, business.total) == (1, 20)
     assert report.expert.captured == report.expert.total == 95
-    advice = {m.fact.id: (m.action, m.question_id, m.probe_index) for m in report.missed}
+    advice = {m.fact.id: (m.action, m.question_id, m.probe) for m in report.missed}
     assert advice["business.strengths#1"] == ("note", "strengths_tech", 1)  # probed, not written down
     assert advice["management.succession#1"] == ("probe", "succession_options", 0)  # 0-based
     assert advice["business.weaknesses#surface"] == ("ask", "weaknesses", None)

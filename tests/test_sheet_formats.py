@@ -13,6 +13,7 @@ import pytest
 
 from dialogue.engine import Engine
 from dialogue.model import Bank, Question, Transcript
+from dialogue.model.events import Started
 from dialogue.model.sheet_fields import SHEET_FIELDS
 from dialogue.sheet import build_sheet
 from dialogue.sheet.data import SheetData
@@ -35,20 +36,20 @@ def interview(bank: Bank, answers: dict[str, str] | None = None, skip: tuple[str
     """Walk the bank like run_interview, but able to skip, take notes and stop after `limit` answers."""
     answers, notes = answers or {}, notes or {}
     engine = Engine(bank, iso_clock(), "partial-session")
-    step = engine.start({"lang": "ja"})
+    step = engine.start(Started(lang="ja"))
     answered = 0
     while step.state != "at_end" and (limit is None or answered < limit):
         assert step.question is not None
         qid = step.question.id
         if step.state == "probing":
-            step = engine.submit("深掘りの回答：年間2,000個、納期は平均5日です。")
+            step = engine.answer("深掘りの回答：年間2,000個、納期は平均5日です。")
             continue
         if qid in notes:
             engine.note(notes.pop(qid))
         if qid in skip:
             step = engine.skip()
             continue
-        step = engine.submit(answers.get(qid, answer_for(step.question)))
+        step = engine.answer(answers.get(qid, answer_for(step.question)))
         answered += 1
     return engine.transcript()
 

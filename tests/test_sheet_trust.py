@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from dialogue.engine import Engine
+from dialogue.model.events import Started
 from dialogue.sheet import build_sheet
 from dialogue.sheet.outputs import FORMATS, render_files
 from dialogue.store.migration import migrate
@@ -19,10 +20,10 @@ def session() -> Engine:
     engine = Engine(mini_bank(), iso_clock(), "trust")
     engine.start()
     engine.park("business_flow.steps", "検品は全数、三次元測定機で")
-    engine.submit("株式会社みどり精工")
+    engine.answer("株式会社みどり精工")
     engine.set_source("document", "登記簿")
     engine.mark("declined")  # employees
-    engine.submit(LONG)
+    engine.answer(LONG)
     engine.set_source("estimate")  # the history answer, now that the engine has moved on
     engine.flag("後継者の話は次回ご本人がいるときに")  # the current question: successor_status
     return engine
@@ -82,7 +83,7 @@ def test_previous_answers_after_a_bank_change_are_kept_on_the_sheet() -> None:
     engine = Engine(mini_bank(), iso_clock(), "m")
     engine.start()
     engine.jump("suppliers")
-    engine.submit("山田鋼材；佐藤商事")
+    engine.answer("山田鋼材；佐藤商事")
     migration = migrate(engine.events, changed_bank())
     resumed = Engine.replay(changed_bank(), migration.events, iso_clock(), "m", migration.previous_answers)
     texts = all_outputs(resumed)
@@ -95,9 +96,9 @@ def test_prefilled_interview_marks_what_changed() -> None:
     earlier = {"company_name": {"raw": "株式会社みどり精工", "value": "株式会社みどり精工"},
                "employees": {"raw": "24", "value": 24}}
     engine = Engine(mini_bank(), iso_clock(), "p")
-    engine.start({"prefill": earlier})
-    engine.submit("株式会社みどり精工")  # confirmed as it was
-    engine.submit("31")  # updated
+    engine.start(Started(prefill=earlier))
+    engine.answer("株式会社みどり精工")  # confirmed as it was
+    engine.answer("31")  # updated
     sheet = build_sheet(engine.transcript())
     assert sheet.field("company.name").entries[0].changed is False
     assert sheet.field("company.employees").entries[0].changed is True
@@ -121,7 +122,7 @@ def test_source_marks_stay_out_of_the_company_name_in_titles() -> None:
 def test_markdown_sheet_never_turns_answers_into_html() -> None:
     engine = Engine(mini_bank(), iso_clock(), "md")
     engine.start()
-    engine.submit("<script>alert(1)</script> & 株式会社")
+    engine.answer("<script>alert(1)</script> & 株式会社")
     md = render_files(engine.transcript(), ["md", "transcript"], "ja")
     for data in md.values():
         text = data.decode("utf-8")

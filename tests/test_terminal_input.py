@@ -15,10 +15,12 @@ from rich.console import Console
 
 from dialogue.banks.reader import load_bank
 from dialogue.engine.navigation import all_targets, find_targets
+from dialogue.model.events import Started
 from dialogue.store.journal import SessionStore
 from dialogue.store.live import SessionManager
+from dialogue.ui.commands import NAMES, TARGET_COMMANDS
 from dialogue.ui.interview import Interview
-from dialogue.ui.terminal import SLASH_COMMANDS, TerminalInput, make_completer
+from dialogue.ui.terminal import TerminalInput, make_completer
 from tests.helpers import MINI_BANK, STANDARD_BANK, ticking_clock
 
 F2 = "\x1bOQ"
@@ -31,21 +33,21 @@ class PipeDriven:
     def __init__(self, terminal: TerminalInput, pipe, keys: list[str]):  # type: ignore[no-untyped-def]
         self.terminal, self.pipe, self.keys = terminal, pipe, list(keys)
 
-    def read(self, default: str = "") -> str:
+    def read(self, offered: str = "", placeholder: str = "") -> str:
         if not self.keys:
             raise EOFError
         self.pipe.send_text(self.keys.pop(0))
-        return self.terminal.read(default)
+        return self.terminal.read(offered, placeholder)
 
 
 def drive(tmp_path: Path, keys: list[str], bank: Path = MINI_BANK, mode: str = "guided") -> tuple[int, str, str]:
     manager = SessionManager(SessionStore(tmp_path / "s"), ticking_clock())
     out = io.StringIO()
-    with manager.create(load_bank(bank), {"mode": mode}) as live, create_pipe_input() as pipe:
+    with manager.create(load_bank(bank), Started(mode=mode)) as live, create_pipe_input() as pipe:
         interview = Interview(live, Console(file=out, width=80, no_color=True), "ja", clock=ticking_clock())
         lang_targets = lambda q: [(t.id, t.kind, t.label) for t in (find_targets(live.engine.bank, q, "ja")  # noqa: E731
                                                                     if q else all_targets(live.engine.bank, "ja"))]
-        terminal = TerminalInput(make_completer(lambda: SLASH_COMMANDS, lang_targets), interview.toolbar,
+        terminal = TerminalInput(make_completer(lambda: NAMES, lang_targets, TARGET_COMMANDS), interview.toolbar,
                                  input=pipe, output=DummyOutput())
         code = interview.run(PipeDriven(terminal, pipe, keys))
         session_id = live.session_id
@@ -54,7 +56,7 @@ def drive(tmp_path: Path, keys: list[str], bank: Path = MINI_BANK, mode: str = "
 
 def answers(tmp_path: Path, session_id: str) -> dict[str, str]:
     events = SessionStore(tmp_path / "s").read(session_id).events
-    return {e.data["question"]: e.data["raw"] for e in events if e.kind == "answered"}
+    return {e.payload.question: e.payload.raw for e in events if e.kind == "answered"}
 
 
 def test_guided_interview_with_a_multiline_answer_probes_and_f2(tmp_path: Path) -> None:
@@ -72,7 +74,7 @@ def test_guided_interview_with_a_multiline_answer_probes_and_f2(tmp_path: Path) 
     got = answers(tmp_path, sid)
     assert got["history_story"] == "町工場\nです"
     events = SessionStore(tmp_path / "s").read(sid).events
-    assert [e.data["text"] for e in events if e.kind == "probe_answered"][0].startswith("医療機器向け")
+    assert [e.payload.text for e in events if e.kind == "probe_answered"][0].startswith("医療機器向け")
 
 
 def test_ctrl_c_at_the_prompt_saves_and_exits_130(tmp_path: Path) -> None:
@@ -106,6 +108,6 @@ def test_completion_of_commands_and_targets(typed: str, expected: str) -> None:
     def targets(q: str) -> list[tuple[str, str, str]]:
         return [(t.id, t.kind, t.label) for t in (find_targets(bank, q, "ja") if q else all_targets(bank, "ja"))]
 
-    completer = make_completer(lambda: SLASH_COMMANDS, targets)
+    completer = make_completer(lambda: NAMES, targets, TARGET_COMMANDS)
     found = [c.text for c in completer.get_completions(Document(typed), CompleteEvent())]
     assert expected in found

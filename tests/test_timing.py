@@ -13,8 +13,8 @@ def test_time_per_section_and_for_this_visit() -> None:
     clock = ticking_clock(step_seconds=60)  # every event a minute after the last
     engine = Engine(mini_bank(), lambda: clock().isoformat())
     engine.start()  # started, asked company_name
-    engine.submit("株式会社みどり精工")  # answered, asked employees
-    engine.submit("24")  # answered, asked history_story (section history)
+    engine.answer("株式会社みどり精工")  # answered, asked employees
+    engine.answer("24")  # answered, asked history_story (section history)
     result = timing(engine.events, engine.bank)
     assert result.section_seconds == {"basics": 240.0}
     assert result.visit_seconds == 300.0
@@ -27,6 +27,6 @@ def test_a_long_break_counts_as_at_most_ten_minutes() -> None:
     events = list(engine.events)
     later = ticking_clock(start=clock() + timedelta(hours=5), step_seconds=60)
     engine2 = Engine.replay(engine.bank, events, lambda: later().isoformat())
-    engine2.submit("株式会社みどり精工")
+    engine2.answer("株式会社みどり精工")
     result = timing(engine2.events, engine2.bank)
     assert result.section_seconds["basics"] <= 60 + 600

@@ -8,6 +8,7 @@ from typing import Any
 from dialogue.banks import yaml_nodes as yn
 from dialogue.banks.node_reader import NodeReader, suggest
 from dialogue.model import AllOf, AnyOf, Compare, Condition, Not, Section
+from dialogue.model.conditions import compares
 
 CONDITION_OPS = ("in", "not_in", "equals", "answered", "min", "max")
 MAX_CONDITION_DEPTH = 16
@@ -92,7 +93,7 @@ class ConditionReader(NodeReader):
                 continue
             # A reused question keeps the condition of the bank it comes from: report at its `use:` line.
             pairs = (_compares_with_nodes(question.when, node) if node is not None
-                     else [(c, use_node) for c in _compares(question.when)])
+                     else [(c, use_node) for c in compares(question.when)])
             for compare, cnode in pairs:
                 qnode = _value_node(cnode, "question") or cnode
                 target = by_id.get(compare.question)
@@ -128,14 +129,6 @@ def _value_node(node: yn.Node, key: str) -> yn.Node | None:
             if str(k.value) == key:
                 return v
     return None
-
-
-def _compares(condition: Condition) -> list[Compare]:
-    if isinstance(condition, Compare):
-        return [condition]
-    if isinstance(condition, Not):
-        return _compares(condition.item)
-    return [c for item in condition.items for c in _compares(item)]
 
 
 def _compares_with_nodes(condition: Condition, node: yn.Node) -> list[tuple[Compare, yn.Node]]:

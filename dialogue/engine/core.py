@@ -1,7 +1,8 @@
-"""The interview engine: commands in, events and steps out. Headless and clock-free.
+"""The interview engine: typed commands in, events and steps out. Headless and clock-free.
 
 Every command checks it is legal in the current state (from the state table), turns into events, and
-each event is applied by `SessionState.apply` — the one place state changes.
+each event is applied by `SessionState.apply` — the one place state changes. Refusals are `CommandError`s
+carrying a `Refusal`; things the interviewer should know are `Notice`s on the step. The UI words both.
 """
 
 from __future__ import annotations
@@ -10,15 +11,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from transitions import MachineError
-
 from dialogue.engine.answers import parse_answer
-from dialogue.engine.machine import ACTIVE, COMMAND_OF_TRIGGER, Flow, build_machine
-from dialogue.engine.state import SessionState
-from dialogue.errors import AnswerError, CommandError, ReplayError
+from dialogue.engine.machine import ACTIVE, Command, Flow, build_machine, legal_commands
+from dialogue.engine.state import EventMismatch, Notice, NoticeKind, SessionState
+from dialogue.errors import CommandError, Refusal, ReplayError
 from dialogue.model import (
     SOURCE_KINDS,
     STATUS_CODES,
+    Actor,
     Answer,
     Bank,
     Event,
@@ -27,13 +27,14 @@ from dialogue.model import (
     Text,
     Transcript,
 )
+from dialogue.model import events as ev
 from dialogue.model.conditions import holds
 from dialogue.model.measure import thin_size
 
 
 @dataclass(frozen=True, slots=True)
 class Progress:
-    section_index: int  # 1-based; 0 at the end
+    section_index: int  # 1-based; 0 when no question is current (the end, a review)
     section_count: int
     answered: int
     applicable: int
@@ -45,22 +46,28 @@ class Step:
 
     state: str
     question: Question | None
-    probe: Text | None
-    probe_index: int
+    probe_text: Text | None  # the probe on offer (state probing)
+    probe: int  # its number among the question's probes, 0-based
     current_answer: Answer | None
-    legal: tuple[str, ...]
+    legal: frozenset[Command]
     progress: Progress
-    messages: tuple[str, ...] = field(default=(), compare=False)
+    notices: tuple[Notice, ...] = field(default=(), compare=False)
     section_started: bool = False
     parked: tuple[Parked, ...] = ()  # volunteered earlier for this question's fields
     prefill: str = ""  # the earlier session's answer, to confirm or update
     flagged: bool = False
     visit: int = 1
     mode: str = "guided"
+    draft: str = ""  # what was being typed here when the interview was interrupted
+    probe_reason: str = ""  # why this probe is offered
+    hints_shown: bool | None = None  # the interviewer's last F2 choice in this session; None: never set
 
     @property
-    def suggested_input(self) -> str:
-        """What the input line should start with: the answer so far, else parked text, else the prefill."""
+    def offered_input(self) -> str:
+        """What Enter on an empty line keeps: the interrupted draft, else the answer so far, else parked
+        text, else the earlier interview's answer. Offered, never put into what the user types."""
+        if self.draft:
+            return self.draft
         if self.current_answer is not None and not self.current_answer.is_status:
             return self.current_answer.raw
         if self.parked:
@@ -71,9 +78,10 @@ class Step:
 class Engine:
     """One interview on one bank. Commands return a `Step`; `take_events()` hands over new events."""
 
-    def __init__(self, bank: Bank, clock: Callable[[], str], session_id: str = ""):
+    def __init__(self, bank: Bank, clock: Callable[[], str], session_id: str = "", actor: Actor | None = None):
         self.bank = bank
         self.session_id = session_id
+        self.actor = actor
         self._clock = clock
         self._flow = Flow()
         self._machine = build_machine(self._flow)
@@ -85,25 +93,23 @@ class Engine:
 
     @classmethod
     def replay(cls, bank: Bank, events: Iterable[Event], clock: Callable[[], str], session_id: str = "",
-               previous_answers: Iterable[Answer] = ()) -> Engine:
+               previous_answers: Iterable[Answer] = (), actor: Actor | None = None) -> Engine:
         """Rebuild a session from its events. `previous_answers` are answers to questions a changed bank
-        no longer has (see dialogue.store.migration): kept for the transcript, never replayed."""
-        engine = cls(bank, clock, session_id)
+        no longer has (see dialogue.store.migration): kept for the transcript, never replayed. An event
+        that does not fit raises `ReplayError` naming it (its index among `events`) and what is wrong."""
+        engine = cls(bank, clock, session_id, actor)
         engine._previous = tuple(previous_answers)
         engine._flow.direct = True
         try:
-            for number, event in enumerate(events, start=2):
+            for index, event in enumerate(events):
                 try:
                     engine._apply(event)
-                except (KeyError, ValueError, IndexError, TypeError, MachineError) as exc:
-                    raise ReplayError(f"event {number} ({event.kind}) does not fit the question bank "
-                                      f"{bank.id} {bank.version}: {exc}. Was the bank changed since the "
-                                      "session started? Resume with the bank it was started on "
-                                      "(--bank FILE).") from None
+                except EventMismatch as exc:
+                    raise ReplayError(f"event {index + 1} ({event.kind.value}): {exc}", index) from None
         finally:
             engine._flow.direct = False
         engine._pending.clear()
-        engine._s.messages.clear()
+        engine._s.notices.clear()
         return engine
 
     # ---- queries ----
@@ -115,6 +121,10 @@ class Engine:
     @property
     def events(self) -> tuple[Event, ...]:
         return tuple(self._events)
+
+    @property
+    def event_count(self) -> int:
+        return len(self._events)
 
     @property
     def mode(self) -> str:
@@ -129,14 +139,11 @@ class Engine:
         pending, self._pending = self._pending, []
         return pending
 
-    def legal_commands(self) -> tuple[str, ...]:
-        triggers = self._machine.get_triggers(self.state)
-        commands = {COMMAND_OF_TRIGGER[t] for t in triggers if t in COMMAND_OF_TRIGGER}
-        if self.state == "asking":
-            commands.add("next")
+    def legal_commands(self) -> frozenset[Command]:
+        commands = legal_commands(self._machine, self.state)
         if not self._s.history:
-            commands.discard("back")
-        return tuple(sorted(commands))
+            commands -= {Command.BACK}
+        return commands
 
     def values(self) -> dict[str, Any]:
         return self._s.values()
@@ -149,18 +156,20 @@ class Engine:
     def step(self) -> Step:
         s = self._s
         question = self.bank.question(s.current) if s.current else None
-        probe = None
-        if self.state == "probing" and question and s.probe_index < len(question.probes):
-            probe = question.probes[s.probe_index]
+        probe_text = None
+        if self.state == "probing" and question and s.probe < len(question.probes):
+            probe_text = question.probes[s.probe]
         parked: tuple[Parked, ...] = ()
-        prefill = ""
+        prefill = draft = ""
         if question is not None:
             parked = tuple(p for p in s.parked if p.used_by is None and p.field_id in question.fills)
             if question.id not in s.answers:
                 prefill = str(s.prefill.get(question.id, {}).get("raw", ""))
-        return Step(self.state, question, probe, s.probe_index, s.answers.get(s.current or ""),
-                    self.legal_commands(), self._progress(), tuple(s.messages), s.section_started,
-                    parked, prefill, bool(question and question.id in s.flags), s.visit, s.mode)
+            draft = s.drafts.get(question.id, "")
+        return Step(self.state, question, probe_text, s.probe, s.answers.get(s.current or ""),
+                    self.legal_commands(), self._progress(), tuple(s.notices), s.section_started,
+                    parked, prefill, bool(question and question.id in s.flags), s.visit, s.mode, draft,
+                    s.probe_reason, s.hints_shown)
 
     def transcript(self) -> Transcript:
         s = self._s
@@ -170,108 +179,112 @@ class Engine:
             answers={k: v for k, v in s.answers.items() if k in applicable},
             probe_answers=tuple(s.probe_answers), notes=tuple(s.notes),
             skipped=frozenset((s.skipped | s.skipped_before) - set(s.answers)), asked=frozenset(s.asked),
-            applicable=applicable, state=self.state, meta=dict(s.meta), sources=dict(s.sources),
+            applicable=applicable, state=self.state, meta=s.meta, sources=dict(s.sources),
             flags=dict(s.flags), parked=tuple(s.parked),
             hidden={k: v for k, v in s.answers.items() if k not in applicable},
-            prefill=s.prefill, visit=s.visit, previous_answers=self._previous)
+            prefill=s.prefill, visit=s.visit, previous_answers=self._previous,
+            writeup_history={k: tuple(v) for k, v in s.writeups.items()}, drafts=dict(s.drafts))
 
     # ---- commands: the interview ----
 
-    def start(self, meta: dict[str, Any] | None = None) -> Step:
-        """Begin. `meta` may hold `mode` (guided | meeting), `lang`, and `prefill` (question id →
-        {raw, value}) from an earlier interview of the same company."""
-        self._require("start")
-        self._emit("started", **(meta or {}))
+    def start(self, meta: ev.Started | None = None) -> Step:
+        """Begin. `meta`: the mode (guided | meeting), the language, and `prefill` (question id → {raw,
+        value}) from an earlier interview of the same company."""
+        self._require(Command.START)
+        self._emit(meta or ev.Started())
         self._advance(after=None)
         return self.step()
 
-    def submit(self, raw: str, append: bool = False) -> Step:
-        """Answer the current question (or probe). `append` adds to an existing answer (meeting notes)."""
-        self._require("answer")
+    def answer(self, raw: str, append: bool = False, confirmed: bool = False) -> Step:
+        """Answer the current question (or probe). `append` adds to an existing answer (meeting notes);
+        `confirmed` keeps free text where records are asked, after the interviewer saw the warning."""
+        self._require(Command.ANSWER)
         question = self._current_question()
         if self.state == "probing":
-            self._emit("probe_answered", question=question.id, probe=self._s.probe_index, text=raw.strip())
+            self._emit(ev.ProbeAnswered(question.id, self._s.probe, raw.strip()))
             self._after_probe(question)
             return self.step()
-        value = parse_answer(question, raw)
+        value = parse_answer(question, raw, confirmed)
         previous = self._s.answers.get(question.id)
         if append and previous is not None and not previous.is_status and question.type in ("text", "list", "group"):
             value, raw = _appended(previous, value, raw)
-        self._emit("answered", question=question.id, value=value, raw=raw)
+        self._emit(ev.Answered(question.id, value, raw))
         if question.id in self._s.flags and self._s.visit > 1:
-            self._emit("unflagged", question=question.id)
+            self._emit(ev.Unflagged(question.id))
         if self.mode == "meeting":
             return self.step()  # meeting notes stay on the field; no automatic probes
         thin = bool(question.thin_below) and thin_size(value) < question.thin_below
         probed_before = any(p.question_id == question.id for p in self._s.probe_answers)
         if question.probes and (thin or (question.always_probe and not probed_before)):
-            self._emit("probed", question=question.id, probe=0)
+            self._emit(ev.Probed(question.id, 0, reason="thin" if thin else "always"))
         else:
             self._advance(after=question.id)
         return self.step()
 
     def next(self) -> Step:
         """Leave the current question as it is and go to the next open one."""
-        self._require("next")
+        self._require(Command.NEXT)
         self._advance(after=self._s.current, passed=self._s.current)
         return self.step()
 
     def skip(self) -> Step:
         """Skip the current question (asking) or the remaining probes (probing)."""
-        self._require("skip")
+        self._require(Command.SKIP)
         question = self._current_question()
         if self.state == "probing":
-            self._emit("probes_skipped", question=question.id)
+            self._emit(ev.ProbesSkipped(question.id))
         else:
-            self._emit("skipped", question=question.id)
+            self._emit(ev.Skipped(question.id))
         self._advance(after=question.id)
         return self.step()
 
     def mark(self, status: str) -> Step:
         """Record わからない / 回答を控えたい / 該当なし (unknown / declined / not_applicable) and move on."""
-        self._require("mark")
+        self._require(Command.MARK)
         question = self._current_question()
         if status not in STATUS_CODES:
-            raise CommandError(f"unknown_status:{status}")
+            raise CommandError(Refusal.UNKNOWN_STATUS, Command.MARK, status)
         if status in question.forbid_status:
-            raise CommandError(f"status_forbidden:{status}")
-        self._emit("status_marked", question=question.id, status=status)
+            raise CommandError(Refusal.STATUS_FORBIDDEN, Command.MARK, status)
+        self._emit(ev.StatusMarked(question.id, status))
         if question.id in self._s.flags and self._s.visit > 1:
-            self._emit("unflagged", question=question.id)
+            self._emit(ev.Unflagged(question.id))
         self._advance(after=question.id)
         return self.step()
 
-    def follow_up(self, probe_index: int, text: str) -> Step:
+    def follow_up(self, probe: int, text: str) -> Step:
         """Record the answer to any probe of the current question, in any order, without moving on
-        (role-play and meeting notes choose their own probes; guided probing uses `submit`)."""
-        self._require("follow_up")
+        (role-play and meeting notes choose their own probes; guided probing uses `answer`)."""
+        self._require(Command.FOLLOW_UP)
         question = self._current_question()
-        if not 0 <= probe_index < len(question.probes):
-            raise CommandError(f"no_such_probe:{probe_index}")
+        if not 0 <= probe < len(question.probes):
+            raise CommandError(Refusal.NO_SUCH_PROBE, Command.FOLLOW_UP, str(probe + 1))
         if not text.strip():
-            raise CommandError("empty_follow_up")
-        self._emit("followed_up", question=question.id, probe=probe_index, text=text.strip())
+            raise CommandError(Refusal.EMPTY_TEXT, Command.FOLLOW_UP)
+        self._emit(ev.FollowedUp(question.id, probe, text.strip()))
         return self.step()
 
     # ---- commands: navigation ----
 
     def back(self) -> Step:
         if not self._s.history and self.state in ACTIVE:
-            raise CommandError("nothing_to_go_back_to")
-        self._require("back")
-        self._emit("went_back", to=self._s.history[-1])
+            raise CommandError(Refusal.NOTHING_BEFORE, Command.BACK)
+        self._require(Command.BACK)
+        self._emit(ev.WentBack(self._s.history[-1]))
         return self.step()
 
     def jump(self, target: str) -> Step:
         """Jump to a question id, a sheet field id, or the first applicable question of a section id."""
-        self._require("jump")
+        self._require(Command.JUMP)
         question_id = self.resolve_target(target)
-        self._emit("jumped", to=question_id)
+        self._emit(ev.Jumped(question_id))
         if not holds(self.bank.question(question_id).when, self.values()):
-            self._s.messages.append(f"inapplicable:{question_id}")  # an answer here stays off the sheet
+            self._s.notices.append(Notice(NoticeKind.INAPPLICABLE, question_id))  # stays off the sheet
         return self.step()
 
     def resolve_target(self, target: str) -> str:
+        """The question a /jump to `target` lands on. For a sheet field: the first applicable question
+        filling it that is still open, else the first applicable one (so parked text is offered)."""
         if self.bank.has_question(target):
             return target
         values = self.values()
@@ -280,11 +293,12 @@ class Engine:
                 for q in section.questions:
                     if holds(q.when, values):
                         return q.id
-                raise CommandError(f"empty_section:{target}")
-        for q in self.bank.questions():
-            if target in q.fills and holds(q.when, values):
-                return q.id
-        raise CommandError(f"unknown_target:{target}")
+                raise CommandError(Refusal.EMPTY_SECTION, Command.JUMP, target)
+        filling = [q for q in self.bank.questions() if target in q.fills and holds(q.when, values)]
+        if filling:
+            open_ones = [q for q in filling if q.id not in self._s.answers]
+            return (open_ones or filling)[0].id
+        raise CommandError(Refusal.UNKNOWN_TARGET, Command.JUMP, target)
 
     def reorient(self) -> Step:
         """After a bank migration: when the current question was removed, or the interview had reached
@@ -298,141 +312,161 @@ class Engine:
         return self.step()
 
     def new_visit(self) -> Step:
-        """Start the next visit: flagged, then skipped, then empty required questions come first."""
-        self._require("new_visit")
-        self._emit("visit_started", visit=self._s.visit + 1)
+        """Start the next visit: flagged, then skipped, then status-coded (わからない / 回答を控えたい) and
+        empty required questions come first."""
+        self._require(Command.NEW_VISIT)
+        self._emit(ev.VisitStarted(self._s.visit + 1))
         self._advance(after=None)
         return self.step()
 
     # ---- commands: annotations ----
 
     def note(self, text: str) -> Step:
-        self._require("note")
+        self._require(Command.NOTE)
         if not text.strip():
-            raise CommandError("empty_note")
-        self._emit("noted", question=self._s.current, text=text.strip())
+            raise CommandError(Refusal.EMPTY_TEXT, Command.NOTE)
+        self._emit(ev.Noted(self._s.current, text.strip()))
         return self.step()
 
     def set_source(self, kind: str, detail: str = "", question_id: str | None = None) -> Step:
         """Where the answer comes from: owner (stated), document (which one), estimate (the supporter's).
         Applies to `question_id`, else the current question if answered, else the last answered one."""
-        self._require("set_source")
+        self._require(Command.SET_SOURCE)
         if kind not in SOURCE_KINDS:
-            raise CommandError(f"unknown_source:{kind}")
+            raise CommandError(Refusal.UNKNOWN_SOURCE, Command.SET_SOURCE, kind)
         target = question_id or self._source_target()
         if target is None:
-            raise CommandError("no_answer_for_source")
-        self._emit("source_set", question=target, source=kind, detail=detail.strip())
+            raise CommandError(Refusal.NO_ANSWER_FOR_SOURCE, Command.SET_SOURCE)
+        self._emit(ev.SourceSet(target, kind, detail.strip()))
         return self.step()
 
     def _source_target(self) -> str | None:
         if self._s.current and self._s.current in self._s.answers:
             return self._s.current
         for event in reversed(self._events):
-            if event.kind in ("answered", "status_marked"):
-                return str(event.data["question"])
+            if isinstance(event.payload, ev.Answered | ev.StatusMarked):
+                return event.payload.question
         return None
 
     def flag(self, note: str = "") -> Step:
         """Mark the current question to confirm at the next visit."""
-        self._require("flag")
-        self._emit("flagged", question=self._current_question().id, note=note.strip())
+        self._require(Command.FLAG)
+        self._emit(ev.Flagged(self._current_question().id, note.strip()))
         return self.step()
 
     def unflag(self) -> Step:
-        self._require("unflag")
-        self._emit("unflagged", question=self._current_question().id)
+        self._require(Command.UNFLAG)
+        self._emit(ev.Unflagged(self._current_question().id))
         return self.step()
 
     def park(self, field_id: str, text: str) -> Step:
         """File text the owner volunteered out of order under the sheet field it belongs to."""
-        self._require("park")
+        self._require(Command.PARK)
         if not any(field_id in q.fills for q in self.bank.questions()):
-            raise CommandError(f"unknown_field:{field_id}")
+            raise CommandError(Refusal.UNKNOWN_FIELD, Command.PARK, field_id)
         if not text.strip():
-            raise CommandError("empty_park")
-        self._emit("parked", field=field_id, text=text.strip())
+            raise CommandError(Refusal.EMPTY_TEXT, Command.PARK)
+        self._emit(ev.ParkedText(field_id, text.strip()))
+        return self.step()
+
+    def draft(self, text: str) -> Step:
+        """Keep a line that was being typed when the interview was interrupted, to offer it again."""
+        self._require(Command.DRAFT)
+        if text.strip():
+            self._emit(ev.Drafted(self._s.current, text))
+        return self.step()
+
+    def set_hints(self, shown: bool) -> Step:
+        """Remember whether the guidance is shown (F2), so a resumed session looks the same."""
+        self._require(Command.SET_HINTS)
+        if self._s.hints_shown is not shown:
+            self._emit(ev.HintsSet(shown))
+        return self.step()
+
+    def write_up(self, field_id: str, text: str) -> Step:
+        """The interviewer's own write-up of a sheet box (清書); a later one replaces it, the history stays."""
+        self._require(Command.WRITE_UP)
+        if not any(field_id in q.fills for q in self.bank.questions()):
+            raise CommandError(Refusal.UNKNOWN_FIELD, Command.WRITE_UP, field_id)
+        current = self._s.writeups.get(field_id)
+        if not current or current[-1].text != text.strip():
+            self._emit(ev.WrittenUp(field_id, text.strip()))
         return self.step()
 
     # ---- commands: session ----
 
     def pause(self) -> Step:
-        self._require("pause")
-        self._emit("paused", resume_to=self._flow.return_to if self.state == "reviewing" else self.state)
+        self._require(Command.PAUSE)
+        self._emit(ev.Paused(self._flow.return_to if self.state == "reviewing" else self.state))
         return self.step()
 
     def resume(self) -> Step:
-        self._require("resume")
-        self._emit("resumed")
+        self._require(Command.RESUME)
+        self._emit(ev.Resumed())
         return self.step()
 
     def review(self) -> Step:
-        self._require("review")
-        self._emit("reviewed", resume_to=self.state)
+        self._require(Command.REVIEW)
+        self._emit(ev.Reviewed(self.state))
         return self.step()
 
     def close_review(self) -> Step:
-        self._require("close_review")
-        self._emit("review_closed")
+        self._require(Command.CLOSE_REVIEW)
+        self._emit(ev.ReviewClosed())
         return self.step()
 
     def finish(self) -> Step:
-        self._require("finish")
-        self._emit("finished")
+        self._require(Command.FINISH)
+        self._emit(ev.Finished())
         return self.step()
 
     def reopen(self) -> Step:
-        self._require("reopen")
-        self._emit("reopened")
+        self._require(Command.REOPEN)
+        self._emit(ev.Reopened())
         if self._next_open(None) is not None:
             self._advance(after=None)
         return self.step()
 
     # ---- internals ----
 
-    def _require(self, command: str) -> None:
-        self._s.messages.clear()
+    def _require(self, command: Command) -> None:
+        self._s.notices.clear()
         if command not in self.legal_commands():
-            raise CommandError(f"not_now:{command}:{self.state}")
+            raise CommandError(Refusal.NOT_NOW, command, self.state)
 
     def _current_question(self) -> Question:
         if self._s.current is None:
-            raise CommandError("no_question")
+            raise CommandError(Refusal.NO_QUESTION)
         return self.bank.question(self._s.current)
 
     def _after_probe(self, question: Question) -> None:
         answer = self._s.answers.get(question.id)
         total = thin_size(answer.value if answer else "")
         total += sum(thin_size(p.text) for p in self._s.probe_answers if p.question_id == question.id)
-        next_index = self._s.probe_index + 1
+        next_index = self._s.probe + 1
         if next_index < len(question.probes) and (total < question.thin_below or question.always_probe):
-            self._emit("probed", question=question.id, probe=next_index)
+            self._emit(ev.Probed(question.id, next_index, reason="thin" if total < question.thin_below else "always"))
         else:
-            self._emit("probes_skipped", question=question.id, done=True)
+            self._emit(ev.ProbesSkipped(question.id, done=True))
             self._advance(after=question.id)
 
     def _advance(self, after: str | None, passed: str | None = None) -> None:
         target = self._next_open(after)
         if target is None:
             if self.state != "at_end":
-                self._emit("reached_end")
-        elif passed is not None:
-            self._emit("asked", question=target, passed=passed)  # left as it is with /next
+                self._emit(ev.ReachedEnd())
         else:
-            self._emit("asked", question=target)
+            self._emit(ev.Asked(target, passed or ""))  # `passed`: left as it was with /next
 
     def _next_open(self, after: str | None) -> str | None:
-        """The next question to ask: in a later visit, flagged, then skipped, then empty required ones
-        first; otherwise the next applicable open question in bank order, wrapping round."""
+        """The next question to ask: in a later visit, flagged, then skipped, then status-coded and empty
+        required ones first; otherwise the next applicable open question in bank order, wrapping round."""
         s, values = self._s, self.values()
         applicable = [qid for qid in self._order if holds(self.bank.question(qid).when, values)]
         if s.visit > 1:
-            for group in (s.flags.keys(), s.skipped_before,
-                          [q for q in applicable if self.bank.question(q).required and q not in s.answers]):
-                for qid in applicable:
-                    if qid in group and qid not in s.skipped and qid not in s.passed and qid != after and (
-                            qid in s.flags or qid not in s.answers):
-                        return qid
+            for qid in self._revisit_order(applicable):
+                if qid not in s.skipped and qid not in s.passed and qid != after:
+                    return qid
         start = self._order.index(after) + 1 if after in self._order else 0
         rotated = self._order[start:] + self._order[:start]
         done = (set(s.answers) | s.skipped) - s.reoffer
@@ -441,17 +475,34 @@ class Engine:
                 return qid
         return None
 
+    def _revisit_order(self, applicable: list[str]) -> list[str]:
+        """What a later visit comes back to, in this order: flagged; skipped before; answered わからない or
+        回答を控えたい (listed in 次回確認事項); empty required questions."""
+        s = self._s
+        status_coded = {qid for qid, a in s.answers.items() if a.status in ("unknown", "declined")}
+        groups: list[Callable[[str], bool]] = [
+            lambda qid: qid in s.flags,
+            lambda qid: qid in s.skipped_before and qid not in s.answers,
+            lambda qid: qid in status_coded and not self._revisited(qid),
+            lambda qid: self.bank.question(qid).required and qid not in s.answers,
+        ]
+        return [qid for group in groups for qid in applicable if group(qid)]
+
+    def _revisited(self, qid: str) -> bool:
+        """True once a status-coded question has been shown in this visit (it is offered once per visit)."""
+        return qid in self._s.asked_this_visit
+
     def _progress(self) -> Progress:
         applicable = self.applicable()
         answered = sum(1 for q in applicable if q.id in self._s.answers)
         index = 0
-        if self._s.current and self.state != "at_end":
+        if self._s.current and self.state in ("asking", "probing"):
             section_id = self.bank.question(self._s.current).section_id
             index = next(i for i, sec in enumerate(self.bank.sections, 1) if sec.id == section_id)
         return Progress(index, len(self.bank.sections), answered, len(applicable))
 
-    def _emit(self, kind: str, **data: Any) -> None:
-        event = Event(kind, self._clock(), data)
+    def _emit(self, payload: ev.Payload) -> None:
+        event = Event(self._clock(), payload, self.actor)
         self._apply(event)
         self._pending.append(event)
 
@@ -468,4 +519,4 @@ def _appended(previous: Answer, value: Any, raw: str) -> tuple[Any, str]:
     return value, raw
 
 
-__all__ = ["AnswerError", "Engine", "Progress", "Step"]
+__all__ = ["Engine", "Progress", "Step"]

@@ -1,55 +1,90 @@
-"""The interview's state table: the only use of `transitions` in the package."""
+"""The interview's state table: the only use of `transitions` in the package.
+
+Triggers are fired by the reducer as events are applied; `Command`s are what the interviewer can do. Which
+commands are legal now is read off the machine (`get_triggers`), never kept in a second list.
+"""
 
 from __future__ import annotations
+
+from enum import StrEnum
 
 from transitions import Machine, MachineError
 
 STATES = ("intro", "asking", "probing", "at_end", "reviewing", "paused", "finished")
 ACTIVE = ["asking", "probing", "at_end"]
+ANYTIME = ACTIVE + ["reviewing", "paused", "finished"]
 
-# trigger, source(s), destination. `=` keeps the state. Returns to a saved state are added below.
-TRANSITIONS: tuple[tuple[str, str | list[str], str], ...] = (
-    ("start", "intro", "asking"),
-    ("ask", ACTIVE, "asking"),
-    ("answer", "asking", "asking"),
-    ("probe", "asking", "probing"),
-    ("answer_probe", "probing", "probing"),
-    ("skip_probes", "probing", "asking"),
-    ("skip", "asking", "asking"),
-    ("mark", ["asking", "probing"], "asking"),
-    ("back", ACTIVE, "asking"),
-    ("jump", ACTIVE + ["reviewing"], "asking"),
-    ("reach_end", ["asking", "probing"], "at_end"),
-    ("note", ACTIVE + ["reviewing"], "="),
-    ("follow_up", ["asking", "probing"], "="),
-    ("set_source", ["asking", "probing", "at_end"], "="),
-    ("flag", ["asking", "probing"], "="),
-    ("unflag", ["asking", "probing"], "="),
-    ("park", ACTIVE, "="),
-    ("new_visit", ACTIVE, "="),
-    ("pause", ACTIVE + ["reviewing"], "paused"),
-    ("review", ACTIVE, "reviewing"),
-    ("finish", ACTIVE + ["reviewing"], "finished"),
-    ("reopen", "finished", "at_end"),
+
+class Command(StrEnum):
+    """What the interviewer (or a script) can ask the engine to do."""
+
+    START = "start"
+    ANSWER = "answer"
+    NEXT = "next"
+    SKIP = "skip"
+    MARK = "mark"
+    BACK = "back"
+    JUMP = "jump"
+    NOTE = "note"
+    FOLLOW_UP = "follow_up"
+    SET_SOURCE = "set_source"
+    FLAG = "flag"
+    UNFLAG = "unflag"
+    PARK = "park"
+    NEW_VISIT = "new_visit"
+    PAUSE = "pause"
+    RESUME = "resume"
+    REVIEW = "review"
+    CLOSE_REVIEW = "close_review"
+    FINISH = "finish"
+    REOPEN = "reopen"
+    DRAFT = "draft"
+    SET_HINTS = "set_hints"
+    WRITE_UP = "write_up"
+
+
+# trigger, source(s), destination, the command it belongs to. `=` keeps the state. Returns to a saved state
+# (resume, close_review) are added in build_machine.
+TRANSITIONS: tuple[tuple[str, str | list[str], str, Command | None], ...] = (
+    ("start", "intro", "asking", Command.START),
+    ("ask", ACTIVE, "asking", None),
+    ("next", "asking", "=", Command.NEXT),  # /next: the move itself is an `asked` event (trigger `ask`)
+    ("answer", "asking", "asking", Command.ANSWER),
+    ("probe", "asking", "probing", None),
+    ("answer_probe", "probing", "probing", Command.ANSWER),
+    ("skip_probes", "probing", "asking", Command.SKIP),
+    ("skip", "asking", "asking", Command.SKIP),
+    ("mark", ["asking", "probing"], "asking", Command.MARK),
+    ("back", ACTIVE, "asking", Command.BACK),
+    ("jump", ACTIVE + ["reviewing"], "asking", Command.JUMP),
+    ("reach_end", ["asking", "probing"], "at_end", None),
+    ("note", ACTIVE + ["reviewing"], "=", Command.NOTE),
+    ("follow_up", ["asking", "probing"], "=", Command.FOLLOW_UP),
+    ("set_source", ["asking", "probing", "at_end"], "=", Command.SET_SOURCE),
+    ("flag", ["asking", "probing"], "=", Command.FLAG),
+    ("unflag", ["asking", "probing"], "=", Command.UNFLAG),
+    ("park", ACTIVE, "=", Command.PARK),
+    ("new_visit", ACTIVE, "=", Command.NEW_VISIT),
+    ("pause", ACTIVE + ["reviewing"], "paused", Command.PAUSE),
+    ("review", ACTIVE, "reviewing", Command.REVIEW),
+    ("finish", ACTIVE + ["reviewing"], "finished", Command.FINISH),
+    ("reopen", "finished", "at_end", Command.REOPEN),
+    ("draft", ACTIVE + ["reviewing"], "=", Command.DRAFT),
+    ("set_hints", ACTIVE + ["reviewing"], "=", Command.SET_HINTS),
+    ("write_up", ANYTIME, "=", Command.WRITE_UP),
 )
+RETURNS: tuple[tuple[str, str, Command], ...] = (("resume", "paused", Command.RESUME),
+                                                  ("close_review", "reviewing", Command.CLOSE_REVIEW))
+RETURN_STATES = ("asking", "probing", "at_end")
 
-# What the user can type, mapped from the machine's triggers.
-COMMAND_OF_TRIGGER = {
-    "start": "start", "answer": "answer", "answer_probe": "answer", "skip": "skip", "skip_probes": "skip",
-    "mark": "mark", "back": "back", "jump": "jump", "note": "note", "follow_up": "follow_up",
-    "set_source": "set_source", "flag": "flag", "unflag": "unflag", "park": "park", "new_visit": "new_visit",
-    "pause": "pause", "resume": "resume", "review": "review", "close_review": "close_review",
-    "finish": "finish", "reopen": "reopen",
-}
-
-
-_RETURNS = ("asking", "probing", "at_end")
+COMMAND_OF_TRIGGER: dict[str, Command] = {t: c for t, _, _, c in TRANSITIONS if c is not None} | {
+    t: c for t, _, c in RETURNS}
 
 
 def _direct_table() -> dict[tuple[str, str], str]:
     """(trigger, state) → next state, read off the same TRANSITIONS the machine is built from."""
     table: dict[tuple[str, str], str] = {}
-    for trigger, source, dest in TRANSITIONS:
+    for trigger, source, dest, _ in TRANSITIONS:
         for state in [source] if isinstance(source, str) else source:
             table[(trigger, state)] = state if dest == "=" else dest
     return table
@@ -71,11 +106,11 @@ class Flow:
 
     def fire(self, trigger: str) -> None:
         if not self.direct:
-            getattr(self, trigger)()
+            getattr(self, trigger)()  # the method `transitions` generated for this trigger
             return
-        if trigger in ("resume", "close_review"):
-            source = "paused" if trigger == "resume" else "reviewing"
-            if self.state != source or self.return_to not in _RETURNS:
+        returning = next((source for t, source, _ in RETURNS if t == trigger), None)
+        if returning is not None:
+            if self.state != returning or self.return_to not in RETURN_STATES:
                 raise MachineError(f"{trigger} cannot be applied from state {self.state}")
             self.state = self.return_to
             return
@@ -88,9 +123,17 @@ class Flow:
 def build_machine(flow: Flow) -> Machine:
     machine = Machine(model=flow, states=list(STATES), initial="intro", auto_transitions=False,
                       ignore_invalid_triggers=False)
-    for trigger, source, dest in TRANSITIONS:
+    for trigger, source, dest, _ in TRANSITIONS:
         machine.add_transition(trigger, source, dest)
-    for trigger, source in (("resume", "paused"), ("close_review", "reviewing")):
-        for dest in ("asking", "probing", "at_end"):
+    for trigger, source, _ in RETURNS:
+        for dest in RETURN_STATES:
             machine.add_transition(trigger, source, dest, conditions=[lambda d=dest: flow.return_to == d])
     return machine
+
+
+def legal_commands(machine: Machine, state: str) -> frozenset[Command]:
+    return frozenset(COMMAND_OF_TRIGGER[t] for t in machine.get_triggers(state) if t in COMMAND_OF_TRIGGER)
+
+
+__all__ = ["ACTIVE", "COMMAND_OF_TRIGGER", "STATES", "TRANSITIONS", "Command", "Flow", "MachineError",
+           "build_machine", "legal_commands"]

@@ -8,10 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from dialogue.model import Bank, Event
+from dialogue.model import Bank, Event, EventKind
 
 IDLE_CAP_SECONDS = 10 * 60
-VISIT_STARTS = ("started", "visit_started")  # a resume continues the same visit
+VISIT_STARTS = (EventKind.STARTED, EventKind.VISIT_STARTED)  # a resume continues the same visit
+MOVES = (EventKind.ASKED, EventKind.JUMPED, EventKind.WENT_BACK)  # events that change the current section
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,8 +46,8 @@ def timing(events: tuple[Event, ...] | list[Event], bank: Bank, now: datetime | 
             visit_start += timedelta(seconds=max(away, 0.0))  # the visit clock stops while paused
         if event.kind in VISIT_STARTS:
             visit_start = at
-        question = event.data.get("question") if event.kind == "asked" else event.data.get("to")
-        if event.kind in ("asked", "jumped", "went_back") and isinstance(question, str) and bank.has_question(question):
+        question = event.question
+        if event.kind in MOVES and question is not None and bank.has_question(question):
             current_section = bank.question(question).section_id
         elif event.kind == "paused":
             paused_section, current_section = current_section, None  # time away is not interview time

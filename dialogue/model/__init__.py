@@ -17,7 +17,7 @@ from dialogue.model.bank import (
     RecordField,
     Section,
 )
-from dialogue.model.events import EVENT_KINDS, Event
+from dialogue.model.events import EVENT_KINDS, Actor, Event, EventKind
 from dialogue.model.text import Text
 from dialogue.model.transcript import (
     SOURCE_KINDS,
@@ -29,10 +29,11 @@ from dialogue.model.transcript import (
     ProbeAnswer,
     Source,
     Transcript,
+    WriteUp,
 )
 
 __all__ = [
-    "EVENT_KINDS", "QUESTION_TYPES", "SOURCE_KINDS", "STATUS_CODES", "AllOf", "Answer", "AnswerValue", "AnyOf",
+    "EVENT_KINDS", "QUESTION_TYPES", "Actor", "EventKind", "SOURCE_KINDS", "STATUS_CODES", "AllOf", "Answer", "AnswerValue", "AnyOf",
     "Bank", "Choice", "Compare", "Condition", "Event", "Not", "Note", "Parked", "ProbeAnswer", "Question",
-    "QuestionType", "RecordField", "Section", "Source", "Text", "Transcript",
+    "QuestionType", "RecordField", "Section", "Source", "Text", "Transcript", "WriteUp",
 ]

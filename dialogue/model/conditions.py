@@ -39,13 +39,17 @@ def _compare(test: Compare, answers: Mapping[str, Any]) -> bool:
     return (low is None or value >= low) and (high is None or value <= high)
 
 
-def condition_refs(condition: Condition | None) -> set[str]:
-    """The question ids a condition reads."""
+def compares(condition: Condition | None) -> tuple[Compare, ...]:
+    """Every comparison in a condition, in reading order (the one walker over the condition tree)."""
     if condition is None:
-        return set()
+        return ()
     if isinstance(condition, Compare):
-        return {condition.question}
+        return (condition,)
     if isinstance(condition, Not):
-        return condition_refs(condition.item)
-    assert isinstance(condition, AllOf | AnyOf)
-    return set().union(*(condition_refs(c) for c in condition.items))
+        return compares(condition.item)
+    return tuple(c for item in condition.items for c in compares(item))
+
+
+def condition_refs(condition: Condition | None) -> tuple[str, ...]:
+    """The question ids a condition reads, each once, in reading order."""
+    return tuple(dict.fromkeys(c.question for c in compares(condition)))

@@ -1,30 +1,395 @@
-"""Journal events: what happened, when, and its data."""
+"""Journal events: one kind per thing that can happen in an interview, each with a typed payload.
+
+An event is `Event(at, payload, by)`: when, what (a payload dataclass whose class says the kind), and who
+(the staff member and device, absent in journals written before identities). The payload classes below are
+the one table of event kinds: `EventKind`, the reducer (engine/state.py), the transcript's labels and the
+journal's JSON all derive from them. New behaviour = a new payload class + its case in the reducer.
+
+JSON: `{"kind": ..., "at": ..., "by": {...}?, <payload fields>..., <unknown keys kept as they were>}`.
+`Event.from_json` checks every field's type, so a hand-edited line is refused with what is wrong.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from enum import StrEnum
+from typing import Any, ClassVar
+
+
+class EventKind(StrEnum):
+    STARTED = "started"
+    ASKED = "asked"
+    ANSWERED = "answered"
+    PROBED = "probed"
+    PROBE_ANSWERED = "probe_answered"
+    FOLLOWED_UP = "followed_up"
+    PROBES_SKIPPED = "probes_skipped"
+    SKIPPED = "skipped"
+    WENT_BACK = "went_back"
+    JUMPED = "jumped"
+    REACHED_END = "reached_end"
+    NOTED = "noted"
+    PAUSED = "paused"
+    RESUMED = "resumed"
+    REVIEWED = "reviewed"
+    REVIEW_CLOSED = "review_closed"
+    FINISHED = "finished"
+    REOPENED = "reopened"
+    STATUS_MARKED = "status_marked"
+    SOURCE_SET = "source_set"
+    FLAGGED = "flagged"
+    UNFLAGGED = "unflagged"
+    PARKED = "parked"
+    VISIT_STARTED = "visit_started"
+    DRAFTED = "drafted"
+    HINTS_SET = "hints_set"
+    WRITTEN_UP = "written_up"
+
+
+class EventDecodeError(ValueError):
+    """A journal record that is not a valid event: `what` says which key and what is wrong with it."""
+
+    def __init__(self, what: str):
+        super().__init__(what)
+        self.what = what
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who wrote an event: the staff member's id and display name, and the device (install) they used."""
+
+    id: str
+    name: str = ""
+    device: str = ""
+
+    def to_json(self) -> dict[str, str]:
+        return {k: v for k, v in (("id", self.id), ("name", self.name), ("device", self.device)) if v}
+
+    @classmethod
+    def from_json(cls, obj: object) -> Actor:
+        if not isinstance(obj, dict) or not isinstance(obj.get("id"), str):
+            raise EventDecodeError("'by' must be an object with a text 'id'")
+        values = {k: obj.get(k, "") for k in ("id", "name", "device")}
+        if not all(isinstance(v, str) for v in values.values()):
+            raise EventDecodeError("'by' holds a value that is not text")
+        return cls(**values)
+
+
+# ---- payloads: one class per kind ----
+
+
+@dataclass(frozen=True, slots=True)
+class Started:
+    """The interview began. `prefill`: an earlier interview's answers by question id ({raw, value})."""
+
+    kind: ClassVar[EventKind] = EventKind.STARTED
+    mode: str = "guided"
+    lang: str = ""
+    prefill: dict[str, Any] = field(default_factory=dict)
+    prefill_from: str = ""
+    training: str = ""
+    persona: str = ""
+    persona_path: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """The interview moved on to `question`; `passed`: the question left as it was with /next."""
+
+    kind: ClassVar[EventKind] = EventKind.ASKED
+    question: str
+    passed: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Answered:
+    kind: ClassVar[EventKind] = EventKind.ANSWERED
+    question: str
+    value: Any
+    raw: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Probed:
+    """Probe number `probe` (0-based) of `question` is offered; `element`: what it asks for, if known."""
+
+    kind: ClassVar[EventKind] = EventKind.PROBED
+    question: str
+    probe: int
+    element: str = ""
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ProbeAnswered:
+    kind: ClassVar[EventKind] = EventKind.PROBE_ANSWERED
+    question: str
+    probe: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class FollowedUp:
+    """The answer to a probe chosen freely (role-play, meeting notes), without leaving the question."""
+
+    kind: ClassVar[EventKind] = EventKind.FOLLOWED_UP
+    question: str
+    probe: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProbesSkipped:
+    """Probing of `question` ended: by /skip, or `done` when the engine stopped offering probes."""
+
+    kind: ClassVar[EventKind] = EventKind.PROBES_SKIPPED
+    question: str
+    done: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    kind: ClassVar[EventKind] = EventKind.SKIPPED
+    question: str
+
+
+@dataclass(frozen=True, slots=True)
+class WentBack:
+    kind: ClassVar[EventKind] = EventKind.WENT_BACK
+    question: str
+
+
+@dataclass(frozen=True, slots=True)
+class Jumped:
+    kind: ClassVar[EventKind] = EventKind.JUMPED
+    question: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReachedEnd:
+    kind: ClassVar[EventKind] = EventKind.REACHED_END
+
+
+@dataclass(frozen=True, slots=True)
+class Noted:
+    """A note on `question` (None: on the session)."""
+
+    kind: ClassVar[EventKind] = EventKind.NOTED
+    question: str | None
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Paused:
+    kind: ClassVar[EventKind] = EventKind.PAUSED
+    resume_to: str = "asking"
+
+
+@dataclass(frozen=True, slots=True)
+class Resumed:
+    kind: ClassVar[EventKind] = EventKind.RESUMED
+
+
+@dataclass(frozen=True, slots=True)
+class Reviewed:
+    kind: ClassVar[EventKind] = EventKind.REVIEWED
+    resume_to: str = "asking"
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewClosed:
+    kind: ClassVar[EventKind] = EventKind.REVIEW_CLOSED
+
+
+@dataclass(frozen=True, slots=True)
+class Finished:
+    kind: ClassVar[EventKind] = EventKind.FINISHED
+
+
+@dataclass(frozen=True, slots=True)
+class Reopened:
+    kind: ClassVar[EventKind] = EventKind.REOPENED
+
+
+@dataclass(frozen=True, slots=True)
+class StatusMarked:
+    """わからない / 回答を控えたい / 該当なし recorded for `question` (status: unknown|declined|not_applicable)."""
+
+    kind: ClassVar[EventKind] = EventKind.STATUS_MARKED
+    question: str
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSet:
+    """Where the answer to `question` comes from: owner | document (which: `detail`) | estimate."""
+
+    kind: ClassVar[EventKind] = EventKind.SOURCE_SET
+    question: str
+    source: str
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Flagged:
+    kind: ClassVar[EventKind] = EventKind.FLAGGED
+    question: str
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Unflagged:
+    kind: ClassVar[EventKind] = EventKind.UNFLAGGED
+    question: str
+
+
+@dataclass(frozen=True, slots=True)
+class ParkedText:
+    """Text the owner volunteered out of order, filed under the sheet field `field`."""
+
+    kind: ClassVar[EventKind] = EventKind.PARKED
+    field: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class VisitStarted:
+    kind: ClassVar[EventKind] = EventKind.VISIT_STARTED
+    visit: int
+
+
+@dataclass(frozen=True, slots=True)
+class Drafted:
+    """A line that was being typed when the interview was interrupted (Ctrl-C), kept to offer again."""
+
+    kind: ClassVar[EventKind] = EventKind.DRAFTED
+    question: str | None
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class HintsSet:
+    """The interviewer showed or hid the guidance (F2); kept so a resumed session looks the same."""
+
+    kind: ClassVar[EventKind] = EventKind.HINTS_SET
+    shown: bool
+
+
+@dataclass(frozen=True, slots=True)
+class WrittenUp:
+    """The interviewer's own write-up (清書) of the sheet box `field`; a later one replaces it."""
+
+    kind: ClassVar[EventKind] = EventKind.WRITTEN_UP
+    field: str
+    text: str
+
+
+Payload = (Started | Asked | Answered | Probed | ProbeAnswered | FollowedUp | ProbesSkipped | Skipped | WentBack
+           | Jumped | ReachedEnd | Noted | Paused | Resumed | Reviewed | ReviewClosed | Finished | Reopened
+           | StatusMarked | SourceSet | Flagged | Unflagged | ParkedText | VisitStarted | Drafted | HintsSet
+           | WrittenUp)
+
+PAYLOAD_TYPES: dict[EventKind, type[Any]] = {cls.kind: cls for cls in Payload.__args__}  # type: ignore[attr-defined]  # a union's members
+EVENT_KINDS: tuple[str, ...] = tuple(kind.value for kind in EventKind)
+ENVELOPE = ("kind", "at", "by")
 
 
 @dataclass(frozen=True, slots=True)
 class Event:
-    """One line of the journal: what happened, when, and its data (JSON-compatible)."""
+    """One line of the journal. `extra`: keys this version does not know, kept and written back as read."""
 
-    kind: str
     at: str
-    data: dict[str, Any] = field(default_factory=dict)
+    payload: Payload
+    by: Actor | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def kind(self) -> EventKind:
+        return self.payload.kind
+
+    @property
+    def question(self) -> str | None:
+        """The question the event is about, if any."""
+        value = getattr(self.payload, "question", None)
+        return value if isinstance(value, str) else None
 
     def to_json(self) -> dict[str, Any]:
-        return {"kind": self.kind, "at": self.at, **self.data}
+        record: dict[str, Any] = {"kind": self.kind.value, "at": self.at}
+        if self.by is not None:
+            record["by"] = self.by.to_json()
+        for f in dataclasses.fields(self.payload):
+            value = getattr(self.payload, f.name)
+            if f.default is not dataclasses.MISSING and value == f.default and f.name not in _ALWAYS_WRITTEN:
+                continue  # defaults are left out: the line stays as short as the journal's first version
+            record[f.name] = value
+        record.update({k: v for k, v in self.extra.items() if k not in record})
+        return record
 
     @classmethod
-    def from_json(cls, obj: dict[str, Any]) -> Event:
-        data = {k: v for k, v in obj.items() if k not in ("kind", "at")}
-        return cls(kind=str(obj["kind"]), at=str(obj["at"]), data=data)
+    def from_json(cls, obj: Mapping[str, Any]) -> Event:
+        """Decode one journal record; `EventDecodeError` says what is wrong with it."""
+        kind_name = obj.get("kind")
+        try:
+            kind = EventKind(kind_name)
+        except ValueError:
+            raise EventDecodeError(f"unknown event kind {kind_name!r}") from None
+        at = obj.get("at")
+        if not isinstance(at, str):
+            raise EventDecodeError("'at' (the time) is missing or not text")
+        by = Actor.from_json(obj["by"]) if obj.get("by") is not None else None
+        payload_type = PAYLOAD_TYPES[kind]
+        values: dict[str, Any] = {}
+        for f in dataclasses.fields(payload_type):
+            if f.name not in obj:
+                if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                    raise EventDecodeError(f"a {kind.value} event needs {f.name!r}")
+                continue
+            values[f.name] = _checked(kind, f.name, _FIELD_TYPES[payload_type][f.name], obj[f.name])
+        known = set(values) | set(ENVELOPE)
+        extra = {k: v for k, v in obj.items() if k not in known}
+        return cls(at, payload_type(**values), by, extra)
 
 
-EVENT_KINDS: tuple[str, ...] = (
-    "started", "asked", "answered", "probed", "probe_answered", "followed_up", "probes_skipped", "skipped",
-    "went_back", "jumped", "reached_end", "noted", "paused", "resumed", "reviewed", "review_closed",
-    "finished", "reopened", "status_marked", "source_set", "flagged", "unflagged", "parked", "visit_started",
-)
+_ALWAYS_WRITTEN = {"mode", "lang", "raw"}  # written even when default, as the first journal version did
+
+
+def _field_types(payload_type: type[Any]) -> dict[str, str]:
+    return {f.name: str(f.type) for f in dataclasses.fields(payload_type)}
+
+
+_FIELD_TYPES: dict[type[Any], dict[str, str]] = {cls: _field_types(cls) for cls in PAYLOAD_TYPES.values()}
+
+
+def _checked(kind: EventKind, name: str, annotation: str, value: Any) -> Any:
+    """`value` if it has the field's type; JSON numbers that are whole count as int."""
+    ok = {
+        "str": isinstance(value, str),
+        "str | None": value is None or isinstance(value, str),
+        "int": isinstance(value, int) and not isinstance(value, bool),
+        "bool": isinstance(value, bool),
+        "dict[str, Any]": isinstance(value, dict),
+        "Any": _is_json_value(value),
+    }.get(annotation)
+    if ok is None:
+        raise TypeError(f"no check for the annotation {annotation!r}")  # a new payload type: add its check
+    if not ok:
+        expected = {"str": "text", "str | None": "text or null", "int": "a whole number", "bool": "true or false",
+                    "dict[str, Any]": "an object", "Any": "a JSON value"}[annotation]
+        raise EventDecodeError(f"{name!r} of a {kind.value} event must be {expected}, not {_describe(value)}")
+    return value
+
+
+def _is_json_value(value: Any) -> bool:
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return value is None or isinstance(value, str | int | bool | list | dict)
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "null"
+    return {str: "text", bool: "true/false", int: "a number", float: "a number", list: "a list",
+            dict: "an object"}.get(type(value), type(value).__name__)

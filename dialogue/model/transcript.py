@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dialogue.model.bank import Bank
-from dialogue.model.events import Event
+from dialogue.model.events import Actor, Event, Started
 
 AnswerValue = str | float | int | tuple[str, ...] | tuple[tuple[tuple[str, str], ...], ...]
 
@@ -48,10 +48,22 @@ class Parked:
 
 @dataclass(frozen=True, slots=True)
 class ProbeAnswer:
+    """What the owner said to probe number `probe` (0-based) of a question."""
+
     question_id: str
-    probe_index: int
+    probe: int
     text: str
     at: str
+
+
+@dataclass(frozen=True, slots=True)
+class WriteUp:
+    """One version of the interviewer's write-up (清書) of a sheet box, with who wrote it and when."""
+
+    field_id: str
+    text: str
+    at: str
+    by: Actor | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +87,7 @@ class Transcript:
     asked: frozenset[str]
     applicable: frozenset[str]
     state: str
-    meta: dict[str, Any] = field(default_factory=dict)
+    meta: Started = field(default_factory=Started)  # how the session was started (mode, lang, training …)
     sources: dict[str, Source] = field(default_factory=dict)
     flags: dict[str, str] = field(default_factory=dict)
     parked: tuple[Parked, ...] = ()
@@ -83,6 +95,13 @@ class Transcript:
     prefill: dict[str, dict[str, Any]] = field(default_factory=dict)  # earlier session's answers by question
     visit: int = 1
     previous_answers: tuple[Answer, ...] = ()  # to questions removed from the bank since (migration)
+    writeup_history: dict[str, tuple[WriteUp, ...]] = field(default_factory=dict)  # field id → versions, oldest first
+    drafts: dict[str, str] = field(default_factory=dict)  # question id ("" for none) → a line cut off by Ctrl-C
+
+    @property
+    def writeups(self) -> dict[str, WriteUp]:
+        """The current write-up of each sheet box that has one."""
+        return {field_id: versions[-1] for field_id, versions in self.writeup_history.items() if versions}
 
     @property
     def started_at(self) -> str:

@@ -5,56 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from dialogue.i18n import CATALOGUES
 from dialogue.model import Question, Transcript
 from dialogue.model.measure import answer_size, item_count
 from dialogue.model.sheet_fields import GROUPS, SHEET_FIELDS, SheetField
 
-LABELS = {
-    "ja": {
-        "title": "ローカルベンチマーク 非財務ヒアリングシート", "session": "セッション", "bank": "質問バンク",
-        "started": "開始", "last": "最終更新", "state": "状態", "not_asked": "（未聴取）",
-        "skipped": "（スキップ — 次回確認）", "followups": "深掘り", "notes": "メモ",
-        "next_visit": "次回確認事項", "richness": "情報量（セクション別）", "section": "セクション",
-        "chars": "文字数", "items": "項目数", "filled": "記入率", "owner": "経営者の認識",
-        "supporter": "支援者の見立て", "none": "なし", "transcript": "ヒアリング記録", "step": "業務",
-        "name": "業務名", "content": "業務内容", "differentiation": "差別化ポイント", "who": "誰が",
-        "reason": "理由", "party": "名称", "empty_required": "必須項目が未記入", "skipped_q": "スキップした質問",
-        "company": "商号", "field": "項目", "captured": "聞き取った内容",
-        "self": "自社", "perspective": "視点", "question": "質問", "extras": "深掘り・メモ",
-        "flow_sheet": "商流・業務フロー", "perspectives_sheet": "4つの視点", "followup_sheet": "次回確認事項・情報量",
-        "chain_sheet": "現状認識・将来目標・課題・対応策",
-        "flow_heading": "業務フロー", "commercial_heading": "商流", "perspectives_heading": "4つの視点",
-        "unknown": "【わからない】", "declined": "【回答を控えたい】", "not_applicable": "【該当なし】",
-        "flagged": "次回確認の印", "parked": "順番外に控えた話（未確認）",
-        "previous_answers": "以前の回答（質問バンクの変更で現在の質問にないもの）",
-        "source_owner": "発言", "source_document": "資料", "source_estimate": "推定",
-        "source_legend": "出所の印: ［発言］経営者の発言 ／ ［資料: 名称］資料で確認 ／ ［推定］支援者の推定",
-        "changed": "前回から変更", "unchanged": "前回どおり",
-    },
-    "en": {
-        "title": "Local Benchmark — non-financial interview sheet", "session": "Session", "bank": "Question bank",
-        "started": "Started", "last": "Last activity", "state": "State", "not_asked": "(not yet asked)",
-        "skipped": "(skipped — confirm next visit)", "followups": "Follow-ups", "notes": "Notes",
-        "next_visit": "To confirm at the next visit", "richness": "Information captured per section",
-        "section": "Section", "chars": "Characters", "items": "Items", "filled": "Fields filled",
-        "owner": "Owner's view", "supporter": "Supporter's view", "none": "none", "transcript": "Interview transcript",
-        "step": "Step", "name": "Step", "content": "Content", "differentiation": "Differentiation",
-        "who": "Who", "reason": "Reason", "party": "Name", "empty_required": "required field not filled",
-        "skipped_q": "skipped question", "company": "Company", "field": "Field", "captured": "Captured",
-        "self": "Our company", "perspective": "Perspective", "question": "Question", "extras": "Follow-ups and notes",
-        "flow_sheet": "Business flow", "perspectives_sheet": "Four perspectives", "followup_sheet": "Next visit",
-        "chain_sheet": "Current state to actions",
-        "flow_heading": "Business flow", "commercial_heading": "Commercial flow",
-        "perspectives_heading": "Four perspectives",
-        "unknown": "[don't know]", "declined": "[declined to answer]", "not_applicable": "[not applicable]",
-        "flagged": "flagged to confirm", "parked": "volunteered out of order (to confirm)",
-        "previous_answers": "Previous answers (questions no longer in the bank)",
-        "source_owner": "owner", "source_document": "doc", "source_estimate": "estimate",
-        "source_legend": "Source marks: [owner] stated by the owner / [doc: name] seen in a document / "
-                         "[estimate] the supporter's estimate",
-        "changed": "changed since last time", "unchanged": "as last time",
-    },
-}
+
+def _labels(lang: str) -> dict[str, str]:
+    """The sheet's words in `lang`, from the catalogue (`sheet.<key>`)."""
+    prefix = "sheet."
+    return {key.removeprefix(prefix): text for key, text in CATALOGUES[lang].items() if key.startswith(prefix)}
+
+
+LABELS: dict[str, dict[str, str]] = {lang: _labels(lang) for lang in CATALOGUES}
 
 # Where the printed sheets (HTML, Excel) put the fields; the official sheet's layout, in one place.
 HEADER_FIELDS: tuple[str, ...] = ("company.name", "company.representative", "company.location",
@@ -228,7 +191,7 @@ def _field_view(sheet_field: SheetField, t: Transcript, lang: str) -> FieldView:
 
 def _entry(question: Question, t: Transcript, lang: str) -> Entry:
     answer = t.answers[question.id]
-    followups = tuple((question.probes[p.probe_index].get(lang) if p.probe_index < len(question.probes) else "",
+    followups = tuple((question.probes[p.probe].get(lang) if p.probe < len(question.probes) else "",
                        p.text) for p in t.probe_answers if p.question_id == question.id and p.text)
     notes = tuple(n.text for n in t.notes if n.question_id == question.id)
     source = t.sources.get(question.id)

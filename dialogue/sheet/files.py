@@ -14,13 +14,9 @@ import os
 import tempfile
 from pathlib import Path
 
-from dialogue.errors import LocabenError
+from dialogue.errors import HandEditedError
 
 MANIFEST = ".locaben-manifest.json"
-
-
-class HandEditedError(LocabenError):
-    exit_code = 6
 
 
 def _digest(data: bytes) -> str:

@@ -2,30 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 
 from dialogue.model import Transcript
-from dialogue.sheet.data import LABELS, SheetData, display_value
-
-KIND_LABELS = {
-    "ja": {"started": "開始", "asked": "質問", "answered": "回答", "probed": "深掘り", "probe_answered": "深掘り回答", "followed_up": "深掘り回答",
-           "probes_skipped": "深掘り終了", "skipped": "スキップ", "went_back": "戻る", "jumped": "移動",
-           "reached_end": "最後まで到達", "noted": "メモ", "paused": "中断", "resumed": "再開", "reviewed": "見直し",
-           "review_closed": "見直し終了", "finished": "完了", "reopened": "再開（完了後）"},
-    "en": {"started": "started", "asked": "asked", "answered": "answered", "probed": "probe",
-           "probe_answered": "probe answer", "followed_up": "probe answer", "probes_skipped": "probes done", "skipped": "skipped",
-           "went_back": "went back", "jumped": "jumped", "reached_end": "reached the end", "noted": "note",
-           "paused": "paused", "resumed": "resumed", "reviewed": "review", "review_closed": "review closed",
-           "finished": "finished", "reopened": "reopened"},
-}
-
-
-@dataclass(frozen=True, slots=True)
-class TranscriptRow:
-    at: str
-    kind: str
-    text: str
+from dialogue.sheet.data import LABELS, SheetData
+from dialogue.sheet.transcript_view import transcript_rows
 
 
 @cache
@@ -62,34 +43,8 @@ def render_sheet_markdown(sheet: SheetData) -> str:
     return _environment().get_template("sheet.md.j2").render(s=sheet, L=sheet.labels)
 
 
-def transcript_rows(transcript: Transcript, lang: str) -> list[TranscriptRow]:
-    bank = transcript.bank
-    kinds = KIND_LABELS.get(lang, KIND_LABELS["en"])
-    rows = []
-    for event in transcript.events:
-        d = event.data
-        qid = d.get("question") or d.get("to")
-        question = bank.question(qid) if qid and bank.has_question(qid) else None
-        if event.kind == "asked" and question:
-            text = question.text.get(lang)
-        elif event.kind == "answered" and question:
-            text = display_value(question, d.get("value"), lang)
-        elif event.kind == "probed" and question:
-            index = int(d.get("probe", 0))
-            text = question.probes[index].get(lang) if index < len(question.probes) else ""
-        elif event.kind in ("probe_answered", "followed_up", "noted"):
-            text = str(d.get("text", ""))
-        elif event.kind in ("skipped", "went_back", "jumped") and question:
-            text = question.text.get(lang)
-        elif event.kind == "started":
-            text = ", ".join(f"{k}={v}" for k, v in d.items())
-        else:
-            text = ""
-        rows.append(TranscriptRow(event.at, kinds.get(event.kind, event.kind), text))
-    return rows
-
-
 def render_transcript_markdown(transcript: Transcript, lang: str) -> str:
     labels = LABELS.get(lang, LABELS["en"])
+    rows = transcript_rows(transcript, lang)
     return _environment().get_template("transcript.md.j2").render(
-        t=transcript, rows=transcript_rows(transcript, lang), L=labels)
+        t=transcript, rows=rows, L=labels, with_by=any(r.by for r in rows))

@@ -20,9 +20,11 @@ from typing import Any
 
 from dialogue.errors import JournalError, SessionInUse, SessionNotFound
 from dialogue.model import Event
+from dialogue.model.events import EventDecodeError
+from dialogue.store.legacy import upgrade_event
 
 FORMAT = "locaben-session"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: events name their question `question` everywhere and may carry `by` (see legacy.py)
 SESSION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$")
 
 
@@ -61,7 +63,7 @@ class Header:
             if not isinstance(obj[key], str):
                 raise JournalError(f"{where}:1: the header's {key!r} is not text; the file was not changed.")
         extra = obj.get("extra", {})
-        return cls(**{k: obj[k] for k in keys}, extra=extra if isinstance(extra, dict) else {})
+        return cls(**{k: obj[k] for k in keys}, version=version, extra=extra if isinstance(extra, dict) else {})
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +73,10 @@ class Journal:
     header: Header
     events: tuple[Event, ...]
     warnings: tuple[str, ...] = ()
+    lines: tuple[int, ...] = ()  # the file line of each event, for messages that point at one
+
+    def line_of(self, index: int | None) -> int | None:
+        return self.lines[index] if index is not None and 0 <= index < len(self.lines) else None
 
 
 def new_session_id(now_compact: str) -> str:
@@ -145,6 +151,7 @@ class SessionStore:
             data = path.read_bytes()
         except OSError as exc:
             raise JournalError(f"cannot read {path}: {exc.strerror}") from None
+        data = data.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 BOM an editor may have added
         if not data.strip():
             raise JournalError(f"{path}: the file is empty: it holds no header and no answers. It is not a "
                                f"usable session; move it out of {self.root} (or delete it) and start a new "
@@ -208,8 +215,12 @@ class SessionStore:
             if "kind" not in record or "at" not in record:
                 raise JournalError(f"{path}:{number}: not an event (no 'kind'/'at'); keep a copy of the file "
                                    f"and remove or repair line {number}.")
-            events.append(Event.from_json(record))
-        return Journal(header, tuple(events), tuple(warnings))
+            try:
+                events.append(Event.from_json(upgrade_event(record, header.version)))
+            except EventDecodeError as exc:
+                raise JournalError(f"{path}:{number}: {exc.what}. The file was not changed; keep a copy of it "
+                                   f"and repair or remove line {number}.") from None
+        return Journal(header, tuple(events), tuple(warnings), tuple(n for n, _ in records[1:]))
 
     def _backup(self, path: Path, data: bytes) -> Path:
         """Keep `data` (the file as it was) next to it, private from the first byte."""

@@ -1,18 +1,19 @@
 """Sessions outlive bank versions: map a journal's events onto a changed bank without losing answers.
 
 Pure. Questions renamed through `replaces:` get their new id; events about questions the bank no longer
-has are set aside — their answers are kept as "previous answers" for the sheet's appendix — and the
-journal file itself is never rewritten.
+has are set aside — their answers are kept as "previous answers" for the sheet's appendix, what probes and
+notes drew out is kept as session notes — and the journal file itself is never rewritten. Replay goes this
+way whenever an event names a question the bank does not have, whatever the bank's hash says.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from dialogue.model import Answer, Bank, Event
-
-QUESTION_KEYS = ("question", "to")
+from dialogue.model import events as ev
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,10 +21,11 @@ class BankDiff:
     added: tuple[str, ...]
     removed: tuple[str, ...]
     renamed: tuple[tuple[str, str], ...]  # (old id, new id)
+    stale_choices: tuple[tuple[str, str], ...] = ()  # (question id, an answer that is no longer a choice)
 
     @property
     def changed(self) -> bool:
-        return bool(self.added or self.removed or self.renamed)
+        return bool(self.added or self.removed or self.renamed or self.stale_choices)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,52 +35,58 @@ class Migration:
     diff: BankDiff
 
 
+def fits(events: Iterable[Event], bank: Bank) -> bool:
+    """True when every event names a question the bank has (the journal replays as it is)."""
+    return all(e.question is None or bank.has_question(e.question) for e in events)
+
+
 def renames(bank: Bank) -> dict[str, str]:
     """old id → current id, from every question's `replaces:`."""
     return {old: q.id for q in bank.questions() for old in q.replaces}
 
 
-def diff_banks(old_ids: Iterable[str], bank: Bank) -> BankDiff:
+def diff_banks(old_ids: Iterable[str], bank: Bank, events: Iterable[Event] = ()) -> BankDiff:
     old = list(dict.fromkeys(old_ids))
     new = [q.id for q in bank.questions()]
     moved = {o: n for o, n in renames(bank).items() if o in old and o not in new}
     removed = tuple(o for o in old if o not in new and o not in moved)
     added = tuple(n for n in new if n not in old and n not in moved.values())
-    return BankDiff(added, removed, tuple(moved.items()))
+    return BankDiff(added, removed, tuple(moved.items()), _stale_choices(events, bank))
+
+
+def _stale_choices(events: Iterable[Event], bank: Bank) -> tuple[tuple[str, str], ...]:
+    """The latest answer to each choice question that is not one of its choices any more."""
+    latest: dict[str, object] = {}
+    for event in events:
+        if isinstance(event.payload, ev.Answered) and bank.has_question(event.payload.question):
+            latest[event.payload.question] = event.payload.value
+    stale = []
+    for qid, value in latest.items():
+        question = bank.question(qid)
+        if question.type == "choice" and question.choice(str(value)) is None:
+            stale.append((qid, str(value)))
+    return tuple(stale)
 
 
 def migrate(events: Iterable[Event], bank: Bank, old_ids: Iterable[str] | None = None) -> Migration:
     events = list(events)
-    seen_ids = old_ids if old_ids is not None else _ids_in(events)
     moved = renames(bank)
     kept: list[Event] = []
     previous: dict[str, Answer] = {}
     for event in events:
-        data = dict(event.data)
-        for key in QUESTION_KEYS:
-            value = data.get(key)
-            if isinstance(value, str) and not bank.has_question(value) and value in moved:
-                data[key] = moved[value]
-        orphan = next((data[k] for k in QUESTION_KEYS if isinstance(data.get(k), str)
-                       and not bank.has_question(data[k])), None)
-        if orphan is None:
-            kept.append(replace(event, data=data) if data != event.data else event)
-        elif event.kind == "answered":
-            previous[orphan] = Answer(orphan, data.get("value"), str(data.get("raw", "")), event.at)
-        elif event.kind == "noted":
-            kept.append(replace(event, data={**data, "question": None, "text": f"[{orphan}] {data['text']}"}))
-        elif event.kind in ("probe_answered", "followed_up") and str(data.get("text", "")).strip():
-            # what a follow-up drew out is kept too, as a session note naming the removed question
-            kept.append(Event("noted", event.at, {"question": None, "text": f"[{orphan}] {data['text']}"}))
+        qid = event.question
+        if qid is not None and not bank.has_question(qid) and qid in moved:
+            event = dataclasses.replace(event, payload=dataclasses.replace(event.payload, question=moved[qid]))  # type: ignore[type-var]  # payloads with a question
+            qid = moved[qid]
+        if qid is None or bank.has_question(qid):
+            kept.append(event)
+            continue
+        p = event.payload
+        if isinstance(p, ev.Answered):
+            previous[qid] = Answer(qid, p.value, p.raw, event.at)
+        elif isinstance(p, ev.Noted | ev.ProbeAnswered | ev.FollowedUp) and p.text.strip():
+            # what a note or a follow-up drew out is kept, as a session note naming the removed question
+            kept.append(Event(event.at, ev.Noted(None, f"[{qid}] {p.text}"), event.by))
         # every other event about a removed question (asked, probed, skipped, …) is set aside
-    return Migration(tuple(kept), tuple(previous.values()), diff_banks(seen_ids, bank))
-
-
-def _ids_in(events: list[Event]) -> list[str]:
-    ids = []
-    for event in events:
-        for key in QUESTION_KEYS:
-            value = event.data.get(key)
-            if isinstance(value, str):
-                ids.append(value)
-    return ids
+    seen_ids = old_ids if old_ids is not None else [e.question for e in events if e.question]
+    return Migration(tuple(kept), tuple(previous.values()), diff_banks(seen_ids, bank, kept))

@@ -14,93 +14,28 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text as RichText
 
-from dialogue.errors import AnswerError, CommandError
-from dialogue.model import AllOf, AnyOf, Compare, Condition, Not
+from dialogue.engine import Command
+from dialogue.errors import AnswerError, CommandError, ExitStatus, Refusal
+from dialogue.i18n import say as _say
+from dialogue.model.conditions import condition_refs
 from dialogue.model.sheet_fields import FIELDS_BY_ID
 from dialogue.store.live import LiveSession
 from dialogue.training.persona import Persona, applies
 from dialogue.training.scoring import Owner, Scorecard, ScoreReport, Turn, interview, score
-from dialogue.ui.terminal import LineSource
+from dialogue.ui.terminal import LineSource, make_completer
+from dialogue.ui.text import plain
 
 COMMANDS = ("ask", "probe", "probes", "list", "note", "review", "help", "finish")
-EXIT_OK, EXIT_INTERRUPTED = 0, 130
-
-MESSAGES: dict[str, tuple[str, str]] = {
-    "brief_title": ("ロールプレイ研修 — {company}", "Role-play — {company}"),
-    "brief": ("業種: {industry}\n社長の人柄: {note}\n\n{summary}",
-              "Industry: {industry}\nThe owner: {note}\n\n{summary}"),
-    "you": ("あなた", "You"), "owner": ("社長", "Owner"), "banker": ("銀行員", "Banker"),
-    "supporter": ("支援者の見立て", "Supporter's view"), "probe_mark": ("深掘り", "Follow-up"),
-    "own_view": ("（支援者の見立て）社長には聞かず、あなた自身の見立てをメモに書きます。",
-                 "(Supporter's view) Do not ask the owner: write your own assessment as the note."),
-    "write_note": ("聞き取った内容を、あなたの言葉でメモしてください（シートに記入されます）。",
-                   "Write down what you heard, in your own words (it goes into the sheet)."),
-    "probes_here": ("深掘りの候補（/probe 番号、* は使用済み）：", "Follow-ups you can use (/probe N; * = used):"),
-    "records": ("1行に1件、項目は | で区切ります: {fields}（--plain では \\n で改行）",
-                "One record per line, fields separated by |: {fields} (with --plain, \\n breaks a line)"),
-    "choices": ("選択肢（番号か ID。続けてメモも書けます）：", "Choices (number or id; a note may follow):"),
-    "number": ("数字で記入します（続けてメモも書けます）。", "Record a number (a note may follow)."),
-    "conditional": ("※ この質問は、先に {refs} を記録するとシートに載ります（今のままでは載りません）。",
-                    "Note: this question appears on the sheet only once {refs} is recorded accordingly."),
-    "saved": ("記録しました（{qid}）", "Recorded ({qid})"),
-    "no_topic": ("まず質問を選んでください: /ask 質問ID（/list で一覧）",
-                 "Choose a question first: /ask QUESTION_ID (/list shows them)"),
-    "unknown_question": ("質問が見つかりません: {qid}（/list で一覧）", "No such question: {qid} (/list shows them)"),
-    "bad_probe": ("深掘りの番号は 1〜{n} です。", "Follow-up numbers run from 1 to {n}."),
-    "no_probes": ("この質問には深掘りがありません。", "This question has no follow-ups."),
-    "bad_answer": ("この形では記録できません: {why}", "Cannot record that: {why}"),
-    "unknown_command": ("不明なコマンド: /{cmd}（/help で一覧）", "Unknown command: /{cmd} (/help lists them)"),
-    "needs_arg": ("/{cmd} には引数が必要です（例: {example}）", "/{cmd} needs an argument (e.g. {example})"),
-    "help": ("コマンド:\n  /ask 質問ID (または質問IDだけ)  社長に質問する（Tab で補完）\n"
-             "  /probe 番号   深掘りの質問をする\n  /probes       この質問の深掘り一覧\n"
-             "  /list         質問の一覧\n  /note テキスト  この質問にメモを追加\n"
-             "  /review       シートの下書き\n  /finish       終了して採点（入力の終わりでも終了）\n"
-             "それ以外の入力は、直前の質問・深掘りへのあなたのメモとして記録されます。",
-             "Commands:\n  /ask ID (or just the question id)  ask the owner (Tab completes)\n"
-             "  /probe N      ask follow-up N\n  /probes       this question's follow-ups\n"
-             "  /list         all questions\n  /note TEXT    add a note to this question\n"
-             "  /review       the draft sheet\n  /finish       end and score (end of input ends too)\n"
-             "Anything else is recorded as your note on the last question or follow-up."),
-    "saved_resume": ("中断して保存しました（{id}）。", "Stopped and saved ({id})."),
-    "score_title": ("採点 — {company}", "Score — {company}"),
-    "section": ("セクション", "Section"), "facts_you": ("事実\nあなた", "Facts\nyou"),
-    "facts_expert": ("事実\n模範", "Facts\nexpert"), "chars_you": ("文字数\nあなた", "Chars\nyou"),
-    "chars_expert": ("文字数\n模範", "Chars\nexpert"), "total": ("合計", "Total"),
-    "time": ("所要時間：あなた{you}分（記録の最初から最後まで）／模範の面談は約{expert}分（発話量からの目安）",
-             "Time: you {you} min (first to last record) / expert interview about {expert} min (estimated from speech)"),
-    "probes_used": ("使った深掘り：あなた{you}回／模範{expert}回", "Follow-ups used: you {you} / expert {expert}"),
-    "missed_title": ("聞き漏らした事実と、引き出せたはずの質問", "Facts your notes missed, and what would have drawn them out"),
-    "act_probe": ("/ask {qid} → /probe {n}", "/ask {qid} → /probe {n}"),
-    "act_ask": ("/ask {qid}", "/ask {qid}"),
-    "act_note": ("聞いていたがメモに残っていない（{qid}）", "heard but not written down ({qid})"),
-    "said": ("社長の話：", "The owner said: "),
-    "compile": ("シートを作成するには: locaben compile {id}", "To compile the sheet: locaben compile {id}"),
-    "started": ("ロールプレイのセッション {id} を開始しました。", "Started role-play session {id}."),
-    "no_persona": ("locaben roleplay: --persona NAME で相手の会社を選んでください（一覧: locaben roleplay --list）",
-                   "locaben roleplay: choose the company with --persona NAME (list: locaben roleplay --list)"),
-    "not_a_tty": ("標準入力が端末ではありません。--plain を付けて、1行に1つずつコマンドやメモを渡してください。",
-                  "Standard input is not a terminal. Add --plain and pipe one command or note per line."),
-    "not_roleplay": ("セッション {id} はロールプレイではありません。", "Session {id} is not a role-play."),
-    "demo_intro": ("デモ：架空の会社「{company}」の社長に、模範の聞き手がヒアリングします（セッション {id}）。",
-                   "Demo: a model interviewer talks with the owner of the fictional {company} (session {id})."),
-    "demo_written": ("シートを書き出しました（{dir}）:", "The sheet was written to {dir}:"),
-    "demo_next": ("次は自分で：locaben roleplay --persona NAME ／ 本番: locaben interview（再作成: locaben compile {id}）",
-                  "Your turn: locaben roleplay --persona NAME / for real: locaben interview (rebuild: locaben compile {id})"),
-    "toolbar": (" {company} · 記録 {a} · 深掘り {p} · {m} 分 · /help", " {company} · recorded {a} · follow-ups {p} · {m} min · /help"),
-    "all_caught": ("すべての事実をメモできました。", "Your notes captured every fact."),
-}
-
 
 def say(key: str, lang: str, **values: Any) -> str:
-    """A UI message; `values` are inserted as text (str.format does not interpret inserted values)."""
-    ja, en = MESSAGES[key]
-    return (ja if lang == "ja" else en).format(**values)
+    """A role-play message from the catalogue (`roleplay.<key>`)."""
+    return _say(f"roleplay.{key}", lang, **values)
 
 
 def line(label: str, text: str, style: str, lang: str) -> RichText:
     """`label: text`, with persona text kept literal (no markup). Japanese takes a full-width colon and
     no space, so rich folds the line where it fills up instead of moving the whole sentence down."""
-    return RichText.assemble((label + ("：" if lang == "ja" else ": "), f"bold {style}"), (text, ""))
+    return RichText.assemble(plain(label + ("：" if lang == "ja" else ": "), f"bold {style}"), plain(text))
 
 
 # ---- the role-play ----
@@ -126,10 +61,10 @@ class RolePlay:
             try:
                 text = source.read()
             except KeyboardInterrupt:
-                if "pause" in self.live.engine.legal_commands():
-                    self.live.run("pause")
+                if Command.PAUSE in self.live.engine.legal_commands():
+                    self.live.pause()
                 self._say(say("saved_resume", self.lang, id=self.live.session_id))
-                return EXIT_INTERRUPTED
+                return ExitStatus.INTERRUPTED
             except EOFError:
                 break
             self.handle(text)
@@ -139,8 +74,8 @@ class RolePlay:
         p, lang = self.persona, self.lang
         body = say("brief", lang, industry=p.industry.get(lang), note=p.personality_note.get(lang),
                    summary=p.summary.get(lang) if p.summary else "")
-        return Panel(Group(RichText(body), RichText(say("help", lang), style="dim")),
-                     title=RichText(say("brief_title", lang, company=p.company.get(lang))), border_style="cyan")
+        return Panel(Group(plain(body), plain(say("help", lang), style="dim")),
+                     title=plain(say("brief_title", lang, company=p.company.get(lang))), border_style="cyan")
 
     def handle(self, text: str) -> None:
         stripped = text.strip()
@@ -170,7 +105,7 @@ class RolePlay:
         elif name == "note" and self.topic is None:
             self._say(say("no_topic", self.lang), "red")
         elif name == "note":
-            self._record(lambda: (self._focus(self.topic), self.live.run("note", arg)))
+            self._record(lambda: (self._focus(self.topic), self.live.note(arg)))
         elif name == "review":
             from dialogue.sheet import build_sheet
             from dialogue.ui import screens
@@ -179,7 +114,7 @@ class RolePlay:
         elif name == "help":
             self._say(say("help", self.lang))
         elif name == "finish":
-            self.live.run("finish")
+            self.live.finish()
         else:
             self._say(say("unknown_command", self.lang, cmd=name), "red")
 
@@ -230,23 +165,23 @@ class RolePlay:
             return
         question_id, probe = self.pending
         if probe is not None:
-            self._record(lambda: (self._focus(question_id), self.live.run("follow_up", probe, text)))
+            self._record(lambda: (self._focus(question_id), self.live.follow_up(probe, text)))
         else:
             self._record(lambda: (self._focus(question_id), self._submit(question_id, text)))
 
     def _submit(self, question_id: str, text: str) -> None:
         question = self.bank.question(question_id)
         if question.type not in ("choice", "number"):
-            self.live.run("submit", text, question_id in self.live.engine.values())
+            self.live.answer(text, question_id in self.live.engine.values(), confirmed=True)
             return
         try:
-            self.live.run("submit", text)
+            self.live.answer(text)
             rest = text if question.type == "number" and len(text.split()) > 1 else ""
         except AnswerError:
             head, _, rest = text.partition(" ")
-            self.live.run("submit", head)
+            self.live.answer(head)
         if rest.strip():
-            self.live.run("note", rest.strip())
+            self.live.note(rest.strip())
 
     def _record(self, action: Any) -> None:
         try:
@@ -258,10 +193,10 @@ class RolePlay:
 
     def _focus(self, question_id: str | None) -> None:
         if question_id is None:
-            raise CommandError("no_question")
+            raise CommandError(Refusal.NO_QUESTION)
         step = self.live.step()
         if step.question is None or step.question.id != question_id or step.state != "asking":
-            self.live.run("jump", question_id)
+            self.live.jump(question_id)
 
     # ---- showing ----
 
@@ -282,7 +217,7 @@ class RolePlay:
         question = self.bank.question(self.topic)
         if not question.probes:
             return
-        used = {p.probe_index for p in self.live.transcript().probe_answers if p.question_id == question.id}
+        used = {p.probe for p in self.live.transcript().probe_answers if p.question_id == question.id}
         self._say(say("probes_here", self.lang), "dim")
         self.console.print(numbered([p.get(self.lang) for p in question.probes], used))
 
@@ -293,14 +228,14 @@ class RolePlay:
         table.add_column(overflow="fold", ratio=5)
         table.add_column(overflow="fold", ratio=1)
         for section in self.bank.sections:
-            table.add_row(RichText(section.title.get(self.lang), style="cyan"), "", "")
+            table.add_row(plain(section.title.get(self.lang), style="cyan"), "", "")
             for q in section.questions:
                 mark = "○" if q.id in t.answers else ""
-                table.add_row(q.id, RichText(q.text.get(self.lang)[:60]), mark)
+                table.add_row(q.id, plain(q.text.get(self.lang)[:60]), mark)
         return table
 
     def _say(self, text: str, style: str = "") -> None:
-        self.console.print(RichText(text, style=style))
+        self.console.print(plain(text, style=style))
 
     def toolbar(self) -> str:
         t = self.live.transcript()
@@ -310,33 +245,18 @@ class RolePlay:
 
     def finish(self) -> int:
         if self.live.step().state != "finished":
-            self.live.run("finish")
+            self.live.finish()
         report = score(self.live.transcript(), self.persona, self.lang)
         self.console.print(render_report(report, self.persona, self.bank, self.lang))
         self._say(say("compile", self.lang, id=self.live.session_id), "bold")
-        return EXIT_OK
+        return ExitStatus.OK
 
 
-def condition_refs(condition: Condition | None) -> list[str]:
-    """The question ids a `when:` condition reads, in order."""
-    if condition is None:
-        return []
-    if isinstance(condition, Compare):
-        return [condition.question]
-    if isinstance(condition, Not):
-        return condition_refs(condition.item)
-    assert isinstance(condition, AllOf | AnyOf)
-    return list(dict.fromkeys(r for c in condition.items for r in condition_refs(c)))
-
-
-def _why(exc: Exception, lang: str) -> str:
-    from dialogue.ui.messages import MESSAGES as UI
-
-    code = str(exc.args[0]) if exc.args else ""
-    key = f"err_{code}"
-    if key in UI:
-        return UI[key][0 if lang == "ja" else 1]
-    return code
+def _why(exc: AnswerError | CommandError, lang: str) -> str:
+    """The catalogue's words for a refused answer or command."""
+    if isinstance(exc, AnswerError):
+        return _say(f"answer.{exc.problem.value}", lang, detail=exc.detail, low="—", high="—", fields="")
+    return _say(f"refusal.{exc.refusal.value}", lang, detail=exc.detail, cmd=exc.command, legal="", status=exc.detail)
 
 
 # ---- the score report ----
@@ -353,25 +273,25 @@ def render_report(report: ScoreReport, persona: Persona, bank: Any, lang: str) -
                       str(mine.chars), str(theirs.chars))
     table.add_section()
     table.add_row(say("total", lang), _share(you), _share(expert), str(you.chars), str(expert.chars))
-    parts: list[RenderableType] = [table, RichText(say("time", lang, you=_minutes(you), expert=_minutes(expert))),
-                                   RichText(say("probes_used", lang, you=you.probes_used, expert=expert.probes_used))]
-    parts.append(RichText(say("missed_title", lang), style="bold") if report.missed
-                 else RichText(say("all_caught", lang), style="bold green"))
+    parts: list[RenderableType] = [table, plain(say("time", lang, you=_minutes(you), expert=_minutes(expert))),
+                                   plain(say("probes_used", lang, you=you.probes_used, expert=expert.probes_used))]
+    parts.append(plain(say("missed_title", lang), style="bold") if report.missed
+                 else plain(say("all_caught", lang), style="bold green"))
     for missed in report.missed:
         question = bank.question(missed.question_id)
         asked = ""
-        if missed.action == "probe" and missed.probe_index is not None:
-            action = say("act_probe", lang, qid=question.id, n=missed.probe_index + 1)
-            asked = question.probes[missed.probe_index].get(lang)
+        if missed.action == "probe" and missed.probe is not None:
+            action = say("act_probe", lang, qid=question.id, n=missed.probe + 1)
+            asked = question.probes[missed.probe].get(lang)
         elif missed.action == "ask":
             action, asked = say("act_ask", lang, qid=question.id), question.text.get(lang)
         else:
             action = say("act_note", lang, qid=question.id)
         label = FIELDS_BY_ID[missed.fact.field_id].label(lang)
-        parts.append(RichText.assemble(("- ", ""), (label, "bold"), ("  ", ""), (action, "yellow")))
+        parts.append(RichText.assemble(("- ", ""), plain(label, "bold"), ("  ", ""), plain(action, "yellow")))
         if asked:
-            parts.append(RichText("  " + asked))
-        parts.append(RichText.assemble(("  " + say("said", lang), "dim"), (missed.fact.text.get(lang), "dim")))
+            parts.append(plain("  " + asked))
+        parts.append(RichText.assemble(plain("  " + say("said", lang), "dim"), plain(missed.fact.text.get(lang), "dim")))
     return Group(*parts)
 
 
@@ -381,7 +301,7 @@ def numbered(items: list[str], marked: set[int] | None = None) -> Table:
     grid.add_column(no_wrap=True, style="dim")
     grid.add_column(overflow="fold")
     for index, item in enumerate(items):
-        grid.add_row(f"  {index + 1}.{'*' if marked and index in marked else ''}", RichText(item))
+        grid.add_row(f"  {index + 1}.{'*' if marked and index in marked else ''}", plain(item))
     return grid
 
 
@@ -400,7 +320,7 @@ def run_demo(live: LiveSession, persona: Persona, console: Console, lang: str) -
     """A whole model interview on `persona`, printed as it goes, then finished."""
     def show(turn: Turn) -> None:
         if turn.speaker == "section":
-            console.print(RichText(f"\n■ {turn.text}", style="bold cyan"))
+            console.print(plain(f"\n■ {turn.text}", style="bold cyan"))
             return
         label = {"banker": say("banker", lang), "owner": say("owner", lang),
                  "supporter": say("supporter", lang)}[turn.speaker]
@@ -410,4 +330,28 @@ def run_demo(live: LiveSession, persona: Persona, console: Console, lang: str) -
         console.print(line(label, turn.text, style, lang))
 
     interview(live, persona, "model", lang, on_turn=show)
-    live.run("finish")
+    live.finish()
+
+
+def completer(bank: Any, lang: str = "ja") -> Any:
+    """Tab completion for the role-play commands, `/ask` and a bare question id (by id, or a few letters of
+    the question in Japanese or English)."""
+    from dialogue.engine.navigation import find_targets
+
+    def questions(query: str) -> list[tuple[str, str, str]]:
+        return [(t.id, t.kind, t.label) for t in find_targets(bank, query, lang) if t.kind == "question"]
+
+    base = make_completer(lambda: COMMANDS, questions, {"ask": "any", "jump": "any"})
+
+    class _Document:
+        def __init__(self, text: str):
+            self.text_before_cursor = text
+
+    class RolePlayCompleter(type(base)):  # type: ignore[misc]  # the terminal's completer class
+        def get_completions(self, document, complete_event):  # type: ignore[no-untyped-def]  # prompt-toolkit's signature
+            text = document.text_before_cursor
+            if text and not text.startswith("/") and " " not in text and text.isascii():
+                text = "/ask " + text
+            yield from super().get_completions(_Document(text), complete_event)
+
+    return RolePlayCompleter()

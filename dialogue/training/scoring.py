@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 from dialogue.engine import Engine, Step
 from dialogue.model import Bank, Question, Transcript
+from dialogue.model.events import Started
 from dialogue.model.measure import answer_size
 from dialogue.model.sheet_fields import GROUPS
 from dialogue.sheet.data import display_value
@@ -154,11 +155,17 @@ class Turn:
 
 
 class Runner(Protocol):
-    """What `interview` drives: a `LiveSession` (journalled) or an `EngineRunner`."""
+    """What `interview` drives: a `LiveSession` (journalled) or an `EngineRunner` — the same typed commands."""
 
     engine: Engine
 
-    def run(self, command: str, *args: Any) -> Step: ...
+    def answer(self, raw: str, append: bool = False, confirmed: bool = False) -> Step: ...
+
+    def skip(self) -> Step: ...
+
+    def note(self, text: str) -> Step: ...
+
+    def follow_up(self, probe: int, text: str) -> Step: ...
 
     def step(self) -> Step: ...
 
@@ -169,8 +176,17 @@ class EngineRunner:
 
     engine: Engine
 
-    def run(self, command: str, *args: Any) -> Step:
-        return getattr(self.engine, command)(*args)  # type: ignore[no-any-return]
+    def answer(self, raw: str, append: bool = False, confirmed: bool = False) -> Step:
+        return self.engine.answer(raw, append, confirmed)
+
+    def skip(self) -> Step:
+        return self.engine.skip()
+
+    def note(self, text: str) -> Step:
+        return self.engine.note(text)
+
+    def follow_up(self, probe: int, text: str) -> Step:
+        return self.engine.follow_up(probe, text)
 
     def step(self) -> Step:
         return self.engine.step()
@@ -189,12 +205,12 @@ def interview(runner: Runner, persona: Persona, strategy: str, lang: str,
         question = step.question
         if step.state == "probing":
             if strategy != "guided":
-                step = runner.run("skip")
+                step = runner.skip()
                 continue
-            say(Turn("banker", question.probes[step.probe_index].get(lang), question.id, step.probe_index))
-            reply = owner.probe(question.id, step.probe_index)
-            say(Turn("owner", reply.text, question.id, step.probe_index))
-            step = runner.run("submit", reply.value)
+            say(Turn("banker", question.probes[step.probe].get(lang), question.id, step.probe))
+            reply = owner.probe(question.id, step.probe)
+            say(Turn("owner", reply.text, question.id, step.probe))
+            step = runner.answer(reply.value)
             continue
         if question.section_id != section:
             section = question.section_id
@@ -202,10 +218,10 @@ def interview(runner: Runner, persona: Persona, strategy: str, lang: str,
         if question.voice == "supporter":
             view = persona.supporter_view(question)
             if view is None:
-                step = runner.run("skip")
+                step = runner.skip()
                 continue
             say(Turn("supporter", view.get(lang), question.id))
-            step = runner.run("submit", view.get(lang))
+            step = runner.answer(view.get(lang))
             continue
         say(Turn("banker", question.text.get(lang), question.id))
         reply = owner.answer(question.id)
@@ -215,10 +231,10 @@ def interview(runner: Runner, persona: Persona, strategy: str, lang: str,
                 say(Turn("banker", question.probes[index].get(lang), question.id, index))
                 answer = owner.probe(question.id, index)
                 say(Turn("owner", answer.text, question.id, index))
-                runner.run("follow_up", index, answer.value)
+                runner.follow_up(index, answer.value)
         if reply.extra:
-            runner.run("note", reply.extra)
-        step = runner.run("submit", reply.value)
+            runner.note(reply.extra)
+        step = runner.answer(reply.value)
 
 
 class SpeechClock:
@@ -240,7 +256,7 @@ def unattended(bank: Bank, persona: Persona, strategy: str, lang: str = "ja") ->
     """A whole interview of `persona` with one strategy, headless; its finished transcript."""
     clock = SpeechClock(lang)
     engine = Engine(bank, clock.iso, f"{persona.id}-{strategy}")
-    engine.start({"lang": lang, "persona": persona.id, "training": strategy})
+    engine.start(Started(lang=lang, persona=persona.id, training=strategy))
     interview(EngineRunner(engine), persona, strategy, lang, on_turn=clock.hear)
     engine.finish()
     return engine.transcript()
@@ -298,7 +314,7 @@ class Missed:
     fact: Fact
     action: str  # ask | probe | note
     question_id: str
-    probe_index: int | None = None
+    probe: int | None = None
 
 
 @dataclass(frozen=True)
@@ -349,7 +365,7 @@ def scorecard(t: Transcript, persona: Persona, lang: str = "ja") -> Scorecard:
         chars = sum(_chars(t, q) for q in t.bank.questions() if q.fills[0].split(".")[0] == group_id)
         sections.append(SectionScore(group_id, labels[0] if lang == "ja" else labels[1],
                                      sum(f.captured for f in mine), len(mine), chars))
-    probes = {(p.question_id, p.probe_index) for p in t.probe_answers}
+    probes = {(p.question_id, p.probe) for p in t.probe_answers}
     return Scorecard(facts, tuple(sections), _seconds(t), len(t.answers), len(probes))
 
 
@@ -372,7 +388,7 @@ def score(t: Transcript, persona: Persona, lang: str = "ja", expert: Transcript 
     expert = expert or unattended(t.bank, persona, "model", lang)
     trainee = scorecard(t, persona, lang)
     values = persona.choices(t.bank)
-    used = {(p.question_id, p.probe_index) for p in t.probe_answers}
+    used = {(p.question_id, p.probe) for p in t.probe_answers}
     missed = []
     for result in trainee.facts:
         fact = result.fact

@@ -1,28 +1,31 @@
 """The interview run loop: show the step, read a line, run the command, repeat. A thin shell around
-`LiveSession`; everything it decides is a call into the engine."""
+`LiveSession`; everything it decides is a typed call into the engine, every word comes from the catalogue,
+and every text from a person is printed literally (dialogue.ui.text)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 
-from dialogue.engine import Step
+from dialogue.engine import Command, Notice, Step
 from dialogue.engine.navigation import find_targets
-from dialogue.errors import AnswerError, CommandError, JournalError
+from dialogue.engine.timing import IDLE_CAP_SECONDS, Timing, timing
+from dialogue.errors import AnswerError, AnswerProblem, CommandError, ExitStatus, JournalError, Refusal
+from dialogue.i18n import say
 from dialogue.store.live import LiveSession
-from dialogue.ui import screens
-from dialogue.ui.messages import say
-from dialogue.ui.terminal import LineSource
+from dialogue.ui import commands, screens
+from dialogue.ui.terminal import HINTS_COMMAND, LineSource
+from dialogue.ui.text import plain
 
-EXIT_OK = 0
-EXIT_INTERRUPTED = 130
-STATUS_COMMANDS = {"unknown": "unknown", "declined": "declined", "decline": "declined", "na": "not_applicable"}
+if TYPE_CHECKING:
+    from dialogue.sheet.data import SheetData
+
+PASTABLE = {"ui.saved_resume", "ui.finished", "ui.started"}  # messages with a command line in them
 SOURCE_WORDS = {"owner": "owner", "doc": "document", "document": "document", "estimate": "estimate"}
-ARG_EXAMPLES = {"own": "/own 一番の得意先とはいつからですか？", "jump": "/jump strengths", "note": "/note ...", "park": "/park business.strengths ...",
-                "source": "/source doc 決算書", "edit": "/edit company.name"}
 
 
 @dataclass
@@ -33,193 +36,261 @@ class Interview:
     show_hints: bool = True
     budget_minutes: int = 0
     clock: Callable[[], datetime] = field(default=lambda: datetime.now().astimezone())
+    resume_command: str = ""  # how to resume, as the user can paste it (the program as it was invoked)
     _warned: bool = False
-    _cache: tuple[int, object, dict[str, int]] | None = None  # (events seen, Timing, chars per section)
+    _cache: tuple[int, Timing, dict[str, int]] | None = None  # (events seen, timing, chars per section)
     _own_probe: str = ""  # the interviewer's own follow-up question, waiting for its answer
+    _unconfirmed: str = ""  # free text given where records are asked, shown the shape once
+
+    def __post_init__(self) -> None:
+        remembered = self.live.step().hints_shown
+        if remembered is not None:
+            self.show_hints = remembered
+        if not self.resume_command:
+            self.resume_command = f"locaben resume {self.live.session_id}"
 
     # ---- the loop ----
 
     def run(self, source: LineSource) -> int:
         step = self.live.step()
         if step.visit > 1 and step.state in ("asking", "probing"):
-            self.console.print(say("visit", self.lang, n=step.visit), style="bold")
+            self._say("ui.visit", "bold", n=step.visit)
         self._show(step, section_started=True)
         while True:
             step = self.live.step()
             if step.state == "finished":
-                self.console.print(say("finished", self.lang, id=self.live.session_id))
-                return EXIT_OK
+                self._say("ui.finished", "", id=self.live.session_id)
+                return ExitStatus.OK
             if step.state == "paused":
-                self.console.print(say("saved_resume", self.lang, id=self.live.session_id))
-                return EXIT_OK
+                self._say("ui.saved_resume", "", id=self.resume_command)
+                return ExitStatus.OK
             self._time_check()
-            default = step.suggested_input if step.state == "asking" and step.mode == "guided" else ""
+            offered, placeholder = self._offer(step)
             try:
-                line = source.read(default)
-            except KeyboardInterrupt:
-                self._save_and_say()
-                return EXIT_INTERRUPTED
+                line = source.read(offered, placeholder)
+            except KeyboardInterrupt as exc:
+                self._save_and_stop(getattr(exc, "text", ""))
+                return ExitStatus.INTERRUPTED
             except EOFError:
-                self._save_and_say()
-                return EXIT_OK
+                self._save_and_stop("")
+                return ExitStatus.OK
             self.handle(line)
 
-    def _save_and_say(self) -> None:
-        if "pause" in self.live.engine.legal_commands():
-            self.live.run("pause")
-        self.console.print(say("saved_resume", self.lang, id=self.live.session_id))
+    def _offer(self, step: Step) -> tuple[str, str]:
+        """What an empty Enter keeps, and the placeholder that says so."""
+        if self._own_probe or step.state != "asking" or step.mode != "guided":
+            return "", ""
+        if self._unconfirmed:
+            return self._unconfirmed, ""
+        offered = step.offered_input
+        if not offered:
+            return "", ""
+        first_line = offered.strip().splitlines()[0] if offered.strip() else ""
+        return offered, say("ui.placeholder", self.lang, text=first_line[:60])
+
+    def _save_and_stop(self, typed: str) -> None:
+        legal = self.live.engine.legal_commands()
+        try:
+            if typed.strip() and Command.DRAFT in legal:
+                self.live.draft(typed)
+                self._say("ui.draft_saved", "green")
+            if Command.PAUSE in legal:
+                self.live.pause()
+        except JournalError as exc:
+            self._say("ui.save_failed", "bold red", error=str(exc))
+        self._say("ui.saved_resume", "", id=self.resume_command)
 
     def _time_check(self) -> None:
         used = int(self._timing().visit_seconds) // 60
         if self.budget_minutes and not self._warned and used >= self.budget_minutes * 0.8:
             self._warned = True
-            self.console.print(say("time_warning", self.lang, budget=self.budget_minutes, used=used),
-                               style="yellow")
+            self._say("ui.time_warning", "yellow", budget=self.budget_minutes, used=used)
 
     # ---- one line ----
 
     def handle(self, line: str) -> None:
-        stripped = line.strip()
-        if stripped.startswith("/") and not stripped.startswith("//"):
-            name, _, arg = stripped[1:].partition(" ")
-            self._own_probe = ""  # a command instead of the answer: the own follow-up is dropped
-            self._command(name.strip(), arg.strip())
+        parsed = commands.split(line)
+        if parsed is not None:
+            self._own_probe = self._unconfirmed = ""  # a command instead: the pending answer is dropped
+            command, name, arg = parsed
+            if command is None:
+                self._say("ui.unknown_command", "red", cmd="/" + name)
+            elif command.arg is commands.Arg.REQUIRED and not arg:
+                self._say("ui.needs_arg", "red", cmd="/" + name, example=command.example(self.lang))
+            else:
+                command.run(self, arg)
             return
-        if stripped.startswith("//"):
+        if line.strip().startswith("//"):
             line = line.replace("//", "/", 1)
         if self._own_probe:
-            question, self._own_probe = self._own_probe, ""
-            if stripped and self._run("note", say("own_probe_note", self.lang, question=question, answer=stripped)):
-                self._say("noted")
+            self._answer_own_probe(line.strip())
             return
         step = self.live.step()
         if step.state == "reviewing":
-            self._run("close_review")
+            self.act(lambda live: live.close_review())
         elif step.state == "at_end":
-            self.console.print(say("at_end", self.lang))
-        elif step.mode == "meeting" and step.state == "asking" and not stripped:
-            self._run("next")
+            self._say("ui.at_end", "")
+        elif step.mode == "meeting" and step.state == "asking" and not line.strip():
+            self.act(lambda live: live.next())
         elif step.mode == "meeting" and step.state == "asking":
-            self._run("submit", line, True)
+            self.act(lambda live: live.answer(line, append=True))
         else:
-            self._run("submit", line)
+            self._answer(line)
 
-    def _command(self, name: str, arg: str) -> None:
-        handlers: dict[str, Callable[[str], None]] = {
-            "help": lambda a: self.console.print(say("help", self.lang)),
-            "hint": self._toggle_hints,
-            "outline": lambda a: self.console.print(screens.outline(self._sheet(), self.lang)),
-            "jump": self._jump, "edit": self._jump,
-            "note": lambda a: self._run("note", a) and self._say("noted"),
-            "park": self._park, "source": self._source,
-            "flag": lambda a: self._run("flag", a) and self._say("flagged"),
-            "own": self._own,
-            "unflag": lambda a: self._run("unflag") and self._say("unflagged"),
-        }
-        for plain in ("back", "skip", "next", "review", "pause", "finish"):
-            handlers[plain] = lambda a, c=plain: self._run(c)
-        for word, status in STATUS_COMMANDS.items():
-            handlers[word] = lambda a, s=status: self._mark(s)
-        if name in ARG_EXAMPLES and not arg:
-            self.console.print(say("err_needs_arg", self.lang, cmd=name, example=ARG_EXAMPLES[name]),
-                               style="red")
-            return
-        handler = handlers.get(name)
-        if handler is None:
-            self.console.print(say("err_unknown_command", self.lang, cmd="/" + name), style="red")
-            return
-        handler(arg)
-
-    def _say(self, key: str, **values: object) -> None:
-        self.console.print(say(key, self.lang, **values), style="green")
-
-    def _toggle_hints(self, arg: str) -> None:
-        self.show_hints = not self.show_hints
-        self._say("hints_on" if self.show_hints else "hints_off")
-        self._show(self.live.step())
-
-    def _jump(self, arg: str) -> None:
-        matches = find_targets(self.live.engine.bank, arg, self.lang)
-        if not matches:
-            self.console.print(say("err_no_such_target", self.lang, target=arg), style="red")
-        elif len(matches) > 1 and not any(m.id == arg for m in matches):
-            listing = ", ".join(f"{m.id}（{m.label}）" for m in matches[:8])
-            self.console.print(say("err_many_targets", self.lang, targets=listing), style="yellow")
-        else:
-            self._run("jump", matches[0].id)
-
-    def _park(self, arg: str) -> None:
-        target, _, text = arg.partition(" ")
-        fields = [m for m in find_targets(self.live.engine.bank, target, self.lang) if m.kind == "field"]
-        if len(fields) != 1:
-            self.console.print(say("err_unknown_field", self.lang, field=target), style="red")
-            return
-        if not text.strip():
-            self.console.print(say("err_needs_arg", self.lang, cmd="park", example=ARG_EXAMPLES["park"]),
-                               style="red")
-            return
-        if self._run("park", fields[0].id, text):
-            self._say("parked", field=fields[0].label)
-
-    def _own(self, arg: str) -> None:
-        """Write your own follow-up: the next line is its answer, kept as a note on this question."""
-        if self.live.step().question is None:
-            self.console.print(say("err_not_now", self.lang, cmd="own", legal="/jump"), style="red")
-            return
-        self._own_probe = arg
-        self.console.print(say("own_probe_wait", self.lang, question=arg), style="magenta")
-
-    def _source(self, arg: str) -> None:
-        word, _, detail = arg.partition(" ")
-        kind = SOURCE_WORDS.get(word.lower(), word)
-        if self._run("set_source", kind, detail):
-            label = say(f"source_{kind}", self.lang) + (f"（{detail}）" if detail else "")
-            self._say("source_set", source=label)
-
-    def _mark(self, status: str) -> None:
-        self._run("mark", status)
-
-    def _run(self, command: str, *args: object) -> bool:
-        """Run an engine command; explain a refusal; show the new step. True when it was done."""
+    def _answer(self, line: str) -> None:
+        confirmed = bool(self._unconfirmed) and line == self._unconfirmed
+        self._unconfirmed = ""
         try:
-            step = self.live.run(command, *args)
+            self.act(lambda live: live.answer(line, confirmed=confirmed), raise_answer_error=True)
         except AnswerError as exc:
-            self.console.print(say(f"err_{exc.args[0]}", self.lang), style="red")
+            if exc.problem is AnswerProblem.RECORDS:
+                self._unconfirmed = line
+            self._answer_problem(exc)
+
+    def _answer_own_probe(self, answer: str) -> None:
+        question, self._own_probe = self._own_probe, ""
+        if answer:
+            text = say("ui.own_probe_note", self.lang, question=question, answer=answer)
+            if self.act(lambda live: live.note(text), show=False):
+                self._say("ui.noted", "green")
+        self._remind()
+
+    # ---- commands (called from the table in dialogue.ui.commands) ----
+
+    def act(self, command: Callable[[LiveSession], Step], show: bool = True, raise_answer_error: bool = False
+            ) -> bool:
+        """Run a typed session command; word a refusal; show the new step. True when it was done."""
+        try:
+            step = command(self.live)
+        except AnswerError as exc:
+            if raise_answer_error:
+                raise
+            self._answer_problem(exc)
             return False
         except CommandError as exc:
-            self.console.print(self._command_error(str(exc.args[0]), command), style="red")
+            self._refusal(exc)
+            self._remind()
             return False
         except JournalError as exc:
-            self.console.print(say("save_failed", self.lang, error=str(exc)), style="bold red")
+            self._say("ui.save_failed", "bold red", error=str(exc))
             return False
-        if command == "mark":
-            self._say("marked", status=say(f"status_{args[0]}", self.lang))
-        for message in step.messages:
-            kind, _, qid = message.partition(":")
-            text = self.live.engine.bank.question(qid).text.get(self.lang)[:30]
-            self.console.print(say(kind, self.lang, question=text), style="yellow")
-        if command not in ("note", "flag", "unflag", "park", "set_source"):
+        for notice in step.notices:
+            self._notice(notice)
+        if show:
             self._show(step)
         return True
 
-    def _command_error(self, code: str, command: str) -> str:
-        name, _, detail = code.partition(":")
-        if name in ("unknown_target", "empty_section"):
-            return say("err_unknown_target", self.lang, target=detail)
-        if name == "nothing_to_go_back_to":
-            return say("err_nothing_back", self.lang)
-        if name == "status_forbidden":
-            return say("err_status_forbidden", self.lang, status=say(f"status_{detail}", self.lang))
-        if name in ("unknown_source", "no_answer_for_source", "unknown_field"):
-            return say(f"err_{name}", self.lang, field=detail)
-        if name == "not_now":
-            typed = {"mark": "/unknown /declined /na", "set_source": "/source", "close_review": "Enter"}
-            hidden = {"answer", "start", "follow_up", "new_visit", "reopen", "resume"}
-            legal = " ".join(typed.get(c, "/" + c) for c in self.live.engine.legal_commands() if c not in hidden)
-            return say("err_not_now", self.lang, cmd=command, legal=legal)
-        return say("err_generic", self.lang, code=code)
+    def jump(self, arg: str) -> None:
+        matches = find_targets(self.live.engine.bank, arg, self.lang)
+        if not matches:
+            self._say("ui.no_such_target", "red", target=arg)
+        elif len(matches) > 1 and not any(m.id == arg for m in matches):
+            listing = ", ".join(f"{m.label}（{m.id}）" for m in matches[:8])
+            self._say("ui.many_targets", "yellow", targets=listing)
+        else:
+            target = next((m for m in matches if m.id == arg), matches[0])
+            self.act(lambda live: live.jump(target.id))
+
+    def note(self, arg: str) -> None:
+        if self.act(lambda live: live.note(arg), show=False):
+            self._say("ui.noted", "green")
+            self._remind()
+
+    def own_probe(self, arg: str) -> None:
+        """Your own follow-up: the next line is its answer, kept as a note on this question."""
+        if self.live.step().question is None:
+            self._refusal(CommandError(Refusal.NO_QUESTION))
+            return
+        self._own_probe = arg
+        self._say("ui.own_probe_wait", "magenta", question=arg)
+
+    def mark(self, status: str) -> None:
+        if self.act(lambda live: live.mark(status), show=False):
+            self._say("ui.marked", "green", status=say(f"ui.status_{status}", self.lang))
+            self._show(self.live.step())
+
+    def source(self, arg: str) -> None:
+        word, _, detail = arg.partition(" ")
+        kind = SOURCE_WORDS.get(word.lower(), word)
+        if self.act(lambda live: live.set_source(kind, detail), show=False):
+            label = say(f"ui.source_{kind}", self.lang) + (f"（{detail}）" if detail else "")
+            self._say("ui.source_set", "green", source=label)
+            self._remind()
+
+    def flag(self, arg: str) -> None:
+        if self.act(lambda live: live.flag(arg), show=False):
+            self._say("ui.flagged", "green")
+            self._remind()
+
+    def unflag(self) -> None:
+        if self.act(lambda live: live.unflag(), show=False):
+            self._say("ui.unflagged", "green")
+            self._remind()
+
+    def park(self, arg: str) -> None:
+        target, _, text = arg.partition(" ")
+        fields = [m for m in find_targets(self.live.engine.bank, target, self.lang) if m.kind == "field"]
+        if len(fields) != 1:
+            self._refusal(CommandError(Refusal.UNKNOWN_FIELD, "park", target))
+        elif not text.strip():
+            self._say("ui.needs_arg", "red", cmd="/park", example=commands.BY_NAME["park"].example(self.lang))
+        elif self.act(lambda live: live.park(fields[0].id, text), show=False):
+            self._say("ui.parked", "green", field=fields[0].label)
+            self._remind()
+
+    def outline(self) -> None:
+        self.console.print(screens.outline(self._sheet(), self.lang))
+        self._remind()
+
+    def toggle_hints(self) -> None:
+        self.show_hints = not self.show_hints
+        self.act(lambda live: live.set_hints(self.show_hints), show=False)  # remembered for a resume
+        self._say("ui.hints_on" if self.show_hints else "ui.hints_off", "green")
+        self._show(self.live.step())
+
+    def show_help(self) -> None:
+        self.console.print(screens.help_screen(commands.help_lines(self.lang), self.lang))
+        self._remind()
+
+    # ---- words ----
+
+    def _say(self, key: str, style: str, **values: object) -> None:
+        """A message from the catalogue. Those that hold a command to paste are never wrapped by us."""
+        self.console.print(plain(say(key, self.lang, **values), style, limit=None), soft_wrap=key in PASTABLE)
+
+    def _question_label(self, question_id: str) -> str:
+        bank = self.live.engine.bank
+        return bank.question(question_id).text.get(self.lang)[:30] if bank.has_question(question_id) else question_id
+
+    def _notice(self, notice: Notice) -> None:
+        self._say(f"notice.{notice.kind.value}", "yellow", question=self._question_label(notice.question))
+
+    def _answer_problem(self, exc: AnswerError) -> None:
+        question = self.live.step().question
+        values: dict[str, object] = {"detail": exc.detail}
+        if exc.problem is AnswerProblem.RANGE and question is not None:
+            values.update(low=_number_or_dash(question.min), high=_number_or_dash(question.max))
+        if exc.problem is AnswerProblem.RECORDS and question is not None:
+            values["fields"] = " | ".join(f.label.get(self.lang) for f in question.fields)
+        self._say(f"answer.{exc.problem.value}", "red", **values)
+
+    def _refusal(self, exc: CommandError) -> None:
+        values: dict[str, object] = {"detail": exc.detail}
+        if exc.refusal is Refusal.NOT_NOW:
+            legal = self.live.engine.legal_commands()
+            values["cmd"] = f"/{exc.command}" if exc.command in commands.BY_NAME else str(exc.command)
+            values["legal"] = " ".join(f"/{c.name}" for c in commands.available(legal))
+        if exc.refusal is Refusal.STATUS_FORBIDDEN:
+            values["status"] = say(f"ui.status_{exc.detail}", self.lang)
+        self._say(f"refusal.{exc.refusal.value}", "red", **values)
 
     # ---- showing ----
+
+    def _remind(self) -> None:
+        """After a message, the current question or probe again in one line, so it stays in view."""
+        line = screens.reminder(self.live.step(), self.lang)
+        if line is not None:
+            self.console.print(line)
 
     def _show(self, step: Step, section_started: bool = False) -> None:
         bank = self.live.engine.bank
@@ -232,42 +303,37 @@ class Interview:
                     panel = screens.recap(self._sheet(), section.recap, self.lang)
                     if panel is not None:
                         self.console.print(panel)
-            if step.state == "probing" and step.probe is not None:
+            if step.state == "probing" and step.probe_text is not None:
                 self.console.print(screens.probe_panel(step, self.lang))
             elif step.mode == "meeting":
                 self.console.print(screens.meeting_line(step, self.lang))
             else:
                 self.console.print(screens.question_panel(bank, step, self.lang, self.show_hints))
-                if step.parked and step.current_answer is None:
-                    self.console.print(say("parked_offer", self.lang), style="green")
-                elif step.prefill and step.current_answer is None:
-                    self.console.print(say("prefill_offer", self.lang), style="green")
+                offer = screens.offer_key(step)
+                if offer and step.mode == "guided":
+                    self._say(offer, "green")
         elif step.state == "at_end":
-            self.console.print(say("at_end", self.lang), style="bold green")
+            self._say("ui.at_end", "bold green")
         elif step.state == "reviewing":
             self.console.print(screens.draft_sheet(self._sheet(), self.lang))
-            self.console.print(say("review_close", self.lang))
+            self._say("ui.review_close", "")
 
-    def _sheet(self):  # type: ignore[no-untyped-def]
+    def _sheet(self) -> SheetData:
         from dialogue.sheet import build_sheet
 
         return build_sheet(self.live.transcript(), self.lang)
 
-    def _cached(self):  # type: ignore[no-untyped-def]
+    def _cached(self) -> tuple[int, Timing, dict[str, int]]:
         """Timing and characters per section, recomputed only when the journal has grown (the toolbar is
         drawn on every key press)."""
-        from dialogue.engine.timing import timing
-
-        count = len(self.live.engine.events)
+        count = self.live.engine.event_count
         if self._cache is None or self._cache[0] != count:
             chars = {r.section_id: r.chars for r in self._sheet().richness}
             self._cache = (count, timing(self.live.engine.events, self.live.engine.bank), chars)
         return self._cache
 
-    def _timing(self):  # type: ignore[no-untyped-def]
+    def _timing(self) -> Timing:
         """This visit's timing up to now: the cached figures plus the time since the last event."""
-        from dialogue.engine.timing import IDLE_CAP_SECONDS, Timing
-
         _, base, _ = self._cached()
         events = self.live.engine.events
         try:
@@ -281,21 +347,29 @@ class Interview:
             sections[sid] = sections.get(sid, 0.0) + min(max(since, 0.0), IDLE_CAP_SECONDS)
         return Timing(base.visit_seconds + max(since, 0.0), sections)
 
-    def _section_chars(self) -> dict[str, int]:
-        return self._cached()[2]
-
     def toolbar(self) -> str:
         step = self.live.step()
         p = step.progress
         spent = self._timing()
         visit = int(spent.visit_seconds // 60)
         budget = f"/{self.budget_minutes}" if self.budget_minutes else ""
-        parts = [say("section", self.lang, n=p.section_index, m=p.section_count),
-                 say("answered", self.lang, a=p.answered, b=p.applicable)]
+        parts = []
+        if p.section_index:
+            parts.append(say("ui.section", self.lang, n=p.section_index, m=p.section_count))
+        parts.append(say("ui.answered", self.lang, a=p.answered, b=p.applicable))
         if step.question is not None:
             section_id = step.question.section_id
-            parts.append(say("section_time", self.lang, minutes=int(spent.section_seconds.get(section_id, 0) // 60),
-                             chars=self._section_chars().get(section_id, 0)))
-        parts.append(say("visit_time", self.lang, minutes=visit, budget=budget))
-        parts.append(say("meeting_keys" if step.mode == "meeting" else "keys", self.lang))
+            parts.append(say("ui.section_time", self.lang, minutes=int(spent.section_seconds.get(section_id, 0) // 60),
+                             chars=self._cached()[2].get(section_id, 0)))
+        parts.append(say("ui.visit_time", self.lang, minutes=visit, budget=budget))
+        parts.append(say("ui.meeting_keys" if step.mode == "meeting" else "ui.keys", self.lang))
         return " " + " · ".join(parts)
+
+
+def _number_or_dash(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+__all__ = ["HINTS_COMMAND", "Interview"]

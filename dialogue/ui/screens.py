@@ -1,4 +1,5 @@
-"""What the interviewer sees, as rich renderables (no input here): questions, probes, recaps, the draft."""
+"""What the interviewer sees, as rich renderables (no input here): questions, probes, recaps, the draft.
+Every text from the bank or from people goes through `plain()`: shown literally, controls made visible."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from rich.table import Table
 from rich.text import Text as RichText
 
 from dialogue.engine import Step
+from dialogue.i18n import say
 from dialogue.model import Bank, Question
-from dialogue.ui.messages import say
+from dialogue.model.sheet_fields import FIELDS_BY_ID
+from dialogue.ui.text import plain
 
 if TYPE_CHECKING:
     from dialogue.sheet.data import SheetData
@@ -20,93 +23,115 @@ if TYPE_CHECKING:
 def section_header(bank: Bank, step: Step, lang: str) -> RenderableType:
     assert step.question is not None
     section = bank.section(step.question.section_id)
-    parts: list[RenderableType] = [RichText(f"■ {section.title.get(lang)}", style="bold cyan")]
+    parts: list[RenderableType] = [plain(f"■ {section.title.get(lang)}", "bold cyan")]
     if section.guidance:
-        parts.append(RichText(f"{say('guidance', lang)}: {section.guidance.get(lang)}", style="yellow"))
+        parts.append(plain(f"{say('ui.guidance', lang)}: {section.guidance.get(lang)}", "yellow", limit=None))
     return Group(*parts)
 
 
 def recap(sheet: SheetData, field_ids: tuple[str, ...], lang: str) -> RenderableType | None:
+    """What was heard so far for these fields — main answers and what the probes drew out."""
     table = Table(show_header=False, box=None, pad_edge=False, expand=True)
     table.add_column(ratio=1, overflow="fold", style="bold")
     table.add_column(ratio=3, overflow="fold")
     rows = 0
     for field_id in field_ids:
         view = sheet.field(field_id)
-        text = "\n".join(e.display for e in view.entries)
-        if text:
-            table.add_row(view.label, text)
+        lines = [e.display for e in view.entries] + [f"↳ {a}" for e in view.entries for _, a in e.followups]
+        if lines:
+            table.add_row(plain(view.label), plain("\n".join(lines)))
             rows += 1
-    return Panel(table, title=say("recap", lang), border_style="green") if rows else None
+    return Panel(table, title=say("ui.recap", lang), border_style="green") if rows else None
 
 
 def question_panel(bank: Bank, step: Step, lang: str, show_hints: bool) -> RenderableType:
     q = step.question
     assert q is not None
     p = step.progress
-    title = f"{say('section', lang, n=p.section_index, m=p.section_count)} · {say('answered', lang, a=p.answered, b=p.applicable)}"
-    body: list[RenderableType] = []
-    if q.guidance:
-        body.append(RichText(f"{say('guidance', lang)}: {q.guidance.get(lang)}", style="yellow"))
-    body.append(RichText(q.text.get(lang), style="bold"))
+    title = f"{say('ui.section', lang, n=p.section_index, m=p.section_count)} · " \
+            f"{say('ui.answered', lang, a=p.answered, b=p.applicable)}"
+    body: list[RenderableType] = [plain(q.text.get(lang), "bold")]
     if q.voice == "supporter":
-        body.append(RichText(say("voice_supporter", lang), style="magenta"))
+        body.append(plain(say("ui.voice_supporter", lang), "magenta"))
     body.extend(_format_lines(q, lang))
     if show_hints:
-        for key, text in (("purpose", q.purpose), ("listen_for", q.hint), ("example", q.example)):
+        for key, text in (("ui.guidance", q.guidance), ("ui.purpose", q.purpose), ("ui.listen_for", q.hint),
+                          ("ui.example", q.example)):
             if text:
-                body.append(RichText(f"{say(key, lang)}: {text.get(lang)}", style="dim"))
+                body.append(plain(f"{say(key, lang)}: {text.get(lang)}", "yellow" if key == "ui.guidance" else "dim"))
     if step.flagged:
-        body.append(RichText(say("flag_mark", lang), style="bold red"))
+        body.append(plain(say("ui.flag_mark", lang), "bold red"))
     answer = step.current_answer
     if answer is not None and step.state == "asking":
-        shown = say(f"status_{answer.status}", lang) if answer.is_status else answer.raw
-        body.append(RichText(f"{say('current_answer', lang)}: {shown}", style="green"))
+        shown = say(f"ui.status_{answer.status}", lang) if answer.is_status else answer.raw
+        body.append(plain(f"{say('ui.current_answer', lang)}: {shown}", "green"))
     return Panel(Group(*body), title=title, title_align="left", border_style="cyan")
 
 
 def probe_panel(step: Step, lang: str) -> RenderableType:
     q = step.question
-    assert q is not None and step.probe is not None
-    title = say("probe", lang, i=step.probe_index + 1, n=len(q.probes))
-    return Panel(Group(RichText(step.probe.get(lang), style="bold"),
-                       RichText(say("probe_help", lang), style="dim")),
-                 title=title, title_align="left", border_style="magenta")
+    assert q is not None and step.probe_text is not None
+    title = say("ui.probe", lang, i=step.probe + 1, n=len(q.probes))
+    reason = {"thin": "ui.probe_reason_thin", "always": "ui.probe_reason_always"}.get(step.probe_reason)
+    body: list[RenderableType] = [plain(q.text.get(lang), "dim"), plain(step.probe_text.get(lang), "bold")]
+    if reason:
+        body.append(plain(say(reason, lang), "dim"))
+    body.append(plain(say("ui.probe_keys", lang), "dim"))
+    return Panel(Group(*body), title=title, title_align="left", border_style="magenta")
+
+
+def reminder(step: Step, lang: str) -> RenderableType | None:
+    """The current question or probe in one line, shown again after a message or a command."""
+    q = step.question
+    if q is None or step.state not in ("asking", "probing"):
+        return None
+    text = step.probe_text.get(lang) if step.state == "probing" and step.probe_text else q.text.get(lang)
+    return plain(f"▶ {text}", "cyan")
+
+
+def offer_key(step: Step) -> str:
+    """The message that says what Enter keeps for this question ("" when nothing is offered)."""
+    if step.draft:
+        return "ui.offered_draft"
+    if step.current_answer is not None and not step.current_answer.is_status:
+        return ""  # the panel shows the answer so far; the placeholder says Enter keeps it
+    if step.parked:
+        return "ui.offered_parked"
+    return "ui.offered_prefill" if step.prefill else ""
 
 
 def _format_lines(q: Question, lang: str) -> list[RenderableType]:
     lines: list[RenderableType] = []
     if q.type == "choice":
-        lines.append(RichText(say("choices", lang), style="dim"))
+        lines.append(plain(say("ui.choices", lang), "dim"))
         for i, choice in enumerate(q.choices, start=1):
-            lines.append(RichText(f"  {i}. {choice.label.get(lang)}  ({choice.id})"))
+            lines.append(plain(f"  {i}. {choice.label.get(lang)}  ({choice.id})"))
     elif q.type == "number":
         unit = q.unit.get(lang) if q.unit else "-"
-        lines.append(RichText(say("fmt_number", lang, unit=unit), style="dim"))
+        lines.append(plain(say("ui.fmt_number", lang, unit=unit), "dim"))
     elif q.type == "list":
-        lines.append(RichText(say("fmt_list", lang), style="dim"))
+        lines.append(plain(say("ui.fmt_list", lang), "dim"))
     elif q.type == "group":
         fields = " | ".join(f.label.get(lang) for f in q.fields)
-        lines.append(RichText(say("fmt_group", lang, fields=fields), style="dim"))
+        lines.append(plain(say("ui.fmt_group", lang, fields=fields), "dim"))
     if q.suggested_items:
-        lines.append(RichText(say("suggested", lang, n=q.suggested_items), style="dim"))
+        lines.append(plain(say("ui.suggested", lang, n=q.suggested_items), "dim"))
     return lines
 
 
 def draft_sheet(sheet: SheetData, lang: str) -> RenderableType:
-    """The review screen: every field of the sheet with what has been captured."""
-    table = Table(title=say("review_title", lang), show_lines=True, expand=True)
+    """The review screen: every field of the sheet with what has been captured (long text cut)."""
+    table = Table(title=say("ui.review_title", lang), show_lines=True, expand=True)
     table.add_column(sheet.labels["field"], ratio=2, overflow="fold", style="bold")
     table.add_column(sheet.labels["captured"], ratio=5, overflow="fold")
     for group in sheet.groups:
         table.add_section()
         for view in group.fields:
             if view.status == "filled":
-                text = "\n".join(e.display for e in view.entries)
-                extra = [f"↳ {a}" for e in view.entries for _, a in e.followups]
-                table.add_row(view.label, "\n".join([text, *extra]))
+                lines = [e.display for e in view.entries] + [f"↳ {a}" for e in view.entries for _, a in e.followups]
+                table.add_row(plain(view.label), plain("\n".join(lines)))
             else:
-                table.add_row(view.label, RichText(sheet.labels[view.status], style="dim"))
+                table.add_row(plain(view.label), plain(sheet.labels[view.status], "dim"))
     return table
 
 
@@ -114,36 +139,45 @@ def meeting_line(step: Step, lang: str) -> RenderableType:
     """Meeting mode: one compact line — where we are and what the field holds so far."""
     q = step.question
     assert q is not None
-    from dialogue.model.sheet_fields import FIELDS_BY_ID
-
     labels = " / ".join(FIELDS_BY_ID[f].label(lang) for f in q.fills)
     line = RichText()
-    line.append(f"▶ {labels}", style="bold cyan")
-    line.append(f"  ({q.id}) ", style="dim")
-    line.append(q.text.get(lang), style="dim")
+    line.append_text(plain(f"▶ {labels}", "bold cyan"))
+    line.append_text(plain(f"  ({q.id}) ", "dim"))
+    line.append_text(plain(q.text.get(lang), "dim"))
     if q.type == "choice":
-        line.append("\n  " + "  ".join(f"{i}.{c.label.get(lang)}" for i, c in enumerate(q.choices, 1)))
+        line.append_text(plain("\n  " + "  ".join(f"{i}.{c.label.get(lang)}" for i, c in enumerate(q.choices, 1))))
     answer = step.current_answer
     if answer is not None:
+        choice = q.choice(str(answer.value)) if q.type == "choice" else None
         if answer.is_status:
-            shown = say(f"status_{answer.status}", lang)
-        elif q.type == "choice" and q.choice(str(answer.value)):
-            shown = q.choice(str(answer.value)).label.get(lang)  # type: ignore[union-attr]
+            shown = say(f"ui.status_{answer.status}", lang)
+        elif choice is not None:
+            shown = choice.label.get(lang)
         else:
             shown = answer.raw
-        line.append(f"\n  ✔ {shown}", style="green")
+        line.append_text(plain(f"\n  ✔ {shown}", "green"))
     return line
 
 
 def outline(sheet: SheetData, lang: str) -> RenderableType:
     """Every sheet field with a mark for what is filled: for meeting mode and the second visit."""
-    table = Table(title=say("outline_title", lang), show_header=False, box=None, expand=True, padding=(0, 1))
+    table = Table(title=say("ui.outline_title", lang), show_header=False, box=None, expand=True, padding=(0, 1))
     table.add_column(width=2, no_wrap=True)
     table.add_column(ratio=3, overflow="fold")
     table.add_column(ratio=2, overflow="fold", style="dim")
     marks = {"filled": "●", "skipped": "×"}
     for group in sheet.groups:
-        table.add_row("", RichText(group.label, style="bold cyan"), "")
+        table.add_row("", plain(group.label, "bold cyan"), "")
         for view in group.fields:
-            table.add_row(marks.get(view.status, "○"), view.label, view.id)
+            table.add_row(marks.get(view.status, "○"), plain(view.label), plain(view.id))
     return table
+
+
+def help_screen(lines: list[tuple[str, str]], lang: str) -> RenderableType:
+    """`/help`: every slash command with what it does, and the keys."""
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(no_wrap=True, style="bold")
+    grid.add_column(overflow="fold")
+    for usage, text in lines:
+        grid.add_row(plain(usage), plain(text))
+    return Group(plain(say("ui.help_title", lang), "bold"), grid, plain(say("ui.help_keys", lang), "dim"))

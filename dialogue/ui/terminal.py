@@ -1,13 +1,25 @@
-"""Reading the interviewer's input: prompt-toolkit in a terminal, or plain lines from a pipe (--plain)."""
+"""Reading the interviewer's input: prompt-toolkit in a terminal, or plain lines from a pipe (--plain).
+
+What is offered for a question (the answer so far, an interrupted draft, parked text, last time's answer)
+is never put into the input line: it is shown as a placeholder, Enter on an empty line keeps it, ↑ copies
+it into the line to edit it, and anything typed replaces it. So a slash command always arrives as typed.
+"""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable
-from typing import IO, Protocol
+from typing import IO, Any, Protocol
 
-SLASH_COMMANDS = ("back", "skip", "next", "jump", "edit", "hint", "note", "own", "unknown", "declined", "na", "source",
-                  "flag", "unflag", "park", "outline", "review", "pause", "finish", "help")
+HINTS_COMMAND = "/hint"  # what F2 sends
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C at the prompt; `text` is what was in the input line (kept as a draft)."""
+
+    def __init__(self, text: str = ""):
+        super().__init__()
+        self.text = text
 
 
 def clean_input(text: str) -> str:
@@ -21,8 +33,9 @@ def _has_surrogates(text: str) -> bool:
 
 
 class LineSource(Protocol):
-    def read(self, default: str = "") -> str:
-        """One answer or command; raises EOFError (Ctrl-D / end of input) or KeyboardInterrupt."""
+    def read(self, offered: str = "", placeholder: str = "") -> str:
+        """One answer or command. An empty line returns `offered`. Raises EOFError (Ctrl-D, end of
+        input) or KeyboardInterrupt (`Interrupted` with the line typed so far)."""
         ...
 
 
@@ -33,26 +46,33 @@ class PlainInput:
         self.stream = stream or sys.stdin
         self.echo = echo
 
-    def read(self, default: str = "") -> str:
+    def read(self, offered: str = "", placeholder: str = "") -> str:
         line = self.stream.readline()
         if not line:
             raise EOFError
         text = clean_input(line.rstrip("\n").replace("\\n", "\n"))
-        if not text.strip() and default:
-            text = default  # an empty line keeps what was offered (an earlier answer, parked text)
+        if not text.strip() and offered:
+            text = offered  # an empty line keeps what was offered (an earlier answer, parked text)
         if self.echo is not None:
             self.echo.write(f"> {text}\n")
             self.echo.flush()
         return text
 
 
-def make_completer(commands: Callable[[], Iterable[str]], targets: Callable[[str], Iterable[tuple[str, str, str]]]):
-    """Completes `/command`, and the target of `/jump`, `/edit` and `/park`: a few letters of a section,
-    question or sheet-field name in Japanese or English. `targets(query)` gives (id, kind, label)."""
+Targets = Callable[[str], Iterable[tuple[str, str, str]]]
+
+
+def make_completer(commands: Callable[[], Iterable[str]], targets: Targets,
+                   target_commands: dict[str, str] | None = None) -> Any:
+    """Completes `/command`, and the argument of the commands in `target_commands` (name → "any" or
+    "field"): a few letters of a section, question or sheet-field name in Japanese or English.
+    `targets(query)` gives (id, kind, label)."""
     from prompt_toolkit.completion import Completer, Completion
 
+    wanted = target_commands if target_commands is not None else {"jump": "any", "edit": "any", "park": "field"}
+
     class SlashCompleter(Completer):
-        def get_completions(self, document, complete_event):  # type: ignore[no-untyped-def]
+        def get_completions(self, document, complete_event):  # type: ignore[no-untyped-def]  # prompt-toolkit's signature
             text = document.text_before_cursor
             if not text.startswith("/"):
                 return
@@ -61,9 +81,9 @@ def make_completer(commands: Callable[[], Iterable[str]], targets: Callable[[str
                 for command in commands():
                     if command.startswith(name):
                         yield Completion(command, start_position=-len(name))
-            elif name in ("jump", "edit", "park") and " " not in rest:
+            elif name in wanted and " " not in rest:
                 for target_id, kind, label in targets(rest):
-                    if name == "park" and kind != "field":
+                    if wanted[name] == "field" and kind != "field":
                         continue
                     yield Completion(target_id, start_position=-len(rest), display_meta=label)
 
@@ -71,13 +91,16 @@ def make_completer(commands: Callable[[], Iterable[str]], targets: Callable[[str
 
 
 class TerminalInput:
-    """prompt-toolkit: Enter sends, Esc then Enter inserts a line break, Tab completes commands."""
+    """prompt-toolkit: Enter sends, Esc then Enter inserts a line break, Tab completes commands, ↑ on an
+    empty line edits what is offered, F2 toggles the hints, Ctrl-C stops with the line kept."""
 
-    def __init__(self, completer, toolbar: Callable[[], str], input=None, output=None):  # type: ignore[no-untyped-def]  # noqa: A002
+    def __init__(self, completer: Any, toolbar: Callable[[], str], input: Any = None, output: Any = None):  # noqa: A002
         from prompt_toolkit import PromptSession
         from prompt_toolkit.key_binding import KeyBindings
 
         bindings = KeyBindings()
+        self._offered = ""
+        self._kept = ""
 
         @bindings.add("enter")
         @bindings.add("c-j")
@@ -92,21 +115,42 @@ class TerminalInput:
         def _newline(event):  # type: ignore[no-untyped-def]
             event.current_buffer.insert_text("\n")
 
+        @bindings.add("up", filter=_empty_buffer())
+        def _edit_offered(event):  # type: ignore[no-untyped-def]
+            if self._offered:
+                event.current_buffer.insert_text(self._offered)
+
         @bindings.add("f2")
         def _toggle_hints(event):  # type: ignore[no-untyped-def]
-            # F2 runs /hint; what was typed so far is kept and offered again
+            # F2 runs /hint; what was typed so far is put back in the line afterwards
             self._kept = event.current_buffer.text
-            event.current_buffer.text = "/hint"
+            event.current_buffer.text = HINTS_COMMAND
             event.current_buffer.validate_and_handle()
 
-        self._session = PromptSession(
+        @bindings.add("c-c")
+        def _interrupt(event):  # type: ignore[no-untyped-def]
+            event.app.exit(exception=Interrupted(event.current_buffer.text))
+
+        self._session: Any = PromptSession(
             multiline=True, key_bindings=bindings, completer=completer, complete_while_typing=True,
             bottom_toolbar=toolbar, prompt_continuation=lambda width, line, wrap: ". ".rjust(width),
-            input=input, output=output,
+            input=input, output=output, reserve_space_for_menu=4,
         )
 
-    _kept = ""
+    def read(self, offered: str = "", placeholder: str = "") -> str:
+        from prompt_toolkit.formatted_text import FormattedText
 
-    def read(self, default: str = "") -> str:
         kept, self._kept = self._kept, ""
-        return clean_input(self._session.prompt("> ", default=kept or default))
+        self._offered = offered
+        shown = FormattedText([("class:placeholder fg:ansibrightblack", placeholder)]) if placeholder else None
+        text = clean_input(self._session.prompt("> ", default=kept, placeholder=shown))
+        if not text.strip() and offered:
+            return offered
+        return text
+
+
+def _empty_buffer() -> Any:
+    from prompt_toolkit.application.current import get_app
+    from prompt_toolkit.filters import Condition
+
+    return Condition(lambda: not get_app().current_buffer.text)

@@ -1,0 +1,56 @@
+"""Text from people, printed literally: never as markup, never as terminal control.
+
+Every answer, note, bank or persona text, file name and path reaches the screen through `plain()` (or
+`visible()`), and every console is made by `make_console()` with markup off. Control characters, escape
+sequences, bidirectional overrides and zero-width characters are shown as visible stand-ins (`␛`,
+`\\u202e`); the journal and the outputs keep the text exactly as typed.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import IO
+
+from rich.console import Console
+from rich.text import Text as RichText
+
+# C0 controls but tab and newline, DEL, C1 controls; bidi embeddings/overrides/isolates and marks; zero-width
+# characters and the BOM; line and paragraph separators (some terminals treat them as line feeds).
+_HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+_CONTROL_PICTURES = {i: chr(0x2400 + i) for i in range(0x20)} | {0x7F: "\u2421"}
+SHOWN_CHARS = 2_000  # a long paste is shown cut, with its full length; the journal keeps all of it
+
+
+def _stand_in(match: re.Match[str]) -> str:
+    ch = match.group(0)
+    code = ord(ch)
+    if code in _CONTROL_PICTURES:
+        return _CONTROL_PICTURES[code]  # ␛ for ESC, ␇ for BEL …
+    return f"\\u{code:04x}" if code > 0xFF else f"\\x{code:02x}"
+
+
+def visible(text: str) -> str:
+    """`text` with every character that could change the terminal or hide what is written made visible."""
+    return _HIDDEN.sub(_stand_in, text)
+
+
+def cut(text: str, limit: int = SHOWN_CHARS, lang: str = "ja") -> str:
+    """At most `limit` characters of `text`, saying how long it really is."""
+    if len(text) <= limit:
+        return text
+    more = f"…（全 {len(text):,} 文字）" if lang == "ja" else f"… ({len(text):,} characters in all)"
+    return text[:limit] + more
+
+
+def plain(text: object, style: str = "", limit: int | None = SHOWN_CHARS) -> RichText:
+    """A rich Text that shows `text` as it is: no markup, controls visible, a huge paste cut."""
+    value = str(text)
+    if limit is not None:
+        value = cut(value, limit)
+    return RichText(visible(value), style=style)
+
+
+def make_console(file: IO[str], no_color: bool = False, width: int | None = None) -> Console:
+    """The one way consoles are made: markup off (a `[/]` in an answer is text), no emoji codes, no
+    highlighting of numbers or paths inside people's text."""
+    return Console(file=file, markup=False, highlight=False, emoji=False, no_color=no_color, width=width)
