@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from functools import cache
 
 from dialogue.model import Transcript
-from dialogue.sheet.data import LABELS, SheetData, display_value
+from dialogue.sheet.data import LABELS, SheetData, display_value, extra_lines
+from dialogue.sheet.markdown_text import md_block, md_finalize, md_inline, trusted
 
 KIND_LABELS = {
     "ja": {"started": "開始", "asked": "質問", "answered": "回答", "probed": "深掘り", "probe_answered": "深掘り回答", "followed_up": "深掘り回答",
@@ -35,31 +36,16 @@ def _environment():  # jinja2 is imported only when compiling
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("dialogue.sheet", "templates"),
         undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True,
-        trim_blocks=True, lstrip_blocks=True,
+        trim_blocks=True, lstrip_blocks=True, finalize=md_finalize,  # every printed value is escaped
     )
-    env.filters["md_cell"] = md_cell
+    env.filters["md_cell"] = md_inline
     env.filters["md_block"] = md_block
+    env.globals["extra_lines"] = extra_lines
     return env
 
 
-def _no_html(text: object) -> str:
-    """Answer text never becomes HTML in a Markdown viewer: `&` and `<` as entities (shown as typed)."""
-    return str(text).replace("&", "&amp;").replace("<", "&lt;")
-
-
-def md_cell(text: object) -> str:
-    """Text safe inside a Markdown table cell: no HTML, pipes escaped, line breaks as <br>."""
-    return _no_html(text).replace("\\", "\\\\").replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
-
-
-def md_block(text: object) -> str:
-    """Multi-line text kept as written (no HTML): each line becomes a quoted line."""
-    lines = _no_html(text).replace("\r", "").split("\n")
-    return "\n".join("> " + line if line else ">" for line in lines)
-
-
 def render_sheet_markdown(sheet: SheetData) -> str:
-    return _environment().get_template("sheet.md.j2").render(s=sheet, L=sheet.labels)
+    return _environment().get_template("sheet.md.j2").render(s=sheet, L=trusted(sheet.labels))
 
 
 def transcript_rows(transcript: Transcript, lang: str) -> list[TranscriptRow]:
@@ -92,4 +78,4 @@ def transcript_rows(transcript: Transcript, lang: str) -> list[TranscriptRow]:
 def render_transcript_markdown(transcript: Transcript, lang: str) -> str:
     labels = LABELS.get(lang, LABELS["en"])
     return _environment().get_template("transcript.md.j2").render(
-        t=transcript, rows=transcript_rows(transcript, lang), L=labels)
+        t=transcript, rows=transcript_rows(transcript, lang), L=trusted(labels))
