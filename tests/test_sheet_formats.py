@@ -328,3 +328,37 @@ def test_english_labels_come_from_the_field_table(full: Transcript, fmt: str) ->
     assert "Business flow" in text
     if fmt != "json":
         assert "Our company" in text
+
+
+# ---- strict JSON whatever the journal holds (issue 12, item 9) ----
+
+def strict_json(text: str) -> dict:
+    """Parse as RFC 8259 JSON: NaN, Infinity and -Infinity are refused, as other languages' parsers do."""
+    def refuse(name: str) -> None:
+        raise ValueError(f"bare {name} is not JSON")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+@pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity"])
+def test_sheet_json_is_strict_json_when_a_journal_holds_non_finite_numbers(tmp_path, number: str) -> None:  # type: ignore[no-untyped-def]
+    from tests.test_cli import interview as cli_interview
+    from tests.test_cli import run, session_id
+
+    cli_interview(tmp_path, ["株式会社みどり精工", "24", "創業からの歩みを伺いました。", "/pause"])
+    journal = next((tmp_path / "s").glob("*.jsonl"))
+    text = journal.read_text(encoding="utf-8")  # hand-edited: Python's json module reads these back
+    for old in ('"value":24,', '"value":"創業からの歩みを伺いました。",'):
+        assert old in text
+    text = text.replace('"value":24,', f'"value":{number},').replace(
+        '"value":"創業からの歩みを伺いました。",', f'"value":[{number}, "x"],')
+    journal.write_text(text, encoding="utf-8")
+    code, _, err = run(["compile", session_id(tmp_path), "--format", "json", "-o", str(tmp_path / "out"),
+                        "--sessions-dir", str(tmp_path / "s")])
+    assert code == 0, err
+    document = strict_json(next((tmp_path / "out").glob("*-sheet.json")).read_text(encoding="utf-8"))
+    validate(document)
+    employees = document["fields"]["company.employees"]
+    assert employees["value"] is None  # not a number
+    assert employees["entries"][0]["value"] == number  # what the journal holds, as text
+    assert document["fields"]["business.history"]["entries"][0]["value"] == [number, "x"]
