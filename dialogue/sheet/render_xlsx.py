@@ -386,10 +386,31 @@ class _FixedTimeZip(zipfile.ZipFile):
         super().writestr(zinfo_or_arcname, data, *args, **kwargs)
 
 
-def render_sheet_xlsx(sheet: SheetData) -> bytes:
-    """The workbook as bytes; deterministic for a given SheetData."""
-    from openpyxl import Workbook
+def _save_in_memory(wb: Any, archive: zipfile.ZipFile) -> None:
+    """openpyxl's `ExcelWriter`, except that each worksheet's XML is built in memory: the stock writer puts
+    it in a temporary file in $TMPDIR, where a killed save leaves customer data behind."""
+    from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+    from openpyxl.worksheet._writer import WorksheetWriter
     from openpyxl.writer.excel import ExcelWriter
+
+    class InMemoryWriter(ExcelWriter):  # type: ignore[misc]
+        def write_worksheet(self, ws: Any) -> None:
+            ws._drawing = SpreadsheetDrawing()
+            ws._drawing.charts = ws._charts
+            ws._drawing.images = ws._images
+            writer = WorksheetWriter(ws, out=io.BytesIO())
+            writer.write()
+            ws._rels = writer._rels
+            self._archive.writestr(ws.path[1:], writer.out.getvalue())
+            self.manifest.append(ws)
+
+    InMemoryWriter(wb, archive).save()
+
+
+def render_sheet_xlsx(sheet: SheetData) -> bytes:
+    """The workbook as bytes, built in memory only; deterministic for a given SheetData."""
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     wb = Workbook()
     _flow_sheet(wb.active, sheet)
@@ -397,13 +418,10 @@ def render_sheet_xlsx(sheet: SheetData) -> bytes:
     _chain_sheet(wb.create_sheet(), sheet)
     _followup_sheet(wb.create_sheet(), sheet)
     wb.properties.creator = "locaben-dialogue"
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
     wb.properties.title = ILLEGAL_CHARACTERS_RE.sub("", f"{sheet.labels['title']} {sheet.company}".strip())
     wb.properties.created = _timestamp(sheet.started)
     wb.properties.modified = _timestamp(sheet.last)
     buffer = io.BytesIO()
     with _FixedTimeZip(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(wb, archive).save()
+        _save_in_memory(wb, archive)
     return buffer.getvalue()
-
