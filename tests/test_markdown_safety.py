@@ -19,7 +19,7 @@ from dialogue.banks.reader import load_bank
 from dialogue.engine import Engine
 from dialogue.model import Bank, Question, Transcript
 from dialogue.sheet.data import build_sheet
-from dialogue.sheet.markdown_text import md_block, md_escape, md_inline
+from dialogue.sheet.markdown_text import md_block, md_code, md_escape, md_inline
 from dialogue.sheet.outputs import render_files
 from tests.helpers import MINI_BANK, iso_clock, sample_answer, standard_bank
 
@@ -260,3 +260,11 @@ def test_each_voices_follow_ups_and_notes_are_printed_under_that_voice() -> None
         # and a viewer shows the supporter's heading as its own paragraph, not inside the owner's list
         rendered = github(section)
         assert "<p><strong>支援者の見立て</strong></p>" in rendered, field_id
+
+
+@pytest.mark.parametrize("text", ["company_name", "a`b", "``x", "x`", "<b>[l](http://e.x)</b> a@b.jp", " ", "a|b"])
+def test_an_identifier_in_a_code_span_is_shown_exactly_as_it_is(text: str) -> None:
+    for renderer in RENDERERS.values():
+        code = parsed(renderer(f"- {md_code(text)} (id)\n"))
+        assert set(code.counts) <= {"ul", "li", "code"}, (text, code.counts)
+        assert "".join(code.text).strip() == f"{text} (id)".strip() or text.isspace()

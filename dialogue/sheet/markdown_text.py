@@ -70,6 +70,15 @@ def md_block(text: object) -> Markdown:
     return Markdown("\n".join("> " + line if line else ">" for line in lines))
 
 
+def md_code(text: object) -> Markdown:
+    """An identifier as a code span, literal whatever it holds: the fence is one backtick longer than any
+    run of backticks in it, and line breaks (which a code span cannot hold) become spaces."""
+    source = str(text).replace("\x00", "").replace("\r", " ").replace("\n", " ")
+    fence = "`" * (max((len(run) for run in re.findall("`+", source)), default=0) + 1)
+    pad = " " if source.startswith("`") or source.endswith("`") or not source.strip() else ""
+    return Markdown(f"{fence}{pad}{source}{pad}{fence}")
+
+
 def trusted(labels: dict[str, str]) -> dict[str, Markdown]:
     """Our own label table, printed as written (it is Markdown we wrote, not text from people)."""
     return {key: Markdown(value) for key, value in labels.items()}

@@ -7,7 +7,7 @@ from functools import cache
 
 from dialogue.model import Transcript
 from dialogue.sheet.data import LABELS, SheetData, display_value, extra_lines
-from dialogue.sheet.markdown_text import md_block, md_finalize, md_inline, trusted
+from dialogue.sheet.markdown_text import md_block, md_code, md_finalize, md_inline, trusted
 
 KIND_LABELS = {
     "ja": {"started": "開始", "asked": "質問", "answered": "回答", "probed": "深掘り", "probe_answered": "深掘り回答", "followed_up": "深掘り回答",
@@ -40,6 +40,7 @@ def _environment():  # jinja2 is imported only when compiling
     )
     env.filters["md_cell"] = md_inline
     env.filters["md_block"] = md_block
+    env.filters["md_code"] = md_code
     env.globals["extra_lines"] = extra_lines
     return env
 
