@@ -361,10 +361,13 @@ def texts_of(name: str, data: bytes) -> str:
         parser = _HTMLText()
         parser.feed(text)
         return "".join(parser.parts)
-    if name.endswith(".md"):  # a Markdown viewer shows the entities the renderer wrote as what was typed
-        import html
+    if name.endswith(".md"):  # what a Markdown viewer shows: rendered, then its text (line breaks kept)
+        from markdown_it import MarkdownIt
 
-        return html.unescape(text.replace("<br>", "\n"))
+        rendered = MarkdownIt("commonmark", {"html": True}).enable("table").render(text)
+        parser = _HTMLText()
+        parser.feed(rendered.replace("<br>", "\n"))
+        return "".join(parser.parts)
     return text
 
 

@@ -329,3 +329,32 @@ def test_english_labels_come_from_the_field_table(full: Transcript, fmt: str) ->
     assert "Business flow" in text
     if fmt != "json":
         assert "Our company" in text
+
+
+# ---- strict JSON whatever the journal holds (issue 12, item 9) ----
+
+def strict_json(text: str) -> dict:
+    """Parse as RFC 8259 JSON: NaN, Infinity and -Infinity are refused, as other languages' parsers do."""
+    def refuse(name: str) -> None:
+        raise ValueError(f"bare {name} is not JSON")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+@pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity"])
+def test_a_journal_holding_non_finite_numbers_is_refused_with_its_line(tmp_path, number: str) -> None:  # type: ignore[no-untyped-def]
+    """NaN/Infinity are not JSON: a journal hand-edited to hold one is refused at its line, and compile
+    never writes a bare NaN (issue 12, item 9)."""
+    from tests.test_cli import interview as cli_interview
+    from tests.test_cli import run, session_id
+
+    cli_interview(tmp_path, ["株式会社みどり精工", "24", "創業からの歩みを伺いました。", "/pause"])
+    journal = next((tmp_path / "s").glob("*.jsonl"))
+    text = journal.read_text(encoding="utf-8")  # hand-edited: Python's json module reads these back
+    assert '"value":24,' in text
+    line = text[:text.index('"value":24,')].count("\n") + 1
+    journal.write_text(text.replace('"value":24,', f'"value":{number},'), encoding="utf-8")
+    code, _, err = run(["compile", session_id(tmp_path), "--format", "json", "-o", str(tmp_path / "out"),
+                        "--sessions-dir", str(tmp_path / "s")])
+    assert code == 4 and f"{journal}:{line}: 'value' of an answered event" in err and "JSON does not allow" in err
+    assert "Traceback" not in err and not list((tmp_path / "out").glob("*-sheet.json"))

@@ -345,7 +345,7 @@ class Event:
         for f in dataclasses.fields(payload_type):
             if f.name not in obj:
                 if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-                    raise EventDecodeError(f"a {kind.value} event needs {f.name!r}")
+                    raise EventDecodeError(f"{_article(kind.value)} {kind.value} event needs {f.name!r}")
                 continue
             values[f.name] = _checked(kind, f.name, _FIELD_TYPES[payload_type][f.name], obj[f.name])
         known = set(values) | set(ENVELOPE)
@@ -378,7 +378,8 @@ def _checked(kind: EventKind, name: str, annotation: str, value: Any) -> Any:
     if not ok:
         expected = {"str": "text", "str | None": "text or null", "int": "a whole number", "bool": "true or false",
                     "dict[str, Any]": "an object", "Any": "a JSON value"}[annotation]
-        raise EventDecodeError(f"{name!r} of a {kind.value} event must be {expected}, not {_describe(value)}")
+        raise EventDecodeError(f"{name!r} of {_article(kind.value)} {kind.value} event must be {expected}, "
+                               f"not {_describe(value)}")
     return value
 
 
@@ -391,5 +392,11 @@ def _is_json_value(value: Any) -> bool:
 def _describe(value: Any) -> str:
     if value is None:
         return "null"
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"{value} (which JSON does not allow)"
     return {str: "text", bool: "true/false", int: "a number", float: "a number", list: "a list",
             dict: "an object"}.get(type(value), type(value).__name__)
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"

@@ -9,6 +9,7 @@ filled. Only transcript times are written
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from dialogue.model.sheet_fields import RECORD_FIELDS
@@ -20,7 +21,20 @@ NUMBER_OR_TEXT = frozenset({"company.founded"})
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    """A number JSON can hold: NaN and ±Infinity (a hand-edited journal may carry them) are not."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _strict(node: Any) -> Any:
+    """JSON-compatible data with every NaN/±Infinity written as the text "NaN"/"Infinity"/"-Infinity"
+    (bare NaN is not JSON: a strict reader refuses the whole file)."""
+    if isinstance(node, float) and not math.isfinite(node):
+        return json.dumps(node)
+    if isinstance(node, dict):
+        return {key: _strict(value) for key, value in node.items()}
+    if isinstance(node, list | tuple):
+        return [_strict(value) for value in node]
+    return node
 
 
 def _joined(entries: tuple[Entry, ...]) -> str | None:
@@ -103,4 +117,6 @@ def sheet_json(sheet: SheetData) -> dict[str, Any]:
 
 
 def render_sheet_json(sheet: SheetData) -> str:
-    return json.dumps(sheet_json(sheet), ensure_ascii=False, indent=2) + "\n"
+    """Strict JSON (RFC 8259): `allow_nan=False` stops any non-finite number that `_strict` did not turn
+    into text from being written as bare NaN."""
+    return json.dumps(_strict(sheet_json(sheet)), ensure_ascii=False, indent=2, allow_nan=False) + "\n"

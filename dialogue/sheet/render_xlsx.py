@@ -24,8 +24,8 @@ An empty field shows （未聴取） or （スキップ — 次回確認）.
 from __future__ import annotations
 
 import io
-import unicodedata
 import zipfile
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -40,11 +40,16 @@ from dialogue.sheet.data import (
     SheetData,
     extra_lines,
 )
+from dialogue.sheet.xlsx_layout import (
+    MAX_ROW_HEIGHT,
+    RowPlan,
+    row_height,
+    split_for_rows,
+    wrapped_lines,
+)
 
 FONT_NAME = "游ゴシック"  # with charset 128 (SHIFTJIS_CHARSET): Excel and LibreOffice both pick a Japanese face
 FONT_SIZE = 10
-LINE_HEIGHT = 15.0  # points per wrapped line at FONT_SIZE
-MAX_ROW_HEIGHT = 409.0  # Excel's limit
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 # worksheet 0
@@ -103,11 +108,6 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def display_width(text: str) -> int:
-    """Columns a text needs: a wide (Japanese) character counts as two Latin ones."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def field_text(field: FieldView, labels: dict[str, str]) -> str:
     """A field as one cell's text: its answers by voice, then follow-ups and notes; or its empty status."""
     if field.status != "filled":
@@ -125,19 +125,35 @@ def numbered(items: list[str]) -> str:
     return "\n".join(f"{CIRCLED[i] if i < len(CIRCLED) else f'({i + 1})'} {text}" for i, text in enumerate(items))
 
 
+@dataclass(frozen=True, slots=True)
+class _Box:
+    """One merged, styled range as the layout drew it (logical rows; see `RowPlan`)."""
+
+    min_col: int
+    min_row: int
+    max_col: int
+    max_row: int
+    pieces: tuple[Any, ...]  # the value, or a long text in pieces for consecutive rows
+    font: str
+    fill: str | None
+    border: bool
+    center: bool
+
+
 class _Writer:
-    """Writes boxes (merged, bordered, wrapped ranges) on one worksheet and sizes its rows."""
+    """Collects boxes (merged, bordered, wrapped ranges) for one worksheet, then lays them out: a text too
+    long for one row continues in the rows below (the rows after it move down), and each row is as tall
+    as its text needs."""
 
     def __init__(self, ws: Any, widths: list[float]):
         from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+        from openpyxl.styles import Alignment, Font, PatternFill, Side
 
         self.illegal = ILLEGAL_CHARACTERS_RE
         self.ws = ws
         self.widths = widths
-        self.needed: dict[int, float] = {}
-        side = Side(style="thin", color="3D6A9E")
-        self.border = Border(left=side, right=side, top=side, bottom=side)
+        self.boxes: list[_Box] = []
+        self.side = Side(style="thin", color="3D6A9E")
         self.fonts = {kind: Font(name=FONT_NAME, charset=128, size=size, bold=bold, italic=italic, color=color)
                       for kind, size, bold, italic, color in (
                           ("value", FONT_SIZE, False, False, "000000"), ("label", FONT_SIZE, True, False, "000000"),
@@ -154,55 +170,93 @@ class _Writer:
 
     def box(self, cells: str, value: Any, font: str = "value", fill: str | None = None,
             border: bool = True, center: bool = False) -> None:
-        """Write `value` into the range `cells` ("B3:E3" or "B3"), merged and styled."""
-        ws = self.ws
-        if ":" in cells:
-            ws.merge_cells(cells)
-        first = ws[cells.split(":")[0]]
+        """Draw `value` in the range `cells` ("B3:E3" or "B3"), merged and styled."""
+        from openpyxl.utils.cell import range_boundaries
+
+        min_col, min_row, max_col, max_row = range_boundaries(cells if ":" in cells else f"{cells}:{cells}")
+        pieces: tuple[Any, ...] = (value,)
         if isinstance(value, str):
             value = self.illegal.sub("", value)  # control characters pasted into an answer would abort the save
-        first.value = value
-        if isinstance(value, str) and value.startswith("="):
-            first.data_type = "s"  # an answer is text, never a formula
-        rows = ws[cells] if ":" in cells else ((first,),)
-        for row in rows:
-            for cell in row:
-                cell.font = self.fonts[font]
-                cell.alignment = self.center if center else self.number if _is_number(value) else self.wrap
-                if border:
-                    cell.border = self.border
-                if fill:
-                    cell.fill = self.fills[fill]
-        self._measure(cells, "" if value is None else str(value), font)
+            pieces = (value,)
+            if min_row == max_row:  # vertical merges hold short labels
+                pieces = tuple(split_for_rows(value, self._capacity(min_col, max_col), self._scale(font)))
+        self.boxes.append(_Box(min_col, min_row, max_col, max_row, pieces, font, fill, border, center))
 
     def field(self, cells: str, field: FieldView, labels: dict[str, str], text: str | None = None,
               fill: str | None = None) -> None:
         font = "value" if field.status == "filled" else "empty" if field.status == "not_asked" else "skipped"
         self.box(cells, field_text(field, labels) if text is None else text, font, fill)
 
-    def _measure(self, cells: str, text: str, font: str) -> None:
-        from openpyxl.utils.cell import range_boundaries
+    def _capacity(self, min_col: int, max_col: int) -> float:
+        """Whole columns of text one line of the box holds (less the cell's inner margins)."""
+        return float(max(1, int(sum(self.widths[c - 1] for c in range(min_col, max_col + 1)) - 1.5)))
 
-        min_col, min_row, max_col, max_row = range_boundaries(cells if ":" in cells else f"{cells}:{cells}")
-        if min_row != max_row:
-            return  # vertical merges hold short labels
-        capacity = max(1.0, sum(self.widths[c - 1] for c in range(min_col, max_col + 1)) - 1.5)
-        scale = self.fonts[font].size / FONT_SIZE
-        lines = sum(max(1, -(-int(display_width(line) * scale) // int(capacity))) for line in text.split("\n"))
-        height = lines * LINE_HEIGHT * scale + 4
-        self.needed[min_row] = max(self.needed.get(min_row, 0.0), height)
+    def _scale(self, font: str) -> float:
+        return float(self.fonts[font].size) / FONT_SIZE
 
-    def finish(self, last_row: int, spacers: tuple[int, ...] = ()) -> None:
-        ws = self.ws
-        for row, height in self.needed.items():
-            ws.row_dimensions[row].height = min(MAX_ROW_HEIGHT, height)
+    def finish(self, last_row: int, spacers: tuple[int, ...] = (), min_heights: dict[int, float] | None = None) -> None:
+        """Place every box, size the rows, and set up printing."""
+        plan = RowPlan()
+        for b in self.boxes:
+            if b.min_row == b.max_row:
+                plan.need(b.min_row, len(b.pieces))
+        heights: dict[int, float] = {}
+        for b in self.boxes:
+            for row, height in self._place(b, plan).items():
+                heights[row] = max(heights.get(row, 0.0), height)
+        for row, height in heights.items():
+            self.ws.row_dimensions[row].height = min(MAX_ROW_HEIGHT, height)
+        for row, height in (min_heights or {}).items():
+            if plan.spans.get(row, 1) == 1:  # room to write on the printed sheet at the meeting
+                dimension = self.ws.row_dimensions[plan.first(row)]
+                dimension.height = max(dimension.height or 0, height)
         for row in spacers:
-            ws.row_dimensions[row].height = 6
+            self.ws.row_dimensions[plan.first(row)].height = 6
+        self._print_setup(plan.last(last_row), one_page=not plan.grown)
+
+    def _place(self, b: _Box, plan: RowPlan) -> dict[int, float]:
+        """Write one box on the worksheet rows the plan gives it; return the height each row needs."""
+        top, bottom = plan.first(b.min_row), plan.last(b.max_row)
+        needed: dict[int, float] = {}
+        for i, piece in enumerate(b.pieces):
+            first = top + i
+            last = bottom if i == len(b.pieces) - 1 else first
+            self._write(b, first, last, piece, i == 0, i == len(b.pieces) - 1)
+            if b.min_row == b.max_row and first == last and isinstance(piece, str):
+                lines = wrapped_lines(piece, self._capacity(b.min_col, b.max_col))
+                needed[first] = row_height(lines, self._scale(b.font))
+        return needed
+
+    def _write(self, b: _Box, top: int, bottom: int, value: Any, opens: bool, closes: bool) -> None:
+        from openpyxl.styles import Border
+
+        ws = self.ws
+        if (top, b.min_col) != (bottom, b.max_col):
+            ws.merge_cells(start_row=top, start_column=b.min_col, end_row=bottom, end_column=b.max_col)
+        first = ws.cell(row=top, column=b.min_col)
+        first.value = value
+        if isinstance(value, str) and value.startswith("="):
+            first.data_type = "s"  # an answer is text, never a formula
+        side = self.side if b.border else None
+        border = Border(left=side, right=side, top=side if opens else None, bottom=side if closes else None)
+        for row in ws.iter_rows(min_row=top, max_row=bottom, min_col=b.min_col, max_col=b.max_col):
+            for cell in row:
+                cell.font = self.fonts[b.font]
+                cell.alignment = self.center if b.center else self.number if _is_number(value) else self.wrap
+                if b.border:
+                    cell.border = border
+                if b.fill:
+                    cell.fill = self.fills[b.fill]
+
+    def _print_setup(self, last_row: int, one_page: bool) -> None:
+        """A4 landscape, fit to the page's width; on one page unless a long text made the sheet taller
+        (then pages continue: shrinking it onto one page would make the text unreadable)."""
+        ws = self.ws
         ws.print_area = f"A1:{_col(len(self.widths))}{last_row}"
         ws.page_setup.orientation = "landscape"
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
         ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 1
+        ws.page_setup.fitToHeight = 1 if one_page else 0
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.print_options.horizontalCentered = True
         ws.page_margins.left = ws.page_margins.right = 0.4
@@ -329,9 +383,8 @@ def _chain_sheet(ws: Any, sheet: SheetData) -> None:
         w.field(f"{column}{rows['owner']}", owner, L, text=None if owner.entries or f.status != "filled" else "")
         supporter = f.supporter_entries
         w.box(f"{column}{rows['supporter']}", "\n".join([e.display for e in supporter] + _extra_lines(supporter, L)))
-    w.finish(rows["supporter"], spacers=(3,))
-    for row in (rows["owner"], rows["supporter"]):  # room to write on the printed sheet at the meeting
-        ws.row_dimensions[row].height = max(ws.row_dimensions[row].height or 0, CHAIN_MIN_HEIGHT)
+    w.finish(rows["supporter"], spacers=(3,),
+             min_heights={rows["owner"]: CHAIN_MIN_HEIGHT, rows["supporter"]: CHAIN_MIN_HEIGHT})
 
 
 def _followup_sheet(ws: Any, sheet: SheetData) -> None:
@@ -386,10 +439,31 @@ class _FixedTimeZip(zipfile.ZipFile):
         super().writestr(zinfo_or_arcname, data, *args, **kwargs)
 
 
-def render_sheet_xlsx(sheet: SheetData) -> bytes:
-    """The workbook as bytes; deterministic for a given SheetData."""
-    from openpyxl import Workbook
+def _save_in_memory(wb: Any, archive: zipfile.ZipFile) -> None:
+    """openpyxl's `ExcelWriter`, except that each worksheet's XML is built in memory: the stock writer puts
+    it in a temporary file in $TMPDIR, where a killed save leaves customer data behind."""
+    from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+    from openpyxl.worksheet._writer import WorksheetWriter
     from openpyxl.writer.excel import ExcelWriter
+
+    class InMemoryWriter(ExcelWriter):  # type: ignore[misc]
+        def write_worksheet(self, ws: Any) -> None:
+            ws._drawing = SpreadsheetDrawing()
+            ws._drawing.charts = ws._charts
+            ws._drawing.images = ws._images
+            writer = WorksheetWriter(ws, out=io.BytesIO())
+            writer.write()
+            ws._rels = writer._rels
+            self._archive.writestr(ws.path[1:], writer.out.getvalue())
+            self.manifest.append(ws)
+
+    InMemoryWriter(wb, archive).save()
+
+
+def render_sheet_xlsx(sheet: SheetData) -> bytes:
+    """The workbook as bytes, built in memory only; deterministic for a given SheetData."""
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     wb = Workbook()
     _flow_sheet(wb.active, sheet)
@@ -397,13 +471,10 @@ def render_sheet_xlsx(sheet: SheetData) -> bytes:
     _chain_sheet(wb.create_sheet(), sheet)
     _followup_sheet(wb.create_sheet(), sheet)
     wb.properties.creator = "locaben-dialogue"
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
     wb.properties.title = ILLEGAL_CHARACTERS_RE.sub("", f"{sheet.labels['title']} {sheet.company}".strip())
     wb.properties.created = _timestamp(sheet.started)
     wb.properties.modified = _timestamp(sheet.last)
     buffer = io.BytesIO()
     with _FixedTimeZip(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(wb, archive).save()
+        _save_in_memory(wb, archive)
     return buffer.getvalue()
-
