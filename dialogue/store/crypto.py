@@ -19,6 +19,7 @@ stopped there — the audit log's event counts are the cross-check (docs/securit
 
 from __future__ import annotations
 
+import binascii
 import hashlib
 import json
 import secrets
@@ -97,14 +98,17 @@ class AeadCodec:
         return _PREFIX + b64(nonce).encode() + b'","c":"' + b64(sealed).encode() + b'"}\n'
 
     def decode_line(self, raw: bytes, seq: int) -> dict[str, Any] | None:
-        outer = load_json(raw)
-        if outer is None:
-            return None
-        if outer.get("enc") != 1 or not isinstance(outer.get("n"), str) or not isinstance(outer.get("c"), str):
-            raise TamperedLine(f"{self.where}: event {seq} is not an encrypted line in an encrypted journal "
-                               "(it was added by hand or by another program). The file was not changed; keep a "
-                               "copy and remove that line.")
-        nonce, sealed = unb64(outer["n"], f"{self.where}: event {seq}"), unb64(outer["c"], f"{self.where}: event {seq}")
+        parts = _split_fast(raw)
+        if parts is None:
+            outer = load_json(raw)
+            if outer is None:
+                return None
+            if outer.get("enc") != 1 or not isinstance(outer.get("n"), str) or not isinstance(outer.get("c"), str):
+                raise TamperedLine(f"{self.where}: event {seq} is not an encrypted line in an encrypted journal "
+                                   "(it was added by hand or by another program). The file was not changed; keep "
+                                   "a copy and remove that line.")
+            parts = outer["n"].encode("ascii", "replace"), outer["c"].encode("ascii", "replace")
+        nonce, sealed = _unb64(parts[0], self.where, seq), _unb64(parts[1], self.where, seq)
         try:
             plain = self._aead.decrypt(nonce, sealed, self._context(seq))
         except (InvalidTag, ValueError):
@@ -145,6 +149,28 @@ class AeadCodec:
         except (InvalidTag, ValueError):
             return False
         return True
+
+
+_NONCE_B64 = 16  # characters of base64 for a 12-byte nonce
+_MIDDLE = b'","c":"'
+_FIELDS = len(_PREFIX) + _NONCE_B64
+
+
+def _split_fast(raw: bytes) -> tuple[bytes, bytes] | None:
+    """(nonce, ciphertext) in base64 of a line exactly as `encode_line` writes it, without a JSON parse
+    (a third of the decoding time); None for any other shape, which then goes through the JSON parser."""
+    raw = raw.rstrip(b"\r")
+    if raw.startswith(_PREFIX) and raw.endswith(b'"}') and raw[_FIELDS:_FIELDS + len(_MIDDLE)] == _MIDDLE:
+        return raw[len(_PREFIX):_FIELDS], raw[_FIELDS + len(_MIDDLE):-2]
+    return None
+
+
+def _unb64(data: bytes, where: str, seq: int) -> bytes:
+    try:
+        return binascii.a2b_base64(data, strict_mode=True)
+    except (binascii.Error, ValueError):
+        raise TamperedLine(f"{where}: event {seq} is not valid base64 (it was changed). The file was not "
+                           "changed; keep a copy and restore the session from a backup.") from None
 
 
 # ---- the header ----
