@@ -166,7 +166,9 @@ class AuditLog:
     def _append(self, line: bytes) -> None:
         fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         try:
-            os.write(fd, line)
+            written = 0
+            while written < len(line):
+                written += os.write(fd, line[written:])
             os.fsync(fd)
         finally:
             os.close(fd)
