@@ -146,7 +146,8 @@ def reading(bank: Bank, events: list[Event], runs: int) -> dict[str, dict[str, f
             results[name]["decode"].append(middle - started)
             results[name]["resume"].append(time.perf_counter() - started)
             assert decoded == records
-    return {n: {k: statistics.median(v) for k, v in r.items()} for n, r in results.items()}
+    return {n: {k: statistics.median(v) for k, v in r.items()} | {f"{k}_min": min(v) for k, v in r.items()}
+            for n, r in results.items()}
 
 
 def decode_all(data: bytes, header: dict[str, Any], keys: Keys) -> list[dict[str, Any]]:
@@ -200,9 +201,10 @@ def main() -> int:
     print(f"| encode one event line (no I/O) | {encode['plaintext'] * 1e6:.1f} µs | "
           f"{encode['encrypted'] * 1e6:.1f} µs | {overhead(encode['plaintext'], encode['encrypted'])} |")
     for key, label in (("decode", "decode every line"), ("resume", "decode + Engine.replay (a resume)")):
-        p, e = read["plaintext"][key], read["encrypted"][key]
-        print(f"| {label}, {len(events):,} events, median of {args.runs} | {p * ms:.1f} ms | {e * ms:.1f} ms | "
-              f"{overhead(p, e)} |")
+        for stat, name in ((key, f"median of {args.runs}"), (f"{key}_min", f"fastest of {args.runs}")):
+            p, e = read["plaintext"][stat], read["encrypted"][stat]
+            print(f"| {label}, {len(events):,} events, {name} | {p * ms:.1f} ms | {e * ms:.1f} ms | "
+                  f"{overhead(p, e)} |")
     print(f"| once per process: passphrase → key (Argon2id, 64 MiB, t=3, p=4) | — | {kdf_once() * ms:.0f} ms | |")
     return 0
 

@@ -375,3 +375,10 @@ def test_rekey_from_a_passphrase_to_the_keyring(tmp_path: Path) -> None:
     ring = MemoryKeyring()
     rekey_store(store, keys(), keys(None, ring), "keyring")
     assert read_records(store.path("s1").read_bytes(), keys(None, ring), "s1")[1] == INTERVIEW
+
+
+def test_a_line_reformatted_by_a_json_tool_still_decodes() -> None:
+    data, k = encrypted_journal()
+    codec = open_codec(json.loads(lines_of(data)[0]), k, "s1")
+    reformatted = json.dumps(json.loads(lines_of(data)[1]), indent=None, separators=(", ", ": ")).encode()
+    assert codec.decode_line(reformatted + b"\r", 1) == INTERVIEW[0]
