@@ -1,0 +1,240 @@
+"""Journal lines encrypted at rest: a small codec the journal calls for each line.
+
+An encrypted journal keeps the shape of a plaintext one — a header line, then one line per event — so
+fsync per append, atomic create, torn-line repair and resume after `kill -9` work unchanged:
+
+    {"format": "locaben-session", "version": 2, "session_id": …, "bank_id": …, …,
+     "crypto": {"aead": "AES-256-GCM", "wrap": {<Wrapping>}, "key": "<wrapped data key>", "check": "…"}}
+    {"enc":1,"n":"<nonce>","c":"<ciphertext+tag>"}
+    …
+
+The header stays readable (bank, dates: no customer data) and is authenticated by `check`, an AEAD tag
+over its digest. Each event line is AES-256-GCM under the session's own data key, with associated data
+binding it to the session id and its sequence number (header = 0, first event = 1, blank lines not
+counted): a line moved between sessions or positions, or a line removed from the middle, fails to
+authenticate. A torn last line is not valid JSON, so the journal's repair cuts it as before; the next
+append reuses its number. Removing whole lines from the *end* cannot be told from a session that simply
+stopped there — the audit log's event counts are the cross-check (docs/security.md).
+"""
+
+from __future__ import annotations
+
+import binascii
+import hashlib
+import json
+import secrets
+from typing import Any, Protocol
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from dialogue.errors import JournalError
+from dialogue.store.keys import NONCE, Keys, Wrapping, b64, unb64, unwrap_key, wrap_key
+
+AEAD = "AES-256-GCM"
+ENCRYPTED_VERSION = 2  # the session format version of an encrypted journal (older locaben refuses it)
+_PREFIX = b'{"enc":1,"n":"'
+_MIDDLE = b'","c":"'
+_N_START = len(_PREFIX)
+_N_END = _N_START + 16  # base64 of a 12-byte nonce
+_C_START = _N_END + len(_MIDDLE)
+
+
+class TamperedLine(JournalError):
+    """An encrypted line that does not authenticate: changed, moved, or from another session."""
+
+
+class LineCodec(Protocol):
+    """What the journal needs per line. `decode_line` returns None for a line that is not a whole JSON
+    object (torn or garbled: the journal's repair decides), and raises for one that is whole but fails."""
+
+    encrypted: bool
+
+    def encode_line(self, record: dict[str, Any], seq: int) -> bytes: ...
+
+    def decode_line(self, raw: bytes, seq: int) -> dict[str, Any] | None: ...
+
+
+def dump_json(record: dict[str, Any]) -> bytes:
+    """One compact JSON text in UTF-8; text that is not valid Unicode (lone surrogates) as JSON escapes."""
+    try:
+        return json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(record, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+
+
+def load_json(raw: bytes) -> dict[str, Any] | None:
+    try:
+        record = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return None
+    return record if isinstance(record, dict) else None
+
+
+class PlainCodec:
+    """Today's journal lines, unchanged: the codec of a journal whose header has no `crypto`."""
+
+    encrypted = False
+
+    def encode_line(self, record: dict[str, Any], seq: int) -> bytes:
+        return dump_json(record) + b"\n"
+
+    def decode_line(self, raw: bytes, seq: int) -> dict[str, Any] | None:
+        return load_json(raw)
+
+
+class AeadCodec:
+    """Event lines under one session's data key (AES-256-GCM, a random 96-bit nonce per line)."""
+
+    encrypted = True
+
+    def __init__(self, data_key: bytes, session_id: str, where: str = "journal"):
+        self._aead = AESGCM(data_key)
+        self._session = session_id.encode("utf-8")
+        self._prefix = b"locaben-line/1\x00" + self._session + b"\x00"
+        self.where = where
+
+    def _context(self, seq: int) -> bytes:
+        return self._prefix + seq.to_bytes(8, "big")
+
+    def encode_line(self, record: dict[str, Any], seq: int) -> bytes:
+        nonce = secrets.token_bytes(NONCE)
+        sealed = self._aead.encrypt(nonce, dump_json(record), self._context(seq))
+        return _PREFIX + b64(nonce).encode() + _MIDDLE + b64(sealed).encode() + b'"}\n'
+
+    def decode_line(self, raw: bytes, seq: int) -> dict[str, Any] | None:
+        # The hot path of a resume (one call per event): a line exactly as encode_line writes it is split
+        # by position, not parsed as JSON; anything else takes the slow path with its checks.
+        if raw[:_N_START] == _PREFIX and raw[_N_END:_C_START] == _MIDDLE and raw[-2:] == b'"}':
+            nonce_b64, sealed_b64 = raw[_N_START:_N_END], raw[_C_START:-2]
+        else:
+            parts = self._outer(raw, seq)
+            if parts is None:
+                return None
+            nonce_b64, sealed_b64 = parts
+        try:
+            nonce, sealed = binascii.a2b_base64(nonce_b64), binascii.a2b_base64(sealed_b64)
+            plain = self._aead.decrypt(nonce, sealed, self._prefix + seq.to_bytes(8, "big"))
+        except (InvalidTag, ValueError):  # binascii.Error is a ValueError
+            raise TamperedLine(self._diagnose(nonce_b64, sealed_b64, seq)) from None
+        record = load_json(plain)
+        if record is None:
+            raise TamperedLine(f"{self.where}: event {seq} decrypts to something that is not an event.")
+        return record
+
+    def _outer(self, raw: bytes, seq: int) -> tuple[bytes, bytes] | None:
+        """(nonce, ciphertext) in base64 of a line written otherwise (e.g. re-serialised by a tool), or None
+        for a line that is not a whole JSON object (torn: the journal's repair decides)."""
+        outer = load_json(raw)
+        if outer is None:
+            return None
+        if outer.get("enc") != 1 or not isinstance(outer.get("n"), str) or not isinstance(outer.get("c"), str):
+            raise TamperedLine(f"{self.where}: event {seq} is not an encrypted line in an encrypted journal "
+                               "(it was added by hand or by another program). The file was not changed; keep "
+                               "a copy and remove that line.")
+        return outer["n"].encode("ascii", "replace"), outer["c"].encode("ascii", "replace")
+
+    def seal(self, data: bytes) -> bytes:
+        """`data` (a whole plaintext backup) as one line, bound to this session (`store encrypt`)."""
+        nonce = secrets.token_bytes(NONCE)
+        sealed = self._aead.encrypt(nonce, data, self._session + b"\x00sealed")
+        return b'{"sealed":1,"n":"' + b64(nonce).encode() + b'","c":"' + b64(sealed).encode() + b'"}\n'
+
+    def unseal(self, line: bytes) -> bytes:
+        outer = load_json(line) or {}
+        try:
+            return self._aead.decrypt(unb64(outer.get("n"), self.where), unb64(outer.get("c"), self.where),
+                                      self._session + b"\x00sealed")
+        except (InvalidTag, ValueError):
+            raise TamperedLine(f"{self.where}: the sealed backup does not authenticate.") from None
+
+    def _diagnose(self, nonce_b64: bytes, sealed_b64: bytes, seq: int) -> str:
+        """Why event `seq` fails: written at another position (lines removed or moved), or not ours."""
+        head = f"{self.where}: event {seq} does not authenticate"
+        tail = " The file was not changed; keep a copy and restore the session from a backup."
+        try:
+            nonce, sealed = binascii.a2b_base64(nonce_b64), binascii.a2b_base64(sealed_b64)
+        except ValueError:
+            return f"{head}: it is not valid base64 (it was changed).{tail}"
+        for other in range(max(1, seq - 50), seq + 51):
+            if other != seq and self._opens(nonce, sealed, other):
+                what = "removed" if other > seq else "repeated or inserted"
+                return (f"{head}: it was written as event {other}, so events before it were {what} or the lines "
+                        f"were reordered.{tail}")
+        return f"{head}: it was changed, or copied from another session.{tail}"
+
+    def _opens(self, nonce: bytes, sealed: bytes, seq: int) -> bool:
+        try:
+            self._aead.decrypt(nonce, sealed, self._context(seq))
+        except (InvalidTag, ValueError):
+            return False
+        return True
+
+
+# ---- the header ----
+
+
+def header_digest(header: dict[str, Any]) -> bytes:
+    """SHA-256 of the header without its `crypto` block (which a rekey rewrites)."""
+    body = {k: v for k, v in header.items() if k != "crypto"}
+    return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
+                          .encode("ascii")).digest()
+
+
+def _session_context(header: dict[str, Any]) -> bytes:
+    return str(header.get("session_id", "")).encode("utf-8")
+
+
+def encrypt_header(header: dict[str, Any], wrapping: Wrapping, kek: bytes) -> tuple[dict[str, Any], AeadCodec]:
+    """A new session's header with its `crypto` block, and the codec for its lines.
+
+    `header` is the plaintext header (Header.to_json()); a fresh data key is made, wrapped under `kek`."""
+    data_key = AESGCM.generate_key(bit_length=256)
+    sealed = {**header, "version": ENCRYPTED_VERSION}
+    nonce = secrets.token_bytes(NONCE)
+    check = AESGCM(data_key).encrypt(nonce, b"", b"locaben-header/1\x00" + header_digest(sealed))
+    sealed["crypto"] = {"aead": AEAD, "wrap": wrapping.to_json(),
+                        "key": wrap_key(kek, data_key, _session_context(sealed)), "check": b64(nonce + check)}
+    return sealed, AeadCodec(data_key, str(header.get("session_id", "")))
+
+
+def is_encrypted(header: dict[str, Any]) -> bool:
+    return "crypto" in header
+
+
+def header_wrapping(header: dict[str, Any], where: str) -> Wrapping:
+    crypto = header.get("crypto")
+    if not isinstance(crypto, dict) or crypto.get("aead") != AEAD:
+        raise JournalError(f"{where}:1: unknown encryption {crypto!r:.60}; the file was not changed")
+    return Wrapping.from_json(crypto.get("wrap"), f"{where}:1")
+
+
+def data_key(header: dict[str, Any], keys: Keys, where: str) -> bytes:
+    """Unwrap the session's data key and check the header was not changed; raises WrongKey /
+    KeyUnavailable / TamperedLine before anything is written."""
+    wrapping = header_wrapping(header, where)
+    key = unwrap_key(keys.kek(wrapping, where), header["crypto"].get("key"), _session_context(header), where)
+    blob = unb64(header["crypto"].get("check"), f"{where}:1: the header check")
+    try:
+        AESGCM(key).decrypt(blob[:NONCE], blob[NONCE:], b"locaben-header/1\x00" + header_digest(header))
+    except (InvalidTag, ValueError):
+        raise TamperedLine(f"{where}:1: the session header was changed after it was written (its check "
+                           "does not match). The file was not changed; restore it from a backup.") from None
+    return key
+
+
+def open_codec(header: dict[str, Any], keys: Keys | None, where: str) -> LineCodec:
+    """The codec for a journal with this (already parsed) header: plain, or AEAD with its data key."""
+    if not is_encrypted(header):
+        return PlainCodec()
+    if keys is None:
+        raise JournalError(f"{where} is encrypted; it can be opened only with its key (see docs/security.md).")
+    return AeadCodec(data_key(header, keys, where), str(header.get("session_id", "")), where)
+
+
+def rewrap_header(header: dict[str, Any], keys: Keys, wrapping: Wrapping, kek: bytes, where: str
+                  ) -> dict[str, Any]:
+    """The same header with its data key wrapped under a new KEK (`store rekey`); lines are untouched."""
+    key = data_key(header, keys, where)
+    crypto = {**header["crypto"], "wrap": wrapping.to_json(), "key": wrap_key(kek, key, _session_context(header))}
+    return {**header, "crypto": crypto}
