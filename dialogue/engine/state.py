@@ -216,3 +216,9 @@ class SessionState:
 
     def _on_reopened(self, d: dict, flow: Flow, at: str) -> None:
         flow.fire("reopen")
+
+    def _on_team(self, d: dict, flow: Flow, at: str) -> None:
+        """assigned / submitted / approved / returned (written by the team server): they do not move the
+        interview; the journal keeps them for the transcript and the team's views."""
+
+    _on_assigned = _on_submitted = _on_approved = _on_returned = _on_team

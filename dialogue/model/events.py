@@ -27,4 +27,5 @@ EVENT_KINDS: tuple[str, ...] = (
     "started", "asked", "answered", "probed", "probe_answered", "followed_up", "probes_skipped", "skipped",
     "went_back", "jumped", "reached_end", "noted", "paused", "resumed", "reviewed", "review_closed",
     "finished", "reopened", "status_marked", "source_set", "flagged", "unflagged", "parked", "visit_started",
+    "assigned", "submitted", "approved", "returned",  # team work, written by the team server (issue 16)
 )

@@ -1,0 +1,57 @@
+"""Laptops for the team tests: each a sessions folder, with real interviews written by the real engine."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from dialogue.store.journal import SessionStore
+from dialogue.store.live import SessionManager
+from dialogue.store.server.remote import Remote
+from dialogue.store.server.sync import Outcome, sync_all
+from tests.helpers import JST, MINI_BANK, ticking_clock
+
+START = datetime(2026, 11, 23, 10, 0, 0, tzinfo=JST)
+
+
+class Device:
+    """One staff member's computer: its own sessions folder and its own clock."""
+
+    def __init__(self, root: Path, start: datetime = START):
+        self.store = SessionStore(root)
+        self.manager = SessionManager(self.store, ticking_clock(start))
+
+    def interview(self, company: str = "株式会社みどり精工", notes: int = 3) -> str:
+        """A new session: the company's name, a few answers, `notes` notes, then paused."""
+        from dialogue.banks.reader import load_bank
+
+        with self.manager.create(load_bank(MINI_BANK), {"lang": "ja"}) as live:
+            live.run("submit", company)
+            live.run("submit", "24")
+            for n in range(notes):
+                live.run("note", f"メモ{n}：主要取引先は3社、取引は20年以上")
+            live.run("pause")
+            return live.session_id
+
+    def continue_(self, session_id: str, text: str) -> None:
+        """Resume the session and add a note (a later visit on this computer)."""
+        with self.manager.resume(session_id) as live:
+            live.run("resume")
+            live.run("note", text)
+            live.run("pause")
+
+    def events(self, session_id: str) -> list[dict]:
+        return [e.to_json() for e in self.store.read(session_id, repair=False).events]
+
+    def file_bytes(self) -> dict[str, bytes]:
+        return {p.name: p.read_bytes() for p in sorted(self.store.root.glob("*.jsonl"))}
+
+    def sync(self, remote: Remote) -> list[Outcome]:
+        return list(sync_all(self.store, remote, self.company))
+
+    def company(self, session_id: str) -> str:
+        return str(self.manager.transcript(session_id).field_value("company.name") or "")
+
+
+def later(hours: float) -> datetime:
+    return START + timedelta(hours=hours)
