@@ -77,9 +77,9 @@ def build_parser(lang: str = "ja") -> argparse.ArgumentParser:
     bank_sub = bank.add_subparsers(dest="bank_command", metavar="ACTION")
     p = bank_sub.add_parser("validate", help=h("validate", lang), description=h("validate", lang))
     p.add_argument("files", nargs="+", metavar="FILE")
-    from dialogue.cli import bank_tools, training
+    from dialogue.cli import bank_tools, team, training
 
-    for module in (bank_tools, training):  # each sets `handler=function(args, env) -> int` on its parsers
+    for module in (bank_tools, training, team):  # each sets `handler=function(args, env) -> int` on its parsers
         module.add_parsers(sub, bank_sub, common)
     return parser
 

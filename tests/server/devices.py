@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import cache
 from pathlib import Path
 
 from dialogue.store.journal import SessionStore
@@ -33,6 +34,12 @@ class Device:
             live.run("pause")
             return live.session_id
 
+    def many(self, count: int, notes: int = 45) -> list[str]:
+        """`count` sessions of about `notes + 7` events each, written the fast way: the engine in memory,
+        then each journal created whole (one fsync) — the same files an interview would leave."""
+        return [write_session(self.store, f"株式会社テスト{n:04d}", notes, f"20261123-1000{n:05d}")
+                for n in range(count)]
+
     def continue_(self, session_id: str, text: str) -> None:
         """Resume the session and add a note (a later visit on this computer)."""
         with self.manager.resume(session_id) as live:
@@ -51,6 +58,38 @@ class Device:
 
     def company(self, session_id: str) -> str:
         return str(self.manager.transcript(session_id).field_value("company.name") or "")
+
+
+def write_session(store: SessionStore, company: str, notes: int, session_id: str) -> str:
+    """A journal exactly as the engine writes it for: the company's name, 24 employees, `notes` notes, paused.
+    The engine runs once per `notes`; each session then gets those events with its own company name."""
+    from dialogue.model import Event
+    from dialogue.store.journal import Header
+
+    bank, events = _template(notes)
+    mine = [Event(e.kind, e.at, {**e.data, "value": company, "raw": company})
+            if e.kind == "answered" and e.data.get("question") == "company_name" else e for e in events]
+    header = Header(session_id, bank.id, bank.version, bank.source_hash, str(MINI_BANK), START.isoformat(),
+                    extra={"question_ids": [q.id for q in bank.questions()]})
+    store.create(header, mine).close()
+    return session_id
+
+
+@cache
+def _template(notes: int):  # type: ignore[no-untyped-def]
+    from dialogue.banks.reader import load_bank
+    from dialogue.engine import Engine
+
+    bank = load_bank(MINI_BANK)
+    clock = ticking_clock(START)
+    engine = Engine(bank, lambda: clock().isoformat(timespec="milliseconds"), "template")
+    engine.start({"lang": "ja"})
+    engine.submit("株式会社みどり精工")
+    engine.submit("24")
+    for n in range(notes):
+        engine.note(f"メモ{n}：主要取引先は3社、取引は20年以上")
+    engine.pause()
+    return bank, engine.take_events()
 
 
 def later(hours: float) -> datetime:

@@ -85,22 +85,30 @@ SET search_path = locaben, pg_catalog AS $f$
     SELECT coalesce((SELECT r.may_review FROM staff s JOIN roles r ON r.id = s.role
                      WHERE s.id = current_user AND s.active), false)
 $f$;
--- An event's or header's time: NULL when it is not a readable timestamp (the row is still kept).
-CREATE FUNCTION locaben_time(value text) RETURNS timestamptz LANGUAGE plpgsql IMMUTABLE
+-- Whether the current user may append an event of this kind to this session: they must see it (the
+-- sessions_read policy decides: the lookup runs with the caller's rights), and only roles that may review
+-- write approved/returned. plpgsql keeps its plans, which makes this cheap per row.
+CREATE FUNCTION locaben_may_append(sid text, event_kind text) RETURNS boolean LANGUAGE plpgsql STABLE
 SET search_path = locaben, pg_catalog AS $f$
 BEGIN
-    IF value IS NULL OR value !~ '^\d{4}-\d\d-\d\d[T ]\d\d:\d\d' THEN RETURN NULL; END IF;
-    RETURN value::timestamptz;
-EXCEPTION WHEN others THEN
-    RETURN NULL;
+    IF event_kind IN ('approved', 'returned') AND NOT locaben_may_review() THEN
+        RETURN false;
+    END IF;
+    RETURN EXISTS (SELECT 1 FROM sessions WHERE id = sid);
 END $f$;
+-- An event's or header's time: NULL unless it reads as an ISO 8601 timestamp (the row is kept either way).
+CREATE FUNCTION locaben_time(value text) RETURNS timestamptz LANGUAGE sql IMMUTABLE
+SET search_path = locaben, pg_catalog AS $f$
+    SELECT CASE WHEN value ~ '^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)?$'
+                THEN value::timestamptz END
+$f$;
 -- The body as JSON for reading its kind, time and author. Text that is not valid Unicode (a lone surrogate
--- escape, which PostgreSQL's json refuses) is replaced for this reading only; the stored body is unchanged.
-CREATE FUNCTION locaben_json(body text) RETURNS json LANGUAGE sql IMMUTABLE
+-- escape, which PostgreSQL's JSON types refuse) is replaced for this reading only; the stored body is unchanged.
+CREATE FUNCTION locaben_json(body text) RETURNS jsonb LANGUAGE sql IMMUTABLE
 SET search_path = locaben, pg_catalog AS $f$
     SELECT CASE WHEN body ~ '\\u[dD][89a-fA-F]'
-                THEN regexp_replace(body, '\\u[dD][89a-fA-F][0-9a-fA-F]{2}', '\\ufffd', 'g')::json
-                ELSE body::json END
+                THEN regexp_replace(body, '\\u[dD][89a-fA-F][0-9a-fA-F]{2}', '\\ufffd', 'g')::jsonb
+                ELSE body::jsonb END
 $f$;
 -- How companies are counted once: the name without spaces, NFKC-normalised, case-folded.
 CREATE FUNCTION locaben_company_key(company text, session_id text) RETURNS text LANGUAGE sql IMMUTABLE
@@ -174,12 +182,14 @@ END $f$;
 CREATE TRIGGER sessions_update BEFORE UPDATE ON sessions FOR EACH ROW EXECUTE FUNCTION locaben_session_update();
 
 -- A new event: it must follow the session's last one (hash over the previous hash and the body), and its
--- kind, time, author and assignee are read from the body by the server itself.
-CREATE FUNCTION locaben_event_insert() RETURNS trigger LANGUAGE plpgsql
+-- kind, time, author and assignee are read from the body by the server itself. It runs as the schema owner
+-- (one index lookup for the previous hash, not the access rules again); `session_user` is the staff member
+-- who connected. Whether they may write this event is the events_append policy's decision, made after it.
+CREATE FUNCTION locaben_event_insert() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = locaben, pg_catalog AS $f$
 DECLARE
     previous bytea;
-    j json;
+    j jsonb;
 BEGIN
     IF NEW.seq = 1 THEN
         SELECT header_hash INTO previous FROM sessions WHERE id = NEW.session_id;
@@ -197,12 +207,12 @@ BEGIN
     j := locaben_json(NEW.body);
     NEW.kind := coalesce(j ->> 'kind', '');
     NEW.at := locaben_time(j ->> 'at');
-    NEW.by_id := coalesce((SELECT id FROM staff WHERE id = (j -> 'by' ->> 'id')), current_user);
+    NEW.by_id := coalesce((SELECT id FROM staff WHERE id = (j -> 'by' ->> 'id')), session_user);
     NEW.assignee := CASE WHEN NEW.kind = 'assigned' THEN j ->> 'to' END;
     IF NEW.kind = 'assigned' AND NEW.assignee IS NULL THEN
         RAISE EXCEPTION 'locaben: an assigned event names no staff member (to)' USING ERRCODE = 'LB004';
     END IF;
-    NEW.pushed_by := current_user;
+    NEW.pushed_by := session_user;
     NEW.received_at := now();
     RETURN NEW;
 END $f$;
@@ -265,9 +275,7 @@ CREATE POLICY sessions_label ON sessions FOR UPDATE TO locaben_staff USING (
 CREATE POLICY events_read ON events FOR SELECT TO locaben_staff USING (
     EXISTS (SELECT 1 FROM sessions s WHERE s.id = events.session_id));
 CREATE POLICY events_append ON events FOR INSERT TO locaben_staff WITH CHECK (
-    EXISTS (SELECT 1 FROM sessions s WHERE s.id = events.session_id)
-    AND pushed_by = current_user
-    AND (kind NOT IN ('approved', 'returned') OR (SELECT locaben_may_review())));
+    pushed_by = current_user AND locaben_may_append(session_id, kind));
 
 GRANT USAGE ON SCHEMA locaben TO locaben_staff;
 REVOKE ALL ON roles, branches, staff, event_states, sessions, events FROM PUBLIC;
