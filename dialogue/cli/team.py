@@ -368,7 +368,7 @@ def cmd_sessions_team(args: argparse.Namespace, env: Env) -> int:
         return EXIT_OK
     lang = "en" if getattr(args, "lang", None) == "en" else "ja"
     cells = [(r["id"], r["company"], f"{r['owner_name'] or r['owner']} ({r['owner']})", r["branch"], r["state"],
-              str(r["events"]), r["last_activity"][:16].replace("T", " ")) for r in rows]
+              str(r["events"]), _local_time(r["last_activity"], env)) for r in rows]
     _print_table(env, TEAM_HEADS[lang], cells)
     return EXIT_OK
 
@@ -457,6 +457,13 @@ def _clean_text(text: str) -> str:
     return text.encode("utf-8", "replace").decode("utf-8")
 
 
+def _local_time(iso: str, env: Env) -> str:
+    """A server timestamp as this computer's local 'YYYY-MM-DD HH:MM'."""
+    if not iso:
+        return ""
+    return datetime.fromisoformat(iso).astimezone(env.clock().tzinfo).strftime("%Y-%m-%d %H:%M")
+
+
 def _print_table(env: Env, heads: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -467,4 +474,6 @@ def _print_table(env: Env, heads: tuple[str, ...], rows: list[tuple[str, ...]]) 
         column.overflow = "fold"
     for row in rows:
         table.add_row(*(Text(_plain(cell)) for cell in row))
-    Console(file=env.stdout, highlight=False, no_color="NO_COLOR" in env.environ, emoji=False).print(table)
+    columns = env.environ.get("COLUMNS", "")
+    Console(file=env.stdout, highlight=False, no_color="NO_COLOR" in env.environ, emoji=False,
+            width=int(columns) if columns.isdigit() else None).print(table)
