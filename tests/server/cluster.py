@@ -55,7 +55,9 @@ def why_unavailable() -> str:
 class Cluster:
     """One running PostgreSQL server; `url(user)` gives a connection URL for any role."""
 
-    def __init__(self) -> None:
+    def __init__(self, durable: bool = False) -> None:
+        """`durable=False` (tests) turns fsync off for speed; benchmarks use the server's default settings."""
+        self.durable = durable
         self.bin = server_binaries()
         assert self.bin is not None, why_unavailable()
         self.root = Path(tempfile.mkdtemp(prefix="locaben-pg-"))
@@ -79,14 +81,15 @@ class Cluster:
             shutil.chown(self.root, "postgres")
             shutil.chown(self.socket_dir, "postgres")
         self._run([str(self.bin / "initdb"), "-D", str(self.data), "-U", SUPERUSER, "-A", "trust", "-E", "UTF8",
-                   "--no-locale", "--no-sync"])
+                   "--no-locale", *([] if self.durable else ["--no-sync"])])
         self.start()
         self._run([str(self.bin / "createdb"), "-h", str(self.socket_dir), "-U", SUPERUSER, DATABASE])
         return self
 
     def start(self) -> None:
-        options = (f"-k {self.socket_dir} -c listen_addresses='' -c fsync=off -c synchronous_commit=off "
-                   "-c full_page_writes=off -c max_connections=50")
+        options = f"-k {self.socket_dir} -c listen_addresses='' -c max_connections=50"
+        if not self.durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run([str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(self.log), "-o", options,
                    "-w", "-t", "60", "start"])
 

@@ -97,3 +97,17 @@ def test_a_diverged_history_is_refused_and_can_be_kept_as_a_fork(tmp_path: Path,
         link = remote.conn.execute("SELECT forked_from, forked_at FROM locaben.sessions WHERE id = %s",
                                    (fork_id,)).fetchone()
     assert link == (sid, shared)
+
+
+def test_the_automatic_sync_never_raises_and_sends_what_is_left_later(tmp_path: Path, server: Server) -> None:
+    import time
+
+    laptop = Device(tmp_path / "laptop")
+    sid = laptop.interview()
+    down = server.url("tanaka").replace("host=", "host=/nonexistent")
+    started = time.monotonic()
+    outcome = sync.try_sync(laptop.store, sid, down, "tanaka", laptop.company, timeout=2)
+    assert outcome.action == sync.FAILED and "cannot reach the team server" in outcome.detail
+    assert time.monotonic() - started < 5
+    assert sync.try_sync(laptop.store, sid, server.url("tanaka"), "tanaka", laptop.company).action == sync.PUSHED
+    assert server_events(server, sid) == laptop.events(sid)

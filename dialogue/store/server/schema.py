@@ -72,17 +72,17 @@ INSERT INTO event_states VALUES
     ('visit_started', 'in_progress'), ('paused', 'paused'), ('finished', 'finished'),
     ('submitted', 'submitted'), ('approved', 'approved'), ('returned', 'returned');
 
-CREATE FUNCTION locaben_scope() RETURNS text LANGUAGE sql STABLE
-SET search_path = locaben, pg_catalog AS $f$
-    SELECT r.scope FROM staff s JOIN roles r ON r.id = s.role WHERE s.id = current_user AND s.active
+-- The small helpers are plain SQL without a fixed search_path, so the planner can inline them (a function
+-- with `SET search_path` is called row by row at a cost); they name every table with its schema instead.
+-- (Staff have no CREATE right on any schema, so they cannot shadow an operator or function either.)
+CREATE FUNCTION locaben_scope() RETURNS text LANGUAGE sql STABLE AS $f$
+    SELECT r.scope FROM locaben.staff s JOIN locaben.roles r ON r.id = s.role WHERE s.id = current_user AND s.active
 $f$;
-CREATE FUNCTION locaben_my_branch() RETURNS text LANGUAGE sql STABLE
-SET search_path = locaben, pg_catalog AS $f$
-    SELECT branch_id FROM staff WHERE id = current_user AND active
+CREATE FUNCTION locaben_my_branch() RETURNS text LANGUAGE sql STABLE AS $f$
+    SELECT branch_id FROM locaben.staff WHERE id = current_user AND active
 $f$;
-CREATE FUNCTION locaben_may_review() RETURNS boolean LANGUAGE sql STABLE
-SET search_path = locaben, pg_catalog AS $f$
-    SELECT coalesce((SELECT r.may_review FROM staff s JOIN roles r ON r.id = s.role
+CREATE FUNCTION locaben_may_review() RETURNS boolean LANGUAGE sql STABLE AS $f$
+    SELECT coalesce((SELECT r.may_review FROM locaben.staff s JOIN locaben.roles r ON r.id = s.role
                      WHERE s.id = current_user AND s.active), false)
 $f$;
 -- Whether the current user may append an event of this kind to this session: they must see it (the
@@ -97,22 +97,19 @@ BEGIN
     RETURN EXISTS (SELECT 1 FROM sessions WHERE id = sid);
 END $f$;
 -- An event's or header's time: NULL unless it reads as an ISO 8601 timestamp (the row is kept either way).
-CREATE FUNCTION locaben_time(value text) RETURNS timestamptz LANGUAGE sql IMMUTABLE
-SET search_path = locaben, pg_catalog AS $f$
+CREATE FUNCTION locaben_time(value text) RETURNS timestamptz LANGUAGE sql IMMUTABLE AS $f$
     SELECT CASE WHEN value ~ '^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)?$'
                 THEN value::timestamptz END
 $f$;
 -- The body as JSON for reading its kind, time and author. Text that is not valid Unicode (a lone surrogate
 -- escape, which PostgreSQL's JSON types refuse) is replaced for this reading only; the stored body is unchanged.
-CREATE FUNCTION locaben_json(body text) RETURNS jsonb LANGUAGE sql IMMUTABLE
-SET search_path = locaben, pg_catalog AS $f$
+CREATE FUNCTION locaben_json(body text) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $f$
     SELECT CASE WHEN body ~ '\\u[dD][89a-fA-F]'
                 THEN regexp_replace(body, '\\u[dD][89a-fA-F][0-9a-fA-F]{2}', '\\ufffd', 'g')::jsonb
                 ELSE body::jsonb END
 $f$;
 -- How companies are counted once: the name without spaces, NFKC-normalised, case-folded.
-CREATE FUNCTION locaben_company_key(company text, session_id text) RETURNS text LANGUAGE sql IMMUTABLE
-SET search_path = locaben, pg_catalog AS $f$
+CREATE FUNCTION locaben_company_key(company text, session_id text) RETURNS text LANGUAGE sql IMMUTABLE AS $f$
     SELECT CASE WHEN btrim(company) = '' THEN '#' || session_id
                 ELSE lower(regexp_replace(normalize(company, NFKC), '\s', '', 'g')) END
 $f$;

@@ -278,3 +278,14 @@ def replace_journal(store: SessionStore, header: Header, events: list[Event]) ->
         with contextlib.suppress(OSError):
             os.unlink(tmp)
     _fsync_dir(store.root)
+
+
+def try_sync(store: SessionStore, session_id: str, url: str, user: str, company_of: CompanyOf = no_company,
+             timeout: int = 3) -> Outcome:
+    """Sync one session and never raise: for the automatic sync on pause/finish, which must not hold up or
+    break the interview when the server is down (the next sync sends what is left)."""
+    try:
+        with Remote.connect(url, user, timeout=timeout) as remote:
+            return sync_one(store, remote, session_id, company_of)
+    except (LocabenError, DatabaseError) as exc:
+        return Outcome(session_id, FAILED, detail=str(exc))
