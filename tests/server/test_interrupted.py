@@ -19,7 +19,7 @@ from tests.server.conftest import Server
 from tests.server.devices import Device
 
 pytestmark = pytest.mark.server
-SESSIONS = 150  # about 7,800 events: long enough a sync to be cut in the middle
+SESSIONS = 80  # about 4,200 events: long enough a sync to be cut in the middle (asserted below)
 
 
 def start_sync(server: Server, laptop: Device, config: Path) -> subprocess.Popen[str]:
@@ -34,7 +34,7 @@ def sessions_on_server(server: Server) -> int:
         return int(remote.conn.execute("SELECT count(*) FROM locaben.sessions").fetchone()[0])
 
 
-def wait_until_some_arrived(server: Server, client: subprocess.Popen[str], at_least: int = 10) -> int:
+def wait_until_some_arrived(server: Server, client: subprocess.Popen[str], at_least: int = 5) -> int:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and client.poll() is None:
         arrived = sessions_on_server(server)

@@ -111,3 +111,32 @@ def test_the_automatic_sync_never_raises_and_sends_what_is_left_later(tmp_path: 
     assert time.monotonic() - started < 5
     assert sync.try_sync(laptop.store, sid, server.url("tanaka"), "tanaka", laptop.company).action == sync.PUSHED
     assert server_events(server, sid) == laptop.events(sid)
+
+
+def test_an_open_interview_is_still_sent_but_nothing_is_written_into_it(tmp_path: Path, server: Server) -> None:
+    import subprocess
+
+    laptop, tablet = Device(tmp_path / "laptop"), Device(tmp_path / "tablet", later(1))
+    shared, other = laptop.interview(), laptop.interview("有限会社あおば食品")
+    with server.remote("tanaka") as remote:
+        laptop.sync(remote)
+        tablet.sync(remote)
+    tablet.continue_(shared, "タブレットで追記")
+    laptop.continue_(other, "面談中のメモ")
+    interview = subprocess.Popen(["sleep", "60"])  # another process holds both sessions, as an open interview
+    try:
+        for sid in (shared, other):
+            laptop.store.path(sid).with_suffix(".lock").write_text(str(interview.pid), encoding="utf-8")
+        with server.remote("tanaka") as remote:
+            tablet.sync(remote)
+            during = laptop.sync(remote)
+        assert actions(during) == {shared: sync.IN_USE, other: sync.PUSHED}
+        assert "will be fetched" in next(o.detail for o in during if o.session_id == shared)
+        assert "タブレットで追記" not in [e.get("text") for e in laptop.events(shared)]
+    finally:
+        interview.kill()
+        interview.wait()
+    with server.remote("tanaka") as remote:  # the interview closed (its process is gone): the lock is stale
+        assert actions(laptop.sync(remote)) == {shared: sync.PULLED, other: sync.IN_STEP}
+    assert laptop.events(shared) == tablet.events(shared)
+    assert "面談中のメモ" in [e.get("text") for e in server_events(server, other)]

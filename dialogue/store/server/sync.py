@@ -30,6 +30,7 @@ from dialogue.store.server import AccessDenied, ServerError
 from dialogue.store.server.chain import Chain, chain_of, event_of, header_of, journal_chain, link
 from dialogue.store.server.remote import DatabaseError, Head, Remote, UniqueViolation, describe, refusal_code
 
+_NEEDS_PULL = "needs_pull"  # internal: the server is ahead, and the journal is not locked yet
 CompanyOf = Callable[[str], str]  # session id → the company's name as the sheet shows it ('' if unknown)
 
 IN_STEP, PUSHED, PULLED, FETCHED, DIVERGED, NOT_YOURS, IN_USE, FAILED, FORKED = (
@@ -67,17 +68,24 @@ def sync_one(store: SessionStore, remote: Remote, session_id: str, company_of: C
              head: Head | None | bool = False) -> Outcome:
     """Bring one local session and the server's copy in step, as far as that is safe.
 
-    The session is locked while its journal may be appended to; when an interview has it open, its events
-    are still pushed (the journal is append-only, reading it is safe) but nothing is pulled into it."""
+    Reading and pushing need no lock (the journal is append-only; a line being written is ignored until it is
+    whole). Only pulling appends to the journal: then the session is locked, and when an interview has it
+    open nothing is pulled into it now (its events were still sent)."""
+    outcome = sync_locked(store, remote, session_id, company_of, head, writable=False)
+    if outcome.action != _NEEDS_PULL:
+        return outcome
     try:
         with store.lock(session_id):
-            return sync_locked(store, remote, session_id, company_of, head, writable=True)
+            return sync_locked(store, remote, session_id, company_of, False, writable=True)
     except SessionInUse:
-        return sync_locked(store, remote, session_id, company_of, head, writable=False)
+        return Outcome(session_id, IN_USE, detail="the server has newer events; they will be fetched when the "
+                                                  "session is not open")
 
 
 def sync_locked(store: SessionStore, remote: Remote, session_id: str, company_of: CompanyOf,
-          head: Head | None | bool, writable: bool) -> Outcome:
+                head: Head | None | bool, writable: bool) -> Outcome:
+    """One session's sync step. With `writable` the caller holds the session's lock (a torn last line is then
+    repaired and the server's later events may be appended); without, nothing local is changed."""
     try:
         journal = store.read(session_id, repair=writable)
     except LocabenError as exc:
@@ -105,8 +113,7 @@ def _step(store: SessionStore, remote: Remote, local: Chain, head: Head | None |
         return _push(remote, local, head.count, company_of)
     if head.count > local.count and _server_hash_after(remote, session_id, local.count, local) == local.head:
         if not writable:
-            return Outcome(session_id, IN_USE, detail="the server has newer events; they will be fetched "
-                                                      "when the session is not open")
+            return Outcome(session_id, _NEEDS_PULL)
         return _pull(store, remote, local)
     return _diverged(remote, local, head)
 
