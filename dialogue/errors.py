@@ -104,6 +104,7 @@ class ExitStatus(IntEnum):
     SESSION = 4  # a session cannot be found, read or replayed
     IN_USE = 5  # another process holds the session
     HAND_EDITED = 6  # an output was changed by hand since locaben wrote it
+    SERVER = 7  # the team server could not be reached, refused the change, or denied access
     INTERRUPTED = 130  # Ctrl-C
 
 

@@ -25,7 +25,7 @@ NEW_VISIT_HOURS = 8
 
 
 def build_parser(lang: str = "ja") -> argparse.ArgumentParser:
-    from dialogue.cli import bank_tools, compiling, interview, sessions, training
+    from dialogue.cli import bank_tools, compiling, interview, sessions, team, training
     from dialogue.cli.help import h
 
     parser = argparse.ArgumentParser(prog="locaben", description=h("description", lang), epilog=h("epilog", lang))
@@ -41,6 +41,7 @@ def build_parser(lang: str = "ja") -> argparse.ArgumentParser:
     bank_sub = bank.add_subparsers(dest="bank_command", metavar="ACTION")
     bank_tools.add_parsers(bank_sub, lang)
     training.add_parsers(sub, bank_sub, common, lang)
+    team.add_parsers(sub, bank_sub, common, lang)
     return parser
 
 

@@ -183,7 +183,8 @@ class Engine:
             flags=dict(s.flags), parked=tuple(s.parked),
             hidden={k: v for k, v in s.answers.items() if k not in applicable},
             prefill=s.prefill, visit=s.visit, previous_answers=self._previous,
-            writeup_history={k: tuple(v) for k, v in s.writeups.items()}, drafts=dict(s.drafts))
+            writeup_history={k: tuple(v) for k, v in s.writeups.items()}, drafts=dict(s.drafts),
+            review=s.review)
 
     # ---- commands: the interview ----
 

@@ -62,6 +62,7 @@ class SessionState:
     drafts: dict[str, str] = field(default_factory=dict)  # question id ("" when none) → interrupted line
     hints_shown: bool | None = None  # None: as the interviewer's default
     writeups: dict[str, list[WriteUp]] = field(default_factory=dict)
+    review: Event | None = None  # the latest team event (assigned, submitted, approved, returned)
 
     # ---- derived ----
 
@@ -192,6 +193,8 @@ class SessionState:
                 flow.fire("finish")
             case ev.Reopened():
                 flow.fire("reopen")
+            case ev.Assigned() | ev.Submitted() | ev.Approved() | ev.Returned():
+                self.review = event  # team work does not move the interview; the latest is shown at resume
             case _:
                 raise AssertionError(f"no case for the event kind {event.kind}")  # a new kind: add its case
 

@@ -47,6 +47,10 @@ class EventKind(StrEnum):
     DRAFTED = "drafted"
     HINTS_SET = "hints_set"
     WRITTEN_UP = "written_up"
+    ASSIGNED = "assigned"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    RETURNED = "returned"
 
 
 class EventDecodeError(ValueError):
@@ -287,10 +291,43 @@ class WrittenUp:
     text: str
 
 
+# ---- team work: written by the team server (dialogue.store.server), pulled into the journal ----
+
+
+@dataclass(frozen=True, slots=True)
+class Assigned:
+    """The session was handed over to the officer `to` (from `previous`, JSON key `from`)."""
+
+    kind: ClassVar[EventKind] = EventKind.ASSIGNED
+    to: str
+    previous: str = field(default="", metadata={"json": "from"})
+
+
+@dataclass(frozen=True, slots=True)
+class Submitted:
+    """The officer submitted the sheet for review."""
+
+    kind: ClassVar[EventKind] = EventKind.SUBMITTED
+
+
+@dataclass(frozen=True, slots=True)
+class Approved:
+    kind: ClassVar[EventKind] = EventKind.APPROVED
+    comment: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Returned:
+    """A reviewer sent the sheet back with what to revise."""
+
+    kind: ClassVar[EventKind] = EventKind.RETURNED
+    comment: str = ""
+
+
 Payload = (Started | Asked | Answered | Probed | ProbeAnswered | FollowedUp | ProbesSkipped | Skipped | WentBack
            | Jumped | ReachedEnd | Noted | Paused | Resumed | Reviewed | ReviewClosed | Finished | Reopened
            | StatusMarked | SourceSet | Flagged | Unflagged | ParkedText | VisitStarted | Drafted | HintsSet
-           | WrittenUp)
+           | WrittenUp | Assigned | Submitted | Approved | Returned)
 
 PAYLOAD_TYPES: dict[EventKind, type[Any]] = {cls.kind: cls for cls in Payload.__args__}  # type: ignore[attr-defined]  # a union's members
 EVENT_KINDS: tuple[str, ...] = tuple(kind.value for kind in EventKind)
@@ -324,7 +361,7 @@ class Event:
             value = getattr(self.payload, f.name)
             if f.default is not dataclasses.MISSING and value == f.default and f.name not in _ALWAYS_WRITTEN:
                 continue  # defaults are left out: the line stays as short as the journal's first version
-            record[f.name] = value
+            record[f.metadata.get("json", f.name)] = value
         record.update({k: v for k, v in self.extra.items() if k not in record})
         return record
 
@@ -342,13 +379,15 @@ class Event:
         by = Actor.from_json(obj["by"]) if obj.get("by") is not None else None
         payload_type = PAYLOAD_TYPES[kind]
         values: dict[str, Any] = {}
+        known = set(ENVELOPE)
         for f in dataclasses.fields(payload_type):
-            if f.name not in obj:
+            key = f.metadata.get("json", f.name)
+            known.add(key)
+            if key not in obj:
                 if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-                    raise EventDecodeError(f"{_article(kind.value)} {kind.value} event needs {f.name!r}")
+                    raise EventDecodeError(f"{_article(kind.value)} {kind.value} event needs {key!r}")
                 continue
-            values[f.name] = _checked(kind, f.name, _FIELD_TYPES[payload_type][f.name], obj[f.name])
-        known = set(values) | set(ENVELOPE)
+            values[f.name] = _checked(kind, key, _FIELD_TYPES[payload_type][f.name], obj[key])
         extra = {k: v for k, v in obj.items() if k not in known}
         return cls(at, payload_type(**values), by, extra)
 

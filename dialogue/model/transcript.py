@@ -97,6 +97,7 @@ class Transcript:
     previous_answers: tuple[Answer, ...] = ()  # to questions removed from the bank since (migration)
     writeup_history: dict[str, tuple[WriteUp, ...]] = field(default_factory=dict)  # field id → versions, oldest first
     drafts: dict[str, str] = field(default_factory=dict)  # question id ("" for none) → a line cut off by Ctrl-C
+    review: Event | None = None  # the latest team event: assigned, submitted, approved or returned
 
     @property
     def writeups(self) -> dict[str, WriteUp]:

@@ -1,0 +1,182 @@
+"""Team work through the real `locaben` commands against a real server: submit → return → revise →
+submit → approve, a handover, and the report's counts against the events behind them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from dialogue.cli.main import Env, main
+from tests.helpers import ticking_clock
+from tests.server.conftest import Server
+from tests.server.devices import Device, later
+
+pytestmark = pytest.mark.server
+
+
+class Officer:
+    """A staff member at their computer: `locaben …` as they would type it."""
+
+    def __init__(self, server: Server, staff_id: str, root: Path, when: datetime | None = None):
+        self.staff_id = staff_id
+        self.device = Device(root / staff_id / "sessions", when or later(0))
+        self.environ = {"NO_COLOR": "1", "COLUMNS": "200", "LOCABEN_SERVER": server.url(staff_id), "LOCABEN_USER": staff_id,
+                        "LOCABEN_CONFIG_DIR": str(root / staff_id / "config")}
+        self.when = when or later(0)
+
+    def run(self, *args: str) -> tuple[int, str, str]:
+        out, err = io.StringIO(), io.StringIO()
+        env = Env(stdin=io.StringIO(""), stdout=out, stderr=err, clock=ticking_clock(self.when),
+                  environ=self.environ)
+        code = main([*args, "--sessions-dir", str(self.device.store.root)] if args[0] not in ("config",)
+                    else list(args), env)
+        return code, out.getvalue(), err.getvalue()
+
+    def ok(self, *args: str) -> str:
+        code, out, err = self.run(*args)
+        assert code == 0, (args, out, err)
+        return out
+
+    def device_id(self) -> str:
+        from dialogue.store.config import Config
+
+        return Config.load(self.environ).identity()["device"]
+
+    def team_list(self, *args: str) -> str:
+        """`locaben sessions --team …` (the lead wires the flag into `sessions`; here its handler is called)."""
+        import argparse
+
+        from dialogue.cli.team import add_sessions_options, cmd_sessions_team
+
+        parser = argparse.ArgumentParser()
+        parser.add_argument("--json", action="store_true")
+        parser.add_argument("--lang")
+        add_sessions_options(parser)
+        out = io.StringIO()
+        env = Env(stdout=out, stderr=io.StringIO(), clock=ticking_clock(self.when), environ=self.environ)
+        assert cmd_sessions_team(parser.parse_args(["--team", *args]), env) == 0
+        return out.getvalue()
+
+    def kinds(self, session_id: str) -> list[str]:
+        return [e["kind"] for e in self.device.events(session_id)]
+
+
+@pytest.fixture
+def office(server: Server, tmp_path: Path) -> dict[str, Officer]:
+    return {s: Officer(server, s, tmp_path) for s in ("tanaka", "yamada", "suzuki", "sato", "kimura")}
+
+
+def test_submit_return_revise_and_approve_round_trip(office: dict[str, Officer]) -> None:
+    tanaka, sato = office["tanaka"], office["sato"]
+    tanaka.ok("config", "set", "user.name", "田中 一郎")
+    sid = tanaka.device.interview()
+    assert "1 sent" in tanaka.ok("sync")
+    assert f"{sid}: submitted" in tanaka.ok("submit", sid)
+
+    code, _, err = tanaka.run("review", sid, "--approve")  # an interviewer may not review
+    assert code == 7 and "only a reviewer or an admin" in err
+
+    sato.ok("review", sid, "--return", "強みの根拠（数字）を追記してください")
+    tanaka.ok("sync")
+    returned = tanaka.device.events(sid)[-1]
+    assert returned["kind"] == "returned" and returned["comment"] == "強みの根拠（数字）を追記してください"
+    assert returned["by"]["id"] == "sato"
+    assert tanaka.kinds(sid)[-2] == "submitted"
+    assert tanaka.device.events(sid)[-2]["by"] == {"id": "tanaka", "name": "田中 一郎", "device": tanaka.device_id()}
+
+    tanaka.device.continue_(sid, "強み：主要顧客3社で売上の6割、取引20年以上")  # the revision, offline
+    code, _, err = sato.run("review", sid, "--approve")
+    assert code == 7 and "not waiting for review" in err  # nothing to approve until it is submitted again
+    tanaka.ok("submit", sid)  # sends the revision first, then the submission
+    sato.ok("review", sid, "--approve", "--comment", "確認しました")
+    tanaka.ok("sync")
+    kinds = tanaka.kinds(sid)
+    assert kinds[-1] == "approved" and kinds.count("submitted") == 2 and "returned" in kinds
+    tanaka.device.continue_(sid, "承認後も再開できる")  # a journal with team events still resumes
+
+
+def test_a_handover_keeps_the_history_and_moves_access(office: dict[str, Officer]) -> None:
+    tanaka, suzuki, sato = office["tanaka"], office["suzuki"], office["sato"]
+    sid = tanaka.device.interview()
+    tanaka.ok("sync")
+    before = tanaka.device.events(sid)
+    sato.ok("sync", "--session", sid)  # the reviewer of 本店 reads it
+    assert f"{sid}: assigned to suzuki" in tanaka.ok("assign", sid, "--to", "suzuki")
+    assert "fetched" in suzuki.ok("sync")  # the new officer gets the whole history
+    assert suzuki.device.events(sid)[: len(before)] == before
+    assignment = suzuki.device.events(sid)[-1]
+    assert (assignment["kind"], assignment["to"], assignment["from"]) == ("assigned", "suzuki", "tanaka")
+    suzuki.device.continue_(sid, "港支店で引き継ぎ")
+    suzuki.ok("sync")
+    code, _, err = tanaka.run("sync")  # tanaka's copy stays on their laptop, but the server is closed to them
+    assert code == 1 and "you may not see it" in err
+    code, _, err = sato.run("sync", "--session", sid)  # 本店's reviewer: the session now belongs to 港支店
+    assert code == 1 and sid in err
+    code, _, err = tanaka.run("assign", sid, "--to", "nobody")
+    assert code == 7
+
+
+def test_the_report_counts_match_the_events(office: dict[str, Officer], server: Server) -> None:
+    tanaka, yamada, suzuki, sato = office["tanaka"], office["yamada"], office["suzuki"], office["sato"]
+    a1 = tanaka.device.interview("株式会社みどり精工")
+    a2 = tanaka.device.interview("株式会社 みどり精工")  # the same company next year: counted once
+    a3 = tanaka.device.interview("有限会社あおば食品")
+    b1 = yamada.device.interview("株式会社しおさい観光")
+    c1 = suzuki.device.interview("港運輸株式会社")
+    for officer in (tanaka, yamada, suzuki):
+        officer.ok("sync")
+    for officer, sid in ((tanaka, a1), (tanaka, a3), (yamada, b1)):
+        officer.ok("submit", sid)
+    sato.ok("review", a1, "--approve")
+    sato.ok("review", b1, "--approve")
+    office["kimura"].ok("review", a3, "--return", "再確認")
+    assert a2 and c1
+
+    admin = office["kimura"]
+    rows = json.loads(admin.ok("report", "--from", "2026-11-01", "--to", "2026-11-30", "--json"))["rows"]
+    counts = {(r["branch"], r["staff"]): (r["interviewed"], r["approved"]) for r in rows}
+    assert counts == {("honten", "tanaka"): (2, 1), ("honten", "yamada"): (1, 1), ("honten", ""): (3, 2),
+                      ("minato", "suzuki"): (1, 0), ("minato", ""): (1, 0), ("", ""): (4, 2)}
+    # the reviewer of 本店 gets 本店 only; nothing outside the period is counted
+    mine = json.loads(sato.ok("report", "--from", "2026-11-01", "--to", "2026-11-30", "--json"))["rows"]
+    assert {(r["branch"], r["staff"]) for r in mine} == {("honten", "tanaka"), ("honten", "yamada"),
+                                                         ("honten", ""), ("", "")}
+    empty = json.loads(admin.ok("report", "--from", "2026-12-01", "--to", "2026-12-31", "--json"))["rows"]
+    assert empty == [{"branch": "", "branch_name": "", "staff": "", "staff_name": "", "interviewed": 0,
+                      "approved": 0}]
+    table = admin.ok("report", "--from", "2026-11-01", "--to", "2026-11-30", "--lang", "ja")
+    assert "田中 一郎 (tanaka)" in table and "合計" in table
+    sheet = list(csv.reader(io.StringIO(admin.ok("report", "--from", "2026-11-01", "--to", "2026-11-30",
+                                                 "--csv", "-"))))
+    assert sheet[0] == ["支店", "担当者", "面談した企業数", "承認されたシート数"]
+    assert sheet[-1] == ["合計", "", "4", "2"]
+
+
+def test_the_team_list_filters_by_branch_staff_and_state(office: dict[str, Officer], server: Server) -> None:
+    from dialogue.store.server.queries import team_sessions
+
+    tanaka, suzuki = office["tanaka"], office["suzuki"]
+    a = tanaka.device.interview("株式会社みどり精工")
+    b = suzuki.device.interview("港運輸株式会社")
+    tanaka.ok("sync")
+    suzuki.ok("sync")
+    tanaka.ok("submit", a)
+    with server.remote("kimura") as remote:
+        assert {r["id"] for r in team_sessions(remote)} == {a, b}
+        assert [r["id"] for r in team_sessions(remote, branch="minato")] == [b]
+        assert [r["id"] for r in team_sessions(remote, staff="tanaka")] == [a]
+        [row] = team_sessions(remote, state="submitted")
+    assert (row["id"], row["company"], row["owner_name"], row["branch"]) == (a, "株式会社みどり精工", "田中 一郎",
+                                                                              "honten")
+    with server.remote("suzuki") as remote:
+        assert [r["id"] for r in team_sessions(remote)] == [b]  # an interviewer: their own only
+    table = office["kimura"].team_list("--state", "submitted", "--lang", "ja")
+    assert a in table and "株式会社みどり精工" in table and "田中 一郎 (tanaka)" in table and b not in table
+    assert "2026-11-23 10:00" in table  # the server's time shown in this computer's time zone (JST)
+    listed = json.loads(office["sato"].team_list("--json"))
+    assert [(r["id"], r["state"]) for r in listed] == [(a, "submitted")]  # 本店's reviewer: 本店 only
