@@ -12,6 +12,8 @@ examples/kozuchi_seiko.writeups.json:
         no row above 409 pt, no text below 9 pt); converted by LibreOffice to PDF: A4 landscape pages, as many
         as the row heights predict (a sheet shrunk to fit a page would print fewer), and the text printed at
         ≥ 85 % of its size (measured: the width of full-width characters over the 9-pt text size).
+  FULL  every box written up to the maximum of its target length (the most the advice lets through): the
+        HTML still prints on exactly 2 A4 landscape pages.
   LONG  the same write-ups six times over: the HTML grows by continuation pages and the XLSX by rows, and the
         marker ending every box is on the printed page (nothing clipped).
 It installs what is missing (apt-get install chromium libreoffice-calc poppler-utils fonts-noto-cjk) when run
@@ -90,31 +92,74 @@ def ensure_tools() -> None:
 # ---- the filing to print ----
 
 
-def demo_filing(folder: Path, repeat: int = 1, markers: bool = False):  # type: ignore[no-untyped-def]
-    """The demo interview's filing with the example write-ups (each `repeat` times, ending with a marker)."""
+def demo_transcript(folder: Path):  # type: ignore[no-untyped-def]
+    """The demo interview (run once into `folder`, then replayed)."""
     from dialogue.cli.main import Env, main
-    from dialogue.sheet.filing import build_filing
     from dialogue.store.journal import SessionStore
     from dialogue.store.live import SessionManager
 
     sessions = folder / "sessions"
-    if not sessions.exists():
-        env = Env(stdin=io.StringIO(), stdout=io.StringIO(), stderr=io.StringIO(), environ={"NO_COLOR": "1"})
+    if not sessions.exists():  # a fixed clock: the same pictures every time
+        env = Env(stdin=io.StringIO(), stdout=io.StringIO(), stderr=io.StringIO(), environ={"NO_COLOR": "1"},
+                  clock=demo_clock())
         code = main(["demo", "-o", str(folder / "demo"), "--sessions-dir", str(sessions), "--lang", "ja"], env)
         if code != 0:
             raise SystemExit(f"print_check: locaben demo failed: {env.stderr.getvalue()}")  # type: ignore[attr-defined]
     store = SessionStore(sessions)
-    transcript, _ = SessionManager(store, lambda: None).transcript_and_warnings(store.session_ids()[0])  # type: ignore[arg-type, return-value]
+    return SessionManager(store, demo_clock()).transcript_and_warnings(store.session_ids()[0])[0]
+
+
+def example_writeups() -> tuple[dict[str, str], dict[str, str]]:
     data = json.loads((ROOT / "examples" / "kozuchi_seiko.writeups.json").read_text(encoding="utf-8"))
     header = {k: v for k, v in data.items() if k.startswith("header.")}
-    boxes = {k: v for k, v in data.items() if not k.startswith(("header.", "_"))}
+    return {k: v for k, v in data.items() if not k.startswith(("header.", "_"))}, header
+
+
+def demo_filing(folder: Path, repeat: int = 1):  # type: ignore[no-untyped-def]
+    """The demo interview's filing with the example write-ups; with `repeat` > 1 each write-up is said that many
+    times and ends with a marker (〆01 …) on a line of its own, to find on the printed page."""
+    from dialogue.sheet.filing import build_filing
+
+    boxes, header = example_writeups()
     marks = {}
-    for number, (box_id, text) in enumerate(boxes.items(), start=1):
-        if repeat > 1 or markers:
+    if repeat > 1:
+        for number, (box_id, text) in enumerate(boxes.items(), start=1):
             marks[box_id] = f"〆{number:02d}"
-            text = "\n".join([text] * repeat) + f"\n{marks[box_id]}"
-        boxes[box_id] = text
-    return build_filing(transcript, boxes, header), marks
+            boxes[box_id] = "\n".join([text] * repeat) + f"\n{marks[box_id]}"
+    return build_filing(demo_transcript(folder), boxes, header), marks
+
+
+FILLER = "精密加工の技術と短納期の試作対応が評価され、主要な得意先との取引が長く続いている。"
+
+
+def full_filing(folder: Path):  # type: ignore[no-untyped-def]
+    """Every box written up to the maximum of its target length: the most the advice lets through."""
+    from dialogue.model.form_map import record_keys
+    from dialogue.model.sheet_fields import FILED_STEPS, WRITEUP_BOXES
+    from dialogue.sheet.filing import build_filing
+
+    text = FILLER * 20
+    boxes = {}
+    for box in WRITEUP_BOXES:
+        size, keys = box.target.max, record_keys(box.id)
+        if not keys:
+            boxes[box.id] = text[:size]
+            continue
+        records = FILED_STEPS if box.id == "business_flow.steps" else 2
+        per = size // records - 4 * (len(keys) - 1)  # the " | " between the fields do not count as writing
+        boxes[box.id] = "\n".join(" | ".join(text[i * 7:i * 7 + per // len(keys)] for i in range(len(keys)))
+                                  for _ in range(records))
+    return build_filing(demo_transcript(folder), boxes, example_writeups()[1])
+
+
+def demo_clock():  # type: ignore[no-untyped-def]
+    """2026-11-23 10:00 Tokyo time, one second further on every call."""
+    import itertools
+    from datetime import datetime, timedelta, timezone
+
+    start = datetime(2026, 11, 23, 10, 0, tzinfo=timezone(timedelta(hours=9)))
+    ticks = itertools.count()
+    return lambda: start + timedelta(seconds=next(ticks))
 
 
 # ---- PDFs ----
@@ -169,7 +214,7 @@ def printed_em(pdf: Path) -> float:
 
 
 def check_html(html: Path, work: Path, expected_pages: int | None) -> dict:
-    pdf = work / (html.stem + ".pdf")
+    pdf = work / (html.stem + "-html.pdf")
     html_to_pdf(html, pdf)
     sizes = page_sizes(pdf)
     ok = all(map(is_a4_landscape, sizes)) and (expected_pages is None or len(sizes) == expected_pages)
@@ -213,7 +258,7 @@ def predicted_pages(ws, heights: dict[int, float], scale: float) -> int:  # type
                                                        range(int(match.group(1)), int(match.group(2)) + 1))) \
         if match else (1, 0.0)
     pages, used = 1, repeat
-    for row in range(first_body, ws.max_row + 1):
+    for row in range(first_body, max([ws.max_row, *heights]) + 1):
         h = heights.get(row, 15.0)
         if used + h > printable + 0.5 and used > repeat:
             pages, used = pages + 1, repeat
@@ -222,7 +267,7 @@ def predicted_pages(ws, heights: dict[int, float], scale: float) -> int:  # type
 
 
 def check_xlsx(xlsx: Path, work: Path) -> dict:
-    pdf = xlsx_to_pdf(xlsx, work)
+    pdf = xlsx_to_pdf(xlsx, work / "xlsx")
     sizes = page_sizes(pdf)
     scale = round(100 * printed_em(pdf) / MIN_TEXT_PT, 1)
     setup = xlsx_setup(xlsx, scale)
@@ -247,6 +292,9 @@ def run(pictures: Path | None, work: Path) -> dict:
     html.write_text(render_filing_html(filing), encoding="utf-8")
     xlsx.write_bytes(render_filing_xlsx(filing))
     report = {"html": check_html(html, work, expected_pages=2), "xlsx": check_xlsx(xlsx, work)}
+    full = work / "full.html"
+    full.write_text(render_filing_html(full_filing(work)), encoding="utf-8")
+    report["full"] = check_html(full, work, expected_pages=2)
     long_filing, marks = demo_filing(work, repeat=LONG_REPEAT)
     long_html, long_xlsx = work / "long.html", work / "long.xlsx"
     long_html.write_text(render_filing_html(long_filing), encoding="utf-8")
@@ -260,7 +308,7 @@ def run(pictures: Path | None, work: Path) -> dict:
     report["long"] = long_report
     if pictures is not None:
         report["pictures"] = make_pictures(Path(report["html"]["pdf"]), pictures)
-    report["ok"] = report["html"]["ok"] and report["xlsx"]["ok"] and long_report["ok"]
+    report["ok"] = report["html"]["ok"] and report["xlsx"]["ok"] and report["full"]["ok"] and long_report["ok"]
     return report
 
 
@@ -289,6 +337,8 @@ def summary(report: dict) -> str:
         + "; ".join(f"{s['title']} scale {s['scale']}%, tallest row {s['tallest_row']:.0f} pt, smallest text "
                     f"{s['smallest_text']:.0f} pt, {s['pages']} page(s)" for s in xlsx["sheets"])
         + (f"; problems: {', '.join(xlsx['problems'])}" if xlsx["problems"] else ""),
+        f"{'ok  ' if report['full']['ok'] else 'FAIL'} every box at its target's maximum: HTML "
+        f"{report['full']['pages']} page(s) (expected 2)",
         f"{'ok  ' if long['ok'] else 'FAIL'} long interview (write-ups ×{LONG_REPEAT}): HTML {long['html']['pages']} "
         f"pages, XLSX {long['xlsx']['pages']} pages (predicted {long['xlsx']['predicted_pages']}), printed at "
         f"{long['xlsx']['printed_scale']}%; boxes not on paper: HTML {long['html']['lost'] or 'none'}, "

@@ -292,3 +292,19 @@ def test_a_long_write_up_continues_on_following_rows_never_above_409_pt(transcri
 def test_the_filing_workbook_is_the_same_bytes_for_the_same_filing(transcript, written) -> None:  # type: ignore[no-untyped-def]
     filing = build_filing(transcript, *written)
     assert render_filing_xlsx(filing) == render_filing_xlsx(filing)
+
+
+def test_the_files_compile_filing_writes(transcript, written, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import stat
+
+    from dialogue.sheet.files import write_outputs
+    from dialogue.sheet.filing import filing_files
+
+    sid = transcript.session_id
+    bank = filing_files(build_filing(transcript, *written))
+    assert sorted(bank) == sorted([f"{sid}-filing.html", f"{sid}-filing.xlsx", f"{sid}-followup.html",
+                                   f"{sid}-interview-record.html"])
+    owner = filing_files(build_filing(transcript, *written, audience="owner"))
+    assert sorted(owner) == [f"{sid}-filing-owner.html", f"{sid}-filing-owner.xlsx"]
+    for path in write_outputs(tmp_path, bank | owner):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600

@@ -103,7 +103,7 @@ def test_advice_on_a_demo_box_names_what_the_owner_said(transcript) -> None:  # 
     assert "7割" not in missing and "3社" not in missing and "10年" not in missing
     assert advise_box(transcript, "environment.customers", entry,
                       target=LengthTarget(10, 20))[0] == TooLong(writeup_length(entry), LengthTarget(10, 20))
-    assert WRITEUP_BOXES_BY_ID["environment.customers"].target == LengthTarget(40, 120)
+    assert WRITEUP_BOXES_BY_ID["environment.customers"].target == LengthTarget(30, 90)
 
 
 def test_every_example_writeup_is_in_dearu_style_and_within_its_target() -> None:

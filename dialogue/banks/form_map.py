@@ -73,6 +73,7 @@ class _MapReader(NodeReader):
                 self.problems.append(Problem("E111", "the file is empty", Position(str(self.path), 1, 1)))
             return None, self.problems
         form_map = self._map(root)
+        self.problems.sort(key=lambda p: (p.position.line, p.position.column))
         errors = any(p.severity is Severity.ERROR for p in self.problems)
         return (None if errors else form_map), self.problems
 

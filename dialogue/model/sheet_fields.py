@@ -175,21 +175,24 @@ SUPPORTER_SUFFIX = ".supporter"
 # Default target lengths, sized so a normal interview fits the two pages (see docs/filing.md for the arithmetic).
 # Record-shaped boxes hold one record per line, fields separated by `|` (as answers are typed).
 _TARGETS: dict[str, LengthTarget] = {
-    "business_flow.steps": LengthTarget(60, 500),
-    "business_flow.customer_value": LengthTarget(30, 120),
-    "commercial_flow.suppliers": LengthTarget(20, 160),
-    "commercial_flow.partners": LengthTarget(20, 160),
-    "commercial_flow.customers": LengthTarget(20, 160),
-    "commercial_flow.end_users": LengthTarget(20, 120),
-    "summary": LengthTarget(40, 150),
-    "perspective": LengthTarget(40, 120),
-    "supporter": LengthTarget(20, 100),
+    "business_flow.steps": LengthTarget(50, 400),
+    "business_flow.customer_value": LengthTarget(20, 100),
+    "commercial_flow.suppliers": LengthTarget(20, 120),
+    "commercial_flow.partners": LengthTarget(20, 120),
+    "commercial_flow.customers": LengthTarget(20, 120),
+    "commercial_flow.end_users": LengthTarget(20, 100),
+    "summary": LengthTarget(30, 80),
+    "perspective": LengthTarget(30, 90),
+    "supporter": LengthTarget(20, 90),
+    # where the turning points and the strengths are told (the field experts draw out most: locaben.md)
+    "business.history": LengthTarget(30, 130),
+    "business.strengths": LengthTarget(30, 130),
 }
 
 
 def _writeup_boxes() -> tuple[WriteupBox, ...]:
     boxes = [WriteupBox(f, f, "", _TARGETS[f]) for f in FILED_PAGES["flow"]]
-    boxes += [WriteupBox(f, f, "", _TARGETS["perspective"]) for f in OFFICIAL_ITEM_LABELS]
+    boxes += [WriteupBox(f, f, "", _TARGETS.get(f, _TARGETS["perspective"])) for f in OFFICIAL_ITEM_LABELS]
     for f in FILED_CHAIN:
         boxes.append(WriteupBox(f, f, "", _TARGETS["summary"]))
         boxes.append(WriteupBox(f + SUPPORTER_SUFFIX, f, "supporter", _TARGETS["supporter"], required=False))

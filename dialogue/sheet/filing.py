@@ -421,3 +421,25 @@ def box_label(box_id: str, lang: str = "ja") -> str:
         return WRITEUP_BOXES_BY_ID[box_id].label(lang)
     header = next((h for h in HEADER_FIELDS if h.id == box_id), None)
     return header.label(lang) if header else official_label(box_id, lang)
+
+
+# ---- the files `compile --filing` writes ----
+
+
+def filing_files(filing: Filing, formats: tuple[str, ...] = ("html", "xlsx")) -> dict[str, bytes]:
+    """File name → content: the filed pages (`ID-filing.html`, `ID-filing.xlsx`; `ID-filing-owner.*` for the
+    owner's copy) and, for the bank's copy, the follow-up page and the interview record beside them
+    (`ID-followup.html`, `ID-interview-record.html`). Write them with dialogue.sheet.files.write_outputs."""
+    from dialogue.sheet.render_filing_html import render_filing_html, render_followup_html, render_record_html
+    from dialogue.sheet.render_filing_xlsx import render_filing_xlsx
+
+    stem = f"{filing.session_id}-filing" + ("-owner" if filing.audience == "owner" else "")
+    files: dict[str, bytes] = {}
+    if "html" in formats:
+        files[f"{stem}.html"] = render_filing_html(filing).encode("utf-8")
+    if "xlsx" in formats:
+        files[f"{stem}.xlsx"] = render_filing_xlsx(filing)
+    if filing.internal is not None:
+        files[f"{filing.session_id}-followup.html"] = render_followup_html(filing).encode("utf-8")
+        files[f"{filing.session_id}-interview-record.html"] = render_record_html(filing).encode("utf-8")
+    return files

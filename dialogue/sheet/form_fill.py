@@ -60,16 +60,15 @@ def fill_workbook(filing: Filing, template_path: Path, form_map: FormMap, out_pa
         raise CommandError(f"the output {out_path} is the template itself; the template is never overwritten")
     wb, problems = open_template(template_path)
     problems += check_template(form_map, wb)
-    written: dict[str, tuple[str, str]] = {}
-    if wb is not None:
-        for target in form_map.targets:
-            value = value_of(filing, target)
-            problems += _room_problems(target, wb, value)
-            if value is not None and target.sheet in wb.sheetnames:
-                _write(wb[target.sheet][target.top_left], value)
-                written[target.source] = (target.sheet, target.top_left)
     if wb is None or any(p.severity is Severity.ERROR for p in problems):
         raise FormMapError(problems)
+    written: dict[str, tuple[str, str]] = {}
+    for target in form_map.targets:
+        value = value_of(filing, target)
+        problems += _room_problems(target, wb, value)
+        if value is not None:
+            _write(wb[target.sheet][target.top_left], value)
+            written[target.source] = (target.sheet, target.top_left)
     wb.calculation.fullCalcOnLoad = True  # formulas that use the filled cells are recalculated on opening
     buffer = io.BytesIO()
     wb.save(buffer)
@@ -227,3 +226,65 @@ def lines_for(text: str, width_px: int, size: float) -> int:
     room = max(1.0, width_px - 6)
     return sum(max(1, math.ceil(sum(em if unicodedata.east_asian_width(c) in "WF" else em / 2 for c in line) / room))
                for line in text.split("\n"))
+
+
+# ---- helping a map author ----
+
+
+@dataclass(frozen=True, slots=True)
+class InputCell:
+    """A cell of a form that looks meant for input: a merged box, or an empty coloured cell (METI's input cells
+    are pale yellow), with the label beside or above it and its hint comment."""
+
+    sheet: str
+    cell: str  # the top-left cell: what a map names
+    range: str  # the merged range, or the cell
+    label: str
+    fill: str  # RGB of the fill, "" for none
+    comment: str
+    formula: bool  # the cell computes something: never map a value to it
+
+
+def input_cells(template_path: Path) -> list[InputCell]:
+    """The cells of a form a map would name, in sheet order: a start for mapping METI's workbook or a bank's
+    own sheet (docs/filing.md)."""
+    wb, problems = open_template(template_path)
+    if wb is None:
+        raise FormMapError(problems)
+    cells = []
+    for ws in wb.worksheets:
+        merged = {r.start_cell.coordinate: r.coord for r in ws.merged_cells.ranges}
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.coordinate not in merged and not _looks_like_input(cell):
+                    continue
+                cells.append(InputCell(ws.title, cell.coordinate, merged.get(cell.coordinate, cell.coordinate),
+                                       _label_near(ws, cell), _fill_rgb(cell),
+                                       (cell.comment.text.strip() if cell.comment else ""),
+                                       cell.data_type == "f" or str(cell.value or "").startswith("=")))
+    return cells
+
+
+def _looks_like_input(cell: Any) -> bool:
+    return cell.value in (None, "") and bool(_fill_rgb(cell)) or cell.comment is not None
+
+
+def _fill_rgb(cell: Any) -> str:
+    fill = cell.fill
+    if fill is None or fill.fill_type != "solid":
+        return ""
+    rgb = fill.fgColor.rgb if isinstance(fill.fgColor.rgb, str) else ""
+    return "" if rgb[-6:].upper() in ("FFFFFF", "") else rgb[-6:].upper()
+
+
+def _label_near(ws: Any, cell: Any) -> str:
+    """The nearest text to the left on the same row, else above in the same column."""
+    for col in range(cell.column - 1, 0, -1):
+        value = ws.cell(cell.row, col).value
+        if isinstance(value, str) and value.strip() and not value.startswith("="):
+            return value.strip()
+    for row in range(cell.row - 1, 0, -1):
+        value = ws.cell(row, cell.column).value
+        if isinstance(value, str) and value.strip() and not value.startswith("="):
+            return value.strip()
+    return ""

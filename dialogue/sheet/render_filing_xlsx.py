@@ -41,6 +41,7 @@ DIGIT_PX = 7  # the Normal font's maximum digit width in pixels (96 dpi)
 LINE_FACTOR = 1.7  # a wrapped line of 游ゴシック takes 1.7 × its point size (Excel: 11 pt → 18.75 pt rows)
 MAX_ROW_HEIGHT = 409.0  # Excel's limit
 ROW_PADDING = 4.0
+STACKED_LINE = 1.7  # a stacked (縦書き) label takes a line per character
 PAGE_WIDTH_MM = 297.0
 MARGIN_IN = 0.4  # left and right
 CELL_PADDING_PX = 8
@@ -406,7 +407,7 @@ def _perspectives_sheet(s: _Sheet, filing: Filing) -> None:
 
 def _fit_vertical_label(s: _Sheet, first: int, rows: int, label: str) -> None:
     """A stacked (縦書き) perspective label needs one line per character: grow the group's last row if not."""
-    needed = len(label) * TEXT_SIZE * 1.25 + ROW_PADDING
+    needed = len(label) * TEXT_SIZE * STACKED_LINE + ROW_PADDING
     have = sum(s.ws.row_dimensions[r].height or 0 for r in range(first, first + rows))
     if needed > have:
         last = first + rows - 1
