@@ -58,6 +58,9 @@ def fill_workbook(filing: Filing, template_path: Path, form_map: FormMap, out_pa
     """`fill_form` for an already built Filing."""
     if out_path.resolve() == template_path.resolve():
         raise CommandError(f"the output {out_path} is the template itself; the template is never overwritten")
+    if (template_path.suffix.lower() == ".xlsm") != (out_path.suffix.lower() == ".xlsm"):
+        raise CommandError(f"a form with macros (.xlsm) is filled into an .xlsm file, and only such a form: "
+                           f"{template_path.name} → {out_path.name}")
     wb, problems = open_template(template_path)
     problems += check_template(form_map, wb)
     if wb is None or any(p.severity is Severity.ERROR for p in problems):

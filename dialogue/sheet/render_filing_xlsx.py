@@ -3,10 +3,11 @@
 Print rules (issue 14): A4 landscape, fit to width only (pages continue downwards, never shrink to one page),
 the title rows repeated on every page, text ≥ 9 pt, 游ゴシック as the workbook's default style (Normal), no row
 above Excel's 409 pt — a long write-up continues on the following rows. The grid is 30 equal columns whose
-total width fits the printable width of A4 landscape at 100 % (`GRID_WIDTH`), so fitting to width does not
+total width fits the printable width of A4 landscape at 100 % (`GRID_WIDTH_MM`), so fitting to width does not
 shrink the page (see `print_scale`).
 
-Cell map (`FILED_CELLS`, field or header id → (worksheet, top-left cell)); 1-based rows:
+The layout (where each box lands is returned by `render_filing_workbook(...).cells`: box, record field or header
+id → (worksheet, top-left cell); examples/locaben-filing.map.yaml lists them for a filing without long text):
 
 worksheet 0 「商流・業務フロー」: row 1 title (repeated); rows 3-6 header, three label/value pairs a row;
   row 8 業務フロー heading; steps five to a row block of three rows — name, 業務内容, 差別化ポイント — each step
@@ -227,7 +228,7 @@ def _cell_text(text: str) -> str | None:
     return _ILLEGAL.sub("", text) if text else None
 
 
-def _styles(lang: str) -> dict[str, Any]:
+def _styles() -> dict[str, Any]:
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
     side = Side(style="thin", color="2F5D8C")
@@ -461,7 +462,7 @@ def render_filing_workbook(filing: Filing) -> RenderedFiling:
     normal = Font(name=FONT_NAME, charset=128, family=3, size=DEFAULT_SIZE)
     wb._fonts = IndexedList([normal])  # the Normal style's font is the workbook's default
     wb._named_styles[0].font = normal
-    styles = _styles(filing.lang)
+    styles = _styles()
     flow = _Sheet(wb.active, styles)
     flow.ws.title = filing.page_titles[0][:31]
     _flow_sheet(flow, filing)
