@@ -491,7 +491,12 @@ def _timestamp(text: str) -> datetime:
 
 
 class _FixedTimeZip(zipfile.ZipFile):
-    """A zip whose members all carry one fixed date: the same filing gives the same bytes."""
+    """A zip whose members all carry one fixed date: the same filing gives the same bytes. (openpyxl writes each
+    worksheet through a temporary file and `write`, which would stamp the file's time: read it back instead.)"""
+
+    def write(self, filename: Any, arcname: Any = None, *args: Any, **kwargs: Any) -> None:
+        with open(filename, "rb") as handle:
+            self.writestr(str(arcname or filename), handle.read())
 
     def writestr(self, zinfo_or_arcname: Any, data: Any, *args: Any, **kwargs: Any) -> None:
         if isinstance(zinfo_or_arcname, str):
