@@ -312,3 +312,13 @@ def test_the_files_compile_filing_writes(transcript, written, tmp_path) -> None:
     assert sorted(owner) == [f"{sid}-filing-owner.html", f"{sid}-filing-owner.xlsx"]
     for path in write_outputs(tmp_path, bank | owner):
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_the_filing_in_english(transcript) -> None:  # type: ignore[no-untyped-def]
+    filing = build_filing(transcript, {"business.strengths": "Tolerances of five microns."}, {}, lang="en")
+    text = visible(render_filing_html(filing))
+    assert "Commercial and business flow" in text and "Four perspectives" in text
+    assert "Strengths (technology, sales)" in text and "not written" in text and "Tolerances of five microns." in text
+    assert filing.header_value("header.interview_dates").value == "2026-11-23"
+    wb = workbook(render_filing_xlsx(filing))
+    assert "Tolerances of five microns." in all_text(wb, 1)

@@ -123,7 +123,7 @@ FILED_PAGES: dict[str, tuple[str, ...]] = {
     "perspectives": tuple(OFFICIAL_ITEM_LABELS) + FILED_CHAIN,
 }
 FILED_PAGE_TITLES: dict[str, tuple[str, str]] = {
-    "flow": ("商流・業務フロー", "Commercial flow and business flow"),
+    "flow": ("商流・業務フロー", "Commercial and business flow"),
     "perspectives": ("4つの視点", "Four perspectives"),
 }
 
