@@ -18,12 +18,8 @@ from dialogue.model.sheet_fields import (
     WRITEUP_BOXES,
     official_lines,
 )
-from dialogue.sheet.filing import (
-    build_filing,
-    interview_dates,
-    interview_record,
-    is_data_like,
-)
+from dialogue.sheet.filing import build_filing, is_data_like
+from dialogue.sheet.interview_record import interview_dates, interview_record
 from dialogue.sheet.render_filing_html import render_filing_html, render_followup_html, render_record_html
 from dialogue.sheet.render_filing_xlsx import MAX_ROW_HEIGHT, render_filing_workbook, render_filing_xlsx
 from tests.filing_support import demo_transcript, example_writeups

@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone, tzinfo
 
 from dialogue.model import Transcript
 from dialogue.model.sheet_fields import (
@@ -39,7 +38,14 @@ from dialogue.model.sheet_fields import (
     official_label,
 )
 from dialogue.model.writing import parse_records
-from dialogue.sheet.data import MissingItem, Richness, build_sheet, display_value
+from dialogue.sheet.data import MissingItem, Richness, build_sheet
+from dialogue.sheet.interview_record import (
+    RecordLine,
+    date_text,
+    interview_dates,
+    interview_record,
+    interview_zone,
+)
 
 AUDIENCES: tuple[str, ...] = ("bank", "owner")
 
@@ -51,12 +57,10 @@ FILING_LABELS: dict[str, dict[str, str]] = {
         "perspective": "視点", "item": "項目", "entry": "内容", "supporter": "支援者の見立て",
         "continued": "（続き）", "owner_copy": "ご確認用", "next_visit": "次回確認事項",
         "richness": "情報量（セクション別）", "section": "セクション", "chars": "文字数", "items": "項目数",
-        "filled": "記入率", "none": "なし", "record": "面談記録", "visit": "{n}回目の面談",
+        "filled": "記入率", "none": "なし", "record": "面談記録",
         "missing": "未記入の欄", "at": "日時", "who": "", "kind": "",
-        "asked": "質問", "answered": "回答", "probed": "深掘り", "probe_answered": "回答", "noted": "メモ",
-        "parked": "順番外の話", "status_marked": "回答", "skipped": "スキップ", "flow_page": "商流・業務フロー",
+        "flow_page": "商流・業務フロー",
         "perspectives_page": "4つの視点", "internal_title": "次回確認事項・情報量",
-        "unknown": "わからない", "declined": "回答を控えたい", "not_applicable": "該当なし",
     },
     "en": {
         "title": "Local Benchmark (non-financial)", "not_written": "not written", "flow_heading": "Business flow",
@@ -67,17 +71,11 @@ FILING_LABELS: dict[str, dict[str, str]] = {
         "continued": " (continued)", "owner_copy": "for your review", "next_visit": "To confirm at the next visit",
         "richness": "Information captured per section", "section": "Section", "chars": "Characters",
         "items": "Items", "filled": "Fields filled", "none": "none", "record": "Interview record",
-        "visit": "Visit {n}", "missing": "Boxes not written", "at": "Time", "who": "", "kind": "",
-        "asked": "Question", "answered": "Answer", "probed": "Follow-up", "probe_answered": "Answer",
-        "noted": "Note", "parked": "Out of order", "status_marked": "Answer", "skipped": "Skipped",
+        "missing": "Boxes not written", "at": "Time", "who": "", "kind": "",
         "flow_page": "Commercial and business flow", "perspectives_page": "Four perspectives",
         "internal_title": "Next visit and information captured",
-        "unknown": "don't know", "declined": "declined to answer", "not_applicable": "not applicable",
     },
 }
-VISIT_STARTS = ("started", "visit_started")  # the events that begin a visit (面談日)
-RECORD_KINDS = ("asked", "answered", "probed", "probe_answered", "followed_up", "noted", "parked",
-                "status_marked", "skipped")
 
 
 # ---- the view model ----
@@ -145,16 +143,6 @@ class Perspective:
 class ChainBox:
     box: FiledBox
     supporter: FiledBox | None  # None in the owner's copy
-
-
-@dataclass(frozen=True, slots=True)
-class RecordLine:
-    """One line of the verbatim interview record: local time, what it is, the text as said or typed."""
-
-    at: str
-    kind: str
-    text: str
-    visit: int = 0  # > 0 on the first line of a visit
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,7 +266,7 @@ def printed_header(filing: Filing) -> tuple[HeaderValue, ...]:
 def _header(t: Transcript, texts: dict[str, str], given: dict[str, str], lang: str) -> tuple[HeaderValue, ...]:
     zone = interview_zone(t)
     computed = {
-        "header.created_on": _date_text(t.last_at, zone, lang),
+        "header.created_on": date_text(t.last_at, zone, lang),
         "header.interview_dates": "、".join(interview_dates(t, lang)) if lang == "ja"
         else ", ".join(interview_dates(t, lang)),
         "header.author": _author(t),
@@ -322,92 +310,12 @@ def _author(t: Transcript) -> str:
     return ""
 
 
-def interview_zone(t: Transcript) -> tzinfo:
-    """The interview's own time zone: the UTC offset of its first event (the interviewer's clock)."""
-    first = _parse(t.started_at)
-    return first.tzinfo if first is not None and first.tzinfo is not None else timezone(timedelta(hours=9))
-
-
-def _parse(at: str) -> datetime | None:
-    try:
-        return datetime.fromisoformat(at.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-
-
-def _date_text(at: str, zone: tzinfo, lang: str) -> str:
-    moment = _parse(at)
-    if moment is None:
-        return ""
-    local = moment.astimezone(zone) if moment.tzinfo else moment
-    return f"{local.year}年{local.month}月{local.day}日" if lang == "ja" else local.date().isoformat()
-
-
-def local_time(at: str, zone: tzinfo, lang: str) -> str:
-    """A journal time as the interviewer's local time: 2026年11月23日 10:00 / 2026-11-23 10:00."""
-    moment = _parse(at)
-    if moment is None:
-        return at
-    local = moment.astimezone(zone) if moment.tzinfo else moment
-    return f"{_date_text(at, zone, lang)} {local:%H:%M}"
-
-
-def interview_dates(t: Transcript, lang: str = "ja") -> tuple[str, ...]:
-    """面談日: the local date of each visit, in order, each once."""
-    zone = interview_zone(t)
-    dates: list[str] = []
-    for event in t.events:
-        if event.kind in VISIT_STARTS:
-            text = _date_text(event.at, zone, lang)
-            if text and text not in dates:
-                dates.append(text)
-    return tuple(dates)
-
-
 # ---- the bank's internal pages ----
 
 
 def _internal(t: Transcript, lang: str) -> InternalPages:
     sheet = build_sheet(t, lang)
     return InternalPages(sheet.missing, sheet.richness, interview_record(t, lang), sheet.labels)
-
-
-def interview_record(t: Transcript, lang: str = "ja") -> tuple[RecordLine, ...]:
-    """面談記録: what was asked and answered, word for word, with the local time; a line opens each visit."""
-    zone = interview_zone(t)
-    labels = FILING_LABELS.get(lang, FILING_LABELS["en"])
-    lines: list[RecordLine] = []
-    visit = 0
-    for event in t.events:
-        if event.kind in VISIT_STARTS:
-            visit += 1
-            lines.append(RecordLine(local_time(event.at, zone, lang), "visit", labels["visit"].format(n=visit), visit))
-            continue
-        if event.kind not in RECORD_KINDS:
-            continue
-        text = _record_text(t, event.kind, event.data, lang)
-        if text:
-            kind = "probe_answered" if event.kind == "followed_up" else event.kind
-            lines.append(RecordLine(local_time(event.at, zone, lang), labels.get(kind, kind), text))
-    return tuple(lines)
-
-
-def _record_text(t: Transcript, kind: str, d: dict, lang: str) -> str:
-    qid = str(d.get("question") or "")
-    question = t.bank.question(qid) if qid and t.bank.has_question(qid) else None
-    if kind in ("asked", "skipped") and question is not None:
-        return question.text.get(lang)
-    if kind == "answered" and question is not None:
-        return display_value(question, d.get("value"), lang)
-    if kind == "probed" and question is not None:
-        index = int(d.get("probe", 0))
-        return question.probes[index].get(lang) if index < len(question.probes) else ""
-    if kind == "status_marked":
-        code = str(d.get("status", ""))
-        return FILING_LABELS.get(lang, FILING_LABELS["en"]).get(code, code)
-    if kind in ("probe_answered", "followed_up", "noted", "parked"):
-        return str(d.get("text", ""))
-    return ""
 
 
 def writeup_box_ids() -> tuple[str, ...]:

@@ -55,12 +55,29 @@ def fill_form(transcript: Transcript, writeups: Mapping[str, str], template_path
 
 
 def fill_workbook(filing: Filing, template_path: Path, form_map: FormMap, out_path: Path) -> FillResult:
-    """`fill_form` for an already built Filing."""
+    """`fill_form` for an already built Filing: fill, then write `out_path` atomically (0600)."""
     if out_path.resolve() == template_path.resolve():
         raise CommandError(f"the output {out_path} is the template itself; the template is never overwritten")
     if (template_path.suffix.lower() == ".xlsm") != (out_path.suffix.lower() == ".xlsm"):
         raise CommandError(f"a form with macros (.xlsm) is filled into an .xlsm file, and only such a form: "
                            f"{template_path.name} → {out_path.name}")
+    filled = filled_form(filing, template_path, form_map)
+    out_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    atomic_write(out_path, filled.data)
+    return FillResult(out_path, filled.written, filled.warnings)
+
+
+@dataclass(frozen=True)
+class FilledForm:
+    data: bytes  # the filled workbook
+    written: dict[str, tuple[str, str]]  # source id → (worksheet, cell)
+    warnings: tuple[Problem, ...]
+
+
+def filled_form(filing: Filing, template_path: Path, form_map: FormMap) -> FilledForm:
+    """The filled copy as bytes, for a caller that writes files itself (e.g. through
+    dialogue.sheet.files.write_outputs, which refuses to overwrite a hand-edited file). Raises `FormMapError`
+    with every problem when the map does not fit the template; nothing is filled then."""
     wb, problems = open_template(template_path)
     problems += check_template(form_map, wb)
     if wb is None or any(p.severity is Severity.ERROR for p in problems):
@@ -75,9 +92,7 @@ def fill_workbook(filing: Filing, template_path: Path, form_map: FormMap, out_pa
     wb.calculation.fullCalcOnLoad = True  # formulas that use the filled cells are recalculated on opening
     buffer = io.BytesIO()
     wb.save(buffer)
-    out_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    atomic_write(out_path, buffer.getvalue())
-    return FillResult(out_path, written, tuple(problems))
+    return FilledForm(buffer.getvalue(), written, tuple(problems))
 
 
 def open_template(path: Path) -> tuple[Any, list[Problem]]:
