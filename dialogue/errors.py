@@ -42,6 +42,16 @@ PROBLEM_CODES: dict[str, tuple[str, str]] = {
     "E141": ("reused question not found", "Name a question of an imported bank in `use:`."),
     "E150": ("sheet field asked by no question", "Add a question that fills it, or drop `targets`."),
     "W201": ("probes without a thin-answer threshold", "Add `thin_below` so the probes can be offered."),
+    # form maps (`locaben compile --template FORM.xlsx --map MAP.yaml`, docs/filing.md)
+    "E301": ("form map: unknown field id", "Name a header field, a write-up box or BOX[N].FIELD (docs/filing.md)."),
+    "E302": ("form map: not a cell reference", "Write a cell like B3, or a merged range like B3:H5."),
+    "E303": ("form map: the template has no such worksheet", "Use the worksheet's name exactly as the tab shows it."),
+    "E304": ("form map: cell inside a merged range but not its top-left", "Map the value to the range's top-left cell."),
+    "E305": ("form map: the cell holds a formula", "Map the value to the input cell the formula reads from."),
+    "E306": ("form map: two values mapped to one cell", "Give each value its own cell."),
+    "E307": ("form map: the template cannot be read", "Give an .xlsx (or .xlsm) workbook saved by Excel or LibreOffice."),
+    "W301": ("form map: text longer than the cell allows", "Shorten the write-up, or give the cell more room."),
+    "W302": ("form map: drawings in the template are not kept", "Keep shapes and pictures off the mapped sheets, or re-add them."),
 }
 
 

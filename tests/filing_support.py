@@ -1,0 +1,35 @@
+"""Shared by the filing tests: a demo interview's transcript (the fictional 株式会社小槌精工) and its model
+write-ups from examples/, made once per test session."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+from dialogue.cli.main import Env, main
+from dialogue.model import Transcript
+from dialogue.store.journal import SessionStore
+from dialogue.store.live import SessionManager
+from tests.helpers import ROOT, ticking_clock
+
+EXAMPLE_WRITEUPS = ROOT / "examples" / "kozuchi_seiko.writeups.json"
+
+
+def demo_transcript(folder: Path, lang: str = "ja") -> Transcript:
+    """Run `locaben demo` into `folder` and replay its session."""
+    env = Env(stdin=io.StringIO(), stdout=io.StringIO(), stderr=io.StringIO(), clock=ticking_clock(),
+              environ={"NO_COLOR": "1"})
+    code = main(["demo", "-o", str(folder / "out"), "--sessions-dir", str(folder / "s"), "--lang", lang], env)
+    assert code == 0, env.stderr.getvalue()  # type: ignore[attr-defined]
+    store = SessionStore(folder / "s")
+    transcript, _ = SessionManager(store, ticking_clock()).transcript_and_warnings(store.session_ids()[0])
+    return transcript
+
+
+def example_writeups() -> tuple[dict[str, str], dict[str, str]]:
+    """(write-ups by box id, header fields) of the example file."""
+    data = json.loads(EXAMPLE_WRITEUPS.read_text(encoding="utf-8"))
+    boxes = {k: v for k, v in data.items() if not k.startswith(("header.", "_"))}
+    header = {k: v for k, v in data.items() if k.startswith("header.")}
+    return boxes, header
