@@ -105,11 +105,14 @@ def store(bank: Bank, files: list[Path]) -> None:
         directory.mkdir(exist_ok=True, mode=0o700)
         entry = {"format": FORMAT, "locaben": __version__, "code": code_hash(),
                  "files": {str(f.resolve()): _sha(f) for f in files}, "bank": _bank_json(bank)}
-        fd, tmp = tempfile.mkstemp(dir=directory, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(entry, handle, ensure_ascii=False)
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, _entry_path(path))
+        fd, tmp = tempfile.mkstemp(dir=directory, suffix=".tmp")  # created 0600
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+                json.dump(entry, handle, ensure_ascii=False)
+            os.replace(tmp, _entry_path(path))  # Windows refuses while another process reads the entry: a miss
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
 
 
 # ---- Bank ⇄ JSON ----
