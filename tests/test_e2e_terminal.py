@@ -1,20 +1,23 @@
-"""The real `locaben` command in a pseudo-terminal: what a person at the keyboard would experience."""
+"""The real `locaben` command in a pseudo-terminal: what a person at the keyboard would experience.
+
+The command comes from tests/conftest.py (`command_under_test`): `python -m dialogue` of this interpreter, or
+whatever LOCABEN_COMMAND names — CI points it at the `locaben` of a wheel installed in a fresh venv."""
 
 from __future__ import annotations
 
 import json
 import os
 import signal
-import sys
 from pathlib import Path
 
 import pexpect
 import pytest
 
 from dialogue.store.journal import SessionStore
+from tests.conftest import command_under_test
 
 pytestmark = pytest.mark.e2e
-LOCABEN = [sys.executable, "-m", "dialogue"]
+LOCABEN = command_under_test()
 
 
 def spawn(args: list[str], cwd: Path, lang: str = "ja") -> pexpect.spawn:
