@@ -49,12 +49,13 @@ def test_demo_interview_sessions_compile_from_a_folder_of_ones_own(tmp_path: Pat
     assert "株式会社小槌精工" in (work / "demo-out" / demo_files[2]).read_text(encoding="utf-8")
     assert "シートを書き出しました" in demo.stdout
 
+    before = set(store.glob("*.jsonl"))  # the demo's session
     answers = ["株式会社みどり精工", "代表取締役 緑川 誠（二代目）",
                "長野県上田市。本社工場のほかに佐久市に第二工場があります。", "/pause"]
     interview = run("interview", "--plain", "--lang", "ja", stdin="\n".join(answers) + "\n")
-    assert "locaben resume" in interview.stdout
-    (journal,) = [p for p in store.glob("*.jsonl") if p.stem not in demo.stdout]
+    (journal,) = set(store.glob("*.jsonl")) - before
     session_id = journal.stem
+    assert f"locaben resume {session_id}" in interview.stdout
 
     rows = {row["id"]: row for row in json.loads(run("sessions", "--json").stdout)}
     assert rows[session_id]["company"] == "株式会社みどり精工" and rows[session_id]["state"] == "paused"
