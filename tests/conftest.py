@@ -1,6 +1,20 @@
-"""Every test gets its own bank cache directory, so no test reads or writes the user's ~/.cache."""
+"""Fixtures every test module may use.
+
+- Every test gets its own bank cache directory, so no test reads or writes the user's ~/.cache.
+- `locaben_command`: the command under test for the end-to-end tests, taken from ONE place: the environment
+  variable LOCABEN_COMMAND (a command line, split like a shell would; CI points it at the `locaben` of an
+  installed wheel), or else `python -m dialogue` run by this interpreter.
+- `session_holder`: a real second process holding a session's lock, as another locaben window would.
+"""
 
 from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -8,3 +22,49 @@ import pytest
 @pytest.fixture(autouse=True)
 def private_bank_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LOCABEN_CACHE_DIR", str(tmp_path_factory.mktemp("bank-cache")))
+
+
+def command_under_test() -> list[str]:
+    """The `locaben` command the end-to-end tests run, as an argument list."""
+    configured = os.environ.get("LOCABEN_COMMAND", "").strip()
+    return shlex.split(configured) if configured else [sys.executable, "-m", "dialogue"]
+
+
+@pytest.fixture
+def locaben_command() -> list[str]:
+    return command_under_test()
+
+
+HOLD_SCRIPT = """
+import sys
+from pathlib import Path
+from dialogue.store.journal import SessionStore
+with SessionStore(Path(sys.argv[1])).lock(sys.argv[2]):
+    print("held", flush=True)
+    sys.stdin.read()  # until the test closes our standard input, or kills us
+"""
+
+
+@pytest.fixture
+def session_holder() -> Iterator[Callable[[Path, str], subprocess.Popen[str]]]:
+    """Start a process that takes the lock of session `id` in `store` and keeps it until its standard input is
+    closed (or it is killed); returns once the lock is held."""
+    started: list[subprocess.Popen[str]] = []
+
+    def start(store: Path, session_id: str) -> subprocess.Popen[str]:
+        child = subprocess.Popen([sys.executable, "-c", HOLD_SCRIPT, str(store), session_id], text=True,
+                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        started.append(child)
+        assert child.stdout is not None
+        line = child.stdout.readline()
+        assert line == "held\n", (line, child.stderr.read() if child.stderr else "")
+        return child
+
+    yield start
+    for child in started:
+        if child.poll() is None:
+            child.kill()
+        child.wait(timeout=10)
+        for stream in (child.stdin, child.stdout, child.stderr):
+            if stream is not None:
+                stream.close()

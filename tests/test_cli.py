@@ -110,12 +110,18 @@ def test_missing_session_is_a_clear_error(tmp_path: Path) -> None:
     assert code == 4 and "no session" in err
 
 
-def test_session_in_use_is_refused(tmp_path: Path) -> None:
+def test_session_in_use_is_refused(tmp_path: Path, session_holder) -> None:  # type: ignore[no-untyped-def]
     interview(tmp_path, ["株式会社みどり精工", "/pause"])
     sid = session_id(tmp_path)
-    (tmp_path / "s" / f"{sid}.lock").write_text(str(os.getppid()))  # a live process holds it
+    other = session_holder(tmp_path / "s", sid)  # a second window has the session open
     code, _, err = run(["resume", sid, "--plain", "--sessions-dir", str(tmp_path / "s")], "/pause\n")
-    assert code == 5 and f"in use by PID {os.getppid()}" in err
+    assert code == 5 and f"in use by PID {other.pid}" in err
+    before = (tmp_path / "s" / f"{sid}.jsonl").read_bytes()
+    other.kill()  # that window dies without cleaning up: the session opens again at once
+    other.wait(timeout=10)
+    code, out, _ = run(["resume", sid, "--plain", "--sessions-dir", str(tmp_path / "s")], "/pause\n")
+    assert code == 0 and "locaben resume" in out
+    assert (tmp_path / "s" / f"{sid}.jsonl").read_bytes().startswith(before)
 
 
 def test_help_lists_every_command() -> None:

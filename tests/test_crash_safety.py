@@ -17,7 +17,6 @@ from __future__ import annotations
 import os
 import random
 import signal
-import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -33,6 +32,7 @@ from dialogue.model import Bank, Question
 from dialogue.model.events import Started
 from dialogue.store.journal import SessionStore
 from dialogue.store.live import SessionManager
+from tests.conftest import command_under_test
 from tests.helpers import STANDARD_BANK, iso_clock, standard_bank, ticking_clock
 
 pytestmark = pytest.mark.e2e
@@ -121,8 +121,9 @@ class Chain:
                    COLUMNS="100", LINES="30", NO_COLOR="1")
         args = (["resume", self.session_id] if self.session_id else ["interview"])
         self.log.append(" ".join(args))
-        child = pexpect.spawn(sys.executable, ["-m", "dialogue", *args, "--lang", "ja",
-                                               "--sessions-dir", str(self.sessions)],
+        command = command_under_test()  # python -m dialogue, or the installed `locaben` CI names
+        child = pexpect.spawn(command[0], [*command[1:], *args, "--lang", "ja",
+                                           "--sessions-dir", str(self.sessions)],
                               cwd=str(ROOT), env=env, encoding="utf-8", timeout=15, dimensions=(30, 100))
         child.delaybeforesend = None  # no 50 ms pause before each send: kills land where they are aimed
         return child

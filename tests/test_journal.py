@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import os
 import stat
-import subprocess
-import sys
 
 import pytest
 
@@ -94,29 +92,29 @@ def test_session_ids_cannot_escape_the_store(tmp_path, bad_id) -> None:  # type:
         SessionStore(tmp_path).path(bad_id)
 
 
-def test_lock_held_by_a_live_process_is_refused(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_lock_held_by_a_live_process_is_refused(tmp_path, session_holder) -> None:  # type: ignore[no-untyped-def]
     store = SessionStore(tmp_path)
     write_session(store)
-    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
-    try:
-        store.path("s1").with_suffix(".lock").write_text(str(other.pid))
-        with pytest.raises(SessionInUse, match=f"in use by PID {other.pid}"), store.lock("s1"):
-            pass
-    finally:
-        other.kill()
-        other.wait()
-
-
-def test_stale_lock_of_a_dead_process_is_taken_over(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    store = SessionStore(tmp_path)
-    write_session(store)
-    dead = subprocess.Popen([sys.executable, "-c", "pass"])
-    dead.wait()
-    lock_path = store.path("s1").with_suffix(".lock")
-    lock_path.write_text(str(dead.pid))
+    other = session_holder(tmp_path, "s1")  # another process holds the session, as a second window would
+    with pytest.raises(SessionInUse, match=f"in use by PID {other.pid}"), store.lock("s1"):
+        pass
+    other.stdin.close()  # the other window closes: its lock is gone
+    other.wait(timeout=10)
     with store.lock("s1"):
-        assert lock_path.read_text() == str(os.getpid())
-    assert not lock_path.exists()
+        pass
+
+
+def test_lock_of_a_process_that_died_is_simply_taken(tmp_path, session_holder) -> None:  # type: ignore[no-untyped-def]
+    store = SessionStore(tmp_path)
+    write_session(store)
+    dead = session_holder(tmp_path, "s1")
+    dead.kill()  # no chance to clean up: the lock file and the holder's PID stay behind
+    dead.wait(timeout=10)
+    lock_path = store.path("s1").with_suffix(".lock")
+    assert lock_path.exists()
+    with store.lock("s1"):
+        assert json.loads(lock_path.with_suffix(".holder").read_text(encoding="utf-8"))["pid"] == os.getpid()
+    assert not lock_path.exists() and not lock_path.with_suffix(".holder").exists()
 
 
 def test_write_failure_is_reported_and_leaves_no_half_line(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -1,22 +1,28 @@
 """A cache of validated banks, so a large bank is parsed and validated once per content.
 
 Entries are plain JSON (never pickle: nothing read from disk is executed), in `$LOCABEN_CACHE_DIR` or
-`~/.cache/locaben/banks` (0700, files 0600), keyed by the bank file's SHA-256; an entry is used only when
-every file it was built from (the bank and its imports) still has the same SHA-256 and the locaben version
-is the same. Any problem reading an entry is a miss, never an error.
+`~/.cache/locaben/banks` (0700, files 0600), keyed by the bank file's path and SHA-256 and by the hash of the
+validator's own code (`code_hash`); an entry is used only when every file it was built from (the bank and its
+imports) still has the same SHA-256 and it was written by the same version and the same validator code. So a
+changed validation rule — in a new release, an edited checkout or a patched install — validates every bank
+again instead of serving one it would now refuse. Any problem reading an entry is a miss, never an error.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
 import tempfile
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
-from dialogue import __version__
+import dialogue.banks
+import dialogue.model
+from dialogue import __version__, errors
 from dialogue.model import (
     AllOf,
     AnyOf,
@@ -32,6 +38,9 @@ from dialogue.model import (
 )
 
 FORMAT = 1
+# The code that decides what a valid bank is and what a Bank holds: every module of these packages, and the
+# problem codes.
+VALIDATOR_CODE: tuple[ModuleType, ...] = (dialogue.banks, dialogue.model, errors)
 
 
 def cache_dir() -> Path:
@@ -43,15 +52,41 @@ def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@functools.cache
+def code_hash() -> str:
+    """SHA-256 of the validator's source (VALIDATOR_CODE), read from where it was imported (checkout, editable
+    install or wheel alike), once per process (~1 ms). A module that cannot be read counts by its name alone."""
+    digest = hashlib.sha256(__version__.encode())
+    for path in _source_files(VALIDATOR_CODE):
+        digest.update(f"\0{path.parent.name}/{path.name}\0".encode())
+        with contextlib.suppress(OSError):
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _source_files(modules: tuple[ModuleType, ...]) -> list[Path]:
+    """A package's modules (its folders' *.py, in name order), or a module's own source file (its spec's
+    origin: the code that runs, not data beside it)."""
+    found: list[Path] = []
+    for module in modules:
+        spec = module.__spec__
+        if spec is not None and spec.submodule_search_locations is not None:
+            found.extend(p for folder in spec.submodule_search_locations for p in sorted(Path(folder).glob("*.py")))
+        elif spec is not None and spec.origin:
+            found.append(Path(spec.origin))
+    return found
+
+
 def _entry_path(path: Path) -> Path:
-    key = hashlib.sha256(str(path.resolve()).encode() + b"\0" + path.read_bytes()).hexdigest()
+    key = hashlib.sha256(str(path.resolve()).encode() + b"\0" + path.read_bytes() + b"\0" +
+                         code_hash().encode()).hexdigest()
     return cache_dir() / f"{key}.json"
 
 
 def load_cached(path: Path) -> Bank | None:
     try:
         entry = json.loads(_entry_path(path).read_text(encoding="utf-8"))
-        if entry.get("format") != FORMAT or entry.get("locaben") != __version__:
+        if entry.get("format") != FORMAT or entry.get("locaben") != __version__ or entry.get("code") != code_hash():
             return None
         for name, sha in entry["files"].items():
             if _sha(Path(name)) != sha:
@@ -68,13 +103,16 @@ def store(bank: Bank, files: list[Path]) -> None:
         directory = cache_dir()
         directory.parent.mkdir(parents=True, exist_ok=True, mode=0o700)  # new parents private too
         directory.mkdir(exist_ok=True, mode=0o700)
-        entry = {"format": FORMAT, "locaben": __version__,
+        entry = {"format": FORMAT, "locaben": __version__, "code": code_hash(),
                  "files": {str(f.resolve()): _sha(f) for f in files}, "bank": _bank_json(bank)}
-        fd, tmp = tempfile.mkstemp(dir=directory, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(entry, handle, ensure_ascii=False)
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, _entry_path(path))
+        fd, tmp = tempfile.mkstemp(dir=directory, suffix=".tmp")  # created 0600
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+                json.dump(entry, handle, ensure_ascii=False)
+            os.replace(tmp, _entry_path(path))  # Windows refuses while another process reads the entry: a miss
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
 
 
 # ---- Bank ⇄ JSON ----

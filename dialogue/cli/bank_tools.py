@@ -1,4 +1,5 @@
-"""`locaben bank validate FILE...` and `locaben bank graph BANK [-o FILE]`.
+"""`locaben bank validate FILE...`, `locaben bank graph BANK [-o FILE]` and `locaben bank list` (the built-in
+banks and personas with their ids, titles and paths).
 
 Only argparse-level code at the top: the bank reader and the graph module are imported by the handlers.
 """
@@ -6,6 +7,7 @@ Only argparse-level code at the top: the bank reader and the graph module are im
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +27,11 @@ def add_parsers(bank_sub: Any, lang: str) -> None:
     p.add_argument("-o", "--output", metavar="FILE", help=h("graph_output", lang))
     p.add_argument("--lang", choices=("ja", "en"), help=h("graph_lang", lang))
     p.set_defaults(handler=cmd_bank_graph)
+
+    p = bank_sub.add_parser("list", help=h("bank_list", lang), description=h("bank_list_description", lang))
+    p.add_argument("--lang", choices=("ja", "en"), help=h("lang", lang))
+    p.add_argument("--json", action="store_true", help=h("json", lang))
+    p.set_defaults(handler=cmd_bank_list)
 
 
 def cmd_bank_validate(args: argparse.Namespace, env: Env) -> int:
@@ -62,3 +69,36 @@ def cmd_bank_graph(args: argparse.Namespace, env: Env) -> int:
     out.write_text(text, encoding="utf-8", newline="\n")
     env.stdout.write(f"{out}\n")
     return ExitStatus.OK
+
+
+def cmd_bank_list(args: argparse.Namespace, env: Env) -> int:
+    from dialogue.ui.text import visible
+
+    lang = args.lang or args.ui_lang
+    listing = builtin_listing(lang)
+    if args.json:
+        env.stdout.write(json.dumps(listing, ensure_ascii=False, indent=1) + "\n")
+        return ExitStatus.OK
+    for kind in ("banks", "personas"):
+        env.stdout.write(say(f"cli.list_{kind}", lang) + "\n")
+        width = max((len(row["id"]) for row in listing[kind]), default=0)
+        for row in listing[kind]:
+            env.stdout.write(visible(f"  {row['id']:<{width}}  {row['title']}\n  {'':<{width}}  {row['path']}") + "\n")
+    return ExitStatus.OK
+
+
+def builtin_listing(lang: str) -> dict[str, list[dict[str, str]]]:
+    """Every built-in bank and persona: id, title in `lang`, and the file it is read from."""
+    from dialogue.banks.builtin import bank_files, persona_files, standard_bank_path
+    from dialogue.banks.reader import load_bank
+    from dialogue.training.persona import load_persona
+
+    banks = [{"id": bank_id, "title": load_bank(path).title.get(lang), "path": str(path)}
+             for bank_id, path in bank_files().items()]
+    standard = load_bank(standard_bank_path())
+    personas = []
+    for persona_id, path in persona_files().items():
+        persona = load_persona(path, standard)
+        personas.append({"id": persona_id, "title": f"{persona.company.get(lang)} — {persona.industry.get(lang)}",
+                         "path": str(path)})
+    return {"banks": banks, "personas": personas}

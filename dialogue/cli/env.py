@@ -23,6 +23,7 @@ class Env:
     clock: Callable[[], datetime] = field(default_factory=lambda: lambda: datetime.now().astimezone())
     environ: dict[str, str] = field(default_factory=lambda: dict(os.environ))
     argv0: str = "locaben"  # how the program was invoked (main() sets it from sys.argv when it builds the Env)
+    cwd: Callable[[], Path] = Path.cwd
 
     def stdin_is_tty(self) -> bool:
         return hasattr(self.stdin, "isatty") and self.stdin.isatty()

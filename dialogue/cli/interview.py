@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from dialogue.banks.builtin import STANDARD_BANK_ID
 from dialogue.cli.env import Env
 from dialogue.cli.help import h
-from dialogue.cli.main import NEW_VISIT_HOURS, language, load_bank, manager, resume_hint
+from dialogue.cli.main import NEW_VISIT_HOURS, command_hint, language, load_bank, manager
 from dialogue.engine import Command
 from dialogue.errors import ExitStatus
 from dialogue.i18n import say
@@ -118,7 +118,8 @@ def _run_loop(live: LiveSession, console: Any, lang: str, args: argparse.Namespa
     if args.mode and args.mode != live.engine.mode:
         env.stderr.write(say("cli.mode_kept", lang, mode=live.engine.mode) + "\n")
     interview = Interview(live, console, lang, show_hints=not args.no_hints, budget_minutes=args.budget,
-                          clock=env.clock, resume_command=resume_hint(args, env, live.session_id))
+                          clock=env.clock, resume_command=command_hint(args, env, "resume", live.session_id),
+                          compile_command=command_hint(args, env, "compile", live.session_id))
     return interview.run(_source(args, env, live, lang, interview.toolbar))
 
 

@@ -20,6 +20,7 @@ from dialogue.errors import BankError, ExitStatus, LocabenError, Problem
 if TYPE_CHECKING:
     from dialogue.model import Bank
     from dialogue.store.live import SessionManager
+    from dialogue.store.location import StoreLocation
 
 NEW_VISIT_HOURS = 8
 
@@ -56,7 +57,7 @@ def main(argv: Sequence[str] | None = None, env: Env | None = None) -> int:
     parser = build_parser(lang)
     args = parser.parse_args(argv)
     if args.version:
-        env.stdout.write(f"locaben {__version__}\n")
+        env.stdout.write(f"locaben {__version__}\n{store_location(None, env).describe(lang)}\n")
         return ExitStatus.OK
     if args.command is None:
         parser.print_help(env.stdout)
@@ -94,8 +95,23 @@ def _utf8(env: Env) -> None:
 
 # ---- shared wiring for the commands ----
 
+def store_location(args: argparse.Namespace | None, env: Env) -> StoreLocation:
+    """Where the sessions are: --sessions-dir, LOCABEN_SESSIONS_DIR, a checkout's sessions/, the user's data
+    folder (dialogue/store/location.py; docs/store.md)."""
+    from dialogue.store.location import locate_store
+
+    return locate_store(getattr(args, "sessions_dir", None), env.environ, env.cwd())
+
+
 def sessions_dir(args: argparse.Namespace, env: Env) -> Path:
-    return Path(args.sessions_dir or env.environ.get("LOCABEN_SESSIONS_DIR") or "sessions")
+    """The store's folder (created private, 0700, when the first session is saved)."""
+    from dialogue.errors import JournalError
+    from dialogue.i18n import say
+
+    location = store_location(args, env)
+    if location.path.exists() and not location.path.is_dir():
+        raise JournalError(say("store.not_a_folder", getattr(args, "ui_lang", "ja"), path=location.path))
+    return location.path
 
 
 def manager(args: argparse.Namespace, env: Env) -> SessionManager:
@@ -125,8 +141,9 @@ def language(args: argparse.Namespace, languages: tuple[str, ...], env: Env) -> 
     return pick(locale, languages) if locale else languages[0]
 
 
-def resume_hint(args: argparse.Namespace, env: Env, session_id: str, command: str = "resume") -> str:
-    """`locaben resume ID` as the user can paste it: the program as invoked, the store if one was given."""
+def command_hint(args: argparse.Namespace, env: Env, command: str, session_id: str) -> str:
+    """`locaben resume ID` (or compile …) as the user can paste it: the program as invoked, and the store
+    when one was given on the command line."""
     extra = ["--sessions-dir", str(args.sessions_dir)] if getattr(args, "sessions_dir", None) else []
     return env.command_line(command, session_id, *extra)
 

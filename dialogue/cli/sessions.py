@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from dialogue.cli.env import Env
 from dialogue.cli.help import h
-from dialogue.cli.main import manager
+from dialogue.cli.main import manager, store_location
 from dialogue.errors import ExitStatus, LocabenError
 from dialogue.i18n import say
 
@@ -33,6 +33,8 @@ def cmd_sessions(args: argparse.Namespace, env: Env) -> int:
     if args.json:
         env.stdout.write(_json(rows) + "\n")
         return ExitStatus.OK
+    from dialogue.ui.text import plain
+
     console = env.console()
     lang = args.ui_lang
     real = [r for r in rows if not r["training"]]
@@ -40,7 +42,7 @@ def cmd_sessions(args: argparse.Namespace, env: Env) -> int:
     console.print(_table(real, lang))
     if training:
         console.print(_table(training, lang, title=say("sessions.training_title", lang)))
-    console.print(say("cli.store", lang, path=sessions.store.root))
+    console.print(plain(store_location(args, env).describe(lang)), soft_wrap=True)
     return ExitStatus.OK
 
 

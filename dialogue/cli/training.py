@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from dialogue.cli.env import Env
 from dialogue.cli.help import h
-from dialogue.cli.main import language, load_bank, manager
+from dialogue.cli.main import command_hint, language, load_bank, manager
 from dialogue.errors import ExitStatus, Severity
 from dialogue.i18n import say
 
@@ -70,7 +70,7 @@ def cmd_roleplay(args: argparse.Namespace, env: Env) -> int:
     with manager(args, env).create(bank, meta) as live:
         console = env.console()
         console.print(plain(say("roleplay.started", lang, id=live.session_id)))
-        play = RolePlay(live, persona, console, lang)
+        play = RolePlay(live, persona, console, lang, compile_command=command_hint(args, env, "compile", live.session_id))
         return play.run(_source(args, env, play))
 
 
@@ -139,7 +139,9 @@ def cmd_demo(args: argparse.Namespace, env: Env) -> int:
     console.print(plain(say("roleplay.demo_written", lang, dir=args.output), "bold"))
     for path in paths:
         env.stdout.write(visible(f"  {path}") + "\n")  # whole lines, never wrapped: to copy and paste
-    console.print(plain(say("roleplay.demo_next", lang, id=transcript.session_id)))
+    console.print(plain(say("roleplay.demo_next", lang, roleplay=env.command_line("roleplay", "--persona", "NAME"),
+                            interview=env.command_line("interview"),
+                            command=command_hint(args, env, "compile", transcript.session_id))), soft_wrap=True)
     return ExitStatus.OK
 
 

@@ -1,8 +1,8 @@
 """Sessions as append-only JSON Lines journals: one header line, then one event per line.
 
 Every append is flushed and fsync'ed before it returns, so an answer acknowledged on screen survives
-`kill -9` or a dead battery. Files are created 0600 and the store directory 0700. A lock file holding the
-writer's PID keeps two processes from writing one session; a lock left by a dead process is taken over.
+`kill -9` or a dead battery. Files are created 0600 and the store directory 0700. An OS-level lock
+(dialogue.store.locks) keeps two processes from writing one session; the OS releases it when its holder dies.
 """
 
 from __future__ import annotations
@@ -13,14 +13,14 @@ import os
 import re
 import secrets
 import tempfile
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dialogue.errors import JournalError, SessionInUse, SessionNotFound
+from dialogue.errors import JournalError, SessionNotFound
 from dialogue.model import Event
 from dialogue.model.events import EventDecodeError
+from dialogue.store import locks
 from dialogue.store.legacy import upgrade_event
 
 FORMAT = "locaben-session"
@@ -93,7 +93,12 @@ class SessionStore:
     # ---- paths ----
 
     def ensure(self) -> None:
-        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        """Create the store folder, private (0700); one that cannot be made is a clear error."""
+        try:
+            self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError as exc:
+            raise JournalError(f"cannot use {self.root} as the session store: {exc.strerror or exc}. Give a "
+                               "folder you can write to with --sessions-dir.") from None
         with contextlib.suppress(OSError):
             os.chmod(self.root, 0o700)
 
@@ -243,33 +248,10 @@ class SessionStore:
 
     # ---- locking ----
 
-    @contextlib.contextmanager
-    def lock(self, session_id: str) -> Iterator[None]:
-        lock_path = self.path(session_id).with_suffix(".lock")
-        self._take_lock(lock_path)
-        try:
-            yield
-        finally:
-            with contextlib.suppress(OSError):
-                lock_path.unlink()
-
-    def _take_lock(self, lock_path: Path) -> None:
-        for _ in range(3):
-            try:
-                _create_with(lock_path, str(os.getpid()).encode())
-            except FileExistsError:
-                pid = _read_pid(lock_path)
-                if pid is not None and pid != os.getpid() and _alive(pid):
-                    raise SessionInUse(f"session is in use by PID {pid} (lock file {lock_path}). "
-                                       "Close the other window, or remove the lock file if that process "
-                                       "is gone.") from None
-                with contextlib.suppress(FileNotFoundError):
-                    lock_path.unlink()  # stale: its process is gone
-                continue
-            except OSError as exc:
-                raise JournalError(f"cannot create the lock file {lock_path}: {exc.strerror}") from None
-            return
-        raise SessionInUse(f"could not take the lock {lock_path}")
+    def lock(self, session_id: str) -> contextlib.AbstractContextManager[None]:
+        """Hold the session's OS-level lock (dialogue.store.locks): `SessionInUse` naming the holder's PID
+        when another live process has it; a lock of a process that has died is simply free."""
+        return locks.hold(self.path(session_id).with_suffix(".lock"))
 
 
 class JournalWriter:
@@ -381,19 +363,3 @@ def _fsync_dir(path: Path) -> None:
         finally:
             os.close(fd)
 
-
-def _read_pid(path: Path) -> int | None:
-    try:
-        return int(path.read_text(encoding="utf-8").strip())
-    except (OSError, ValueError):
-        return None
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

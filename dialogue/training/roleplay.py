@@ -48,6 +48,7 @@ class RolePlay:
     console: Console
     lang: str
     started: float = field(default_factory=time.monotonic)
+    compile_command: str = ""  # how to compile the sheet, as the user can paste it
     topic: str | None = None  # the question being discussed
     pending: tuple[str, int | None] | None = None  # what the next note records: (question, probe or None)
 
@@ -248,7 +249,8 @@ class RolePlay:
             self.live.finish()
         report = score(self.live.transcript(), self.persona, self.lang)
         self.console.print(render_report(report, self.persona, self.bank, self.lang))
-        self._say(say("compile", self.lang, id=self.live.session_id), "bold")
+        self._say(say("compile", self.lang, command=self.compile_command or f"locaben compile {self.live.session_id}"),
+                  "bold")
         return ExitStatus.OK
 
 

@@ -37,6 +37,7 @@ class Interview:
     budget_minutes: int = 0
     clock: Callable[[], datetime] = field(default=lambda: datetime.now().astimezone())
     resume_command: str = ""  # how to resume, as the user can paste it (the program as it was invoked)
+    compile_command: str = ""  # how to compile the sheet, likewise
     _warned: bool = False
     _cache: tuple[int, Timing, dict[str, int]] | None = None  # (events seen, timing, chars per section)
     _own_probe: str = ""  # the interviewer's own follow-up question, waiting for its answer
@@ -46,8 +47,8 @@ class Interview:
         remembered = self.live.step().hints_shown
         if remembered is not None:
             self.show_hints = remembered
-        if not self.resume_command:
-            self.resume_command = f"locaben resume {self.live.session_id}"
+        self.resume_command = self.resume_command or f"locaben resume {self.live.session_id}"
+        self.compile_command = self.compile_command or f"locaben compile {self.live.session_id}"
 
     # ---- the loop ----
 
@@ -59,10 +60,10 @@ class Interview:
         while True:
             step = self.live.step()
             if step.state == "finished":
-                self._say("ui.finished", "", id=self.live.session_id)
+                self._say("ui.finished", "", command=self.compile_command)
                 return ExitStatus.OK
             if step.state == "paused":
-                self._say("ui.saved_resume", "", id=self.resume_command)
+                self._say("ui.saved_resume", "", command=self.resume_command)
                 return ExitStatus.OK
             self._time_check()
             offered, placeholder = self._offer(step)
@@ -98,7 +99,7 @@ class Interview:
                 self.live.pause()
         except JournalError as exc:
             self._say("ui.save_failed", "bold red", error=str(exc))
-        self._say("ui.saved_resume", "", id=self.resume_command)
+        self._say("ui.saved_resume", "", command=self.resume_command)
 
     def _time_check(self) -> None:
         used = int(self._timing().visit_seconds) // 60
