@@ -40,7 +40,13 @@ PROBLEM_CODES: dict[str, tuple[str, str]] = {
     "E140": ("imported bank cannot be read", "Check the path in `imports` (relative to this file)."),
     "E141": ("reused question not found", "Name a question of an imported bank in `use:`."),
     "E150": ("sheet field asked by no question", "Add a question that fills it, or drop `targets`."),
-    "W201": ("probes without a thin-answer threshold", "Add `thin_below` so the probes can be offered."),
+    "E160": ("unknown element", "Use an element of the vocabulary: figure, reason, time, party, example, comparison, method."),
+    "E161": ("probe asks for an element the question does not list", "Add the element to `listen_for`, or tag the probe with a listed one."),
+    "E162": ("placeholder names no question or sheet field", "Name an earlier question id, `question.record_field`, or a sheet field id."),
+    "E163": ("placeholder names a later question or field", "A placeholder can only show an answer given earlier in the bank."),
+    "E164": ("placeholder names a record field the question does not have", "Name one of the group question's record fields, e.g. {customers.name}."),
+    "W201": ("probes that can never be offered", "Add `listen_for` (with tagged probes) or `thin_below` so the probes can be offered."),
+    "W202": ("element listed but asked for by no probe", "Tag a probe with the element, or remove it from `listen_for`."),
 }
 
 

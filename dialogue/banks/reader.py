@@ -14,34 +14,40 @@ from typing import Any
 from dialogue.banks import yaml_nodes as yn
 from dialogue.banks.conditions_reader import CONDITION_OPS, MAX_CONDITION_DEPTH, ConditionReader
 from dialogue.banks.node_reader import KNOWN_LANGUAGES, suggest
+from dialogue.banks.probes_reader import ProbeReader
 from dialogue.errors import BankError, Position, Problem, Severity
 from dialogue.model import (
     QUESTION_TYPES,
     STATUS_CODES,
     Bank,
     Choice,
+    Probe,
     Question,
     RecordField,
     Section,
 )
+from dialogue.model.bank import DEFAULT_MAX_PROBES
 from dialogue.model.sheet_fields import FIELDS_BY_ID, RECORD_FIELDS
 
 __all__ = ["CONDITION_OPS", "MAX_CONDITION_DEPTH", "bank_hash", "check_bank", "load_bank", "suggest"]
 
 BANK_FORMAT = "locaben-bank/1"
 
-BANK_KEYS = {"format", "id", "version", "title", "description", "languages", "targets", "imports", "sections"}
+BANK_KEYS = {"format", "id", "version", "title", "description", "languages", "targets", "imports", "max_probes",
+             "sections"}
 BANK_REQUIRED = ("id", "version", "title", "languages", "sections")
 SECTION_KEYS = {"id", "title", "guidance", "recap", "questions"}
 SECTION_REQUIRED = ("id", "title", "questions")
 COMMON_QUESTION_KEYS = {"id", "text", "type", "fills", "required", "purpose", "hint", "example", "guidance",
-                        "voice", "thin_below", "always_probe", "probes", "when", "forbid_status", "replaces"}
+                        "voice", "thin_below", "always_probe", "probes", "max_probes", "when", "forbid_status",
+                        "replaces"}
+LISTENING_KEYS = {"listen_for", "probes_if_none"}  # what an expert listens for: answers in words
 TYPE_KEYS = {
-    "text": set(),
+    "text": set(LISTENING_KEYS),
     "choice": {"choices"},
     "number": {"unit", "min", "max"},
-    "list": {"item_label", "suggested_items"},
-    "group": {"fields", "suggested_items"},
+    "list": {"item_label", "suggested_items"} | LISTENING_KEYS,
+    "group": {"fields", "suggested_items"} | LISTENING_KEYS,
 }
 ALL_QUESTION_KEYS = COMMON_QUESTION_KEYS.union(*TYPE_KEYS.values())
 QUESTION_REQUIRED = ("id", "text", "type", "fills")
@@ -78,7 +84,7 @@ def bank_hash(paths: Iterable[Path]) -> str:
     return digest.hexdigest()[:16]
 
 
-class _BankReader(ConditionReader):
+class _BankReader(ConditionReader, ProbeReader):
     """One pass over one bank file, collecting problems instead of stopping at the first."""
 
     def __init__(self, path: Path, stack: tuple[Path, ...]):
@@ -94,6 +100,8 @@ class _BankReader(ConditionReader):
         self._replaces_nodes: dict[str, list[tuple[str, yn.Node]]] = {}  # question id -> (old id, its node)
         self._dropped: set[str] = set()  # ids of questions with errors (reported), so not "unknown" again
         self._import_failed = False
+        self._text_sites = []  # question and probe texts, for the placeholder check
+        self.max_probes = DEFAULT_MAX_PROBES  # the bank's default, for questions that set none
 
     # ---- entry ----
 
@@ -145,10 +153,13 @@ class _BankReader(ConditionReader):
                           "The only target is 'locaben-sheet'.")
         if "imports" in items:
             self._imports(items["imports"][1])
+        if "max_probes" in items:
+            self.max_probes = self._max_probes(items["max_probes"][1], "the bank") or DEFAULT_MAX_PROBES
         sections: list[Section] = []
         if "sections" in items:
             sections = self._sections(items["sections"][1])
         self._check_conditions(sections)
+        self._check_placeholders(sections)
         self._check_replaces(sections)
         if targets == "locaben-sheet":
             self._check_coverage(sections, items["targets"][0])
@@ -295,11 +306,7 @@ class _BankReader(ConditionReader):
         for key in ("min", "max"):
             if get(key) is not None:
                 extras[key] = self._number(get(key), f"{what}: {key}")
-        if get("probes") is not None:
-            extras["probes"] = tuple(t for t in (self._text(p, f"{what}: probe")
-                                                 for p in self._sequence(get("probes"), "probes")) if t)
-            if extras["probes"] and get("thin_below") is None:
-                self._add("W201", f"{what} has probes but no thin_below", items["probes"][0])
+        self._listening(get, items, extras, what, qid)
         if get("when") is not None:
             extras["when"] = self._condition(get("when"))
         if get("forbid_status") is not None:
@@ -320,6 +327,33 @@ class _BankReader(ConditionReader):
                             position=self.doc.position(node) if self.doc else None, **extras)
         self._condition_nodes.setdefault(qid, get("when"))
         return question
+
+    def _listening(self, get: Callable[[str], yn.Node | None], items: dict[str, tuple[yn.Node, yn.Node]],
+                   extras: dict[str, Any], what: str, qid: str | None) -> None:
+        """`listen_for`, `probes`, `probes_if_none` and `max_probes` into `extras` (a None value: an error)."""
+        listen_for: tuple[str, ...] = ()
+        if get("listen_for") is not None:
+            extras["listen_for"] = self._listen_for(get("listen_for"), what)
+            listen_for = extras["listen_for"] or ()
+        probes: list[Probe] = []
+        nodes: list[yn.Node] = []
+        for key in ("probes", "probes_if_none"):
+            if get(key) is not None:
+                read, items_read = self._probes(get(key), what, if_none=key == "probes_if_none")
+                if read is None:
+                    extras["probes"] = None
+                probes += read or ()
+                nodes += items_read
+        if extras.get("probes", ()) is not None and probes:
+            extras["probes"] = tuple(probes)
+        extras["max_probes"] = (self._max_probes(get("max_probes"), what) if get("max_probes") is not None
+                                else self.max_probes)
+        self._check_probe_elements(listen_for, tuple(probes), nodes, get("listen_for"), what)
+        if qid is not None:
+            self._note_text_sites(qid, get("text"), nodes)
+        if probes and get("thin_below") is None and not listen_for and get("always_probe") is None:
+            self._add("W201", f"{what} has probes but neither listen_for nor thin_below",
+                      items["probes"][0] if "probes" in items else items["probes_if_none"][0])
 
     def _forbid_status(self, node: yn.Node, what: str) -> tuple[str, ...] | None:
         """Status codes (わからない/回答を控えたい/該当なし) that may not be recorded for this question."""

@@ -14,6 +14,7 @@ from transitions import MachineError
 
 from dialogue.engine.answers import parse_answer
 from dialogue.engine.machine import ACTIVE, COMMAND_OF_TRIGGER, Flow, build_machine
+from dialogue.engine.probing import Decision, ProbeTurn, next_probe
 from dialogue.engine.state import SessionState
 from dialogue.errors import AnswerError, CommandError, ReplayError
 from dialogue.model import (
@@ -28,7 +29,7 @@ from dialogue.model import (
     Transcript,
 )
 from dialogue.model.conditions import holds
-from dialogue.model.measure import thin_size
+from dialogue.model.placeholders import filled
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +58,8 @@ class Step:
     flagged: bool = False
     visit: int = 1
     mode: str = "guided"
+    probe_reason: str = ""  # why this probe (dialogue.engine.probing.Why): missing, thin, after_none …
+    probe_element: str = ""  # for `missing`: the element asked for (figure, reason …)
 
     @property
     def suggested_input(self) -> str:
@@ -148,10 +151,10 @@ class Engine:
 
     def step(self) -> Step:
         s = self._s
-        question = self.bank.question(s.current) if s.current else None
+        question = filled(self.bank.question(s.current), self.bank, self.values()) if s.current else None
         probe = None
         if self.state == "probing" and question and s.probe_index < len(question.probes):
-            probe = question.probes[s.probe_index]
+            probe = question.probes[s.probe_index].text
         parked: tuple[Parked, ...] = ()
         prefill = ""
         if question is not None:
@@ -160,7 +163,8 @@ class Engine:
                 prefill = str(s.prefill.get(question.id, {}).get("raw", ""))
         return Step(self.state, question, probe, s.probe_index, s.answers.get(s.current or ""),
                     self.legal_commands(), self._progress(), tuple(s.messages), s.section_started,
-                    parked, prefill, bool(question and question.id in s.flags), s.visit, s.mode)
+                    parked, prefill, bool(question and question.id in s.flags), s.visit, s.mode,
+                    *(s.probe_why if self.state == "probing" else ("", "")))
 
     def transcript(self) -> Transcript:
         s = self._s
@@ -202,12 +206,7 @@ class Engine:
             self._emit("unflagged", question=question.id)
         if self.mode == "meeting":
             return self.step()  # meeting notes stay on the field; no automatic probes
-        thin = bool(question.thin_below) and thin_size(value) < question.thin_below
-        probed_before = any(p.question_id == question.id for p in self._s.probe_answers)
-        if question.probes and (thin or (question.always_probe and not probed_before)):
-            self._emit("probed", question=question.id, probe=0)
-        else:
-            self._advance(after=question.id)
+        self._probe_or_advance(question, next_probe(question, value, self._probe_turns(question.id)))
         return self.step()
 
     def next(self) -> Step:
@@ -402,14 +401,20 @@ class Engine:
 
     def _after_probe(self, question: Question) -> None:
         answer = self._s.answers.get(question.id)
-        total = thin_size(answer.value if answer else "")
-        total += sum(thin_size(p.text) for p in self._s.probe_answers if p.question_id == question.id)
-        next_index = self._s.probe_index + 1
-        if next_index < len(question.probes) and (total < question.thin_below or question.always_probe):
-            self._emit("probed", question=question.id, probe=next_index)
-        else:
-            self._emit("probes_skipped", question=question.id, done=True)
-            self._advance(after=question.id)
+        value = answer.value if answer is not None and not answer.is_status else ""
+        self._probe_or_advance(question, next_probe(question, value, self._probe_turns(question.id)), done=True)
+
+    def _probe_turns(self, question_id: str) -> list[ProbeTurn]:
+        return [ProbeTurn(p.probe_index, p.text) for p in self._s.probe_answers if p.question_id == question_id]
+
+    def _probe_or_advance(self, question: Question, decision: Decision, done: bool = False) -> None:
+        """Offer the probe the policy chose (dialogue.engine.probing), recording why; else move on."""
+        if decision.index is not None:
+            self._emit("probed", question=question.id, probe=decision.index, **decision.event_data())
+            return
+        if done:
+            self._emit("probes_skipped", question=question.id, done=True, **decision.event_data())
+        self._advance(after=question.id)
 
     def _advance(self, after: str | None, passed: str | None = None) -> None:
         target = self._next_open(after)

@@ -29,6 +29,7 @@ class SessionState:
     answers: dict[str, Answer] = field(default_factory=dict)
     probe_answers: list[ProbeAnswer] = field(default_factory=list)
     probe_index: int = 0
+    probe_why: tuple[str, str] = ("", "")  # the current probe's reason and element, as the `probed` event says
     notes: list[Note] = field(default_factory=list)
     skipped: set[str] = field(default_factory=set)
     skipped_before: set[str] = field(default_factory=set)  # skipped in an earlier visit, still open
@@ -130,6 +131,7 @@ class SessionState:
 
     def _on_probed(self, d: dict, flow: Flow, at: str) -> None:
         self.probe_index = int(d["probe"])
+        self.probe_why = (str(d.get("reason", "")), str(d.get("element") or ""))
         if flow.state == "asking":
             flow.fire("probe")
 

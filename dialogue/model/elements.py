@@ -1,0 +1,268 @@
+"""What an expert listens for: the element vocabulary, and deterministic detectors for each element and
+for a non-answer, in Japanese and English. Pure (regular expressions only; no model, no I/O).
+
+A full answer to a question contains certain *elements* — a figure, a reason, a time frame, a named
+party … The bank lists them per question (`listen_for`) and tags each probe with the element it asks
+for; the probe policy (dialogue.engine.probing) offers the probe for an element the answers so far lack.
+
+The detectors favour recall over precision only where a miss is cheap: a false "present" means one
+probe is not offered (the interviewer can still ask it), a false "missing" means one probe too many.
+Each detector has a table of real-looking answers in tests/test_elements.py, true and false positives.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Element:
+    """One thing a full answer contains. `label_ja`/`label_en` name it on screen (「数字がまだ出ていません」)."""
+
+    id: str
+    label_ja: str
+    label_en: str
+    meaning: str
+
+    def label(self, lang: str) -> str:
+        return self.label_ja if lang == "ja" else self.label_en
+
+
+# The vocabulary: one table (docs/bank-format.md documents each; a test keeps them in step).
+ELEMENTS: dict[str, Element] = {e.id: e for e in (
+    Element("figure", "数字", "a figure",
+            "a number with a unit, a share or an amount: 売上の6割, 23人, 1.5倍, 月に2、3件, 2億4千万円"),
+    Element("reason", "理由", "a reason",
+            "why: 〜ため, 〜ので, 〜から(です), 理由は, 決め手, because, so that, that's why"),
+    Element("time", "時期", "a time frame",
+            "when, since, until, how long or how often: 2009年, 5年前, 70になる頃, 以来, 来年まで, 月に1回"),
+    Element("party", "相手先", "a named party",
+            "a named customer, competitor, supplier, partner or person: 東浜精機さん, 株式会社…, 工場長の村井"),
+    Element("example", "具体例", "an example",
+            "an episode or a concrete case: 例えば, 〜したとき, 〜と言われました, 「…」, for example, once"),
+    Element("comparison", "比較", "a comparison",
+            "against competitors, the industry or the past: 他社より, 同業と比べて, 以前は, 半分になった, than"),
+    Element("method", "やり方", "how it is done",
+            "a concrete practice, tool or system: マニュアル, OJT, 朝礼で, エクセルで管理, checklist, software"),
+)}
+ELEMENT_IDS: tuple[str, ...] = tuple(ELEMENTS)
+
+
+class Reply(StrEnum):
+    """What an answer amounts to, for the probe policy."""
+
+    CONTENT = "content"  # says something
+    NONE = "none"  # nothing to add / does not know / evades: 「特にないですね」「わからない」"nothing really"
+    NEGATIVE = "negative"  # the thing does not exist or is not decided: 「会議はない」「決めていません」"we don't"
+
+
+def normalize(text: str) -> str:
+    """NFKC (full-width digits and ％ become ASCII) and lower case; the form every detector reads."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def flatten(value: Any) -> str:
+    """Any answer value (text, list, records) as one text."""
+    if isinstance(value, list):
+        return "\n".join(flatten(item) for item in value)
+    if isinstance(value, dict):
+        return "\n".join(flatten(item) for item in value.values())
+    return "" if value is None else str(value)
+
+
+# ---- the detectors ----
+
+_KANJI_DIGITS = "〇一二三四五六七八九十百千"
+_KANJI_NUMBER = f"[{_KANJI_DIGITS}]+"
+_TIME_UNITS = r"(?:年|か月|ヶ月|カ月|ヵ月|箇月|月|週|日|時間|分間|時)"
+_COUNTERS = (r"(?:人|名|社|件|個|台|円|万|億|千|割|%|倍|店舗?|回|本|点|トン|キロ|km|kg|ミリ|mm|ミクロン|μm|"
+             r"枚|箱|軒|種類|品目|拠点|行|坪|平米|部門|工程|ライン|世帯|ロット|ケース|パック|食|歳|才|階|cm|m2|坪)")
+
+_JA_FIGURE = re.compile(
+    # an Arabic number (with , or .) that is not a calendar year, not a time unit and not "N代目"
+    r"(?<![\d.,])(?!(?:19|20)\d\d年)\d[\d,.]*(?!\d)(?![,.]?\d)(?!\s*(?:年|か月|ヶ月|カ月|ヵ月|月|週|日|時間|時|分(?!の)|秒|代目|代|番目|次|期|号))"
+    r"|" + _KANJI_NUMBER + _COUNTERS
+    + r"|[二三四五六七八九十]" + r"(?:倍)"
+    + r"|\d+分の\d+|[一二三四五六七八九十]+分の[一二三四五六七八九十]+"
+    + r"|半分|半数|過半|倍増|ゼロ|数十|数百|数千|数万"
+)
+_EN_NUMBER_WORDS = (r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
+                    r"sixty|seventy|eighty|ninety|hundred|thousand|million|billion|dozen")
+_EN_TIME_UNITS = r"(?:years?|months?|weeks?|days?|hours?|minutes?|decades?|generations?)"
+_EN_FIGURE = re.compile(
+    r"(?<![\w.,])(?!(?:19|20)\d\d\b(?!\s*%))\d[\d,.]*(?![\d,])(?!\s*(?:-\s*)?" + _EN_TIME_UNITS + r"\b)(?!(?:st|nd|rd|th)\b)"
+    r"|\b(?:" + _EN_NUMBER_WORDS + r")\b(?!\s+(?:-\s*)?" + _EN_TIME_UNITS + r"\b)(?!\s+(?:of\s+)?(?:us|them)\b)"
+    r"|\bhalf\b|\ba third\b|\ba quarter\b|\bdoubled?\b|\btwice as\b|\bper ?cent\b|%|¥|\$|\byen\b"
+)
+
+_JA_TIME = re.compile(
+    r"(?:19|20)\d\d年|(?:昭和|平成|令和)[\d元一二三四五六七八九十]+年|\d+年代|\d+年(?:前|後|目|間|ほど|くらい|ぐらい|近く|以上|かけ)"
+    r"|[\d" + _KANJI_DIGITS + r"]+" + _TIME_UNITS
+    + r"|頃|(?<!と)ころ|ごろ|以来|以降|当時|去年|昨年|今年|来年|再来年|先月|今月|来月|先週|来週|最近|この前|先日|今後|将来|いずれ"
+    r"|創業時|創業当時|創業以来|創業から|その後|それ以来|それから|のちに|後に|直後|前後|時期|期限|めど|目途|目処"
+    r"|毎日|毎週|毎月|毎年|毎朝|毎晩|毎回|週に|月に|年に|日に|隔週|定期的|月曜|火曜|水曜|木曜|金曜|土曜|日曜|土日|朝礼|半年"
+    r"|(?:年|月|日|頃|歳|才|代)(?:まで|から)|までに|うちに"
+    r"|(?:[\d" + _KANJI_DIGITS + r"]+|いくつ)(?:歳|才)(?:になる|の時|のとき|まで|で|に)"
+)
+_EN_MONTHS = r"january|february|march|april|june|july|august|september|october|november|december"
+_EN_TIME = re.compile(
+    r"\b(?:19|20)\d\d\b|\b(?:19|20)\d0s\b|\bsince\b|\buntil\b|\btill\b|\bago\b|\bby (?:then|next|the end|the time|(?:19|20)\d\d)\b"
+    r"|\b(?:last|next|this) (?:year|month|week|spring|summer|autumn|fall|winter)\b|\brecently\b|\blately\b"
+    r"|\bthese days\b|\bat that time\b|\bat the time\b|\bback then\b|\bin (?:the )?future\b|\bsoon\b|\bafterwards?\b"
+    r"|\bevery (?:day|week|month|year|morning|evening|monday|quarter)\b|\b(?:once|twice) a\b|\ba (?:week|month|year)\b"
+    r"|\bper (?:week|month|year|day)\b|\b(?:daily|weekly|monthly|yearly|annually)\b|\bmonday\b|\bweekends?\b"
+    r"|\b(?:\d+|a|an|one|few|" + _EN_NUMBER_WORDS + r")\s*(?:-\s*)?" + _EN_TIME_UNITS + r"\b"
+    r"|\b(?:" + _EN_MONTHS + r")\b|\bturn \d+\b|\baround the time\b|\bwhen i (?:was|turn)\b|\bdeadline\b|\btiming\b"
+)
+
+_JA_REASON = re.compile(
+    r"ため|ので|理由|決め手|おかげ|せいで|きっかけ|というのも|なぜなら|なぜかというと|からこそ|だけに"
+    r"|(?:だ|です|ます|た|い|ない|る|ん|ません|でした|ました)から(?:です|でしょう|ね|よ|。|、|$|\n)"
+    r"|(?:だ|です|ます|た|い|ない|る|ません|でした|ました)からで"
+    r"|だから|ですから|ますから|なので|それで|そのため|によって|(?:で|に)(?:選ばれ|評価され|任され)"
+)
+_EN_REASON = re.compile(
+    r"\bbecause\b|\bas a result\b|\bthat'?s why\b|\bwhich is why\b|\bthe reason\b|\bdue to\b|\bthanks to\b"
+    r"|\bso that\b|\bin order to\b|\bsince (?!(?:19|20)\d\d|then|last|the|\d|[a-z]+ (?:year|month|week)s?\b)(?:we|i|they|it|he|she|our|there)\b"
+    r"|\b(?:, )?so (?:we|i|they|customers|people)\b|\bwhat decided\b|\bthe deciding\b|\bthat is why\b"
+    r"|\bbecause of\b|\bit'?s why\b|\bfor (?:price|quality|precision|speed|the) \w+\b(?= )|\bdrove\b|\bled (?:us|me) to\b"
+)
+
+_JA_COMPANY = (r"株式会社|有限会社|合同会社|合資会社|\(株\)|\(有\)|㈱|㈲|信用金庫|信金|銀行|組合|協会|大学|センター"
+               r"|工業|製作所|精機|精工|商事|商店|商会|鋼材|産業|電機|物産|食品|建設|工務店|メッキ|熱処理|ホーム|ハウス"
+               r"|スーパー|生協|商社|メーカー|市役所|県庁|保証協会")
+_JA_PARTY = re.compile(
+    r"(?:" + _JA_COMPANY + r")"
+    r"|[\u30a0-\u30ff\u4e00-\u9fff]{2,}(?:さん|様|さま|氏|君)"
+    r"|工場長|専務|常務|部長|課長|係長|主任|番頭|右腕|長男|次男|三男|長女|次女|息子|娘|家内|妻|嫁|叔父|伯父|叔母|甥|姪"
+    r"|先代|会長|社長の|副社長|後継者の|親父|おやじ|父が|母が|兄|弟|姉|妹|取引先の|お客さんの|お客様の"
+)
+_EN_PARTY = re.compile(
+    r"\b(?:co\.|ltd\b|inc\b|corp\b|llc\b|k\.k\.|gmbh\b|bank\b|shinkin\b|university\b|centre\b|center\b|works\b"
+    r"|industries\b|trading\b|foods\b|seiki\b|seiko\b|hydraulics\b|supermarkets?\b|co-?op\b)"
+    r"|\b(?:factory manager|managing director|director|manager|foreman|my (?:son|daughter|wife|husband|uncle|father|mother|brother|sister)"
+    r"|the (?:founder|chairman)|mr\.?|ms\.?|mrs\.?|our (?:buyer|president))\b"
+)
+_EN_PROPER_NAME = re.compile(r"(?<=[a-z,;:] )[A-Z][a-z]+(?: [A-Z][a-z]+)+|(?<=[a-z,;:] )[A-Z][a-z]{2,}(?='s\b)")
+
+_JA_EXAMPLE = re.compile(
+    r"例えば|たとえば|例として|一例|「|『|と言われ|と言って|と言いました|と言っていただ|って言われ"
+    r"|(?:た|る)(?:とき|時|ときに|時に|ところ)|(?:た|だ)ことが(?:あり|ある)|ことがありました"
+    r"|ある時|あるとき|ある日|一度|以前|前に|去年|昨年|先日|この前|先月|実は|当時"
+)
+_EN_EXAMPLE = re.compile(
+    r"\bfor (?:example|instance)\b|\be\.g\.|\bsuch as\b|\bonce\b|\bone time\b|\bthere was a time\b|\bone day\b"
+    r"|\blast (?:year|month|week)\b|\btold (?:me|us)\b|\bsaid\b|\bsays\b|(?:^|\s)[\"“'‘][a-z]|\bwhen (?:a|the|our|we|they|i) \w+(?:ed)\b"
+    r"|\bat one point\b|\bat that point\b"
+)
+
+_JA_COMPARISON = re.compile(
+    r"より|比べ|比較|同業|他社|ほかの(?:会社|社|店|同業|工場|ところ(?:より|と比べ))|他の(?:会社|社|店)|競合|大手|ライバル|業界(?:平均|で|の中)"
+    r"|以前は|前は|昔は|当時は|今は|今では|かつて|倍|増え|減り|減っ|伸び|上がっ|下がっ|上げ|下げ|変わ|横ばい|半分に"
+    r"|違い|違う|一番|唯一|屈指|トップ|負け|勝て|安い|高い|早い|速い|遅い|多い|少ない|同じくらい|並み|平均"
+)
+_EN_COMPARISON = re.compile(
+    r"\bthan\b|\bcompared?\b|\bcomparison\b|\bversus\b|\bvs\.?\b|\bcompetitors?\b|\brivals?\b|\bother (?:companies|shops|firms|makers|businesses)\b"
+    r"|\bindustry\b|\bused to\b|\bbefore\b|\bnow\b|\bany more\b|\banymore\b|\bincreas|\bdecreas|\bgr[eo]w|\bfell\b|\bfalling\b|\brose\b|\brising\b"
+    r"|\bdoubled\b|\bhalved\b|\bflat\b|\bunlike\b|\bonly (?:we|us|one)\b|\bthe (?:only|best|biggest|largest)\b|\bcheaper\b"
+    r"|\bfaster\b|\bslower\b|\bbetter\b|\bworse\b|\bmore\b|\bless\b|\bfewer\b|\bsame as\b|\babout the same\b|\baverage\b"
+)
+
+_JA_METHOD = re.compile(
+    r"マニュアル|手順|仕組み|ルール|規程|規定|OJT|ojt|研修|面談|朝礼|会議|ミーティング|チェック|検査|点検|記録|日報|台帳|掲示"
+    r"|システム|ソフト|アプリ|エクセル|excel|クラウド|パソコン|バックアップ|ハードディスク|外付け|動画|教え|指導|見て覚え|現場で覚え"
+    r"|ようにしています|ようにしている|ことにしています|を使って|で管理|で共有|で回して|任せて|担当|分担|交代|多能工|標準書|作業標準|資格"
+)
+_EN_METHOD = re.compile(
+    r"\bmanuals?\b|\bprocedures?\b|\bchecklists?\b|\bsystems?\b|\bsoftware\b|\bexcel\b|\bspreadsheets?\b|\bcloud\b|\bbacks? up\b|\bbackups?\b"
+    r"|\btraining\b|\bmeetings?\b|\bon the job\b|\brules?\b|\brota\b|\blogs?\b|\brecords?\b|\binspect|\bwe use\b|\bwe keep\b"
+    r"|\bwe make sure\b|\bhand(?:s|ed)? over\b|\bin charge\b|\bresponsible\b|\bvideos?\b|\bstandards?\b|\bqualifications?\b|\bteach|\bshow (?:them|him|her)\b"
+)
+
+_DETECTORS: dict[str, tuple[re.Pattern[str], ...]] = {
+    "figure": (_JA_FIGURE, _EN_FIGURE),
+    "reason": (_JA_REASON, _EN_REASON),
+    "time": (_JA_TIME, _EN_TIME),
+    "party": (_JA_PARTY, _EN_PARTY),
+    "example": (_JA_EXAMPLE, _EN_EXAMPLE),
+    "comparison": (_JA_COMPARISON, _EN_COMPARISON),
+    "method": (_JA_METHOD, _EN_METHOD),
+}
+
+
+def has_element(element: str, text: str) -> bool:
+    """Whether `text` (Japanese or English) contains the element."""
+    if element == "party" and _EN_PROPER_NAME.search(unicodedata.normalize("NFKC", text)):
+        return True
+    folded = normalize(text)
+    return any(p.search(folded) for p in _DETECTORS[element])
+
+
+def elements_in(value: Any) -> frozenset[str]:
+    """Every element an answer (any value: text, list, records) contains."""
+    text = flatten(value)
+    return frozenset(e for e in ELEMENT_IDS if has_element(e, text))
+
+
+# ---- non-answers ----
+
+_JA_NONE = re.compile(
+    r"特に(?:は)?(?:何も|なにも)?(?:ない|無い|ありません|ございません|なし|変わ[っら].*?(?:ない|ありません)|思いつ|考えて(?:い)?ない)"
+    r"|特段|別に|べつに|(?:わから|分から|わかん|分かん|知ら)ない|(?:わかり|分かり|知り)ません|存じません|さあ|どうでしょう|どうですかね"
+    r"|考えたことが(?:ない|なかった|ありません)|あまり考えて|何とも|なんとも|思い当たら|思いつかない|思いつきません"
+    r"|普通に(?:やって|して)|関係(?:あります|ある)か|お答え(?:し|でき)かね|控えさせ|言えません|申し上げ(?:られ|にくい)"
+    r"|そう言われても|急に言われても|改めて聞かれると|ほかの(?:ところ|こと)なら|ほかのことでしたら"
+)
+_JA_NEGATIVE = re.compile(
+    r"(?:ない|無い|ありません|ございません|いません|いない|おりません|しません|していません|してない|やっていません|やってない"
+    r"|作っていません|作ってない|決めていません|決めてない|決まっていません|決まってない|まだです|まだ(?:何も)?(?:考えて|決めて))"
+)
+_EN_NONE = re.compile(
+    r"\bnothing (?:really|in particular|special|much|comes to mind)\b|\bnot really\b|\bno idea\b|\bi don'?t know\b|\bnot sure\b"
+    r"|\bhard to say\b|\bhaven'?t (?:really )?thought\b|\bnever (?:really )?thought\b|\bcan'?t say\b|\bthe usual way\b"
+    r"|\bdoes that matter\b|\bi'?d rather not\b|\bno comment\b|\bnothing to add\b|\bwho knows\b|\bbeats me\b"
+    r"|\bask me about something else\b"
+)
+_EN_NEGATIVE = re.compile(
+    r"\bwe don'?t\b|\bwe haven'?t\b|\bwe do not\b|\bthere (?:isn'?t|aren'?t|is no|are no)\b|\bno(?:,| we| there| one|body)\b|\bnone\b"
+    r"|\bnot (?:yet|decided|really)\b|\bnothing\b|\bnobody\b|\bnever\b|\bi haven'?t\b|\bwe have no\b|\bnot at all\b"
+)
+_CONTENT = ("figure", "reason", "time", "party", "example")  # a sentence with one of these says something
+_SENTENCE = re.compile(r"(?<=[。！？!?])|(?<=\.)\s+|\n+")
+_FILLER = 8  # a sentence shorter than this (うーん。そうですね。Well.), with no element, is filler beside a non-answer
+
+
+def reply_kind(value: Any) -> Reply:
+    """NONE or NEGATIVE when the answer says nothing but "nothing" / "we don't": some sentence is a
+    non-answer or a negative, no sentence carries an element, and every other sentence is short filler.
+    A negative with content (「決まっていません。息子は東京で…ので」) is CONTENT."""
+    text = flatten(value).strip()
+    if not text:
+        return Reply.CONTENT
+    sentences = [s.strip() for s in _SENTENCE.split(text) if s and s.strip()]
+    kind: Reply | None = None
+    for sentence in sentences:
+        folded = normalize(sentence)
+        if any(has_element(e, sentence) for e in _CONTENT):
+            return Reply.CONTENT
+        if _JA_NONE.search(folded) or _EN_NONE.search(folded):
+            kind = Reply.NONE
+        elif _JA_NEGATIVE.search(folded) or _EN_NEGATIVE.search(folded):
+            kind = kind or Reply.NEGATIVE
+        elif _size(sentence) >= _FILLER:
+            return Reply.CONTENT
+    return kind or Reply.CONTENT
+
+
+def is_non_answer(value: Any) -> bool:
+    return reply_kind(value) is not Reply.CONTENT
+
+
+def _size(text: str) -> float:
+    wide = sum(1 for ch in text if unicodedata.east_asian_width(ch) in ("W", "F"))
+    narrow = sum(1 for ch in text if not ch.isspace()) - wide
+    return wide + 0.4 * narrow
