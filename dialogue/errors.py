@@ -40,7 +40,7 @@ PROBLEM_CODES: dict[str, tuple[str, str]] = {
     "E140": ("imported bank cannot be read", "Check the path in `imports` (relative to this file)."),
     "E141": ("reused question not found", "Name a question of an imported bank in `use:`."),
     "E150": ("sheet field asked by no question", "Add a question that fills it, or drop `targets`."),
-    "E160": ("unknown element", "Use an element of the vocabulary: figure, reason, time, party, example, comparison, method."),
+    "E160": ("unknown element", "Use an element of the vocabulary: figure, reason, time, party, example, comparison, change, method, concern."),
     "E161": ("probe asks for an element the question does not list", "Add the element to `listen_for`, or tag the probe with a listed one."),
     "E162": ("placeholder names no question or sheet field", "Name an earlier question id, `question.record_field`, or a sheet field id."),
     "E163": ("placeholder names a later question or field", "A placeholder can only show an answer given earlier in the bank."),

@@ -121,7 +121,7 @@ def _question(q: Question) -> dict[str, Any]:
     out: dict[str, Any] = {k: getattr(q, k) for k in PLAIN_KEYS}
     out.update({k: _text(getattr(q, k)) for k in TEXT_KEYS})
     out.update({k: list(getattr(q, k)) for k in TUPLE_KEYS})
-    out["probes"] = [[_text(p.text), p.element, p.if_none] for p in q.probes]
+    out["probes"] = [[_text(p.text), p.element, p.if_none, p.also_if_none] for p in q.probes]
     out["when"] = _condition(q.when)
     out["choices"] = [[c.id, _text(c.label)] for c in q.choices]
     out["fields"] = [[f.id, _text(f.label)] for f in q.fields]
@@ -132,8 +132,8 @@ def _from_question(d: dict[str, Any]) -> Question:
     kwargs: dict[str, Any] = {k: d[k] for k in PLAIN_KEYS}
     kwargs.update({k: _from_text(d[k]) for k in TEXT_KEYS})
     kwargs.update({k: tuple(d[k]) for k in TUPLE_KEYS})
-    kwargs["probes"] = tuple(Probe(_from_text(t), element, bool(if_none))  # type: ignore[arg-type]
-                             for t, element, if_none in d["probes"])
+    kwargs["probes"] = tuple(Probe(_from_text(t), element, bool(if_none), bool(also))  # type: ignore[arg-type]
+                             for t, element, if_none, also in d["probes"])
     kwargs["when"] = _from_condition(d["when"])
     kwargs["choices"] = tuple(Choice(i, _from_text(t)) for i, t in d["choices"])  # type: ignore[arg-type]
     kwargs["fields"] = tuple(RecordField(i, _from_text(t)) for i, t in d["fields"])  # type: ignore[arg-type]

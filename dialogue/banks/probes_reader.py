@@ -13,7 +13,7 @@ from dialogue.model.elements import ELEMENT_IDS
 from dialogue.model.placeholders import resolve, scan
 from dialogue.model.sheet_fields import FIELDS_BY_ID
 
-PROBE_KEYS = {"element"}  # besides the languages
+PROBE_KEYS = ("element", "also_if_none")  # besides the languages
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,11 +60,17 @@ class ProbeReader(NodeReader):
         reported = len(self.problems)
         for item in items:
             element_node = _value_node(item, "element")
-            text_node = _without(item, "element") if element_node is not None else item
-            text = self._text(text_node, f"{what}: probe")
+            also_node = _value_node(item, "also_if_none")
+            text = self._text(_without(item, PROBE_KEYS), f"{what}: probe")
             element = self._element(element_node, f"{what}: probe element") if element_node is not None else None
+            also = False
+            if also_node is not None and if_none:
+                self._add("E110", f"{what}: also_if_none applies to `probes`, not to `probes_if_none`",
+                          _key_node(item, "also_if_none") or also_node)
+            elif also_node is not None:
+                also = bool(self._bool(also_node, f"{what}: also_if_none"))
             if text is not None:
-                probes.append(Probe(text, element, if_none))
+                probes.append(Probe(text, element, if_none, also))
         return (tuple(probes) if len(self.problems) == reported else None), items
 
     def _max_probes(self, node: yn.Node, what: str) -> int | None:
@@ -162,6 +168,17 @@ def _value_node(node: yn.Node, key: str) -> yn.Node | None:
     return None
 
 
-def _without(node: yn.MappingNode, key: str) -> yn.MappingNode:
-    pairs = [(k, v) for k, v in node.value if str(k.value) != key]
+def _key_node(node: yn.Node, key: str) -> yn.Node | None:
+    if isinstance(node, yn.MappingNode):
+        for k, _ in node.value:
+            if str(k.value) == key:
+                return k
+    return None
+
+
+def _without(node: yn.Node, keys: tuple[str, ...]) -> yn.Node:
+    """A probe's translation map without its other keys (read as a plain text)."""
+    if not isinstance(node, yn.MappingNode) or not any(str(k.value) in keys for k, _ in node.value):
+        return node
+    pairs = [(k, v) for k, v in node.value if str(k.value) not in keys]
     return yn.MappingNode(node.tag, pairs, node.start_mark, node.end_mark, node.flow_style)

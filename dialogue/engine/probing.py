@@ -5,9 +5,11 @@ An expert asks for what is missing and stops when it is there:
 
 1. At most `question.max_probes` probes per question (the bank's default, e.g. 3).
 2. A non-answer or a negative main answer (「特にないですね」「会議はない」「決めていません」) means the
-   probes that presuppose the thing are wrong: only the question's `probes_if_none` are offered, in order.
-3. A non-answer to a probe closes that probe's element (it is not asked for again) and switches to the
-   next `probes_if_none` probe; after `NON_ANSWERS_TO_STOP` non-answers the owner has said what they will.
+   probes that presuppose the thing are wrong: the question's `probes_if_none` are offered, in order, then
+   the main probes marked `also_if_none` whose element is missing.
+3. A non-answer to a probe closes that probe's element (it is not asked for again); if the bank has a
+   `probes_if_none` probe for that element (another way of asking for it), that comes next. After
+   `NON_ANSWERS_TO_STOP` non-answers the owner has said what they will.
 4. Otherwise the next probe is the first, in bank order, whose element is listed in `listen_for`, not yet
    in any answer (dialogue.model.elements) and not closed. A probe whose element is present is not offered.
 5. Then untagged probes, only while the answers are thin (`thin_below`) or the bank says experts always dig
@@ -26,6 +28,9 @@ from dialogue.model.elements import Reply, elements_in, reply_kind
 from dialogue.model.measure import thin_size
 
 NON_ANSWERS_TO_STOP = 2
+# A record field of a group answer that *is* an element: present when every record fills it in, whatever
+# the words (「小口でも当日に届けてくれる」 is a reason without 〜ので), missing when any record leaves it empty.
+RECORD_ELEMENTS = {"reason": "reason", "differentiation": "comparison"}
 
 
 class Why(StrEnum):
@@ -77,9 +82,14 @@ def next_probe(question: Question, answer: Any, turns: Sequence[ProbeTurn]) -> D
     main = reply_kind(answer)
     non_answers = [t for t in turns if t.text.strip() and reply_kind(t.text) is not Reply.CONTENT]
     if main is not Reply.CONTENT:
-        return _if_none(question, asked, main) or Decision(None, Why.NOTHING_MORE)
-    if turns and turns[-1].text.strip() and turns[-1] in non_answers:
-        switched = _if_none(question, asked, reply_kind(turns[-1].text))
+        if len(non_answers) >= NON_ANSWERS_TO_STOP:
+            return Decision(None, Why.NOTHING_MORE)
+        return (_if_none(question, asked, main)
+                or _for_missing(question, answer, turns, asked, non_answers, after=main)
+                or Decision(None, Why.NOTHING_MORE))
+    if turns and turns[-1] in non_answers and turns[-1].index < len(question.probes):
+        element = question.probes[turns[-1].index].element
+        switched = _if_none(question, asked, reply_kind(turns[-1].text), element) if element else None
         if switched is not None:
             return switched
     if len(non_answers) >= NON_ANSWERS_TO_STOP:
@@ -87,23 +97,43 @@ def next_probe(question: Question, answer: Any, turns: Sequence[ProbeTurn]) -> D
     return _for_missing(question, answer, turns, asked, non_answers) or _untagged(question, answer, turns, asked)
 
 
-def _if_none(question: Question, asked: set[int], kind: Reply) -> Decision | None:
-    why = Why.AFTER_NONE if kind is Reply.NONE else Why.AFTER_NEGATIVE
-    index = next((i for i, p in enumerate(question.probes) if p.if_none and i not in asked), None)
-    return None if index is None else Decision(index, why, question.probes[index].element)
+def _if_none(question: Question, asked: set[int], kind: Reply, element: str | None = None) -> Decision | None:
+    """The next `probes_if_none` probe: any, after a non-answer main answer; after a non-answer to a
+    probe, only one tagged with that probe's element (the bank's other way of asking for it)."""
+    index = next((i for i, p in enumerate(question.probes)
+                  if p.if_none and i not in asked and (element is None or p.element == element)), None)
+    return None if index is None else Decision(index, _after(kind), question.probes[index].element)
 
 
 def _for_missing(question: Question, answer: Any, turns: Sequence[ProbeTurn], asked: set[int],
-                 non_answers: Sequence[ProbeTurn]) -> Decision | None:
-    present = elements_in(answer).union(*(elements_in(t.text) for t in turns))
+                 non_answers: Sequence[ProbeTurn], after: Reply = Reply.CONTENT) -> Decision | None:
+    """The first main probe asking for a missing element; after a negative main answer (`after`), only
+    those marked `also_if_none`."""
+    present = _present(answer, turns)
     closed = {question.probes[t.index].element for t in non_answers if t.index < len(question.probes)}
     for index, probe in enumerate(question.probes):
         element = probe.element
-        if probe.if_none or index in asked or element is None:
+        if probe.if_none or index in asked or element is None or (after is not Reply.CONTENT and not probe.also_if_none):
             continue
         if element in question.listen_for and element not in present and element not in closed:
-            return Decision(index, Why.MISSING, element)
+            return Decision(index, Why.MISSING if after is Reply.CONTENT else _after(after), element)
     return None
+
+
+def _present(answer: Any, turns: Sequence[ProbeTurn]) -> frozenset[str]:
+    """The elements in the main answer and the probe answers."""
+    found = set(elements_in(answer))
+    records = [r for r in answer if isinstance(r, dict)] if isinstance(answer, list) else []
+    for key, element in RECORD_ELEMENTS.items():
+        if records and key in records[0]:
+            found.discard(element)
+            if all(str(r.get(key, "")).strip() for r in records):
+                found.add(element)
+    return frozenset(found.union(*(elements_in(t.text) for t in turns)))
+
+
+def _after(kind: Reply) -> Why:
+    return Why.AFTER_NONE if kind is Reply.NONE else Why.AFTER_NEGATIVE
 
 
 def _untagged(question: Question, answer: Any, turns: Sequence[ProbeTurn], asked: set[int]) -> Decision:
@@ -118,5 +148,5 @@ def _untagged(question: Question, answer: Any, turns: Sequence[ProbeTurn], asked
 
 def missing_elements(question: Question, answer: Any, turns: Sequence[ProbeTurn]) -> tuple[str, ...]:
     """The listened-for elements the answers so far lack (for the screen and the score report)."""
-    present = elements_in(answer).union(*(elements_in(t.text) for t in turns))
+    present = _present(answer, turns)
     return tuple(e for e in question.listen_for if e not in present)

@@ -16,11 +16,14 @@ DEFAULT_MAX_PROBES = 3  # probes offered per question when neither the question 
 @dataclass(frozen=True, slots=True)
 class Probe:
     """A follow-up question. `element`: what it asks for (dialogue.model.elements), so it is offered only
-    while the answers lack it; `if_none`: offered only after a non-answer or a negative answer."""
+    while the answers lack it; `if_none`: offered only after a non-answer or a negative answer (the bank's
+    `probes_if_none`); `also_if_none`: a main probe that does not presuppose the thing, so it may follow
+    a negative answer too."""
 
     text: Text
     element: str | None = None
     if_none: bool = False
+    also_if_none: bool = False
 
     def get(self, lang: str) -> str:
         return self.text.get(lang)

@@ -45,9 +45,13 @@ ELEMENTS: dict[str, Element] = {e.id: e for e in (
     Element("example", "具体例", "an example",
             "an episode or a concrete case: 例えば, 〜したとき, 〜と言われました, 「…」, for example, once"),
     Element("comparison", "比較", "a comparison",
-            "against competitors, the industry or the past: 他社より, 同業と比べて, 以前は, 半分になった, than"),
+            "against competitors or the industry: 他社より, 同業と比べて, 県内で一番, 大手には負ける, than, unlike"),
+    Element("change", "変化", "a change",
+            "against the past — a trend or what changed: 増えた, 半分になった, 以前は…今は, 横ばい, used to, grew"),
     Element("method", "やり方", "how it is done",
             "a concrete practice, tool or system: マニュアル, OJT, 朝礼で, エクセルで管理, checklist, software"),
+    Element("concern", "気がかりな点", "a concern",
+            "a worry, risk, shortage or bottleneck: 心配, 気がかり, 人が足りない, 困る, ネック, we're short of, risk"),
 )}
 ELEMENT_IDS: tuple[str, ...] = tuple(ELEMENTS)
 
@@ -150,7 +154,7 @@ _EN_PARTY = re.compile(
 _EN_PROPER_NAME = re.compile(r"(?<=[a-z,;:] )[A-Z][a-z]+(?: [A-Z][a-z]+)+|(?<=[a-z,;:] )[A-Z][a-z]{2,}(?='s\b)")
 
 _JA_EXAMPLE = re.compile(
-    r"例えば|たとえば|例として|一例|「|『|と言われ|と言って|と言いました|と言っていただ|って言われ"
+    r"例えば|たとえば|例として|一例|」と|』と|と言われ|と言って|と言いました|と言っていただ|って言われ|とおっしゃ"
     r"|(?:た|る)(?:とき|時|ときに|時に|ところ)|(?:た|だ)ことが(?:あり|ある)|ことがありました"
     r"|ある時|あるとき|ある日|一度|以前|前に|去年|昨年|先日|この前|先月|実は|当時"
 )
@@ -161,15 +165,23 @@ _EN_EXAMPLE = re.compile(
 )
 
 _JA_COMPARISON = re.compile(
-    r"より|比べ|比較|同業|他社|ほかの(?:会社|社|店|同業|工場|ところ(?:より|と比べ))|他の(?:会社|社|店)|競合|大手|ライバル|業界(?:平均|で|の中)"
-    r"|以前は|前は|昔は|当時は|今は|今では|かつて|倍|増え|減り|減っ|伸び|上がっ|下がっ|上げ|下げ|変わ|横ばい|半分に"
-    r"|違い|違う|一番|唯一|屈指|トップ|負け|勝て|安い|高い|早い|速い|遅い|多い|少ない|同じくらい|並み|平均"
+    r"より|比べ|比較|同業|他社|ほかの(?:会社|社|店|同業|工場|メーカー)|他の(?:会社|社|店)|競合|大手|ライバル|業界(?:平均|で|の中|では)"
+    r"|違い|違う|一番|唯一|屈指|トップ|何番手|番手|負け|勝て|かなわ|並み|平均|同じくらい|珍しい|ならでは|しかできな|にはできな|真似"
 )
 _EN_COMPARISON = re.compile(
-    r"\bthan\b|\bcompared?\b|\bcomparison\b|\bversus\b|\bvs\.?\b|\bcompetitors?\b|\brivals?\b|\bother (?:companies|shops|firms|makers|businesses)\b"
-    r"|\bindustry\b|\bused to\b|\bbefore\b|\bnow\b|\bany more\b|\banymore\b|\bincreas|\bdecreas|\bgr[eo]w|\bfell\b|\bfalling\b|\brose\b|\brising\b"
-    r"|\bdoubled\b|\bhalved\b|\bflat\b|\bunlike\b|\bonly (?:we|us|one)\b|\bthe (?:only|best|biggest|largest)\b|\bcheaper\b"
-    r"|\bfaster\b|\bslower\b|\bbetter\b|\bworse\b|\bmore\b|\bless\b|\bfewer\b|\bsame as\b|\babout the same\b|\baverage\b"
+    r"\bthan\b|\bcompared?\b|\bcomparison\b|\bversus\b|\bvs\.?\b|\bcompetitors?\b|\brivals?\b"
+    r"|\bother (?:companies|shops|firms|makers|businesses)\b|\bindustry\b|\bunlike\b|\bonly (?:we|us|one)\b"
+    r"|\bthe (?:only|best|biggest|largest)\b|\bcheaper\b|\bfaster\b|\bslower\b|\bbetter\b|\bworse\b|\bsame as\b"
+    r"|\babout the same\b|\baverage\b|\bunusual\b|\brare\b|\bcopy\b"
+)
+_JA_CHANGE = re.compile(
+    r"増え|減り|減っ|減少|増加|伸び|伸ば|上がっ|下がっ|値上げ|上げ(?:まし|た|て)|下げ(?:まし|た|て)|変わ|変化|横ばい|倍に|半分に|半減|倍増"
+    r"|以前は|前は|昔は|当時は|今は|今では|かつて|ようになり|なくなり|広げ|拡大|縮小|増やし|減らし|落ち|戻し|戻り"
+)
+_EN_CHANGE = re.compile(
+    r"\bused to\b|\bbefore\b|\bnow\b|\bany ?more\b|\bincreas|\bdecreas|\bgr[eo]w|\bfell\b|\bfalling\b|\brose\b"
+    r"|\brising\b|\bdoubled\b|\bhalved\b|\bflat\b|\bchanged?\b|\bwent (?:up|down)\b|\bno longer\b|\bsince then\b"
+    r"|\bexpand|\bshr[iau]nk|\bmore and more\b|\bdropp|\braised\b|\bcut\b|\bup from\b|\bdown from\b"
 )
 
 _JA_METHOD = re.compile(
@@ -183,6 +195,15 @@ _EN_METHOD = re.compile(
     r"|\bwe make sure\b|\bhand(?:s|ed)? over\b|\bin charge\b|\bresponsible\b|\bvideos?\b|\bstandards?\b|\bqualifications?\b|\bteach|\bshow (?:them|him|her)\b"
 )
 
+_JA_CONCERN = re.compile(
+    r"心配|不安|気がかり|気になって|気が重い|困る|困って|困り|悩み|悩ん|リスク|ネック|ボトルネック|足りな|足りず|不足|手が回らな"
+    r"|間に合わな|きつい|厳しい|苦労|苦しい|怖い|大変|負担|できていな|追いつかな|頼り(?:きり|切り)|属人|ぎりぎり|余裕がな|課題"
+)
+_EN_CONCERN = re.compile(
+    r"worr|concern|afraid|fear|risks?|problems?|short of|shortage|lack(?:s|ing)?|bottleneck"
+    r"|struggl|tight|difficult|hard to|can'?t keep up|stuck|burden|depend(?:s|ent|ence)? (?:on|entirely)|not enough"
+)
+
 _DETECTORS: dict[str, tuple[re.Pattern[str], ...]] = {
     "figure": (_JA_FIGURE, _EN_FIGURE),
     "reason": (_JA_REASON, _EN_REASON),
@@ -190,16 +211,26 @@ _DETECTORS: dict[str, tuple[re.Pattern[str], ...]] = {
     "party": (_JA_PARTY, _EN_PARTY),
     "example": (_JA_EXAMPLE, _EN_EXAMPLE),
     "comparison": (_JA_COMPARISON, _EN_COMPARISON),
+    "change": (_JA_CHANGE, _EN_CHANGE),
     "method": (_JA_METHOD, _EN_METHOD),
+    "concern": (_JA_CONCERN, _EN_CONCERN),
 }
 
 
 def has_element(element: str, text: str) -> bool:
-    """Whether `text` (Japanese or English) contains the element."""
-    if element == "party" and _EN_PROPER_NAME.search(unicodedata.normalize("NFKC", text)):
+    """Whether `text` contains the element (Japanese patterns for a text with kana or kanji, else English)."""
+    japanese = is_japanese(text)
+    if element == "party" and not japanese and _EN_PROPER_NAME.search(unicodedata.normalize("NFKC", text)):
         return True
-    folded = normalize(text)
-    return any(p.search(folded) for p in _DETECTORS[element])
+    ja, en = _DETECTORS[element]
+    return bool((ja if japanese else en).search(normalize(text)))
+
+
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+
+
+def is_japanese(text: str) -> bool:
+    return bool(_JAPANESE.search(text))
 
 
 def elements_in(value: Any) -> frozenset[str]:
@@ -218,8 +249,10 @@ _JA_NONE = re.compile(
     r"|そう言われても|急に言われても|改めて聞かれると|ほかの(?:ところ|こと)なら|ほかのことでしたら"
 )
 _JA_NEGATIVE = re.compile(
-    r"(?:ない|無い|ありません|ございません|いません|いない|おりません|しません|していません|してない|やっていません|やってない"
-    r"|作っていません|作ってない|決めていません|決めてない|決まっていません|決まってない|まだです|まだ(?:何も)?(?:考えて|決めて))"
+    # "X は/が/も ない" (existence), a verb not done or not decided, or a bare 「ないです」 — not 少ない/足りない/できない
+    r"(?:は|が|も|特に|何も|なにも|全然|全く|まったく|あまり)(?:、)?(?:ない|無い|ありません|ございません|いません|いない|おりません)"
+    r"|(?:して|やって|作って|決めて|決まって|考えて|使って|取って|持って|入れて|出して|行って|置いて)(?:い)?(?:ません|ない)"
+    r"|しません|^(?:いえ|いいえ|いや)[、,]|^(?:ない|ありません|いません)(?:です)?(?:ね|よ)?[。!]?$|まだです|まだ(?:何も)?決"
 )
 _EN_NONE = re.compile(
     r"\bnothing (?:really|in particular|special|much|comes to mind)\b|\bnot really\b|\bno idea\b|\bi don'?t know\b|\bnot sure\b"
@@ -249,9 +282,10 @@ def reply_kind(value: Any) -> Reply:
         folded = normalize(sentence)
         if any(has_element(e, sentence) for e in _CONTENT):
             return Reply.CONTENT
-        if _JA_NONE.search(folded) or _EN_NONE.search(folded):
+        none, negative = (_JA_NONE, _JA_NEGATIVE) if is_japanese(sentence) else (_EN_NONE, _EN_NEGATIVE)
+        if none.search(folded):
             kind = Reply.NONE
-        elif _JA_NEGATIVE.search(folded) or _EN_NEGATIVE.search(folded):
+        elif negative.search(folded):
             kind = kind or Reply.NEGATIVE
         elif _size(sentence) >= _FILLER:
             return Reply.CONTENT
