@@ -6,7 +6,8 @@ An expert asks for what is missing and stops when it is there:
 1. At most `question.max_probes` probes per question (the bank's default, e.g. 3).
 2. A non-answer or a negative main answer (「特にないですね」「会議はない」「決めていません」) means the
    probes that presuppose the thing are wrong: the question's `probes_if_none` are offered, in order, then
-   the main probes marked `also_if_none` whose element is missing.
+   the main probes marked `also_if_none` whose element is missing — until a probe answer says something
+   after all; from then on the owner has opened up, and what is still missing is asked for as below.
 3. A non-answer to a probe closes that probe's element (it is not asked for again); if the bank has a
    `probes_if_none` probe for that element (another way of asking for it), that comes next. After
    `NON_ANSWERS_TO_STOP` non-answers the owner has said what they will.
@@ -79,8 +80,10 @@ def next_probe(question: Question, answer: Any, turns: Sequence[ProbeTurn]) -> D
     if len(turns) >= question.max_probes:
         return Decision(None, Why.CAP)
     asked = {t.index for t in turns}
-    main = reply_kind(answer)
     non_answers = [t for t in turns if t.text.strip() and reply_kind(t.text) is not Reply.CONTENT]
+    main = reply_kind(answer)
+    if any(t.text.strip() and t not in non_answers for t in turns):
+        main = Reply.CONTENT  # the owner opened up after all: listen for what is still missing
     if main is not Reply.CONTENT:
         if len(non_answers) >= NON_ANSWERS_TO_STOP:
             return Decision(None, Why.NOTHING_MORE)

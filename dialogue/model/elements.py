@@ -165,8 +165,10 @@ _EN_EXAMPLE = re.compile(
 )
 
 _JA_COMPARISON = re.compile(
-    r"より|比べ|比較|同業|他社|ほかの(?:会社|社|店|同業|工場|メーカー)|他の(?:会社|社|店)|競合|大手|ライバル|業界(?:平均|で|の中|では)"
-    r"|違い|違う|一番|唯一|屈指|トップ|何番手|番手|負け|勝て|かなわ|並み|平均|同じくらい|珍しい|ならでは|しかできな|にはできな|真似"
+    # measured against someone: merely naming competitors (同業が4社あります) is not a comparison
+    r"より|比べ|比較|他社(?:には|と(?:違|比))|ほかの(?:会社|社|店|工場|メーカー)(?:には|と(?:違|比)|より)|業界(?:平均|の中|で一番)"
+    r"|(?<!間)違い|(?<!間)違う|一番|唯一|屈指|トップ|何番手|番手|負け|勝て|かなわ|並み|平均|同じくらい|珍しい|ならでは|しかできな"
+    r"|にはできな|真似"
 )
 _EN_COMPARISON = re.compile(
     r"\bthan\b|\bcompared?\b|\bcomparison\b|\bversus\b|\bvs\.?\b|\bcompetitors?\b|\brivals?\b"
