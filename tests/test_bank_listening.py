@@ -144,3 +144,14 @@ def test_the_schema_lists_the_same_elements_as_the_vocabulary() -> None:
     schema = json.loads((ROOT / "question_banks" / "bank.schema.json").read_text(encoding="utf-8"))
     assert schema["$defs"]["element"]["enum"] == list(ELEMENT_IDS)
     assert set(schema["$defs"]["probe"]["properties"]) == {"ja", "en", "element", "also_if_none"}
+
+
+def test_the_format_doc_documents_each_element_with_its_label() -> None:
+    import re
+
+    from dialogue.model.elements import ELEMENTS
+
+    doc = (ROOT / "docs" / "bank-format.md").read_text(encoding="utf-8")
+    section = doc[doc.index("### The elements"):doc.index("## Placeholders")]
+    rows = re.findall(r"^\| `([a-z]+)` \| (\S+) \| ", section, re.MULTILINE)
+    assert [(e.id, e.label_ja) for e in ELEMENTS.values()] == rows

@@ -61,11 +61,13 @@ TABLE: list[tuple[str, str, bool]] = [
     ("party", "株式会社みどり精工から図面が来ます。", True),
     ("party", "工場長の村井に任せています。", True),
     ("party", "（株）三和メッキにめっきを出しています。", True),
+    ("party", "半導体製造装置向けが6割です。", True),  # whom it is for
     ("party", "全部うちでやっています。", False),
     ("party", "精度が命です。", False),
     ("party", "Higashihama Seiki is our biggest customer.", True),
     ("party", "We order from Minami Tool Co., Ltd.", True),
     ("party", "Murai, the factory manager, runs the floor.", True),
+    ("party", "Mostly equipment makers in the prefecture.", True),
     ("party", "We do everything in-house.", False),
     ("party", "Precision is everything.", False),
     # example: an episode or a concrete case

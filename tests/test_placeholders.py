@@ -151,3 +151,23 @@ def test_a_placeholder_in_a_block_scalar_is_reported_at_the_text(tmp_path: Path)
                         'text:\n              ja: |-\n                強みは？{nothing}\n              en: Strengths?')
     line, _ = at(text, "強みは？{nothing}")
     assert [(code, found_line) for code, found_line, _ in problems_of(tmp_path, text)] == [("E162", line - 1)]
+
+
+def test_the_sheet_and_the_recap_quote_answers_and_show_what_probing_added() -> None:
+    from dialogue.engine import Engine
+    from dialogue.sheet.data import build_sheet
+    from tests.helpers import iso_clock
+
+    engine = Engine(BANK, iso_clock(), "s")
+    engine.start({"lang": "ja"})
+    engine.submit("株式会社みどり精工")
+    engine.submit("A精機 | 試作が早い\nB製作所 | 精度")
+    engine.submit("売上の4割と2割です。")  # the figure probe's answer
+    engine.submit("精度です。")  # strengths: thin, no figure
+    engine.submit("公差±2ミクロンです。")  # the figure probe's answer
+    sheet = build_sheet(engine.transcript(), "ja")
+    strengths = sheet.field("business.strengths")
+    assert strengths.entries[0].question_text == "「A精機、B製作所」に選ばれている強みは何ですか？"
+    assert strengths.recap_lines == ("精度です。", "↳ 公差±2ミクロンです。")
+    customers = sheet.field("commercial_flow.customers")
+    assert customers.recap_lines[-1] == "↳ 売上の4割と2割です。"

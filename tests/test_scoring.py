@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from dialogue.engine import Engine
-from dialogue.training.persona import available_personas, load_persona, persona_path
 from dialogue.model.elements import is_non_answer
+from dialogue.training.persona import available_personas, load_persona, persona_path
 from dialogue.training.scoring import NOTHING_NEW, Owner, first_sentence, match, score, scorecard, unattended
 from tests.helpers import iso_clock, standard_bank
 

@@ -59,9 +59,10 @@ class ProbeReader(NodeReader):
         items = self._sequence(node, f"{what}: {key}")
         reported = len(self.problems)
         for item in items:
+            self._unknown_probe_keys(item, what)
             element_node = _value_node(item, "element")
             also_node = _value_node(item, "also_if_none")
-            text = self._text(_without(item, PROBE_KEYS), f"{what}: probe")
+            text = self._text(_only_languages(item, self.languages), f"{what}: probe")
             element = self._element(element_node, f"{what}: probe element") if element_node is not None else None
             also = False
             if also_node is not None and if_none:
@@ -72,6 +73,17 @@ class ProbeReader(NodeReader):
             if text is not None:
                 probes.append(Probe(text, element, if_none, also))
         return (tuple(probes) if len(self.problems) == reported else None), items
+
+    def _unknown_probe_keys(self, item: yn.Node, what: str) -> None:
+        """A key that is neither a language nor a probe key (`elemnt:`) is E110 with a suggestion."""
+        if not isinstance(item, yn.MappingNode):
+            return
+        allowed = (*self.languages, *PROBE_KEYS)
+        for key, _ in item.value:
+            name = str(key.value)
+            if name not in allowed and len(name) > 2:  # two letters: a language code, reported as E117
+                self._add("E110", f"{what}: unknown key {name!r} in a probe", key,
+                          suggest(name, allowed) or f"allowed keys: {', '.join(allowed)}")
 
     def _max_probes(self, node: yn.Node, what: str) -> int | None:
         value = self._number(node, f"{what}: max_probes", integer=True)
@@ -150,7 +162,7 @@ class ProbeReader(NodeReader):
         """A problem at `offset` characters into a one-line scalar (else at the scalar itself)."""
         assert self.doc is not None
         problem = self.doc.problem(code, message, node, hint)
-        one_line = node.start_mark.line == node.end_mark.line and getattr(node, "style", None) in (None, "'", '"')
+        one_line = node.start_mark.line == node.end_mark.line and getattr(node, "style", None) in (None, "", "'", '"')
         if one_line:
             from dataclasses import replace
 
@@ -176,9 +188,12 @@ def _key_node(node: yn.Node, key: str) -> yn.Node | None:
     return None
 
 
-def _without(node: yn.Node, keys: tuple[str, ...]) -> yn.Node:
-    """A probe's translation map without its other keys (read as a plain text)."""
-    if not isinstance(node, yn.MappingNode) or not any(str(k.value) in keys for k, _ in node.value):
+def _only_languages(node: yn.Node, languages: tuple[str, ...]) -> yn.Node:
+    """A probe's translation map without its other keys (`element`, `also_if_none`, unknown ones already
+    reported), read as a plain text. Two-letter keys stay, so an unlisted language is still E117."""
+    if not isinstance(node, yn.MappingNode):
         return node
-    pairs = [(k, v) for k, v in node.value if str(k.value) not in keys]
+    pairs = [(k, v) for k, v in node.value if str(k.value) in languages or len(str(k.value)) <= 2]
+    if len(pairs) == len(node.value):
+        return node
     return yn.MappingNode(node.tag, pairs, node.start_mark, node.end_mark, node.flow_style)

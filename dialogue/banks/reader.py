@@ -306,7 +306,8 @@ class _BankReader(ConditionReader, ProbeReader):
         for key in ("min", "max"):
             if get(key) is not None:
                 extras[key] = self._number(get(key), f"{what}: {key}")
-        self._listening(get, items, extras, what, qid)
+        # on a choice or number question E110 has said listen_for and probes_if_none do not apply
+        self._listening(get, items, extras, what, qid, listening=qtype is None or "listen_for" in TYPE_KEYS[qtype])
         if get("when") is not None:
             extras["when"] = self._condition(get("when"))
         if get("forbid_status") is not None:
@@ -329,15 +330,14 @@ class _BankReader(ConditionReader, ProbeReader):
         return question
 
     def _listening(self, get: Callable[[str], yn.Node | None], items: dict[str, tuple[yn.Node, yn.Node]],
-                   extras: dict[str, Any], what: str, qid: str | None) -> None:
+                   extras: dict[str, Any], what: str, qid: str | None, listening: bool) -> None:
         """`listen_for`, `probes`, `probes_if_none` and `max_probes` into `extras` (a None value: an error)."""
-        listen_for: tuple[str, ...] = ()
-        if get("listen_for") is not None:
-            extras["listen_for"] = self._listen_for(get("listen_for"), what)
-            listen_for = extras["listen_for"] or ()
+        listen_for: tuple[str, ...] | None = ()
+        if get("listen_for") is not None and listening:
+            extras["listen_for"] = listen_for = self._listen_for(get("listen_for"), what)
         probes: list[Probe] = []
         nodes: list[yn.Node] = []
-        for key in ("probes", "probes_if_none"):
+        for key in ("probes", "probes_if_none") if listening else ("probes",):
             if get(key) is not None:
                 read, items_read = self._probes(get(key), what, if_none=key == "probes_if_none")
                 if read is None:
@@ -348,7 +348,8 @@ class _BankReader(ConditionReader, ProbeReader):
             extras["probes"] = tuple(probes)
         extras["max_probes"] = (self._max_probes(get("max_probes"), what) if get("max_probes") is not None
                                 else self.max_probes)
-        self._check_probe_elements(listen_for, tuple(probes), nodes, get("listen_for"), what)
+        if listen_for is not None:  # a bad listen_for was reported: checking probes against it would only repeat it
+            self._check_probe_elements(listen_for, tuple(probes), nodes, get("listen_for"), what)
         if qid is not None:
             self._note_text_sites(qid, get("text"), nodes)
         if probes and get("thin_below") is None and not listen_for and get("always_probe") is None:

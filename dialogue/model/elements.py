@@ -144,10 +144,11 @@ _JA_PARTY = re.compile(
     r"|[\u30a0-\u30ff\u4e00-\u9fff]{2,}(?:さん|様|さま|氏|君)"
     r"|工場長|専務|常務|部長|課長|係長|主任|番頭|右腕|長男|次男|三男|長女|次女|息子|娘|家内|妻|嫁|叔父|伯父|叔母|甥|姪"
     r"|先代|会長|社長の|副社長|後継者の|親父|おやじ|父が|母が|兄|弟|姉|妹|取引先の|お客さんの|お客様の"
+    r"|[\u30a0-\u30ff\u4e00-\u9fff]{2,}向け"  # whom it is for: 半導体製造装置向け, 医療機器向け
 )
 _EN_PARTY = re.compile(
     r"\b(?:co\.|ltd\b|inc\b|corp\b|llc\b|k\.k\.|gmbh\b|bank\b|shinkin\b|university\b|centre\b|center\b|works\b"
-    r"|industries\b|trading\b|foods\b|seiki\b|seiko\b|hydraulics\b|supermarkets?\b|co-?op\b)"
+    r"|industries\b|trading\b|foods\b|seiki\b|seiko\b|hydraulics\b|supermarkets?\b|co-?op\b|makers?\b|manufacturers?\b)"
     r"|\b(?:factory manager|managing director|director|manager|foreman|my (?:son|daughter|wife|husband|uncle|father|mother|brother|sister)"
     r"|the (?:founder|chairman)|mr\.?|ms\.?|mrs\.?|our (?:buyer|president))\b"
 )
@@ -156,7 +157,7 @@ _EN_PROPER_NAME = re.compile(r"(?<=[a-z,;:] )[A-Z][a-z]+(?: [A-Z][a-z]+)+|(?<=[a
 _JA_EXAMPLE = re.compile(
     r"例えば|たとえば|例として|一例|」と|』と|と言われ|と言って|と言いました|と言っていただ|って言われ|とおっしゃ"
     r"|(?:た|る)(?:とき|時|ときに|時に|ところ)|(?:た|だ)ことが(?:あり|ある)|ことがありました"
-    r"|ある時|あるとき|ある日|一度|以前|前に|去年|昨年|先日|この前|先月|実は|当時"
+    r"|ある時|あるとき|ある日|一度|以前|前に|去年|昨年|先日|この前|先月|実は|当時|のとき(?:に|は)|の時(?:に|は)"
 )
 _EN_EXAMPLE = re.compile(
     r"\bfor (?:example|instance)\b|\be\.g\.|\bsuch as\b|\bonce\b|\bone time\b|\bthere was a time\b|\bone day\b"
@@ -202,8 +203,8 @@ _JA_CONCERN = re.compile(
     r"|間に合わな|きつい|厳しい|苦労|苦しい|怖い|大変|負担|できていな|追いつかな|頼り(?:きり|切り)|属人|ぎりぎり|余裕がな|課題"
 )
 _EN_CONCERN = re.compile(
-    r"worr|concern|afraid|fear|risks?|problems?|short of|shortage|lack(?:s|ing)?|bottleneck"
-    r"|struggl|tight|difficult|hard to|can'?t keep up|stuck|burden|depend(?:s|ent|ence)? (?:on|entirely)|not enough"
+    r"\bworr|\bconcern|\bafraid\b|\bfear|\brisks?\b|\bproblems?\b|\bshort of\b|\bshortage\b|\black(?:s|ing)?\b|\bbottleneck"
+    r"|\bstruggl|\btight\b|\bdifficult|\bhard to\b|\bcan'?t keep up\b|\bstuck\b|\bburden\b|\bdepend(?:s|ent|ence)? (?:on|entirely)\b|\bnot enough\b"
 )
 
 _DETECTORS: dict[str, tuple[re.Pattern[str], ...]] = {
@@ -247,7 +248,7 @@ _JA_NONE = re.compile(
     r"特に(?:は)?(?:何も|なにも)?(?:ない|無い|ありません|ございません|なし|変わ[っら].*?(?:ない|ありません)|思いつ|考えて(?:い)?ない)"
     r"|特段|別に|べつに|(?:わから|分から|わかん|分かん|知ら)ない|(?:わかり|分かり|知り)ません|存じません|さあ|どうでしょう|どうですかね"
     r"|考えたことが(?:ない|なかった|ありません)|あまり考えて|何とも|なんとも|思い当たら|思いつかない|思いつきません"
-    r"|普通に(?:やって|して)|関係(?:あります|ある)か|お答え(?:し|でき)かね|控えさせ|言えません|申し上げ(?:られ|にくい)"
+    r"|普通に(?:やって|して)|関係(?:あります|ある)か|お答え(?:し|でき)かね|控えさせ|^(?:それは|ちょっと)?言えません|申し上げ(?:られ|にくい)"
     r"|そう言われても|急に言われても|改めて聞かれると|ほかの(?:ところ|こと)なら|ほかのことでしたら"
 )
 _JA_NEGATIVE = re.compile(
@@ -263,35 +264,45 @@ _EN_NONE = re.compile(
     r"|\bask me about something else\b"
 )
 _EN_NEGATIVE = re.compile(
-    r"\bwe don'?t\b|\bwe haven'?t\b|\bwe do not\b|\bthere (?:isn'?t|aren'?t|is no|are no)\b|\bno(?:,| we| there| one|body)\b|\bnone\b"
-    r"|\bnot (?:yet|decided|really)\b|\bnothing\b|\bnobody\b|\bnever\b|\bi haven'?t\b|\bwe have no\b|\bnot at all\b"
+    r"^no\b|\bwe don'?t\b|\bwe haven'?t\b|\bwe do not\b|\bthere (?:isn'?t|aren'?t|is no|are no)\b|\bno(?:,| we| there| one|body)\b|\bnone\b"
+    r"|\bnot (?:yet|decided|really)\b|\bnothing\b|\bnobody\b|\bi haven'?t\b|\bwe have no\b|\bnot at all\b"
 )
 _CONTENT = ("figure", "reason", "time", "party", "example")  # a sentence with one of these says something
 _SENTENCE = re.compile(r"(?<=[。！？!?])|(?<=\.)\s+|\n+")
 _FILLER = 8  # a sentence shorter than this (うーん。そうですね。Well.), with no element, is filler beside a non-answer
+_SAYS_MORE = 25  # a non-answer sentence this long that names a practice, change or concern still says something
+_LONG_NEGATIVE = 30  # a negative this long says more than "no" (「登録はしたが、パッケージに入れているだけ」)
 
 
 def reply_kind(value: Any) -> Reply:
     """NONE or NEGATIVE when the answer says nothing but "nothing" / "we don't": some sentence is a
-    non-answer or a negative, no sentence carries an element, and every other sentence is short filler.
-    A negative with content (「決まっていません。息子は東京で…ので」) is CONTENT."""
+    non-answer or a negative, no sentence carries a figure, reason, time, party or example, every other
+    sentence is short filler, and the non-answer itself is short. A negative with content
+    (「決まっていません。息子は東京で…ので」, 「入れたいんですが、何を選べばいいか分からない」) is CONTENT."""
     text = flatten(value).strip()
     if not text:
         return Reply.CONTENT
-    sentences = [s.strip() for s in _SENTENCE.split(text) if s and s.strip()]
     kind: Reply | None = None
-    for sentence in sentences:
-        folded = normalize(sentence)
+    for sentence in (s.strip() for s in _SENTENCE.split(text) if s and s.strip()):
         if any(has_element(e, sentence) for e in _CONTENT):
             return Reply.CONTENT
-        none, negative = (_JA_NONE, _JA_NEGATIVE) if is_japanese(sentence) else (_EN_NONE, _EN_NEGATIVE)
-        if none.search(folded):
-            kind = Reply.NONE
-        elif negative.search(folded):
-            kind = kind or Reply.NEGATIVE
-        elif _size(sentence) >= _FILLER:
+        found = _sentence_kind(sentence)
+        if found is Reply.CONTENT:
             return Reply.CONTENT
+        kind = Reply.NONE if found is Reply.NONE else kind or found
     return kind or Reply.CONTENT
+
+
+def _sentence_kind(sentence: str) -> Reply | None:
+    """NONE / NEGATIVE for a non-answer sentence, None for short filler, CONTENT for anything else."""
+    folded, size = normalize(sentence), _size(sentence)
+    none, negative = (_JA_NONE, _JA_NEGATIVE) if is_japanese(sentence) else (_EN_NONE, _EN_NEGATIVE)
+    says_more = size >= _SAYS_MORE and bool(elements_in(sentence))  # 「システムを入れたいが、分からない」
+    if none.search(folded):
+        return Reply.CONTENT if says_more else Reply.NONE
+    if negative.search(folded):
+        return Reply.CONTENT if says_more or size >= _LONG_NEGATIVE else Reply.NEGATIVE
+    return None if size < _FILLER else Reply.CONTENT
 
 
 def is_non_answer(value: Any) -> bool:

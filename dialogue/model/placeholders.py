@@ -68,9 +68,17 @@ def fill(text: str, bank: Bank, values: Mapping[str, Any], lang: str) -> str:
     return _PLACEHOLDER.sub(lambda m: _value_or_fallback(m.group(1), m.group(2), bank, values, lang), text)
 
 
-def with_fallbacks(text: str, bank: Bank, lang: str) -> str:
-    """`text` as it reads before any answer: every placeholder by its fallback."""
-    return fill(text, bank, {}, lang)
+def with_fallbacks(text: str, bank: Bank | None, lang: str) -> str:
+    """`text` as it reads before any answer (the bank graph, lists of questions): every placeholder by
+    its fallback wording."""
+    if "{" not in text:
+        return text
+    return _PLACEHOLDER.sub(lambda m: m.group(2) if m.group(2) is not None else
+                            _bracketed(_label(resolve(m.group(1)), bank, lang), lang), text)
+
+
+def _bracketed(label: str, lang: str) -> str:
+    return f"（{label}）" if lang == "ja" else f"({label})"
 
 
 def _value_or_fallback(name: str, fallback: str | None, bank: Bank, values: Mapping[str, Any], lang: str) -> str:
@@ -83,8 +91,7 @@ def _value_or_fallback(name: str, fallback: str | None, bank: Bank, values: Mapp
         return f"{left}{shown}{right}"
     if fallback is not None:
         return fallback
-    label = _label(ref, bank, lang)
-    return f"（{label}）" if lang == "ja" else f"({label})"
+    return _bracketed(_label(ref, bank, lang), lang)
 
 
 def _shown(ref: Ref, bank: Bank, values: Mapping[str, Any], lang: str) -> str:
@@ -127,10 +134,10 @@ def first_sentence(text: str) -> str:
     return text.rstrip("。.").strip()
 
 
-def _label(ref: Ref, bank: Bank, lang: str) -> str:
+def _label(ref: Ref, bank: Bank | None, lang: str) -> str:
     if ref.field_id is not None:
         return FIELDS_BY_ID[ref.field_id].label(lang)
-    if ref.question_id is None or not bank.has_question(ref.question_id):
+    if ref.question_id is None or bank is None or not bank.has_question(ref.question_id):
         return ref.question_id or "?"
     question = bank.question(ref.question_id)
     record = next((f for f in question.fields if f.id == ref.record_field), None)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from dialogue.model import Transcript
+from dialogue.model.placeholders import fill
 from dialogue.sheet.data import LABELS, SheetData, display_value
 
 KIND_LABELS = {
@@ -65,18 +66,19 @@ def render_sheet_markdown(sheet: SheetData) -> str:
 def transcript_rows(transcript: Transcript, lang: str) -> list[TranscriptRow]:
     bank = transcript.bank
     kinds = KIND_LABELS.get(lang, KIND_LABELS["en"])
+    values = {qid: a.value for qid, a in transcript.answers.items() if not a.is_status}
     rows = []
     for event in transcript.events:
         d = event.data
         qid = d.get("question") or d.get("to")
         question = bank.question(qid) if qid and bank.has_question(qid) else None
         if event.kind == "asked" and question:
-            text = question.text.get(lang)
+            text = fill(question.text.get(lang), bank, values, lang)  # placeholders quote the answers
         elif event.kind == "answered" and question:
             text = display_value(question, d.get("value"), lang)
         elif event.kind == "probed" and question:
             index = int(d.get("probe", 0))
-            text = question.probes[index].get(lang) if index < len(question.probes) else ""
+            text = fill(question.probes[index].get(lang), bank, values, lang) if index < len(question.probes) else ""
         elif event.kind in ("probe_answered", "followed_up", "noted"):
             text = str(d.get("text", ""))
         elif event.kind in ("skipped", "went_back", "jumped") and question:
