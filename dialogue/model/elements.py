@@ -34,23 +34,23 @@ class Element:
 
 # The vocabulary: one table (docs/bank-format.md documents each; a test keeps them in step).
 ELEMENTS: dict[str, Element] = {e.id: e for e in (
-    Element("figure", "数字", "a figure",
+    Element("figure", "数字", "figure",
             "a number with a unit, a share or an amount: 売上の6割, 23人, 1.5倍, 月に2、3件, 2億4千万円"),
-    Element("reason", "理由", "a reason",
+    Element("reason", "理由", "reason",
             "why: 〜ため, 〜ので, 〜から(です), 理由は, 決め手, because, so that, that's why"),
-    Element("time", "時期", "a time frame",
+    Element("time", "時期", "time frame",
             "when, since, until, how long or how often: 2009年, 5年前, 70になる頃, 以来, 来年まで, 月に1回"),
-    Element("party", "相手先", "a named party",
+    Element("party", "相手先", "named party",
             "a named customer, competitor, supplier, partner or person: 東浜精機さん, 株式会社…, 工場長の村井"),
-    Element("example", "具体例", "an example",
+    Element("example", "具体例", "example",
             "an episode or a concrete case: 例えば, 〜したとき, 〜と言われました, 「…」, for example, once"),
-    Element("comparison", "比較", "a comparison",
+    Element("comparison", "比較", "comparison",
             "against competitors or the industry: 他社より, 同業と比べて, 県内で一番, 大手には負ける, than, unlike"),
-    Element("change", "変化", "a change",
+    Element("change", "変化", "change",
             "against the past — a trend or what changed: 増えた, 半分になった, 以前は…今は, 横ばい, used to, grew"),
     Element("method", "やり方", "how it is done",
             "a concrete practice, tool or system: マニュアル, OJT, 朝礼で, エクセルで管理, checklist, software"),
-    Element("concern", "気がかりな点", "a concern",
+    Element("concern", "気がかりな点", "concern",
             "a worry, risk, shortage or bottleneck: 心配, 気がかり, 人が足りない, 困る, ネック, we're short of, risk"),
 )}
 ELEMENT_IDS: tuple[str, ...] = tuple(ELEMENTS)
