@@ -15,10 +15,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "guidance": ("ヒアリングの心得", "Interview manners"),
     "recap": ("ここまでに伺った内容", "What we have heard so far"),
     "probe": ("深掘りの質問（{i}/{n}）", "Follow-up ({i}/{n})"),
-    "probe_help": ("回答が短めです。この質問で深掘りしてみましょう（空のまま Enter で次の深掘り、/skip で終了、"
-                   "/own 質問 で自分の深掘り）。",
-                   "The answer is thin. Try this follow-up. Empty Enter: next probe, /skip: stop probing, "
-                   "/own QUESTION: your own follow-up."),
+    "probe_help": ("空のまま Enter で次の深掘り、/skip で終了、/own 質問 で自分の深掘り。",
+                   "Empty Enter: next probe, /skip: stop probing, /own QUESTION: your own follow-up."),
+    # why this probe (dialogue.engine.probing.Why); {element} is the element's label (dialogue.model.elements)
+    "probe_why_missing": ("{element}がまだ出ていません。この質問で伺ってみましょう。", "Still missing: {element}. Try this follow-up."),
+    "probe_why_thin": ("回答が短めです。この質問で深掘りしてみましょう。", "The answer is thin: try this follow-up."),
+    "probe_why_always": ("経験者が必ず深掘りする質問です。", "Experienced interviewers always dig here."),
+    "probe_why_after_none": ("「特にない」とのお答えでした。聞き方を変えてみましょう。",
+                             "The owner had nothing to say: try asking another way."),
+    "probe_why_after_negative": ("「ない」とのお答えでした。その場合に伺うことです。",
+                                 "The owner said there is none: this is what to ask then."),
     "voice_supporter": ("（支援者の見立てとして記入）", "(record the supporter's own view)"),
     "current_answer": ("これまでの回答", "Current answer"),
     "choices": ("番号か ID で答えてください", "Answer with the number or id"),

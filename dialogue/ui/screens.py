@@ -11,7 +11,8 @@ from rich.text import Text as RichText
 
 from dialogue.engine import Step
 from dialogue.model import Bank, Question
-from dialogue.ui.messages import say
+from dialogue.model.elements import ELEMENTS
+from dialogue.ui.messages import MESSAGES, say
 
 if TYPE_CHECKING:
     from dialogue.sheet.data import SheetData
@@ -69,9 +70,12 @@ def probe_panel(step: Step, lang: str) -> RenderableType:
     q = step.question
     assert q is not None and step.probe is not None
     title = say("probe", lang, i=step.probe_index + 1, n=len(q.probes))
-    return Panel(Group(RichText(step.probe.get(lang), style="bold"),
-                       RichText(say("probe_help", lang), style="dim")),
-                 title=title, title_align="left", border_style="magenta")
+    lines = [RichText(step.probe.get(lang), style="bold")]
+    if f"probe_why_{step.probe_reason}" in MESSAGES:  # why this probe; absent in journals before the reasons
+        element = ELEMENTS[step.probe_element].label(lang) if step.probe_element in ELEMENTS else ""
+        lines.append(RichText(say(f"probe_why_{step.probe_reason}", lang, element=element), style="magenta"))
+    lines.append(RichText(say("probe_help", lang), style="dim"))
+    return Panel(Group(*lines), title=title, title_align="left", border_style="magenta")
 
 
 def _format_lines(q: Question, lang: str) -> list[RenderableType]:
