@@ -21,7 +21,6 @@ from dialogue.model import (
     STATUS_CODES,
     Bank,
     Choice,
-    Probe,
     Question,
     RecordField,
     Section,
@@ -328,33 +327,6 @@ class _BankReader(ConditionReader, ProbeReader):
                             position=self.doc.position(node) if self.doc else None, **extras)
         self._condition_nodes.setdefault(qid, get("when"))
         return question
-
-    def _listening(self, get: Callable[[str], yn.Node | None], items: dict[str, tuple[yn.Node, yn.Node]],
-                   extras: dict[str, Any], what: str, qid: str | None, listening: bool) -> None:
-        """`listen_for`, `probes`, `probes_if_none` and `max_probes` into `extras` (a None value: an error)."""
-        listen_for: tuple[str, ...] | None = ()
-        if get("listen_for") is not None and listening:
-            extras["listen_for"] = listen_for = self._listen_for(get("listen_for"), what)
-        probes: list[Probe] = []
-        nodes: list[yn.Node] = []
-        for key in ("probes", "probes_if_none") if listening else ("probes",):
-            if get(key) is not None:
-                read, items_read = self._probes(get(key), what, if_none=key == "probes_if_none")
-                if read is None:
-                    extras["probes"] = None
-                probes += read or ()
-                nodes += items_read
-        if extras.get("probes", ()) is not None and probes:
-            extras["probes"] = tuple(probes)
-        extras["max_probes"] = (self._max_probes(get("max_probes"), what) if get("max_probes") is not None
-                                else self.max_probes)
-        if listen_for is not None:  # a bad listen_for was reported: checking probes against it would only repeat it
-            self._check_probe_elements(listen_for, tuple(probes), nodes, get("listen_for"), what)
-        if qid is not None:
-            self._note_text_sites(qid, get("text"), nodes)
-        if probes and get("thin_below") is None and not listen_for and get("always_probe") is None:
-            self._add("W201", f"{what} has probes but neither listen_for nor thin_below",
-                      items["probes"][0] if "probes" in items else items["probes_if_none"][0])
 
     def _forbid_status(self, node: yn.Node, what: str) -> tuple[str, ...] | None:
         """Status codes (わからない/回答を控えたい/該当なし) that may not be recorded for this question."""

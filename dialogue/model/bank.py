@@ -102,10 +102,6 @@ class Question:
     def choice(self, choice_id: str) -> Choice | None:
         return next((c for c in self.choices if c.id == choice_id), None)
 
-    def probe_elements(self) -> tuple[str, ...]:
-        """The elements the main probes ask for, each once, in probe order."""
-        return tuple(dict.fromkeys(p.element for p in self.probes if p.element and not p.if_none))
-
 
 @dataclass(frozen=True, slots=True)
 class Section:
