@@ -80,13 +80,30 @@ def flatten(value: Any) -> str:
 
 # ---- the detectors ----
 
+
+class _Lazy:
+    """A pattern compiled on first use: compiling all of them takes ~25 ms, which the start of an
+    interview (and `locaben --help`) need not pay before the first answer is probed."""
+
+    __slots__ = ("_compiled", "_source")
+
+    def __init__(self, source: str):
+        self._source = source
+        self._compiled: re.Pattern[str] | None = None
+
+    def search(self, text: str) -> re.Match[str] | None:
+        if self._compiled is None:
+            self._compiled = re.compile(self._source)
+        return self._compiled.search(text)
+
+
 _KANJI_DIGITS = "〇一二三四五六七八九十百千"
 _KANJI_NUMBER = f"[{_KANJI_DIGITS}]+"
 _TIME_UNITS = r"(?:年|か月|ヶ月|カ月|ヵ月|箇月|月|週|日|時間|分間|時)"
 _COUNTERS = (r"(?:人|名|社|件|個|台|円|万|億|千|割|%|倍|店舗?|回|本|点|トン|キロ|km|kg|ミリ|mm|ミクロン|μm|"
              r"枚|箱|軒|種類|品目|拠点|行|坪|平米|部門|工程|ライン|世帯|ロット|ケース|パック|食|歳|才|階|cm|m2|坪)")
 
-_JA_FIGURE = re.compile(
+_JA_FIGURE = _Lazy(
     # an Arabic number (with , or .) that is not a calendar year, not a time unit and not "N代目"
     r"(?<![\d.,])(?!(?:19|20)\d\d年)\d[\d,.]*(?!\d)(?![,.]?\d)(?!\s*(?:年|か月|ヶ月|カ月|ヵ月|月|週|日|時間|時|分(?!の)|秒|代目|代|番目|次|期|号))"
     r"|" + _KANJI_NUMBER + _COUNTERS
@@ -97,13 +114,13 @@ _JA_FIGURE = re.compile(
 _EN_NUMBER_WORDS = (r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
                     r"sixty|seventy|eighty|ninety|hundred|thousand|million|billion|dozen")
 _EN_TIME_UNITS = r"(?:years?|months?|weeks?|days?|hours?|minutes?|decades?|generations?)"
-_EN_FIGURE = re.compile(
+_EN_FIGURE = _Lazy(
     r"(?<![\w.,])(?!(?:19|20)\d\d\b(?!\s*%))\d[\d,.]*(?![\d,])(?!\s*(?:-\s*)?" + _EN_TIME_UNITS + r"\b)(?!(?:st|nd|rd|th)\b)"
     r"|\b(?:" + _EN_NUMBER_WORDS + r")\b(?!\s+(?:-\s*)?" + _EN_TIME_UNITS + r"\b)(?!\s+(?:of\s+)?(?:us|them)\b)"
     r"|\bhalf\b|\ba third\b|\ba quarter\b|\bdoubled?\b|\btwice as\b|\bper ?cent\b|%|¥|\$|\byen\b"
 )
 
-_JA_TIME = re.compile(
+_JA_TIME = _Lazy(
     r"(?:19|20)\d\d年|(?:昭和|平成|令和)[\d元一二三四五六七八九十]+年|\d+年代|\d+年(?:前|後|目|間|ほど|くらい|ぐらい|近く|以上|かけ)"
     r"|[\d" + _KANJI_DIGITS + r"]+" + _TIME_UNITS
     + r"|頃|(?<!と)ころ|ごろ|以来|以降|当時|去年|昨年|今年|来年|再来年|先月|今月|来月|先週|来週|最近|この前|先日|今後|将来|いずれ"
@@ -113,7 +130,7 @@ _JA_TIME = re.compile(
     r"|(?:[\d" + _KANJI_DIGITS + r"]+|いくつ)(?:歳|才)(?:になる|の時|のとき|まで|で|に)"
 )
 _EN_MONTHS = r"january|february|march|april|june|july|august|september|october|november|december"
-_EN_TIME = re.compile(
+_EN_TIME = _Lazy(
     r"\b(?:19|20)\d\d\b|\b(?:19|20)\d0s\b|\bsince\b|\buntil\b|\btill\b|\bago\b|\bby (?:then|next|the end|the time|(?:19|20)\d\d)\b"
     r"|\b(?:last|next|this) (?:year|month|week|spring|summer|autumn|fall|winter)\b|\brecently\b|\blately\b"
     r"|\bthese days\b|\bat that time\b|\bat the time\b|\bback then\b|\bin (?:the )?future\b|\bsoon\b|\bafterwards?\b"
@@ -123,13 +140,13 @@ _EN_TIME = re.compile(
     r"|\b(?:" + _EN_MONTHS + r")\b|\bturn \d+\b|\baround the time\b|\bwhen i (?:was|turn)\b|\bdeadline\b|\btiming\b"
 )
 
-_JA_REASON = re.compile(
+_JA_REASON = _Lazy(
     r"ため|ので|理由|決め手|おかげ|せいで|きっかけ|というのも|なぜなら|なぜかというと|からこそ|だけに"
     r"|(?:だ|です|ます|た|い|ない|る|ん|ません|でした|ました)から(?:です|でしょう|ね|よ|。|、|$|\n)"
     r"|(?:だ|です|ます|た|い|ない|る|ません|でした|ました)からで"
     r"|だから|ですから|ますから|なので|それで|そのため|によって|(?:で|に)(?:選ばれ|評価され|任され)"
 )
-_EN_REASON = re.compile(
+_EN_REASON = _Lazy(
     r"\bbecause\b|\bas a result\b|\bthat'?s why\b|\bwhich is why\b|\bthe reason\b|\bdue to\b|\bthanks to\b"
     r"|\bso that\b|\bin order to\b|\bsince (?!(?:19|20)\d\d|then|last|the|\d|[a-z]+ (?:year|month|week)s?\b)(?:we|i|they|it|he|she|our|there)\b"
     r"|\b(?:, )?so (?:we|i|they|customers|people)\b|\bwhat decided\b|\bthe deciding\b|\bthat is why\b"
@@ -139,14 +156,14 @@ _EN_REASON = re.compile(
 _JA_COMPANY = (r"株式会社|有限会社|合同会社|合資会社|\(株\)|\(有\)|㈱|㈲|信用金庫|信金|銀行|組合|協会|大学|センター"
                r"|工業|製作所|精機|精工|商事|商店|商会|鋼材|産業|電機|物産|食品|建設|工務店|メッキ|熱処理|ホーム|ハウス"
                r"|スーパー|生協|商社|メーカー|市役所|県庁|保証協会")
-_JA_PARTY = re.compile(
+_JA_PARTY = _Lazy(
     r"(?:" + _JA_COMPANY + r")"
     r"|[\u30a0-\u30ff\u4e00-\u9fff]{2,}(?:さん|様|さま|氏|君)"
     r"|工場長|専務|常務|部長|課長|係長|主任|番頭|右腕|長男|次男|三男|長女|次女|息子|娘|家内|妻|嫁|叔父|伯父|叔母|甥|姪"
     r"|先代|会長|社長の|副社長|後継者の|親父|おやじ|父が|母が|兄|弟|姉|妹|取引先の|お客さんの|お客様の"
     r"|[\u30a0-\u30ff\u4e00-\u9fff]{2,}向け"  # whom it is for: 半導体製造装置向け, 医療機器向け
 )
-_EN_PARTY = re.compile(
+_EN_PARTY = _Lazy(
     r"\b(?:co\.|ltd\b|inc\b|corp\b|llc\b|k\.k\.|gmbh\b|bank\b|shinkin\b|university\b|centre\b|center\b|works\b"
     r"|industries\b|trading\b|foods\b|seiki\b|seiko\b|hydraulics\b|supermarkets?\b|co-?op\b|makers?\b|manufacturers?\b)"
     r"|\b(?:factory manager|managing director|director|manager|foreman|my (?:son|daughter|wife|husband|uncle|father|mother|brother|sister)"
@@ -154,60 +171,60 @@ _EN_PARTY = re.compile(
 )
 _EN_PROPER_NAME = re.compile(r"(?<=[a-z,;:] )[A-Z][a-z]+(?: [A-Z][a-z]+)+|(?<=[a-z,;:] )[A-Z][a-z]{2,}(?='s\b)")
 
-_JA_EXAMPLE = re.compile(
+_JA_EXAMPLE = _Lazy(
     r"例えば|たとえば|例として|一例|」と|』と|と言われ|と言って|と言いました|と言っていただ|って言われ|とおっしゃ"
     r"|(?:た|る)(?:とき|時|ときに|時に|ところ)|(?:た|だ)ことが(?:あり|ある)|ことがありました"
     r"|ある時|あるとき|ある日|一度|以前|前に|去年|昨年|先日|この前|先月|実は|当時|のとき(?:に|は)|の時(?:に|は)"
 )
-_EN_EXAMPLE = re.compile(
+_EN_EXAMPLE = _Lazy(
     r"\bfor (?:example|instance)\b|\be\.g\.|\bsuch as\b|\bonce\b|\bone time\b|\bthere was a time\b|\bone day\b"
     r"|\blast (?:year|month|week)\b|\btold (?:me|us)\b|\bsaid\b|\bsays\b|(?:^|\s)[\"“'‘][a-z]|\bwhen (?:a|the|our|we|they|i) \w+(?:ed)\b"
     r"|\bat one point\b|\bat that point\b"
 )
 
-_JA_COMPARISON = re.compile(
+_JA_COMPARISON = _Lazy(
     # measured against someone: merely naming competitors (同業が4社あります) is not a comparison
     r"より|比べ|比較|他社(?:には|と(?:違|比))|ほかの(?:会社|社|店|工場|メーカー)(?:には|と(?:違|比)|より)|業界(?:平均|の中|で一番)"
     r"|(?<!間)違い|(?<!間)違う|一番|唯一|屈指|トップ|何番手|番手|負け|勝て|かなわ|並み|平均|同じくらい|珍しい|ならでは|しかできな"
     r"|にはできな|真似"
 )
-_EN_COMPARISON = re.compile(
+_EN_COMPARISON = _Lazy(
     r"\bthan\b|\bcompared?\b|\bcomparison\b|\bversus\b|\bvs\.?\b|\bcompetitors?\b|\brivals?\b"
     r"|\bother (?:companies|shops|firms|makers|businesses)\b|\bindustry\b|\bunlike\b|\bonly (?:we|us|one)\b"
     r"|\bthe (?:only|best|biggest|largest)\b|\bcheaper\b|\bfaster\b|\bslower\b|\bbetter\b|\bworse\b|\bsame as\b"
     r"|\babout the same\b|\baverage\b|\bunusual\b|\brare\b|\bcopy\b"
 )
-_JA_CHANGE = re.compile(
+_JA_CHANGE = _Lazy(
     r"増え|減り|減っ|減少|増加|伸び|伸ば|上がっ|下がっ|値上げ|上げ(?:まし|た|て)|下げ(?:まし|た|て)|変わ|変化|横ばい|倍に|半分に|半減|倍増"
     r"|以前は|前は|昔は|当時は|今は|今では|かつて|ようになり|なくなり|広げ|拡大|縮小|増やし|減らし|落ち|戻し|戻り"
 )
-_EN_CHANGE = re.compile(
+_EN_CHANGE = _Lazy(
     r"\bused to\b|\bbefore\b|\bnow\b|\bany ?more\b|\bincreas|\bdecreas|\bgr[eo]w|\bfell\b|\bfalling\b|\brose\b"
     r"|\brising\b|\bdoubled\b|\bhalved\b|\bflat\b|\bchanged?\b|\bwent (?:up|down)\b|\bno longer\b|\bsince then\b"
     r"|\bexpand|\bshr[iau]nk|\bmore and more\b|\bdropp|\braised\b|\bcut\b|\bup from\b|\bdown from\b"
 )
 
-_JA_METHOD = re.compile(
+_JA_METHOD = _Lazy(
     r"マニュアル|手順|仕組み|ルール|規程|規定|OJT|ojt|研修|面談|朝礼|会議|ミーティング|チェック|検査|点検|記録|日報|台帳|掲示"
     r"|システム|ソフト|アプリ|エクセル|excel|クラウド|パソコン|バックアップ|ハードディスク|外付け|動画|教え|指導|見て覚え|現場で覚え"
     r"|ようにしています|ようにしている|ことにしています|を使って|で管理|で共有|で回して|任せて|担当|分担|交代|多能工|標準書|作業標準|資格"
 )
-_EN_METHOD = re.compile(
+_EN_METHOD = _Lazy(
     r"\bmanuals?\b|\bprocedures?\b|\bchecklists?\b|\bsystems?\b|\bsoftware\b|\bexcel\b|\bspreadsheets?\b|\bcloud\b|\bbacks? up\b|\bbackups?\b"
     r"|\btraining\b|\bmeetings?\b|\bon the job\b|\brules?\b|\brota\b|\blogs?\b|\brecords?\b|\binspect|\bwe use\b|\bwe keep\b"
     r"|\bwe make sure\b|\bhand(?:s|ed)? over\b|\bin charge\b|\bresponsible\b|\bvideos?\b|\bstandards?\b|\bqualifications?\b|\bteach|\bshow (?:them|him|her)\b"
 )
 
-_JA_CONCERN = re.compile(
+_JA_CONCERN = _Lazy(
     r"心配|不安|気がかり|気になって|気が重い|困る|困って|困り|悩み|悩ん|リスク|ネック|ボトルネック|足りな|足りず|不足|手が回らな"
     r"|間に合わな|きつい|厳しい|苦労|苦しい|怖い|大変|負担|できていな|追いつかな|頼り(?:きり|切り)|属人|ぎりぎり|余裕がな|課題"
 )
-_EN_CONCERN = re.compile(
+_EN_CONCERN = _Lazy(
     r"\bworr|\bconcern|\bafraid\b|\bfear|\brisks?\b|\bproblems?\b|\bshort of\b|\bshortage\b|\black(?:s|ing)?\b|\bbottleneck"
     r"|\bstruggl|\btight\b|\bdifficult|\bhard to\b|\bcan'?t keep up\b|\bstuck\b|\bburden\b|\bdepend(?:s|ent|ence)? (?:on|entirely)\b|\bnot enough\b"
 )
 
-_DETECTORS: dict[str, tuple[re.Pattern[str], ...]] = {
+_DETECTORS: dict[str, tuple[_Lazy, _Lazy]] = {
     "figure": (_JA_FIGURE, _EN_FIGURE),
     "reason": (_JA_REASON, _EN_REASON),
     "time": (_JA_TIME, _EN_TIME),
@@ -244,26 +261,26 @@ def elements_in(value: Any) -> frozenset[str]:
 
 # ---- non-answers ----
 
-_JA_NONE = re.compile(
+_JA_NONE = _Lazy(
     r"特に(?:は)?(?:何も|なにも)?(?:ない|無い|ありません|ございません|なし|変わ[っら].*?(?:ない|ありません)|思いつ|考えて(?:い)?ない)"
     r"|特段|別に|べつに|(?:わから|分から|わかん|分かん|知ら)ない|(?:わかり|分かり|知り)ません|存じません|さあ|どうでしょう|どうですかね"
     r"|考えたことが(?:ない|なかった|ありません)|あまり考えて|何とも|なんとも|思い当たら|思いつかない|思いつきません"
     r"|普通に(?:やって|して)|関係(?:あります|ある)か|お答え(?:し|でき)かね|控えさせ|^(?:それは|ちょっと)?言えません|申し上げ(?:られ|にくい)"
     r"|そう言われても|急に言われても|改めて聞かれると|ほかの(?:ところ|こと)なら|ほかのことでしたら"
 )
-_JA_NEGATIVE = re.compile(
+_JA_NEGATIVE = _Lazy(
     # "X は/が/も ない" (existence), a verb not done or not decided, or a bare 「ないです」 — not 少ない/足りない/できない
     r"(?:は|が|も|特に|何も|なにも|全然|全く|まったく|あまり)(?:、)?(?:ない|無い|ありません|ございません|いません|いない|おりません)"
     r"|(?:して|やって|作って|決めて|決まって|考えて|使って|取って|持って|入れて|出して|行って|置いて)(?:い)?(?:ません|ない)"
     r"|しません|^(?:いえ|いいえ|いや)[、,]|^(?:ない|ありません|いません)(?:です)?(?:ね|よ)?[。!]?$|まだです|まだ(?:何も)?決"
 )
-_EN_NONE = re.compile(
+_EN_NONE = _Lazy(
     r"\bnothing (?:really|in particular|special|much|comes to mind)\b|\bnot really\b|\bno idea\b|\bi don'?t know\b|\bnot sure\b"
     r"|\bhard to say\b|\bhaven'?t (?:really )?thought\b|\bnever (?:really )?thought\b|\bcan'?t say\b|\bthe usual way\b"
     r"|\bdoes that matter\b|\bi'?d rather not\b|\bno comment\b|\bnothing to add\b|\bwho knows\b|\bbeats me\b"
     r"|\bask me about something else\b"
 )
-_EN_NEGATIVE = re.compile(
+_EN_NEGATIVE = _Lazy(
     r"^no\b|\bwe don'?t\b|\bwe haven'?t\b|\bwe do not\b|\bthere (?:isn'?t|aren'?t|is no|are no)\b|\bno(?:,| we| there| one|body)\b|\bnone\b"
     r"|\bnot (?:yet|decided|really)\b|\bnothing\b|\bnobody\b|\bi haven'?t\b|\bwe have no\b|\bnot at all\b"
 )
