@@ -69,7 +69,7 @@ def main() -> int:
         sessions = Path(tmp)
         guided = capture("guided", ["interview", "--lang", "ja"], [
             "株式会社みどり精工", "代表取締役 緑川 誠（二代目）",
-            "長野県上田市。本社工場のほか、佐久市に第二工場があります。", "精密切削加工",
+            "長野県上田市。本社工場のほか、佐久市に第二工場があります。取引先に近いためです。", "精密切削加工",
         ], sessions / "g")
         meeting = capture("meeting", ["interview", "--lang", "ja", "--mode", "meeting"], [
             "/jump 強み", "試作から量産まで一貫対応。公差±2μmの加工ができる職人が5名",

@@ -21,6 +21,11 @@ def test_a_cached_bank_equals_the_freshly_validated_one(tmp_path: Path) -> None:
     assert cached == fresh and cached.source_hash == fresh.source_hash
     assert [q.always_probe for q in cached.questions()] == [q.always_probe for q in fresh.questions()]
     assert [q.when for q in cached.questions()] == [q.when for q in fresh.questions()]
+    # what an expert listens for survives the round trip: elements, tagged and if-none probes, the cap
+    assert [(q.listen_for, q.probes, q.max_probes) for q in cached.questions()] == \
+        [(q.listen_for, q.probes, q.max_probes) for q in fresh.questions()]
+    plan = cached.question("plan")
+    assert plan.listen_for and [p.if_none for p in plan.probes] == [False, False, True]
     entries = list(bank_cache.cache_dir().glob("*.json"))
     assert entries and stat.S_IMODE(os.stat(entries[0]).st_mode) == 0o600
 

@@ -36,7 +36,7 @@ def test_json_in_english_gives_paths_and_ids_that_work(tmp_path: Path) -> None:
     listing = json.loads(out)
     assert code == 0
     assert [b["id"] for b in listing["banks"]] == ["first_visit", "locaben_standard"]
-    assert {p["id"] for p in listing["personas"]} == {"kozuchi_seiko", "minamo_service", "ushioya_foods"}
+    assert {p["id"] for p in listing["personas"]} == {"asagi_printing", "kozuchi_seiko", "minamo_service", "ushioya_foods"}
     standard = next(b for b in listing["banks"] if b["id"] == "locaben_standard")
     assert standard["title"] == "Local Benchmark standard interview"
     assert all(Path(row["path"]).is_file() for kind in listing.values() for row in kind)

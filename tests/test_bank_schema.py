@@ -150,9 +150,16 @@ def test_unknown_key_fails(where: str) -> None:
     lambda b: question(b).update(forbid_status=["declined", "declined"]),
     lambda b: question(b).update(replaces=["Old-Plan"]),
     lambda b: question(b).update(replaces="old_plan"),
+    lambda b: question(b).update(listen_for=["figures"]),
+    lambda b: question(b).update(probes=[{"ja": "数字は？", "en": "Figures?", "element": "number"}]),
+    lambda b: question(b).update(probes=[{"ja": "数字は？", "en": "Figures?", "elemnt": "figure"}]),
+    lambda b: question(b, 0).update(listen_for=["reason"]),  # not on a choice question
+    lambda b: question(b).update(max_probes=-1),
+    lambda b: b.update(max_probes="three"),
 ], ids=["type", "voice", "field", "no-fills", "unit-on-text", "required-str", "thin-float", "id",
         "two-tests", "no-test", "cond-list", "no-choices", "one-choice", "version-num", "language", "target",
-        "no-sections", "status-code", "status-not-list", "status-twice", "replaces-id", "replaces-not-list"])
+        "no-sections", "status-code", "status-not-list", "status-twice", "replaces-id", "replaces-not-list",
+        "element", "probe-element", "probe-key", "listen-on-choice", "cap-negative", "bank-cap"])
 def test_mistakes_fail(change: Any) -> None:
     bank = minimal()
     change(bank)
@@ -172,6 +179,15 @@ def test_forbid_status_and_replaces_validate() -> None:
     question(bank, 0)["forbid_status"] = ["not_applicable"]
     question(bank)["forbid_status"] = list(STATUS_CODES)
     question(bank)["replaces"] = ["succession_plan", "plan_v1"]
+    assert schema_errors(bank) == []
+
+
+def test_listening_keys_validate() -> None:
+    bank = minimal()
+    bank["max_probes"] = 2
+    question(bank).update(listen_for=["figure", "reason"], max_probes=3, probes=[
+        {"ja": "数字は？", "en": "Figures?", "element": "figure"}, {"ja": "なぜ？", "en": "Why?", "also_if_none": True}],
+        probes_if_none=[{"ja": "目安は？", "en": "Roughly?", "element": "figure"}])
     assert schema_errors(bank) == []
 
 

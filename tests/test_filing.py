@@ -217,7 +217,8 @@ def test_follow_up_page_and_interview_record_are_separate_files(transcript, writ
     assert "面談記録" in record and "1回目の面談" in record
     assert "2026年11月23日 10:00" in record  # local time, in Japanese
     assert "上位3社で売上の7割です。" in record  # word for word
-    assert transcript.bank.question("customer_trend").probes[0].get("ja") in record
+    probed = next(e.payload for e in transcript.events if e.kind == "probed")  # a follow-up asked, word for word
+    assert transcript.bank.question(probed.question).probes[probed.probe].get("ja") in record
     lines = interview_record(transcript)
     assert lines[0].visit == 1 and all(line.at.startswith("2026年") for line in lines)
     assert not any("T10:" in line.at or "+09:00" in line.at for line in lines)

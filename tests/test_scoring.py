@@ -5,15 +5,17 @@ from __future__ import annotations
 import pytest
 
 from dialogue.engine import Engine
+from dialogue.model.elements import is_non_answer
 from dialogue.model.events import Started
 from dialogue.training.persona import available_personas, load_persona, persona_path
-from dialogue.training.scoring import Owner, first_sentence, match, score, scorecard, unattended
+from dialogue.training.scoring import NOTHING_NEW, Owner, first_sentence, match, score, scorecard, unattended
 from tests.helpers import iso_clock, standard_bank
 
 BANK = standard_bank()
 KOZUCHI = load_persona(persona_path("kozuchi_seiko"), BANK)  # terse
 USHIOYA = load_persona(persona_path("ushioya_foods"), BANK)  # talkative
 MINAMO = load_persona(persona_path("minamo_service"), BANK)  # defensive
+ASAGI = load_persona(persona_path("asagi_printing"), BANK)  # terse, written owner-first
 
 
 # ---- how the owner talks ----
@@ -40,12 +42,25 @@ def test_defensive_owner_is_guarded_until_a_probe_is_used() -> None:
     assert "借入が3倍" in reply.text
 
 
-def test_talkative_owner_volunteers_the_fields_first_deeper_fact_once() -> None:
+def test_a_talkative_owner_volunteers_only_the_facts_the_persona_marks() -> None:
     owner = Owner(USHIOYA, BANK, "ja")
     first = owner.answer("history_story").text
-    assert "祖父が戦後すぐ" in first and "漁師" in first  # surface + the field's first deeper fact
-    assert "1社に頼る" not in owner.answer("history_turning_points").text  # the second is not volunteered
+    assert "祖父が戦後すぐ" in first and "漁師" in first  # the surface, then the founding story marked `volunteered`
+    turning = owner.answer("history_turning_points").text
+    assert "1社に頼る" in turning and "1.5倍" not in turning  # the decision is told; the money is kept back
+    assert "35％" not in owner.answer("customer_trend").text  # figures: only when asked
     assert owner.probe("history_story", 0).text.startswith("先ほども申し上げましたが、")
+
+
+def test_terse_and_defensive_owners_volunteer_nothing() -> None:
+    for persona in (KOZUCHI, MINAMO):
+        assert not any(f.volunteered for f in persona.facts()), persona.id
+
+
+def test_a_question_the_persona_has_no_answer_for_gets_as_i_said() -> None:
+    owner = Owner(ASAGI, BANK, "ja")
+    assert owner.answer("customer_value").text == "急ぎでも、間違いのない印刷物が届くことです。"
+    assert owner.answer("customer_value_confirm").text == NOTHING_NEW["ja"]  # no invented answer
 
 
 def test_a_probe_with_nothing_behind_it_gets_a_short_reply() -> None:
@@ -79,6 +94,14 @@ def test_a_fact_is_captured_when_half_its_key_phrases_are_in_the_notes() -> None
     assert match(fact, "from scratch, Murai and I")[1] is True  # either language counts
     employees = next(f for f in KOZUCHI.facts() if f.field_id == "company.employees")
     assert match(employees, "２３名")[1] is True  # full-width digits fold
+
+
+def test_a_key_phrase_with_alternatives_is_found_by_any_of_them() -> None:
+    fact = next(f for f in ASAGI.facts() if f.id == "company.industry#1")  # [[4割, 40%], 観光協会, 自費出版]
+    assert fact.keys_in("ja")[0] == ("4割", "40%")
+    assert match(fact, "売上の40%が観光協会など")[1] is True
+    assert match(fact, "売上の4割が観光協会")[1] is True
+    assert match(fact, "観光協会の仕事")[1] is False  # 1 of 3
 
 
 # ---- scoring a fixed transcript ----
@@ -122,11 +145,37 @@ def test_scoring_a_fixed_transcript() -> None:
 
 @pytest.mark.parametrize("name", available_personas())
 @pytest.mark.parametrize("lang", ["ja", "en"])
-def test_the_model_interview_captures_every_fact(name: str, lang: str) -> None:
+def test_the_model_interview_captures_every_fact_a_probe_reaches(name: str, lang: str) -> None:
     persona = load_persona(persona_path(name), BANK)
     card = scorecard(unattended(BANK, persona, "model", lang), persona, lang)
-    assert card.captured == card.total
-    assert card.seconds > 0
+    unreachable = {f.id for f in persona.facts() if f.unreachable}
+    assert {r.fact.id for r in card.facts if not r.captured} == unreachable  # counted, and missed
+    assert card.total == len(persona.facts()) and card.seconds > 0
+
+
+def test_a_fact_no_probe_reaches_is_a_miss_with_advice_to_ask_your_own() -> None:
+    report = score(unattended(BANK, ASAGI, "guided", "ja"), ASAGI, "ja")
+    advice = {m.fact.id: (m.action, m.question_id) for m in report.missed}
+    assert advice["business.history#4"] == ("own", "history_story")
+    assert advice["internal.planning#4"] == ("own", "plan")
+
+
+@pytest.mark.parametrize("strategy", ["guided", "model"])
+def test_unattended_runs_never_put_a_supporter_question_to_the_owner(strategy: str) -> None:
+    transcript = unattended(BANK, KOZUCHI, strategy, "ja")
+    supporter = {q.id for q in BANK.questions() if q.voice == "supporter"}
+    assert supporter <= set(transcript.answers)  # the supporter's view is written down
+    assert not [p for p in transcript.probe_answers if p.question_id in supporter]
+
+
+def test_guided_probes_come_with_their_reason_and_a_non_answer_is_recognised() -> None:
+    transcript = unattended(BANK, KOZUCHI, "guided", "ja")
+    probed = [e for e in transcript.events if e.kind == "probed"]
+    assert probed and all(e.payload.reason in ("missing", "thin", "always", "after_none", "after_negative")
+                          for e in probed)
+    assert all(e.payload.element for e in probed if e.payload.reason == "missing")
+    replies = [p.text for p in transcript.probe_answers]
+    assert any(is_non_answer(text) for text in replies) and not all(is_non_answer(text) for text in replies)
 
 
 @pytest.mark.parametrize("name", available_personas())

@@ -31,6 +31,7 @@ from dialogue.model import (
     Compare,
     Condition,
     Not,
+    Probe,
     Question,
     RecordField,
     Section,
@@ -150,15 +151,15 @@ def _from_condition(data: Any) -> Condition | None:
 
 TEXT_KEYS = ("text", "purpose", "hint", "example", "guidance", "unit", "item_label")
 PLAIN_KEYS = ("id", "type", "section_id", "required", "voice", "thin_below", "always_probe", "min", "max",
-              "suggested_items")
-TUPLE_KEYS = ("fills", "forbid_status", "replaces")
+              "suggested_items", "max_probes")
+TUPLE_KEYS = ("fills", "forbid_status", "replaces", "listen_for")
 
 
 def _question(q: Question) -> dict[str, Any]:
     out: dict[str, Any] = {k: getattr(q, k) for k in PLAIN_KEYS}
     out.update({k: _text(getattr(q, k)) for k in TEXT_KEYS})
     out.update({k: list(getattr(q, k)) for k in TUPLE_KEYS})
-    out["probes"] = [_text(p) for p in q.probes]
+    out["probes"] = [[_text(p.text), p.element, p.if_none, p.also_if_none] for p in q.probes]
     out["when"] = _condition(q.when)
     out["choices"] = [[c.id, _text(c.label)] for c in q.choices]
     out["fields"] = [[f.id, _text(f.label)] for f in q.fields]
@@ -169,7 +170,8 @@ def _from_question(d: dict[str, Any]) -> Question:
     kwargs: dict[str, Any] = {k: d[k] for k in PLAIN_KEYS}
     kwargs.update({k: _from_text(d[k]) for k in TEXT_KEYS})
     kwargs.update({k: tuple(d[k]) for k in TUPLE_KEYS})
-    kwargs["probes"] = tuple(_from_text(p) for p in d["probes"])
+    kwargs["probes"] = tuple(Probe(_from_text(t), element, bool(if_none), bool(also))  # type: ignore[arg-type]
+                             for t, element, if_none, also in d["probes"])
     kwargs["when"] = _from_condition(d["when"])
     kwargs["choices"] = tuple(Choice(i, _from_text(t)) for i, t in d["choices"])  # type: ignore[arg-type]
     kwargs["fields"] = tuple(RecordField(i, _from_text(t)) for i, t in d["fields"])  # type: ignore[arg-type]

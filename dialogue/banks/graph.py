@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 from dialogue.i18n import CATALOGUES
 from dialogue.model import AllOf, AnyOf, Bank, Compare, Condition, Not, Question
+from dialogue.model.placeholders import with_fallbacks
 
 START, FINISH = "bank_start", "bank_finish"
 TEXT_LIMIT = {"ja": 40, "en": 72}
@@ -125,7 +126,8 @@ def node_label(question: Question, lang: str) -> str:
         facts.append(words["optional"])
     if question.voice == "supporter":
         facts.append(words["supporter"])
-    parts = [question.id, short_text(question.text.get(lang), TEXT_LIMIT.get(lang, 72)), " · ".join(facts)]
+    text = with_fallbacks(question.text.get(lang), None, lang)  # placeholders read as their fallback wording
+    parts = [question.id, short_text(text, TEXT_LIMIT.get(lang, 72)), " · ".join(facts)]
     return "<br/>".join(escape(part) for part in parts)
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from dialogue.banks import yaml_nodes as yn
 from dialogue.banks.conditions_reader import CONDITION_OPS, MAX_CONDITION_DEPTH, ConditionReader
 from dialogue.banks.node_reader import KNOWN_LANGUAGES, suggest
+from dialogue.banks.probes_reader import ProbeReader
 from dialogue.errors import BankError, Position, Problem, Severity
 from dialogue.model import (
     QUESTION_TYPES,
@@ -24,24 +25,28 @@ from dialogue.model import (
     RecordField,
     Section,
 )
+from dialogue.model.bank import DEFAULT_MAX_PROBES
 from dialogue.model.sheet_fields import FIELDS_BY_ID, RECORD_FIELDS
 
 __all__ = ["CONDITION_OPS", "MAX_CONDITION_DEPTH", "bank_hash", "check_bank", "load_bank", "suggest"]
 
 BANK_FORMAT = "locaben-bank/1"
 
-BANK_KEYS = {"format", "id", "version", "title", "description", "languages", "targets", "imports", "sections"}
+BANK_KEYS = {"format", "id", "version", "title", "description", "languages", "targets", "imports", "max_probes",
+             "sections"}
 BANK_REQUIRED = ("id", "version", "title", "languages", "sections")
 SECTION_KEYS = {"id", "title", "guidance", "recap", "questions"}
 SECTION_REQUIRED = ("id", "title", "questions")
 COMMON_QUESTION_KEYS = {"id", "text", "type", "fills", "required", "purpose", "hint", "example", "guidance",
-                        "voice", "thin_below", "always_probe", "probes", "when", "forbid_status", "replaces"}
+                        "voice", "thin_below", "always_probe", "probes", "max_probes", "when", "forbid_status",
+                        "replaces"}
+LISTENING_KEYS = {"listen_for", "probes_if_none"}  # what an expert listens for: answers in words
 TYPE_KEYS = {
-    "text": set(),
+    "text": set(LISTENING_KEYS),
     "choice": {"choices"},
     "number": {"unit", "min", "max"},
-    "list": {"item_label", "suggested_items"},
-    "group": {"fields", "suggested_items"},
+    "list": {"item_label", "suggested_items"} | LISTENING_KEYS,
+    "group": {"fields", "suggested_items"} | LISTENING_KEYS,
 }
 ALL_QUESTION_KEYS = COMMON_QUESTION_KEYS.union(*TYPE_KEYS.values())
 QUESTION_REQUIRED = ("id", "text", "type", "fills")
@@ -78,7 +83,7 @@ def bank_hash(paths: Iterable[Path]) -> str:
     return digest.hexdigest()[:16]
 
 
-class _BankReader(ConditionReader):
+class _BankReader(ConditionReader, ProbeReader):
     """One pass over one bank file, collecting problems instead of stopping at the first."""
 
     def __init__(self, path: Path, stack: tuple[Path, ...]):
@@ -94,6 +99,8 @@ class _BankReader(ConditionReader):
         self._replaces_nodes: dict[str, list[tuple[str, yn.Node]]] = {}  # question id -> (old id, its node)
         self._dropped: set[str] = set()  # ids of questions with errors (reported), so not "unknown" again
         self._import_failed = False
+        self._text_sites = []  # question and probe texts, for the placeholder check
+        self.max_probes = DEFAULT_MAX_PROBES  # the bank's default, for questions that set none
 
     # ---- entry ----
 
@@ -145,10 +152,13 @@ class _BankReader(ConditionReader):
                           "The only target is 'locaben-sheet'.")
         if "imports" in items:
             self._imports(items["imports"][1])
+        if "max_probes" in items:
+            self.max_probes = self._max_probes(items["max_probes"][1], "the bank") or DEFAULT_MAX_PROBES
         sections: list[Section] = []
         if "sections" in items:
             sections = self._sections(items["sections"][1])
         self._check_conditions(sections)
+        self._check_placeholders(sections)
         self._check_replaces(sections)
         if targets == "locaben-sheet":
             self._check_coverage(sections, items["targets"][0])
@@ -295,11 +305,8 @@ class _BankReader(ConditionReader):
         for key in ("min", "max"):
             if get(key) is not None:
                 extras[key] = self._number(get(key), f"{what}: {key}")
-        if get("probes") is not None:
-            extras["probes"] = tuple(t for t in (self._text(p, f"{what}: probe")
-                                                 for p in self._sequence(get("probes"), "probes")) if t)
-            if extras["probes"] and get("thin_below") is None:
-                self._add("W201", f"{what} has probes but no thin_below", items["probes"][0])
+        # on a choice or number question E110 has said listen_for and probes_if_none do not apply
+        self._listening(get, items, extras, what, qid, listening=qtype is None or "listen_for" in TYPE_KEYS[qtype])
         if get("when") is not None:
             extras["when"] = self._condition(get("when"))
         if get("forbid_status") is not None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from dialogue.engine.answers import parse_answer
 from dialogue.engine.machine import ACTIVE, Command, Flow, build_machine, legal_commands
+from dialogue.engine.probing import Decision, ProbeTurn, next_probe
 from dialogue.engine.state import EventMismatch, Notice, NoticeKind, SessionState
 from dialogue.errors import CommandError, Refusal, ReplayError
 from dialogue.model import (
@@ -29,7 +30,7 @@ from dialogue.model import (
 )
 from dialogue.model import events as ev
 from dialogue.model.conditions import holds
-from dialogue.model.measure import thin_size
+from dialogue.model.placeholders import filled
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,8 +60,9 @@ class Step:
     visit: int = 1
     mode: str = "guided"
     draft: str = ""  # what was being typed here when the interview was interrupted
-    probe_reason: str = ""  # why this probe is offered
+    probe_reason: str = ""  # why this probe is offered (dialogue.engine.probing.Why): missing, thin, after_none …
     hints_shown: bool | None = None  # the interviewer's last F2 choice in this session; None: never set
+    probe_element: str = ""  # for `missing`: the element the probe asks for (figure, reason …)
 
     @property
     def offered_input(self) -> str:
@@ -155,10 +157,11 @@ class Engine:
 
     def step(self) -> Step:
         s = self._s
-        question = self.bank.question(s.current) if s.current else None
+        question = filled(self.bank.question(s.current), self.bank, self.values()) if s.current else None
         probe_text = None
-        if self.state == "probing" and question and s.probe < len(question.probes):
-            probe_text = question.probes[s.probe]
+        probing = self.state == "probing"
+        if probing and question and s.probe < len(question.probes):
+            probe_text = question.probes[s.probe].text
         parked: tuple[Parked, ...] = ()
         prefill = draft = ""
         if question is not None:
@@ -169,7 +172,7 @@ class Engine:
         return Step(self.state, question, probe_text, s.probe, s.answers.get(s.current or ""),
                     self.legal_commands(), self._progress(), tuple(s.notices), s.section_started,
                     parked, prefill, bool(question and question.id in s.flags), s.visit, s.mode, draft,
-                    s.probe_reason, s.hints_shown)
+                    s.probe_reason if probing else "", s.hints_shown, s.probe_element if probing else "")
 
     def transcript(self) -> Transcript:
         s = self._s
@@ -214,12 +217,7 @@ class Engine:
             self._emit(ev.Unflagged(question.id))
         if self.mode == "meeting":
             return self.step()  # meeting notes stay on the field; no automatic probes
-        thin = bool(question.thin_below) and thin_size(value) < question.thin_below
-        probed_before = any(p.question_id == question.id for p in self._s.probe_answers)
-        if question.probes and (thin or (question.always_probe and not probed_before)):
-            self._emit(ev.Probed(question.id, 0, reason="thin" if thin else "always"))
-        else:
-            self._advance(after=question.id)
+        self._probe_or_advance(question, next_probe(question, value, self._probe_turns(question.id)))
         return self.step()
 
     def next(self) -> Step:
@@ -442,14 +440,20 @@ class Engine:
 
     def _after_probe(self, question: Question) -> None:
         answer = self._s.answers.get(question.id)
-        total = thin_size(answer.value if answer else "")
-        total += sum(thin_size(p.text) for p in self._s.probe_answers if p.question_id == question.id)
-        next_index = self._s.probe + 1
-        if next_index < len(question.probes) and (total < question.thin_below or question.always_probe):
-            self._emit(ev.Probed(question.id, next_index, reason="thin" if total < question.thin_below else "always"))
-        else:
-            self._emit(ev.ProbesSkipped(question.id, done=True))
-            self._advance(after=question.id)
+        value = answer.value if answer is not None and not answer.is_status else ""
+        self._probe_or_advance(question, next_probe(question, value, self._probe_turns(question.id)), done=True)
+
+    def _probe_turns(self, question_id: str) -> list[ProbeTurn]:
+        return [ProbeTurn(p.probe, p.text) for p in self._s.probe_answers if p.question_id == question_id]
+
+    def _probe_or_advance(self, question: Question, decision: Decision, done: bool = False) -> None:
+        """Offer the probe the policy chose (dialogue.engine.probing), recording why; else move on."""
+        if decision.index is not None:
+            self._emit(ev.Probed(question.id, decision.index, decision.element or "", decision.why.value))
+            return
+        if done:
+            self._emit(ev.ProbesSkipped(question.id, done=True, reason=decision.why.value))
+        self._advance(after=question.id)
 
     def _advance(self, after: str | None, passed: str | None = None) -> None:
         target = self._next_open(after)

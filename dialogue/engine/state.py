@@ -44,7 +44,8 @@ class SessionState:
     answers: dict[str, Answer] = field(default_factory=dict)
     probe_answers: list[ProbeAnswer] = field(default_factory=list)
     probe: int = 0
-    probe_reason: str = ""  # why the current probe is offered (an element missing, a thin answer …)
+    probe_reason: str = ""  # why the current probe is offered (dialogue.engine.probing.Why)
+    probe_element: str = ""  # the element it asks for, when the reason is a missing element
     notes: list[Note] = field(default_factory=list)
     skipped: set[str] = field(default_factory=set)
     skipped_before: set[str] = field(default_factory=set)  # skipped in an earlier visit, still open
@@ -106,9 +107,9 @@ class SessionState:
             case ev.StatusMarked(question=qid, status=status):
                 self._status_marked(qid, status, event.at)
                 flow.fire("mark")
-            case ev.Probed(question=qid, probe=index, reason=reason):
+            case ev.Probed(question=qid, probe=index, element=element, reason=reason):
                 self.question(qid)  # a probe index the bank no longer has is kept (the step shows no text)
-                self.probe, self.probe_reason = index, reason
+                self.probe, self.probe_reason, self.probe_element = index, reason, element
                 if flow.state == "asking":
                     flow.fire("probe")
             case ev.ProbeAnswered(question=qid, probe=index, text=text):
@@ -212,7 +213,7 @@ class SessionState:
         self.current = question_id
         self.asked.add(question_id)
         self.asked_this_visit.add(question_id)
-        self.probe, self.probe_reason = 0, ""
+        self.probe, self.probe_reason, self.probe_element = 0, "", ""
 
     def _answered(self, qid: str, value: Any, raw: str, at: str) -> None:
         question = self.question(qid)

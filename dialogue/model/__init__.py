@@ -12,6 +12,7 @@ from dialogue.model.bank import (
     Compare,
     Condition,
     Not,
+    Probe,
     Question,
     QuestionType,
     RecordField,
@@ -33,7 +34,7 @@ from dialogue.model.transcript import (
 )
 
 __all__ = [
-    "EVENT_KINDS", "QUESTION_TYPES", "Actor", "EventKind", "SOURCE_KINDS", "STATUS_CODES", "AllOf", "Answer", "AnswerValue", "AnyOf",
-    "Bank", "Choice", "Compare", "Condition", "Event", "Not", "Note", "Parked", "ProbeAnswer", "Question",
-    "QuestionType", "RecordField", "Section", "Source", "Text", "Transcript", "WriteUp",
+    "EVENT_KINDS", "QUESTION_TYPES", "SOURCE_KINDS", "STATUS_CODES", "Actor", "AllOf", "Answer", "AnswerValue",
+    "AnyOf", "Bank", "Choice", "Compare", "Condition", "Event", "EventKind", "Not", "Note", "Parked", "Probe",
+    "ProbeAnswer", "Question", "QuestionType", "RecordField", "Section", "Source", "Text", "Transcript", "WriteUp",
 ]

@@ -10,6 +10,23 @@ from dialogue.model.text import Text
 
 QuestionType = Literal["text", "choice", "number", "list", "group"]
 QUESTION_TYPES: tuple[str, ...] = ("text", "choice", "number", "list", "group")
+DEFAULT_MAX_PROBES = 3  # probes offered per question when neither the question nor the bank says otherwise
+
+
+@dataclass(frozen=True, slots=True)
+class Probe:
+    """A follow-up question. `element`: what it asks for (dialogue.model.elements), so it is offered only
+    while the answers lack it; `if_none`: offered only after a non-answer or a negative answer (the bank's
+    `probes_if_none`); `also_if_none`: a main probe that does not presuppose the thing, so it may follow
+    a negative answer too."""
+
+    text: Text
+    element: str | None = None
+    if_none: bool = False
+    also_if_none: bool = False
+
+    def get(self, lang: str) -> str:
+        return self.text.get(lang)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,8 +83,10 @@ class Question:
     guidance: Text | None = None
     voice: Literal["owner", "supporter"] = "owner"
     thin_below: int = 0
-    always_probe: bool = False  # offer every probe however long the answer (experts always dig here)
-    probes: tuple[Text, ...] = ()
+    always_probe: bool = False  # offer the untagged probes however long the answer (experts always dig here)
+    probes: tuple[Probe, ...] = ()  # the main probes, then the `probes_if_none` ones (one index space)
+    listen_for: tuple[str, ...] = ()  # elements a full answer contains (dialogue.model.elements)
+    max_probes: int = DEFAULT_MAX_PROBES  # probes offered automatically at most (the bank's default if not set)
     when: Condition | None = None
     choices: tuple[Choice, ...] = ()
     unit: Text | None = None

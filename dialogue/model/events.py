@@ -152,6 +152,7 @@ class ProbesSkipped:
     kind: ClassVar[EventKind] = EventKind.PROBES_SKIPPED
     question: str
     done: bool = False
+    reason: str = ""  # when `done`: why probing stopped (complete, cap, nothing_more …)
 
 
 @dataclass(frozen=True, slots=True)

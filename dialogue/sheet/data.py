@@ -8,6 +8,7 @@ from typing import Any
 from dialogue.i18n import CATALOGUES
 from dialogue.model import Question, Transcript
 from dialogue.model.measure import answer_size, item_count
+from dialogue.model.placeholders import fill
 from dialogue.model.sheet_fields import GROUPS, SHEET_FIELDS, SheetField
 
 
@@ -81,6 +82,16 @@ class FieldView:
             return (("", self.entries),) if self.entries else ()
         return tuple((voice, entries) for voice, entries in (("owner", self.owner_entries), ("supporter", supporter))
                      if entries)
+
+    @property
+    def recap_lines(self) -> tuple[str, ...]:
+        """What was captured for a recap before a section (「ここまでの振り返り」): each answer, then what
+        the owner added when probed, marked 「↳」 — so the summary the interviewer reads back is complete."""
+        lines: list[str] = []
+        for entry in self.entries:
+            lines.append(entry.display)
+            lines += [f"↳ {answer}" for _, answer in entry.followups]
+        return tuple(lines)
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,7 +202,9 @@ def _field_view(sheet_field: SheetField, t: Transcript, lang: str) -> FieldView:
 
 def _entry(question: Question, t: Transcript, lang: str) -> Entry:
     answer = t.answers[question.id]
-    followups = tuple((question.probes[p.probe].get(lang) if p.probe < len(question.probes) else "",
+    values = _values(t)
+    followups = tuple((fill(question.probes[p.probe].get(lang), t.bank, values, lang)
+                       if p.probe < len(question.probes) else "",
                        p.text) for p in t.probe_answers if p.question_id == question.id and p.text)
     notes = tuple(n.text for n in t.notes if n.question_id == question.id)
     source = t.sources.get(question.id)
@@ -206,9 +219,15 @@ def _entry(question: Question, t: Transcript, lang: str) -> Entry:
         marks.append(f"［{LABELS.get(lang, LABELS['en'])['changed' if changed else 'unchanged']}］")
     if marks:
         display = display + " " + "".join(marks)
-    return Entry(question.id, question.text.get(lang), question.voice, answer.value, display, followups, notes,
+    return Entry(question.id, fill(question.text.get(lang), t.bank, values, lang), question.voice, answer.value,
+                 display, followups, notes,
                  question.type, answer.at, source.kind if source else "", source.detail if source else "",
                  changed, plain)
+
+
+def _values(t: Transcript) -> dict[str, Any]:
+    """The answers placeholders in question and probe text are filled from (status codes excluded)."""
+    return {qid: a.value for qid, a in t.answers.items() if not a.is_status}
 
 
 def extra_lines(entries: tuple[Entry, ...], labels: dict[str, str]) -> list[tuple[str, str]]:
@@ -242,21 +261,23 @@ def _missing(t: Transcript, views: dict[str, FieldView], lang: str) -> tuple[Mis
     """次回確認事項: flagged, status-coded, skipped and empty required questions, and parked text not yet
     taken into an answer — in bank order, so the second visit starts where the first left off."""
     items: list[MissingItem] = []
+    values = _values(t)
     for q in t.bank.questions():
         if q.id not in t.applicable:
             continue
+        text = fill(q.text.get(lang), t.bank, values, lang)
         label = " / ".join(views[f].label for f in q.fills)
         answer = t.answers.get(q.id)
         if q.id in t.flags:
-            items.append(MissingItem(q.fills[0], label, "flagged", q.text.get(lang), t.flags[q.id]))
+            items.append(MissingItem(q.fills[0], label, "flagged", text, t.flags[q.id]))
         elif answer is not None and answer.is_status:
-            items.append(MissingItem(q.fills[0], label, answer.status, q.text.get(lang)))
+            items.append(MissingItem(q.fills[0], label, answer.status, text))
         elif answer is not None:
             continue
         elif q.id in t.skipped:
-            items.append(MissingItem(q.fills[0], label, "skipped", q.text.get(lang)))
+            items.append(MissingItem(q.fills[0], label, "skipped", text))
         elif q.required:
-            items.append(MissingItem(q.fills[0], label, "empty_required", q.text.get(lang)))
+            items.append(MissingItem(q.fills[0], label, "empty_required", text))
     for parked in t.parked:
         if parked.used_by is None:
             items.append(MissingItem(parked.field_id, views[parked.field_id].label, "parked", "", parked.text))

@@ -3,14 +3,16 @@ time), what (in the sheet's language), the content, and who recorded it. Pure; r
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from dialogue.i18n import say
 from dialogue.model import Bank, Event, Question, Transcript
 from dialogue.model import events as ev
 from dialogue.model.events import EventKind
+from dialogue.model.placeholders import filled
 from dialogue.model.sheet_fields import FIELDS_BY_ID
 from dialogue.sheet.data import LABELS, display_value
 
@@ -32,13 +34,18 @@ def local_time(at: str) -> str:
 
 
 def transcript_rows(transcript: Transcript, lang: str) -> list[TranscriptRow]:
-    return [TranscriptRow(local_time(e.at), say(f"event.{e.kind.value}", lang), describe(e, transcript.bank, lang),
-                          (e.by.name or e.by.id) if e.by else "") for e in transcript.events]
+    values = {qid: a.value for qid, a in transcript.answers.items() if not a.is_status}
+    return [TranscriptRow(local_time(e.at), say(f"event.{e.kind.value}", lang),
+                          describe(e, transcript.bank, lang, values), (e.by.name or e.by.id) if e.by else "")
+            for e in transcript.events]
 
 
-def describe(event: Event, bank: Bank, lang: str) -> str:
-    """What happened, with its content: the question, the answer, the note, the flag's reason …"""
+def describe(event: Event, bank: Bank, lang: str, values: Mapping[str, Any] | None = None) -> str:
+    """What happened, with its content: the question (its placeholders filled from `values`, the answers),
+    the answer, the note, the flag's reason …"""
     question = bank.question(event.question) if event.question and bank.has_question(event.question) else None
+    if question is not None and values is not None:
+        question = filled(question, bank, values)
     describer = _DESCRIBERS.get(event.kind)
     return describer(event.payload, question, lang) if describer else ""
 

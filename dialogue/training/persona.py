@@ -1,8 +1,9 @@
 """Role-play personas: YAML → a validated, frozen `Persona` (every problem in one pass, with positions).
 
 A persona is a fictional company's owner: for every canonical sheet field, the *surface* answer given
-when asked plainly, answers to the field's other questions, and *deeper* facts told only when a given
-probe of the standard bank is used, each with key phrases for scoring. How the owner talks is in
+when asked plainly, answers to the field's other questions, and *deeper* facts — each told when a given
+probe of the standard bank is used, volunteered unasked where the persona says so, or reached by no probe
+of the bank at all — each with key phrases (and alternative spellings) for scoring. How the owner talks is in
 `dialogue.training.scoring.Owner`. Persona text is data: shown and compared, never executed, formatted or templated.
 The format is documented in docs/persona-format.md; problem codes are P1xx (PERSONA_CODES below).
 """
@@ -45,14 +46,17 @@ PERSONA_CODES: dict[str, tuple[str, str]] = {
                                         "under `supporter`."),
     "P114": ("question does not apply to this company", "Its `when:` is false for this persona's choices: "
                                                         "remove the entry or change the choice."),
-    "P120": ("wrong number of key phrases", "Give 2 to 4 key phrases in each language."),
-    "P121": ("key phrase not in its text", "Copy each key phrase word for word from the text it scores."),
+    "P120": ("wrong number of key phrases", "Give 2 to 4 key phrases in each language (a list of "
+                                            "alternatives counts as one)."),
+    "P121": ("key phrase not in its text", "Copy each key phrase word for word from the text it scores; of a "
+                                           "list of alternatives, at least one."),
     "P130": ("bad typed answer", "choice: one of the question's choice ids; number: within its range; "
                                  "records: a list of mappings with the question's fields."),
     "P140": ("supporter's view missing", "Add `supporter: {ja, en}`: the expert's view for the bank's "
                                          "supporter questions on this field."),
-    "P141": ("the surface answer does not answer exactly one question",
-             "Give every other owner question on the field its own answer under `by_question`."),
+    "P141": ("the surface answer answers no question",
+             "The field's owner questions all have `by_question` answers or do not apply: drop one of them, "
+             "the surface answers the first question left."),
     "P150": ("YAML 1.1 trap: a value is not text", 'Quote it: "yes", "12:30", "2009".'),
 }
 
@@ -60,7 +64,8 @@ ROOT_KEYS = {"format", "id", "bank", "company", "industry", "summary", "personal
 ROOT_REQUIRED = ("id", "company", "industry", "personality", "fields")
 FIELD_KEYS = {"surface", "by_question", "deeper", "supporter"}
 ANSWER_KEYS = {"ja", "en", "keys", "choice", "number", "short", "guarded"}
-FACT_KEYS = {"probe", "ja", "en", "keys"}
+FACT_KEYS = {"probe", "ja", "en", "keys", "volunteered"}
+NO_PROBE = "none"  # `probe: none`: a fact no probe of the bank reaches (it still counts, as a miss)
 
 
 class PersonaError(BankError):
@@ -88,13 +93,24 @@ class Fact:
     field_id: str
     kind: str  # surface | answer | deeper
     text: Text  # for records: the record values joined, one record a line
-    keys: tuple[tuple[str, tuple[str, ...]], ...]  # (lang, phrases)
+    keys: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...]  # (lang, key phrases, each a tuple of alternatives)
     question_id: str | None = None  # answer: the question it answers; deeper: the probe's question
-    probe: ProbeRef | None = None
+    probe: ProbeRef | None = None  # deeper: the probe that reveals it; None: no probe of the bank does
     position: Position | None = field(default=None, compare=False, repr=False)
+    volunteered: bool = False  # deeper: said unasked, with the main answer of its question
+    also: tuple[ProbeRef, ...] = ()  # deeper: other probes that draw it out as well
 
-    def keys_in(self, lang: str) -> tuple[str, ...]:
+    def reached_by(self, question_id: str, index: int) -> bool:
+        return any((p.question_id, p.index) == (question_id, index) for p in (self.probe, *self.also) if p)
+
+    def keys_in(self, lang: str) -> tuple[tuple[str, ...], ...]:
+        """The key phrases in one language; each a tuple of alternative spellings (any one counts)."""
         return next((k for code, k in self.keys if code == lang), ())
+
+    @property
+    def unreachable(self) -> bool:
+        """A deeper fact that no probe of the bank reaches and the owner does not volunteer."""
+        return self.kind == "deeper" and self.probe is None and not self.volunteered
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,15 +163,39 @@ class Persona:
 
     def main_answer(self, question: Question) -> MainAnswer:
         """The question's own answer if it has one, else the surface of the first field it fills."""
+        return self.own_answer(question) or self.entry(question.fills[0]).surface
+
+    def own_answer(self, question: Question) -> MainAnswer | None:
         for field_id in question.fills:
             own = dict(self.entry(field_id).by_question).get(question.id)
             if own is not None:
                 return own
-        return self.entry(question.fills[0]).surface
+        return None
+
+    def surface_question(self, field_id: str, bank: Bank) -> str | None:
+        """The question the field's surface answers: its first owner question, asked of this company,
+        without a `by_question` answer of its own."""
+        values = self.choices(bank)
+        taken = {qid for qid, _ in self.entry(field_id).by_question}
+        return next((q.id for q in bank.questions() if field_id in q.fills and q.voice == "owner"
+                     and q.id not in taken and holds(q.when, values)), None)
+
+    def volunteered_with(self, question: Question, bank: Bank) -> tuple[Fact, ...]:
+        """Deeper facts the owner says unasked together with the main answer to `question`: those marked
+        `volunteered` whose probe belongs to it (or, with no probe, whose field's surface it answers)."""
+        out = []
+        for fp in self.fields:
+            for fact in fp.deeper:
+                if not fact.volunteered:
+                    continue
+                home = fact.probe.question_id if fact.probe else self.surface_question(fp.field_id, bank)
+                if home == question.id:
+                    out.append(fact)
+        return tuple(out)
 
     def deeper_for(self, question_id: str, index: int) -> tuple[Fact, ...]:
-        return tuple(f for fp in self.fields for f in fp.deeper
-                     if f.probe is not None and (f.probe.question_id, f.probe.index) == (question_id, index))
+        """The deeper facts this probe draws out."""
+        return tuple(f for fp in self.fields for f in fp.deeper if f.reached_by(question_id, index))
 
     def supporter_view(self, question: Question) -> Text | None:
         return next((self.entry(f).supporter for f in question.fills if self.entry(f).supporter), None)

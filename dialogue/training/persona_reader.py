@@ -15,6 +15,7 @@ from dialogue.training.persona import (
     ANSWER_KEYS,
     FACT_KEYS,
     FIELD_KEYS,
+    NO_PROBE,
     PERSONA_CODES,
     PERSONA_FORMAT,
     PERSONALITIES,
@@ -301,13 +302,33 @@ class PersonaReader:
     def _fact(self, node: yn.Node, field_id: str, number: int) -> Fact | None:
         what = f"{field_id}: deeper fact {number}"
         items = self._mapping(node, FACT_KEYS, ("probe", "keys"), what)
-        probe = self._probe(items["probe"][1], field_id, what) if "probe" in items else None
+        probe_node = items["probe"][1] if "probe" in items else None
+        reachable = not (isinstance(probe_node, yn.ScalarNode) and probe_node.value == NO_PROBE)
+        probes = self._probes(probe_node, field_id, what) if probe_node is not None and reachable else ()
+        volunteered = self._flag(items["volunteered"][1], f"{what}: volunteered") if "volunteered" in items else False
         text = self._langs(items, node, what)
         keys = self._keys(items["keys"][1], dict(text.by_lang) if text else {}, what) if "keys" in items else None
-        if probe is None or text is None or keys is None:
+        if (probes is None or (not probes and reachable)) or text is None or keys is None or volunteered is None:
             return None
-        return Fact(f"{field_id}#{number}", field_id, "deeper", text, keys, probe.question_id, probe,
-                    self.doc.position(node))  # type: ignore[union-attr]
+        probe = probes[0] if probes else None
+        return Fact(f"{field_id}#{number}", field_id, "deeper", text, keys, probe.question_id if probe else None,
+                    probe, self.doc.position(node), volunteered, probes[1:])  # type: ignore[union-attr]
+
+    def _probes(self, node: yn.Node, field_id: str, what: str) -> tuple[ProbeRef, ...] | None:
+        """One probe `{question, index}`, or a list of them: any of these probes draws the fact out."""
+        nodes = self._sequence(node, f"{what}: probe") if isinstance(node, yn.SequenceNode) else [node]
+        refs = [self._probe(n, field_id, what) for n in nodes]
+        if not refs or any(r is None for r in refs):
+            if not refs:
+                self._add("P103", f"{what}: probe lists no probe", node)
+            return None
+        return tuple(r for r in refs if r is not None)
+
+    def _flag(self, node: yn.Node, what: str) -> bool | None:
+        if isinstance(node, yn.ScalarNode) and node.tag == yn.BOOL_TAG and node.value in ("true", "false"):
+            return node.value == "true"
+        self._add("P103", f"{what} must be true or false", node)
+        return None
 
     def _probe(self, node: yn.Node, field_id: str, what: str) -> ProbeRef | None:
         items = self._mapping(node, {"question", "index"}, ("question", "index"), f"{what}: probe")
@@ -322,7 +343,10 @@ class PersonaReader:
             return None
         return ProbeRef(question.id, index - 1)
 
-    def _keys(self, node: yn.Node, texts: dict[str, str], what: str) -> tuple[tuple[str, tuple[str, ...]], ...] | None:
+    def _keys(self, node: yn.Node, texts: dict[str, str], what: str
+              ) -> tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] | None:
+        """Key phrases per language; an entry may be a list of alternative spellings ([6割, 60%]), of which
+        at least one is in the text and any one found in the notes counts."""
         items = self._mapping(node, set(self.langs), (), f"{what}: keys")
         out = []
         for lang in self.langs:
@@ -332,12 +356,19 @@ class PersonaReader:
             nodes = self._sequence(items[lang][1], f"{what}: keys ({lang})")
             if not 2 <= len(nodes) <= 4:
                 self._add("P120", f"{what}: {len(nodes)} key phrase(s) in {lang}", items[lang][1])
-            phrases = [(n, self._string(n, f"{what}: key phrase")) for n in nodes]
-            for phrase_node, phrase in phrases:
-                if phrase is not None and lang in texts and normalize(phrase) not in normalize(texts[lang]):
-                    self._add("P121", f"{what}: key phrase {phrase!r} is not in the {lang} text", phrase_node)
-            out.append((lang, tuple(p for _, p in phrases if p)))
+            keys = [self._key(n, texts.get(lang), what, lang) for n in nodes]
+            out.append((lang, tuple(k for k in keys if k)))
         return tuple(out) if len(out) == len(self.langs) else None
+
+    def _key(self, node: yn.Node, text: str | None, what: str, lang: str) -> tuple[str, ...]:
+        nodes = self._sequence(node, f"{what}: alternatives") if isinstance(node, yn.SequenceNode) else [node]
+        phrases = tuple(p for p in (self._string(n, f"{what}: key phrase") for n in nodes) if p is not None)
+        if isinstance(node, yn.SequenceNode) and len(nodes) < 2:
+            self._add("P120", f"{what}: a list of alternatives needs two or more spellings", node)
+        if phrases and text is not None and not any(normalize(p) in normalize(text) for p in phrases):
+            shown = phrases[0] if len(phrases) == 1 else f"none of {list(phrases)}"
+            self._add("P121", f"{what}: key phrase {shown!r} is not in the {lang} text", node)
+        return phrases
 
     # ---- whole-persona checks ----
 
@@ -348,10 +379,7 @@ class PersonaReader:
                 self._add("P114", f"{qid!r} is not asked of this company (its condition is false for "
                           f"its answers: {values})", node)
         for fp in persona.fields:
-            taken = {qid for qid, _ in fp.by_question}
-            served = [q.id for q in self.bank.questions() if fp.field_id in q.fills and q.voice == "owner"
-                      and q.id not in taken and applies(q, values)]
-            if len(served) != 1:
+            if persona.surface_question(fp.field_id, self.bank) is None:
                 node = next((v for k, v in fields_node.value if str(k.value) == fp.field_id), fields_node)
-                self._add("P141", f"{fp.field_id}: the surface answer would answer "
-                          f"{', '.join(served) or 'no question'}; it must answer exactly one", node)
+                self._add("P141", f"{fp.field_id}: every owner question asked of this company has its own "
+                          "answer under by_question, so the surface answers none", node)

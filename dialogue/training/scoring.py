@@ -1,11 +1,14 @@
 """Role-play scoring, pure: the owner a persona plays, unattended interviews, and score reports.
 
-- `Owner` answers main questions and probes the way the persona's personality says (talkative owners
-  volunteer the first deeper fact of a field when it first comes up, terse ones give one sentence until
-  probed, defensive ones a guarded answer until probed). Persona text is only ever concatenated and compared, never formatted.
+- `Owner` answers main questions and probes the way the persona says: the facts it volunteers unasked are
+  marked per fact in the persona (never implied by the personality: a talkative owner says more words, not
+  more specifics); terse owners give one sentence until probed, defensive ones a guarded answer until probed;
+  a question the persona has no answer for gets 「先ほどお話ししたとおりです」, a probe it has no fact for a
+  personality-coloured non-answer. Persona text is only ever concatenated and compared, never formatted.
 - `interview` drives an engine (or a live session) through a whole interview with one strategy:
-  `main` asks only the main questions, `guided` also answers the probes the engine proposes (its
-  thin-answer rule decides), `model` uses every probe that reveals something: the expert reference.
+  `main` asks only the main questions, `guided` also answers the probes the engine proposes (its probe
+  policy decides), `model` uses every probe that reveals something: the expert reference. Probes of a
+  supporter-voice question are never put to the owner.
 - `score` compares the notes of a transcript with the persona's facts by key phrases.
 No I/O and no clock of its own: unattended runs use `SpeechClock`, which advances with the words spoken.
 """
@@ -37,6 +40,7 @@ FILLERS: dict[str, tuple[dict[str, str], ...]] = {
     "defensive": ({"ja": "そこは、まあ、普通にやってますよ。", "en": "We handle that the usual way."},
                   {"ja": "それは今日のお話に関係ありますか。", "en": "Does that matter for today?"}),
 }
+NOTHING_NEW = {"ja": "それは、先ほどお話ししたとおりです。", "en": "That's as I said earlier."}
 SPEECH_CHARS_PER_MINUTE = {"ja": 300, "en": 800}  # a calm conversational pace, for estimated durations
 
 
@@ -60,6 +64,9 @@ class Owner:
 
     def answer(self, question_id: str) -> Reply:
         question = self.bank.question(question_id)
+        if not self._answers(question):
+            said = NOTHING_NEW.get(self.lang, NOTHING_NEW["en"])
+            return Reply(said, said)
         main = self.persona.main_answer(question)
         full = self._spoken(question, main)
         text = self._as_personality(question_id, main, full) if question.type == "text" and question.probes else full
@@ -67,12 +74,9 @@ class Owner:
             text = AGAIN.get(self.lang, AGAIN["en"]) + text
         if question_id not in self.held_back:
             self.told.add(main.fact.id)
-        volunteered = ""
-        if self.persona.personality == "talkative":  # the field's first deeper fact, once
-            deeper = self.persona.entry(main.fact.field_id).deeper
-            if deeper and deeper[0].id not in self.told:
-                volunteered = deeper[0].text.get(self.lang)
-                self.told.add(deeper[0].id)
+        unasked = [f for f in self.persona.volunteered_with(question, self.bank) if f.id not in self.told]
+        self.told.update(f.id for f in unasked)
+        volunteered = self._join(*(f.text.get(self.lang) for f in unasked))
         spoken = self._join(text, volunteered)
         if question.type == "choice":
             return Reply(spoken, str(main.choice), spoken)
@@ -96,6 +100,12 @@ class Owner:
             parts.append(fillers[(len(question_id) + index) % len(fillers)].get(self.lang, ""))
         text = self._join(*parts)
         return Reply(text, text)
+
+    def _answers(self, question: Question) -> bool:
+        """Whether the persona has an answer for this main question: its own, or the field's surface."""
+        if question.type in ("choice", "number") or self.persona.own_answer(question) is not None:
+            return True
+        return any(self.persona.surface_question(f, self.bank) == question.id for f in question.fills)
 
     def model_probes(self, question_id: str) -> tuple[int, ...]:
         """The probes an expert would use here: those that reveal a fact not told yet, or the first when
@@ -204,7 +214,7 @@ def interview(runner: Runner, persona: Persona, strategy: str, lang: str,
     while step.state in ("asking", "probing") and step.question is not None:
         question = step.question
         if step.state == "probing":
-            if strategy != "guided":
+            if strategy != "guided" or question.voice == "supporter":  # never put to the owner
                 step = runner.skip()
                 continue
             say(Turn("banker", question.probes[step.probe].get(lang), question.id, step.probe))
@@ -312,7 +322,7 @@ class Missed:
     write down what was said (`note`)."""
 
     fact: Fact
-    action: str  # ask | probe | note
+    action: str  # ask | probe | note | own (no probe of the bank reaches it: an own follow-up)
     question_id: str
     probe: int | None = None
 
@@ -345,14 +355,15 @@ def field_notes(t: Transcript) -> dict[str, list[str]]:
 
 
 def match(fact: Fact, text: str) -> tuple[tuple[str, ...], bool]:
-    """Key phrases found in `text`; captured when at least half of one language's phrases are."""
+    """Key phrases found in `text`; captured when at least half of one language's phrases are (a phrase
+    with alternative spellings is found when any of them is)."""
     folded = normalize(text)
     found: list[str] = []
     captured = False
-    for _, phrases in fact.keys:
-        hits = [p for p in phrases if normalize(p) in folded]
-        found += [p for p in hits if p not in found]
-        captured = captured or (bool(phrases) and len(hits) * 2 >= len(phrases))
+    for _, keys in fact.keys:
+        hits = [next((p for p in alternatives if normalize(p) in folded), None) for alternatives in keys]
+        found += [p for p in hits if p is not None and p not in found]
+        captured = captured or (bool(keys) and sum(p is not None for p in hits) * 2 >= len(keys))
     return tuple(found), captured
 
 
@@ -397,6 +408,10 @@ def score(t: Transcript, persona: Persona, lang: str = "ja", expert: Transcript 
         if fact.probe is not None:
             ref = (fact.probe.question_id, fact.probe.index)
             missed.append(Missed(fact, "note" if ref in used else "probe", ref[0], ref[1]))
+            continue
+        if fact.kind == "deeper":  # no probe of the bank reaches it: an own follow-up (/own) would
+            qid = persona.surface_question(fact.field_id, t.bank) or _surface_question(t.bank, persona, fact.field_id, values)
+            missed.append(Missed(fact, "own", qid))
             continue
         qid = fact.question_id or _surface_question(t.bank, persona, fact.field_id, values)
         missed.append(Missed(fact, "note" if qid in t.answers else "ask", qid))

@@ -11,8 +11,9 @@ from rich.table import Table
 from rich.text import Text as RichText
 
 from dialogue.engine import Step
-from dialogue.i18n import say
+from dialogue.i18n import has, say
 from dialogue.model import Bank, Question
+from dialogue.model.elements import ELEMENTS
 from dialogue.model.sheet_fields import FIELDS_BY_ID
 from dialogue.ui.text import plain
 
@@ -72,10 +73,10 @@ def probe_panel(step: Step, lang: str) -> RenderableType:
     q = step.question
     assert q is not None and step.probe_text is not None
     title = say("ui.probe", lang, i=step.probe + 1, n=len(q.probes))
-    reason = {"thin": "ui.probe_reason_thin", "always": "ui.probe_reason_always"}.get(step.probe_reason)
     body: list[RenderableType] = [plain(q.text.get(lang), "dim"), plain(step.probe_text.get(lang), "bold")]
-    if reason:
-        body.append(plain(say(reason, lang), "dim"))
+    if has(f"ui.probe_why_{step.probe_reason}"):  # why this probe; absent in journals before the reasons
+        element = ELEMENTS[step.probe_element].label(lang) if step.probe_element in ELEMENTS else ""
+        body.append(plain(say(f"ui.probe_why_{step.probe_reason}", lang, element=element), "magenta"))
     body.append(plain(say("ui.probe_keys", lang), "dim"))
     return Panel(Group(*body), title=title, title_align="left", border_style="magenta")
 

@@ -1,0 +1,148 @@
+"""The probe policy, pure: given a question, its main answer and the probe answers so far, which probe
+to offer next — and why, in a typed form the screen can word (「数字がまだ出ていません」).
+
+An expert asks for what is missing and stops when it is there:
+
+1. At most `question.max_probes` probes per question (the bank's default, e.g. 3).
+2. A non-answer or a negative main answer (「特にないですね」「会議はない」「決めていません」) means the
+   probes that presuppose the thing are wrong: the question's `probes_if_none` are offered, in order, then
+   the main probes marked `also_if_none` whose element is missing — until a probe answer says something
+   after all; from then on the owner has opened up, and what is still missing is asked for as below.
+3. A non-answer to a probe closes that probe's element (it is not asked for again); if the bank has a
+   `probes_if_none` probe for that element (another way of asking for it), that comes next. After
+   `NON_ANSWERS_TO_STOP` non-answers the owner has said what they will.
+4. Otherwise the next probe is the first, in bank order, whose element is listed in `listen_for`, not yet
+   in any answer (dialogue.model.elements) and not closed. A probe whose element is present is not offered.
+5. Then untagged probes, only while the answers are thin (`thin_below`) or the bank says experts always dig
+   here (`always_probe`): the thin-answer rule stays one signal among these, never the reason after a long one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from dialogue.model import Question
+from dialogue.model.elements import Reply, elements_in, reply_kind
+from dialogue.model.measure import thin_size
+
+NON_ANSWERS_TO_STOP = 2
+# A record field of a group answer that *is* an element: present when every record fills it in, whatever
+# the words (「小口でも当日に届けてくれる」 is a reason without 〜ので), missing when any record leaves it empty.
+RECORD_ELEMENTS = {"reason": "reason", "differentiation": "comparison"}
+
+
+class Why(StrEnum):
+    """Why a probe is offered, or why probing stops. Stored in the journal: values are stable."""
+
+    MISSING = "missing"  # an element the question listens for is not in the answers yet
+    THIN = "thin"  # the answers are shorter than `thin_below` (untagged probes)
+    ALWAYS = "always"  # the bank says experts always dig here (untagged probes)
+    AFTER_NONE = "after_none"  # the owner had nothing to say: the bank's probe for that case
+    AFTER_NEGATIVE = "after_negative"  # the owner said it does not exist / is not decided: likewise
+    # stops
+    COMPLETE = "complete"  # every element listened for is there (or closed), and the answer is not thin
+    CAP = "cap"  # `max_probes` probes asked
+    NOTHING_MORE = "nothing_more"  # non-answers: the owner has said what they will
+    NO_PROBE = "no_probe"  # nothing left to offer
+
+
+@dataclass(frozen=True, slots=True)
+class ProbeTurn:
+    """A probe already put to the owner for this question and the answer ("" = passed over)."""
+
+    index: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The next probe (`index`), or None to stop; `why` and, for MISSING, the element asked for."""
+
+    index: int | None
+    why: Why
+    element: str | None = None
+
+
+def next_probe(question: Question, answer: Any, turns: Sequence[ProbeTurn]) -> Decision:
+    """The probe to offer after the main `answer` and the probe `turns` so far."""
+    if not question.probes:
+        return Decision(None, Why.NO_PROBE)
+    if len(turns) >= question.max_probes:
+        return Decision(None, Why.CAP)
+    asked = {t.index for t in turns}
+    non_answers = [t for t in turns if t.text.strip() and reply_kind(t.text) is not Reply.CONTENT]
+    main = reply_kind(answer)
+    if any(t.text.strip() and t not in non_answers for t in turns):
+        main = Reply.CONTENT  # the owner opened up after all: listen for what is still missing
+    if main is not Reply.CONTENT:
+        if len(non_answers) >= NON_ANSWERS_TO_STOP:
+            return Decision(None, Why.NOTHING_MORE)
+        return (_if_none(question, asked, main)
+                or _for_missing(question, answer, turns, asked, non_answers, after=main)
+                or Decision(None, Why.NOTHING_MORE))
+    if turns and turns[-1] in non_answers and turns[-1].index < len(question.probes):
+        element = question.probes[turns[-1].index].element
+        switched = _if_none(question, asked, reply_kind(turns[-1].text), element) if element else None
+        if switched is not None:
+            return switched
+    if len(non_answers) >= NON_ANSWERS_TO_STOP:
+        return Decision(None, Why.NOTHING_MORE)
+    return _for_missing(question, answer, turns, asked, non_answers) or _untagged(question, answer, turns, asked)
+
+
+def _if_none(question: Question, asked: set[int], kind: Reply, element: str | None = None) -> Decision | None:
+    """The next `probes_if_none` probe: any, after a non-answer main answer; after a non-answer to a
+    probe, only one tagged with that probe's element (the bank's other way of asking for it)."""
+    index = next((i for i, p in enumerate(question.probes)
+                  if p.if_none and i not in asked and (element is None or p.element == element)), None)
+    return None if index is None else Decision(index, _after(kind), question.probes[index].element)
+
+
+def _for_missing(question: Question, answer: Any, turns: Sequence[ProbeTurn], asked: set[int],
+                 non_answers: Sequence[ProbeTurn], after: Reply = Reply.CONTENT) -> Decision | None:
+    """The first main probe asking for a missing element; after a negative main answer (`after`), only
+    those marked `also_if_none`."""
+    present = _present(answer, turns)
+    closed = {question.probes[t.index].element for t in non_answers if t.index < len(question.probes)}
+    for index, probe in enumerate(question.probes):
+        element = probe.element
+        if probe.if_none or index in asked or element is None or (after is not Reply.CONTENT and not probe.also_if_none):
+            continue
+        if element in question.listen_for and element not in present and element not in closed:
+            return Decision(index, Why.MISSING if after is Reply.CONTENT else _after(after), element)
+    return None
+
+
+def _present(answer: Any, turns: Sequence[ProbeTurn]) -> frozenset[str]:
+    """The elements in the main answer and the probe answers."""
+    found = set(elements_in(answer))
+    records = [r for r in answer if isinstance(r, dict)] if isinstance(answer, list) else []
+    for key, element in RECORD_ELEMENTS.items():
+        if records and key in records[0]:
+            found.discard(element)
+            if all(str(r.get(key, "")).strip() for r in records):
+                found.add(element)
+    return frozenset(found.union(*(elements_in(t.text) for t in turns)))
+
+
+def _after(kind: Reply) -> Why:
+    return Why.AFTER_NONE if kind is Reply.NONE else Why.AFTER_NEGATIVE
+
+
+def _untagged(question: Question, answer: Any, turns: Sequence[ProbeTurn], asked: set[int]) -> Decision:
+    said = thin_size(answer) + sum(thin_size(t.text) for t in turns)
+    thin = bool(question.thin_below) and said < question.thin_below
+    if thin or question.always_probe:
+        for index, probe in enumerate(question.probes):
+            if not probe.if_none and probe.element is None and index not in asked:
+                return Decision(index, Why.THIN if thin else Why.ALWAYS)
+    return Decision(None, Why.COMPLETE if question.listen_for else Why.NO_PROBE)
+
+
+def missing_elements(question: Question, answer: Any, turns: Sequence[ProbeTurn]) -> tuple[str, ...]:
+    """The listened-for elements the answers so far lack (for the screen and the score report)."""
+    present = _present(answer, turns)
+    return tuple(e for e in question.listen_for if e not in present)
