@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -79,3 +80,51 @@ def run_interview(bank: Bank, answers: dict[str, str] | None = None,
 
 def events_json(engine: Engine) -> list[dict[str, Any]]:
     return [e.to_json() for e in engine.events]
+
+
+@contextlib.contextmanager
+def read_only_folder(path: Path) -> Iterator[Path]:
+    """A folder nobody can write to — root included: without root its permissions say so; as root (how CI runs)
+    a read-only tmpfs is mounted there, since root ignores permissions. Skips only when neither is possible."""
+    import os
+    import subprocess
+
+    import pytest
+
+    path.mkdir(parents=True, exist_ok=True)
+    if os.geteuid() != 0:
+        path.chmod(0o500)
+        try:
+            yield path
+        finally:
+            path.chmod(0o700)
+        return
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(path)],
+                             capture_output=True, text=True, check=False)
+    if mounted.returncode != 0:
+        pytest.skip(f"root, and no read-only tmpfs can be mounted here: {mounted.stderr.strip()}")
+    try:
+        yield path
+    finally:
+        subprocess.run(["umount", str(path)], check=False)
+
+
+def run_cli(args: list[str], stdin: str = "", environ: dict[str, str] | None = None,
+            clock: Callable[[], datetime] | None = None) -> tuple[int, str, str]:
+    """`locaben ARGS` in-process with its own streams: (exit status, stdout, stderr)."""
+    import io
+
+    from dialogue.cli.main import Env, main
+
+    out, err = io.StringIO(), io.StringIO()
+    env = Env(stdin=io.StringIO(stdin), stdout=out, stderr=err, clock=clock or ticking_clock(),
+              environ={"NO_COLOR": "1"} if environ is None else environ)
+    return main(args, env), out.getvalue(), err.getvalue()
+
+
+def plain_interview(store: Path, answers: list[str], bank: Path = MINI_BANK) -> Path:
+    """An interview through `locaben interview --plain` with these lines typed; its journal."""
+    code, _, err = run_cli(["interview", "--plain", "--bank", str(bank), "--sessions-dir", str(store)],
+                           "\n".join(answers) + "\n")
+    assert code == 0, err
+    return max(store.glob("*.jsonl"), key=lambda p: p.stat().st_mtime_ns)

@@ -12,6 +12,7 @@ from dialogue.errors import JournalError, SessionInUse, SessionNotFound
 from dialogue.model import Event
 from dialogue.model.events import Noted
 from dialogue.store.journal import FORMAT_VERSION, Header, SessionStore
+from tests.helpers import read_only_folder
 
 
 def header(session_id: str = "s1") -> Header:
@@ -142,9 +143,7 @@ def test_write_failure_is_reported_and_leaves_no_half_line(tmp_path, monkeypatch
 
 
 def test_read_only_directory_gives_a_clear_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    if os.geteuid() == 0:
-        pytest.skip("root ignores directory permissions")
-    root = tmp_path / "ro"
-    root.mkdir(mode=0o500)
-    with pytest.raises(JournalError, match="cannot create"):
+    with read_only_folder(tmp_path / "ro") as root, pytest.raises(JournalError, match="cannot create"):
         SessionStore(root).create(header())
+    with read_only_folder(tmp_path / "ro2") as root, pytest.raises(JournalError, match="cannot use .* as the session store"):
+        SessionStore(root / "sessions").create(header())  # the store itself cannot be made

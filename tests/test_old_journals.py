@@ -8,7 +8,6 @@ wrote them, which is gone: the built-in bank of the same id is used, through the
 
 from __future__ import annotations
 
-import io
 import json
 import shutil
 from pathlib import Path
@@ -16,10 +15,9 @@ from pathlib import Path
 import pytest
 
 from dialogue.banks.reader import load_bank
-from dialogue.cli.main import Env, main
 from dialogue.store.journal import SessionStore
 from dialogue.store.live import SessionManager
-from tests.helpers import FIXTURES, ticking_clock
+from tests.helpers import FIXTURES, run_cli, ticking_clock
 
 OLD = FIXTURES / "journals_v1"
 JOURNALS = sorted(p.name for p in OLD.glob("*.jsonl"))
@@ -35,13 +33,6 @@ def store(tmp_path: Path) -> Path:
         session_id = json.loads(data.splitlines()[0])["session_id"]
         (root / f"{session_id}.jsonl").write_bytes(data)
     return root
-
-
-def run(args: list[str], stdin: str = "") -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(args, Env(stdin=io.StringIO(stdin), stdout=out, stderr=err, clock=ticking_clock(),
-                          environ={"NO_COLOR": "1"}))
-    return code, out.getvalue(), err.getvalue()
 
 
 def ids(store: Path) -> list[str]:
@@ -87,7 +78,7 @@ def test_the_guided_session_keeps_its_status_codes_flag_parked_text_source_and_v
 
 
 def test_old_sessions_compile_in_every_format(store: Path, tmp_path: Path) -> None:
-    code, out, err = run(["compile", "--all", "-o", str(tmp_path / "out"), "--sessions-dir", str(store)])
+    code, out, err = run_cli(["compile", "--all", "-o", str(tmp_path / "out"), "--sessions-dir", str(store)])
     assert code == 0, err
     assert "3 / 3" in out
     written = sorted(p.name for p in (tmp_path / "out").glob("*-sheet.json"))
@@ -102,7 +93,7 @@ def test_an_old_session_resumes_and_the_old_lines_stay_as_they_were(store: Path,
     session_id = next(s for s in ids(store) if "c54b" in s)
     path = store / f"{session_id}.jsonl"
     before = path.read_bytes()
-    code, out, err = run(["resume", session_id, "--plain", "--sessions-dir", str(store)], stdin="/pause\n")
+    code, out, err = run_cli(["resume", session_id, "--plain", "--sessions-dir", str(store)], stdin="/pause\n")
     assert code == 0, err
     after = path.read_bytes()
     assert after.startswith(before)  # appended to, never rewritten
@@ -123,6 +114,6 @@ def test_the_demo_fixture_keeps_every_follow_up(store: Path) -> None:
 def test_a_copy_of_the_fixture_is_never_changed_by_reading(store: Path, tmp_path: Path) -> None:
     copy = tmp_path / "copy"
     shutil.copytree(store, copy)
-    run(["sessions", "--json", "--sessions-dir", str(copy)])
+    run_cli(["sessions", "--json", "--sessions-dir", str(copy)])
     for name in (p.name for p in store.glob("*.jsonl")):
         assert (copy / name).read_bytes() == (store / name).read_bytes()
