@@ -35,7 +35,7 @@ def say(key: str, lang: str, **values: Any) -> str:
 def line(label: str, text: str, style: str, lang: str) -> RichText:
     """`label: text`, with persona text kept literal (no markup). Japanese takes a full-width colon and
     no space, so rich folds the line where it fills up instead of moving the whole sentence down."""
-    return RichText.assemble(plain(label + ("：" if lang == "ja" else ": "), f"bold {style}"), plain(text))
+    return RichText.assemble(plain(say("speaker", lang, label=label), f"bold {style}"), plain(text))
 
 
 # ---- the role-play ----
@@ -327,7 +327,7 @@ def run_demo(live: LiveSession, persona: Persona, console: Console, lang: str) -
         label = {"banker": say("banker", lang), "owner": say("owner", lang),
                  "supporter": say("supporter", lang)}[turn.speaker]
         if turn.probe is not None and turn.speaker == "banker":
-            label = f"{label}（{say('probe_mark', lang)}）" if lang == "ja" else f"{label} ({say('probe_mark', lang)})"
+            label = _say("ui.with_detail", lang, label=label, detail=say("probe_mark", lang))
         style = {"banker": "cyan", "owner": "green", "supporter": "magenta"}[turn.speaker]
         console.print(line(label, turn.text, style, lang))
 

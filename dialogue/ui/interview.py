@@ -186,7 +186,7 @@ class Interview:
         if not matches:
             self._say("ui.no_such_target", "red", target=arg)
         elif len(matches) > 1 and not any(m.id == arg for m in matches):
-            listing = ", ".join(f"{m.label}（{m.id}）" for m in matches[:8])
+            listing = ", ".join(say("ui.with_id", self.lang, label=m.label, id=m.id) for m in matches[:8])
             self._say("ui.many_targets", "yellow", targets=listing)
         else:
             target = next((m for m in matches if m.id == arg), matches[0])
@@ -214,7 +214,8 @@ class Interview:
         word, _, detail = arg.partition(" ")
         kind = SOURCE_WORDS.get(word.lower(), word)
         if self.act(lambda live: live.set_source(kind, detail), show=False):
-            label = say(f"ui.source_{kind}", self.lang) + (f"（{detail}）" if detail else "")
+            label = say(f"ui.source_{kind}", self.lang)
+            label = say("ui.with_detail", self.lang, label=label, detail=detail) if detail else label
             self._say("ui.source_set", "green", source=label)
             self._remind()
 

@@ -14,6 +14,8 @@ from typing import IO
 from rich.console import Console
 from rich.text import Text as RichText
 
+from dialogue.i18n import say
+
 # C0 controls but tab and newline, DEL, C1 controls; bidi embeddings/overrides/isolates and marks; zero-width
 # characters and the BOM; line and paragraph separators (some terminals treat them as line feeds).
 _HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
@@ -38,8 +40,7 @@ def cut(text: str, limit: int = SHOWN_CHARS, lang: str = "ja") -> str:
     """At most `limit` characters of `text`, saying how long it really is."""
     if len(text) <= limit:
         return text
-    more = f"…（全 {len(text):,} 文字）" if lang == "ja" else f"… ({len(text):,} characters in all)"
-    return text[:limit] + more
+    return text[:limit] + say("ui.cut", lang, n=f"{len(text):,}")
 
 
 def plain(text: object, style: str = "", limit: int | None = SHOWN_CHARS) -> RichText:
