@@ -267,8 +267,9 @@ class Chain:
         self.sessions = self.cwd / f"sessions{self.counter}"
 
 
+@pytest.mark.slow
 def test_sigkill_at_random_moments_loses_no_acknowledged_answer(tmp_path: Path) -> None:
-    seed = int(os.environ.get("LOCABEN_CRASH_SEED", str(random.randrange(1 << 30))))
+    seed = int(os.environ.get("LOCABEN_CRASH_SEED", "20261123"))  # fixed by default; set it to explore others
     bank = standard_bank()
     tally = Tally()
     lock = threading.Lock()
