@@ -3,11 +3,12 @@ condition names an earlier question and, for choices, one of its choice ids. Nev
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from dialogue.banks import yaml_nodes as yn
 from dialogue.banks.node_reader import NodeReader, suggest
 from dialogue.model import AllOf, AnyOf, Compare, Condition, Not, Section
+from dialogue.model.bank import CompareOp
 from dialogue.model.conditions import compares
 
 CONDITION_OPS = ("in", "not_in", "equals", "answered", "min", "max")
@@ -71,7 +72,7 @@ class ConditionReader(NodeReader):
             values = (self._scalar(value_node),)
         if len(self.problems) > reported:  # a bad value was reported: checking it again would only repeat it
             return None
-        return Compare(qid, op, values)  # type: ignore[arg-type]
+        return Compare(qid, cast(CompareOp, op), values)
 
     def _scalar(self, node: yn.Node) -> Any:
         if not isinstance(node, yn.ScalarNode):
@@ -92,8 +93,10 @@ class ConditionReader(NodeReader):
             if question.when is None or (node is None and use_node is None):
                 continue
             # A reused question keeps the condition of the bank it comes from: report at its `use:` line.
+            anchor = node if node is not None else use_node
+            assert anchor is not None  # one of them is set (checked above)
             pairs = (_compares_with_nodes(question.when, node) if node is not None
-                     else [(c, use_node) for c in compares(question.when)])
+                     else [(c, anchor) for c in compares(question.when)])
             for compare, cnode in pairs:
                 qnode = _value_node(cnode, "question") or cnode
                 target = by_id.get(compare.question)
@@ -127,7 +130,8 @@ def _value_node(node: yn.Node, key: str) -> yn.Node | None:
     if isinstance(node, yn.MappingNode):
         for k, v in node.value:
             if str(k.value) == key:
-                return v
+                found: yn.Node = v
+                return found
     return None
 
 

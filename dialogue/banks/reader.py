@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from dialogue.banks import yaml_nodes as yn
 from dialogue.banks.conditions_reader import CONDITION_OPS, MAX_CONDITION_DEPTH, ConditionReader
@@ -22,6 +22,7 @@ from dialogue.model import (
     Bank,
     Choice,
     Question,
+    QuestionType,
     RecordField,
     Section,
 )
@@ -267,65 +268,65 @@ class _BankReader(ConditionReader, ProbeReader):
         items = self._mapping(node, ALL_QUESTION_KEYS, QUESTION_REQUIRED, "a question")
         if not items:
             return None
-        get: Callable[[str], yn.Node | None] = lambda key: items[key][1] if key in items else None  # noqa: E731
-        qid = self._id(get("id"), "question id") if get("id") is not None else None
+        nodes: dict[str, yn.Node] = {key: value for key, (_, value) in items.items()}
+        qid = self._id(nodes["id"], "question id") if "id" in nodes else None
         what = f"question {qid!r}" if qid else "a question"
-        qtype = self._string(get("type"), f"{what}: type") if get("type") is not None else None
+        qtype = self._string(nodes["type"], f"{what}: type") if "type" in nodes else None
         if qtype is not None and qtype not in QUESTION_TYPES:
-            self._add("E118", f"{what}: unknown type {qtype!r}", get("type"),
+            self._add("E118", f"{what}: unknown type {qtype!r}", nodes["type"],
                       suggest(qtype, QUESTION_TYPES) or f"Types: {', '.join(QUESTION_TYPES)}.")
             qtype = None
         if qtype is not None:
             for key, (key_node, _) in items.items():
                 if key in ALL_QUESTION_KEYS and key not in COMMON_QUESTION_KEYS and key not in TYPE_KEYS[qtype]:
                     self._add("E110", f"{what}: key {key!r} does not apply to type {qtype!r}", key_node)
-        text = self._text(get("text"), f"{what}: text") if get("text") is not None else None
+        text = self._text(nodes["text"], f"{what}: text") if "text" in nodes else None
         reported = len(self.problems)
-        fills = self._field_ids(get("fills"), f"{what}: fills") if get("fills") is not None else ()
-        if get("fills") is not None and not fills and len(self.problems) == reported:  # `fills: []`
-            self._add("E111", f"{what}: fills names no sheet field", get("fills"))
+        fills = self._field_ids(nodes["fills"], f"{what}: fills") if "fills" in nodes else ()
+        if "fills" in nodes and not fills and len(self.problems) == reported:  # `fills: []`
+            self._add("E111", f"{what}: fills names no sheet field", nodes["fills"])
         extras: dict[str, Any] = {}
         for key in TEXT_FIELDS + ("unit", "item_label"):
-            if get(key) is not None:
-                extras[key] = self._text(get(key), f"{what}: {key}")
-        if get("required") is not None:
-            extras["required"] = self._bool(get("required"), f"{what}: required")
-        if get("always_probe") is not None:
-            extras["always_probe"] = self._bool(get("always_probe"), f"{what}: always_probe")
-        if get("voice") is not None:
-            voice = self._string(get("voice"), f"{what}: voice")
+            if key in nodes:
+                extras[key] = self._text(nodes[key], f"{what}: {key}")
+        if "required" in nodes:
+            extras["required"] = self._bool(nodes["required"], f"{what}: required")
+        if "always_probe" in nodes:
+            extras["always_probe"] = self._bool(nodes["always_probe"], f"{what}: always_probe")
+        if "voice" in nodes:
+            voice = self._string(nodes["voice"], f"{what}: voice")
             if voice not in (None, "owner", "supporter"):
-                self._add("E118", f"{what}: voice must be owner or supporter", get("voice"),
+                self._add("E118", f"{what}: voice must be owner or supporter", nodes["voice"],
                           suggest(str(voice), ("owner", "supporter")))
             elif voice:
                 extras["voice"] = voice
         for key in ("thin_below", "suggested_items"):
-            if get(key) is not None:
-                extras[key] = self._number(get(key), f"{what}: {key}", integer=True)
+            if key in nodes:
+                extras[key] = self._number(nodes[key], f"{what}: {key}", integer=True)
         for key in ("min", "max"):
-            if get(key) is not None:
-                extras[key] = self._number(get(key), f"{what}: {key}")
+            if key in nodes:
+                extras[key] = self._number(nodes[key], f"{what}: {key}")
         # on a choice or number question E110 has said listen_for and probes_if_none do not apply
-        self._listening(get, items, extras, what, qid, listening=qtype is None or "listen_for" in TYPE_KEYS[qtype])
-        if get("when") is not None:
-            extras["when"] = self._condition(get("when"))
-        if get("forbid_status") is not None:
-            extras["forbid_status"] = self._forbid_status(get("forbid_status"), what)
-        if get("replaces") is not None:
-            extras["replaces"] = self._replaces(get("replaces"), what, qid)
+        self._listening(nodes.get, items, extras, what, qid, listening=qtype is None or "listen_for" in TYPE_KEYS[qtype])
+        if "when" in nodes:
+            extras["when"] = self._condition(nodes["when"])
+        if "forbid_status" in nodes:
+            extras["forbid_status"] = self._forbid_status(nodes["forbid_status"], what)
+        if "replaces" in nodes:
+            extras["replaces"] = self._replaces(nodes["replaces"], what, qid)
         if qtype == "choice":
-            extras["choices"] = self._choices(get("choices"), what, node)
+            extras["choices"] = self._choices(nodes.get("choices"), what, node)
         if qtype == "group":
-            extras["fields"] = self._record_fields(get("fields"), what, node, fills)
+            extras["fields"] = self._record_fields(nodes.get("fields"), what, node, fills)
         elif qtype is not None:
-            self._check_shape(qtype, fills, what, get("fills"))
+            self._check_shape(qtype, fills, what, nodes.get("fills"))
         if qid is None or text is None or qtype is None or not fills or any(v is None for v in extras.values()):
             if qid is not None:
                 self._dropped.add(qid)
             return None
-        question = Question(id=qid, text=text, type=qtype, fills=fills, section_id=section_id,  # type: ignore[arg-type]
+        question = Question(id=qid, text=text, type=cast(QuestionType, qtype), fills=fills, section_id=section_id,
                             position=self.doc.position(node) if self.doc else None, **extras)
-        self._condition_nodes.setdefault(qid, get("when"))
+        self._condition_nodes.setdefault(qid, nodes.get("when"))
         return question
 
     def _forbid_status(self, node: yn.Node, what: str) -> tuple[str, ...] | None:
@@ -365,7 +366,7 @@ class _BankReader(ConditionReader, ProbeReader):
         if node is None:
             self._add("E111", f"{what}: a choice question needs `choices`", question_node)
             return None
-        choices = []
+        choices: list[Choice] = []
         for item in self._sequence(node, "choices"):
             items = self._mapping(item, {"id", "label"}, ("id", "label"), "a choice")
             cid = self._id(items["id"][1], "choice id") if "id" in items else None

@@ -197,7 +197,7 @@ def _alias_problems(doc: Document, text: str) -> list[Problem]:
     """One problem at each `*name`, found in the event stream (only walked when the tree has an alias)."""
     problems = []
     for event in yaml.parse(text, Loader=_Loader):
-        if isinstance(event, yaml.AliasEvent):
+        if isinstance(event, yaml.AliasEvent) and event.start_mark is not None:
             line, col = event.start_mark.line + 1, event.start_mark.column + 1
             problems.append(Problem("E104", f"YAML alias *{event.anchor} is not allowed in a bank",
                                     Position(doc.path, line, col),

@@ -124,7 +124,7 @@ def build_machine(flow: Flow) -> Machine:
     machine = Machine(model=flow, states=list(STATES), initial="intro", auto_transitions=False,
                       ignore_invalid_triggers=False)
     for trigger, source, dest, _ in TRANSITIONS:
-        machine.add_transition(trigger, source, dest)
+        machine.add_transition(trigger, list(source) if isinstance(source, list) else source, dest)
     for trigger, source, _ in RETURNS:
         for dest in RETURN_STATES:
             machine.add_transition(trigger, source, dest, conditions=[lambda d=dest: flow.return_to == d])

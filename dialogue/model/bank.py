@@ -44,10 +44,13 @@ class RecordField:
 # ---- conditions: a small declarative language, evaluated by dialogue.conditions (never eval) ----
 
 
+CompareOp = Literal["in", "not_in", "equals", "answered", "range"]
+
+
 @dataclass(frozen=True, slots=True)
 class Compare:
     question: str
-    op: Literal["in", "not_in", "equals", "answered", "range"]
+    op: CompareOp
     values: tuple[Any, ...] = ()
 
 

@@ -32,7 +32,7 @@ def _compare(test: Compare, answers: Mapping[str, Any]) -> bool:
     if test.op == "not_in":
         return value not in test.values
     if test.op == "equals":
-        return value == test.values[0]
+        return bool(value == test.values[0])
     low, high = test.values
     if not isinstance(value, int | float):
         return False

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -330,7 +331,7 @@ Payload = (Started | Asked | Answered | Probed | ProbeAnswered | FollowedUp | Pr
            | StatusMarked | SourceSet | Flagged | Unflagged | ParkedText | VisitStarted | Drafted | HintsSet
            | WrittenUp | Assigned | Submitted | Approved | Returned)
 
-PAYLOAD_TYPES: dict[EventKind, type[Any]] = {cls.kind: cls for cls in Payload.__args__}  # type: ignore[attr-defined]  # a union's members
+PAYLOAD_TYPES: dict[EventKind, type[Any]] = {cls.kind: cls for cls in typing.get_args(Payload)}
 EVENT_KINDS: tuple[str, ...] = tuple(kind.value for kind in EventKind)
 ENVELOPE = ("kind", "at", "by")
 
@@ -371,7 +372,7 @@ class Event:
         """Decode one journal record; `EventDecodeError` says what is wrong with it."""
         kind_name = obj.get("kind")
         try:
-            kind = EventKind(kind_name)
+            kind = EventKind(str(kind_name))
         except ValueError:
             raise EventDecodeError(f"unknown event kind {kind_name!r}") from None
         at = obj.get("at")

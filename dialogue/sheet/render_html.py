@@ -55,4 +55,4 @@ def render_sheet_html(sheet: SheetData) -> str:
         "perspectives": [sheet.group(g) for g in PERSPECTIVES],
         "chain": [sheet.field(f) for f in SUMMARY_CHAIN],
     }
-    return html_environment().get_template(HTML_TEMPLATE).render(s=sheet, L=sheet.labels, **layout)
+    return str(html_environment().get_template(HTML_TEMPLATE).render(s=sheet, L=sheet.labels, **layout))

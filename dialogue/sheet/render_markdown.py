@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
 from dialogue.model import Transcript
 from dialogue.sheet.data import LABELS, SheetData, extra_lines
@@ -11,7 +12,7 @@ from dialogue.sheet.transcript_view import transcript_rows
 
 
 @cache
-def _environment():  # jinja2 is imported only when compiling
+def _environment() -> Any:  # jinja2 is imported only when compiling
     import jinja2
 
     env = jinja2.Environment(
@@ -27,11 +28,11 @@ def _environment():  # jinja2 is imported only when compiling
 
 
 def render_sheet_markdown(sheet: SheetData) -> str:
-    return _environment().get_template("sheet.md.j2").render(s=sheet, L=trusted(sheet.labels))
+    return str(_environment().get_template("sheet.md.j2").render(s=sheet, L=trusted(sheet.labels)))
 
 
 def render_transcript_markdown(transcript: Transcript, lang: str) -> str:
     labels = LABELS.get(lang, LABELS["en"])
     rows = transcript_rows(transcript, lang)
-    return _environment().get_template("transcript.md.j2").render(
-        t=transcript, rows=rows, L=trusted(labels), with_by=any(r.by for r in rows))
+    return str(_environment().get_template("transcript.md.j2").render(
+        t=transcript, rows=rows, L=trusted(labels), with_by=any(r.by for r in rows)))

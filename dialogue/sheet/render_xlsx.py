@@ -173,7 +173,8 @@ class _Writer:
         """Draw `value` in the range `cells` ("B3:E3" or "B3"), merged and styled."""
         from openpyxl.utils.cell import range_boundaries
 
-        min_col, min_row, max_col, max_row = range_boundaries(cells if ":" in cells else f"{cells}:{cells}")
+        bounds = range_boundaries(cells if ":" in cells else f"{cells}:{cells}")
+        min_col, min_row, max_col, max_row = (int(b or 0) for b in bounds)  # a cell range always has all four
         pieces: tuple[Any, ...] = (value,)
         if isinstance(value, str):
             value = self.illegal.sub("", value)  # control characters pasted into an answer would abort the save
@@ -446,15 +447,17 @@ def _save_in_memory(wb: Any, archive: zipfile.ZipFile) -> None:
     from openpyxl.worksheet._writer import WorksheetWriter
     from openpyxl.writer.excel import ExcelWriter
 
-    class InMemoryWriter(ExcelWriter):  # type: ignore[misc]
-        def write_worksheet(self, ws: Any) -> None:
+    class InMemoryWriter(ExcelWriter):
+        def write_worksheet(self, ws: Any) -> None:  # openpyxl's own body, with a BytesIO for the temp file
             ws._drawing = SpreadsheetDrawing()
             ws._drawing.charts = ws._charts
             ws._drawing.images = ws._images
-            writer = WorksheetWriter(ws, out=io.BytesIO())
+            out = io.BytesIO()
+            writer: Any = WorksheetWriter(ws, out=out)
             writer.write()
             ws._rels = writer._rels
-            self._archive.writestr(ws.path[1:], writer.out.getvalue())
+            archive: Any = self._archive  # type: ignore[attr-defined]  # private in openpyxl's stubs
+            archive.writestr(ws.path[1:], out.getvalue())
             self.manifest.append(ws)
 
     InMemoryWriter(wb, archive).save()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from dialogue.model import Answer, Bank, Event
 from dialogue.model import events as ev
@@ -68,6 +69,12 @@ def _stale_choices(events: Iterable[Event], bank: Bank) -> tuple[tuple[str, str]
     return tuple(stale)
 
 
+def _renamed(event: Event, question_id: str) -> Event:
+    """The event naming `question_id` instead of the question's old id."""
+    payload: Any = event.payload  # one of the payloads with a `question` field (event.question is not None)
+    return dataclasses.replace(event, payload=dataclasses.replace(payload, question=question_id))
+
+
 def migrate(events: Iterable[Event], bank: Bank, old_ids: Iterable[str] | None = None) -> Migration:
     events = list(events)
     moved = renames(bank)
@@ -76,7 +83,7 @@ def migrate(events: Iterable[Event], bank: Bank, old_ids: Iterable[str] | None =
     for event in events:
         qid = event.question
         if qid is not None and not bank.has_question(qid) and qid in moved:
-            event = dataclasses.replace(event, payload=dataclasses.replace(event.payload, question=moved[qid]))  # type: ignore[type-var]  # payloads with a question
+            event = _renamed(event, moved[qid])
             qid = moved[qid]
         if qid is None or bank.has_question(qid):
             kept.append(event)
