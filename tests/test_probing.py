@@ -63,15 +63,47 @@ def test_a_non_answer_to_a_probe_switches_to_the_banks_other_way_of_asking_for_t
     assert next_probe(STRENGTHS, "精度です。", turns((0, "特にないですね。"))) == Decision(5, Why.AFTER_NONE, "figure")
 
 
-def test_a_non_answer_closes_its_element_and_the_next_missing_one_is_asked() -> None:
-    # no other way to ask for an example: the example is closed, the reason comes next
+def test_a_non_answer_to_a_probe_ends_probing_when_the_bank_has_no_other_way_to_ask() -> None:
+    # the reason is still missing, but after 「さあ」 an expert moves on rather than fire the next probe
     main = "公差±2ミクロンまで出せます。"
-    assert next_probe(STRENGTHS, main, turns((1, "さあ、どうでしょう。"))) == Decision(2, Why.MISSING, "reason")
+    assert missing_elements(STRENGTHS, main, turns((1, "さあ、どうでしょう。"))) == ("example", "reason")
+    assert next_probe(STRENGTHS, main, turns((1, "さあ、どうでしょう。"))) == Decision(None, Why.NOTHING_MORE)
 
 
-def test_two_non_answers_end_probing_on_the_question() -> None:
+def test_the_other_way_of_asking_is_offered_once_and_a_second_non_answer_ends_probing() -> None:
     decision = next_probe(STRENGTHS, "精度です。", turns((0, "特にないですね。"), (5, "わからないですね。")))
     assert decision == Decision(None, Why.NOTHING_MORE)
+
+
+def test_when_the_other_way_of_asking_brings_something_what_is_still_missing_is_asked() -> None:
+    said = turns((0, "特にないですね。"), (5, "ざっと月に3,000個です。"))
+    assert next_probe(STRENGTHS, "精度です。", said) == Decision(1, Why.MISSING, "example")
+    said = turns((0, "特にないですね。"), (5, "ざっと月に3,000個です。"), (1, "さあ、どうでしょう。"))
+    assert next_probe(replace(STRENGTHS, max_probes=4), "精度です。", said) == Decision(None, Why.NOTHING_MORE)
+
+
+def test_missing_elements_are_asked_for_in_listen_for_order_not_bank_order() -> None:
+    """`listen_for` is the bank's asking order: the reason probe (third in the bank) comes first here."""
+    reason_first = replace(STRENGTHS, listen_for=("reason", "figure", "example"))
+    assert next_probe(reason_first, "精度です。", []) == Decision(2, Why.MISSING, "reason")
+    assert next_probe(reason_first, "精度です。腕がいいからです。", []) == Decision(0, Why.MISSING, "figure")
+    assert next_probe(STRENGTHS, "精度です。", []) == Decision(0, Why.MISSING, "figure")
+
+
+def test_a_non_answer_brings_no_element() -> None:
+    """「特に変わったことはない」 says nothing changed: the change is still to be asked for, after the main
+    answer as after a probe."""
+    listening_for_change = replace(STRENGTHS, listen_for=("change",))
+    filler = "いやあ、そこは特に変わったことはないですねえ。ほかのところなら、いくらでもお話しできますよ。"
+    assert missing_elements(listening_for_change, "精度です。", turns((0, filler))) == ("change",)
+    assert missing_elements(listening_for_change, filler, []) == ("change",)
+    assert missing_elements(listening_for_change, "売上が倍に増えました。", []) == ()
+
+
+def test_a_non_answer_to_the_probe_for_that_case_ends_probing() -> None:
+    """After 「特にないですね」 to the main question and again to the if-none probe, the presupposition-free
+    probes are not fired one after another."""
+    assert next_probe(STRENGTHS, "特にないですね。", turns((4, "さあ、どうでしょう。"))) == Decision(None, Why.NOTHING_MORE)
 
 
 def test_a_negative_answer_gets_the_probes_for_that_case_never_the_ones_that_presuppose_the_thing() -> None:
