@@ -97,6 +97,9 @@ TABLE: list[tuple[str, str, bool]] = [
     ("example", "For example, we once delivered in three days.", True),
     ("example", "Their buyer told me we had never missed a date.", True),
     ("example", "We don't do any selling.", False),  # the apostrophe is not a quote
+    ("example", "We've registered the trademark 'Shiomi Morning-Dried'.", False),  # a quoted name is not what was said
+    ("example", "As I said earlier, it's my father's phrase.", False),  # the owner repeating himself
+    ("example", "A designer told me, 'Your prototypes come exactly to the drawing.'", True),
     ("example", "Precision and speed.", False),
     # comparison: against competitors or the industry
     ("comparison", "価格は大手より2割高いです。", True),
@@ -116,7 +119,9 @@ TABLE: list[tuple[str, str, bool]] = [
     ("change", "先ほども申し上げましたが、担当の方がよく代わるんです。", False),  # 申し上げ is not 上げ
     ("change", "Sales halved in 2009.", True),
     ("change", "We used to make car parts.", True),
+    ("change", "Before, we made car parts; now it is medical parts.", True),
     ("change", "We make parts to the drawing.", False),
+    ("change", "Once we were asked for a change the night before a session.", False),  # a change, not what changed
     # method: a concrete practice, tool or system
     ("method", "作業標準書にまとめて、若手に教えています。", True),
     ("method", "バックアップは外付けのハードディスクに取っています。", True),
@@ -125,6 +130,7 @@ TABLE: list[tuple[str, str, bool]] = [
     ("method", "We back up to an external disk every week.", True),
     ("method", "New hires learn on the job.", True),
     ("method", "Nothing in particular.", False),
+    ("method", "When I turn 60 I'd like to hand over.", False),  # handing over the company is not a practice
     # concern: a worry, risk, shortage or bottleneck
     ("concern", "一番の気がかりは自分の体ですね。", True),
     ("concern", "人が足りずにお断りしています。", True),
@@ -133,6 +139,7 @@ TABLE: list[tuple[str, str, bool]] = [
     ("concern", "My biggest worry is my own health.", True),
     ("concern", "We are short of people.", True),
     ("concern", "Things are going well.", False),
+    ("concern", "We look after our staff, so there's no problem.", False),
 ]
 
 

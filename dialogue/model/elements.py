@@ -196,7 +196,7 @@ _JA_EXAMPLE = _Lazy(
 )
 _EN_EXAMPLE = _Lazy(
     r"\bfor (?:example|instance)\b|\be\.g\.|\bsuch as\b|\bonce\b|\bone time\b|\bthere was a time\b|\bone day\b"
-    r"|\blast (?:year|month|week)\b|\btold (?:me|us)\b|\bsaid\b|\bsays\b|(?:^|\s)[\"“'‘][a-z]|\bwhen (?:a|the|our|we|they|i) \w+(?:ed)\b"
+    r"|\blast (?:year|month|week)\b|\btold (?:me|us)\b|(?<!as i )(?<!as we )\bsaid\b|\bsays\b|\bwhen (?:a|the|our|we|they|i) \w+(?:ed)\b"
     r"|\bat one point\b|\bat that point\b"
 )
 
@@ -217,8 +217,8 @@ _JA_CHANGE = _Lazy(
     r"|以前は|前は|昔は|当時は|今は|今では|かつて|ようになり|なくなり|広げ|拡大|縮小|増やし|減らし|落ち|戻し|戻り"
 )
 _EN_CHANGE = _Lazy(
-    r"\bused to\b|\bbefore\b|\bnow\b|\bany ?more\b|\bincreas|\bdecreas|\bgr[eo]w|\bfell\b|\bfalling\b|\brose\b"
-    r"|\brising\b|\bdoubled\b|\bhalved\b|\bflat\b|\bchanged?\b|\bwent (?:up|down)\b|\bno longer\b|\bsince then\b"
+    r"\bused to\b|(?:^|[.;] )before,|\bbefore (?:that|then)\b|\bnow\b|\bany ?more\b|\bincreas|\bdecreas|\bgr[eo]w|\bfell\b|\bfalling\b|\brose\b"
+    r"|\brising\b|\bdoubled\b|\bhalved\b|\bflat\b|\bchanged\b|\bwent (?:up|down)\b|\bno longer\b|\bsince then\b"
     r"|\bexpand|\bshr[iau]nk|\bmore and more\b|\bdropp|\braised\b|\bcut\b|\bup from\b|\bdown from\b"
 )
 
@@ -230,7 +230,7 @@ _JA_METHOD = _Lazy(
 _EN_METHOD = _Lazy(
     r"\bmanuals?\b|\bprocedures?\b|\bchecklists?\b|\bsystems?\b|\bsoftware\b|\bexcel\b|\bspreadsheets?\b|\bcloud\b|\bbacks? up\b|\bbackups?\b"
     r"|\btraining\b|\bmeetings?\b|\bon the job\b|\brules?\b|\brota\b|\blogs?\b|\brecords?\b|\binspect|\bwe use\b|\bwe keep\b"
-    r"|\bwe make sure\b|\bhand(?:s|ed)? over\b|\bin charge\b|\bresponsible\b|\bvideos?\b|\bstandards?\b|\bqualifications?\b|\bteach|\bshow (?:them|him|her)\b"
+    r"|\bwe make sure\b|\bin charge\b|\bresponsible\b|\bvideos?\b|\bstandards?\b|\bqualifications?\b|\bteach|\bshow (?:them|him|her)\b"
 )
 
 _JA_CONCERN = _Lazy(
@@ -238,7 +238,7 @@ _JA_CONCERN = _Lazy(
     r"|間に合わな|きつい|厳しい|苦労|苦しい|怖い|大変|負担|できていな|追いつかな|頼り(?:きり|切り)|属人|ぎりぎり|余裕がな|課題"
 )
 _EN_CONCERN = _Lazy(
-    r"\bworr|\bconcern|\bafraid\b|\bfear|\brisks?\b|\bproblems?\b|\bshort of\b|\bshortage\b|\black(?:s|ing)?\b|\bbottleneck"
+    r"\bworr|\bconcern|\bafraid\b|\bfear|\brisks?\b|(?<!no )\bproblems?\b|\bshort of\b|\bshortage\b|\black(?:s|ing)?\b|\bbottleneck"
     r"|\bstruggl|\btight\b|\bdifficult|\bhard to\b|\bcan'?t keep up\b|\bstuck\b|\bburden\b|\bdepend(?:s|ent|ence)? (?:on|entirely)\b|\bnot enough\b"
 )
 
