@@ -15,7 +15,7 @@ from dialogue.engine.probing import Decision, ProbeTurn, Why, missing_elements, 
 from dialogue.errors import AnswerError, CommandError
 from dialogue.model import Event
 from dialogue.model.events import ProbesSkipped, Started
-from tests.helpers import FIXTURES, iso_clock
+from tests.helpers import FIXTURES, iso_clock, standard_bank
 
 BANK = load_bank(FIXTURES / "listening_bank.yaml")
 STRENGTHS = BANK.question("strengths")  # listens for figure, example, reason; probes 0-2 tagged, 3 untagged
@@ -63,16 +63,17 @@ def test_a_non_answer_to_a_probe_switches_to_the_banks_other_way_of_asking_for_t
     assert next_probe(STRENGTHS, "精度です。", turns((0, "特にないですね。"))) == Decision(5, Why.AFTER_NONE, "figure")
 
 
-def test_a_non_answer_to_a_probe_ends_probing_when_the_bank_has_no_other_way_to_ask() -> None:
-    # the reason is still missing, but after 「さあ」 an expert moves on rather than fire the next probe
+def test_a_non_answer_closes_its_element_and_the_next_missing_one_is_asked() -> None:
+    # no other way to ask for an example: the example is closed, the reason comes next
     main = "公差±2ミクロンまで出せます。"
-    assert missing_elements(STRENGTHS, main, turns((1, "さあ、どうでしょう。"))) == ("example", "reason")
-    assert next_probe(STRENGTHS, main, turns((1, "さあ、どうでしょう。"))) == Decision(None, Why.NOTHING_MORE)
+    assert next_probe(STRENGTHS, main, turns((1, "さあ、どうでしょう。"))) == Decision(2, Why.MISSING, "reason")
 
 
 def test_the_other_way_of_asking_is_offered_once_and_a_second_non_answer_ends_probing() -> None:
     decision = next_probe(STRENGTHS, "精度です。", turns((0, "特にないですね。"), (5, "わからないですね。")))
     assert decision == Decision(None, Why.NOTHING_MORE)
+    after_two = turns((1, "さあ、どうでしょう。"), (2, "特にないですね。"))
+    assert next_probe(replace(STRENGTHS, max_probes=4), "公差±2ミクロンまで出せます。", after_two).index is None
 
 
 def test_when_the_other_way_of_asking_brings_something_what_is_still_missing_is_asked() -> None:
@@ -100,10 +101,10 @@ def test_a_non_answer_brings_no_element() -> None:
     assert missing_elements(listening_for_change, "売上が倍に増えました。", []) == ()
 
 
-def test_a_non_answer_to_the_probe_for_that_case_ends_probing() -> None:
-    """After 「特にないですね」 to the main question and again to the if-none probe, the presupposition-free
-    probes are not fired one after another."""
-    assert next_probe(STRENGTHS, "特にないですね。", turns((4, "さあ、どうでしょう。"))) == Decision(None, Why.NOTHING_MORE)
+def test_after_nothing_to_the_main_question_and_to_one_probe_for_that_case_one_more_way_is_tried() -> None:
+    assert next_probe(STRENGTHS, "特にないですね。", turns((4, "さあ、どうでしょう。"))) == Decision(5, Why.AFTER_NONE, "figure")
+    two = turns((4, "さあ、どうでしょう。"), (5, "ないですね。"))
+    assert next_probe(STRENGTHS, "特にないですね。", two) == Decision(None, Why.NOTHING_MORE)
 
 
 def test_a_negative_answer_gets_the_probes_for_that_case_never_the_ones_that_presuppose_the_thing() -> None:
@@ -130,6 +131,22 @@ def test_the_cap_per_question_and_the_banks_default() -> None:
     assert next_probe(plan_sharing, "必要に応じてやっています。", said) == Decision(None, Why.CAP)
     three = turns((0, "精度は高いです。"), (1, "色々ありました。"), (2, "腕がいいので。"))
     assert next_probe(STRENGTHS, "精度です。", three) == Decision(None, Why.CAP)
+
+
+def test_the_standard_bank_spends_two_probes_a_question_and_three_where_the_story_needs_them() -> None:
+    standard = standard_bank()
+    budgets = {q.id: q.max_probes for q in standard.questions() if q.probes and q.voice == "owner"}
+    assert budgets["plan"] == budgets["it_use"] == 2
+    assert {q for q, n in budgets.items() if n == 3} == {"history_turning_points", "market_trend", "competitors",
+                                                         "banks", "customers", "strengths_tech"}
+
+
+def test_a_count_of_customers_leaves_their_share_of_sales_to_ask() -> None:
+    """「スーパー3社」 is a figure but not a share: the expert still asks what share the top three make."""
+    question = standard_bank().question("customer_trend")
+    decision = next_probe(question, "スーパー3社とは父の代からのお付き合いです。新しいお客さんは通販で増えています。", [])
+    assert decision.element == "share" and question.probes[decision.index].get("ja").startswith("売上の上位3社で")
+    assert next_probe(question, "上位3社で売上の6割です。新しいお客さんは通販で増えています。", []).element != "share"
 
 
 def test_a_probe_passed_over_with_an_empty_answer_is_not_a_non_answer_but_is_not_offered_again() -> None:
