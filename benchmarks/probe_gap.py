@@ -6,8 +6,8 @@ writes down everything the owner says (so only the questioning differs):
 - `main`: main questions only — every probe the engine proposes is skipped;
 - `guided`: the probes the engine proposes are put to the owner (its probe policy decides which, and when
   to stop), as a trainee following the tool would;
-- `model`: every probe that reveals something, the expert reference (facts no probe of the bank reaches
-  are missed by it too).
+- `model`: the fewest probes that reveal every fact (a fact two probes reach is asked for once), the expert
+  reference (facts no probe of the bank reaches are missed by it too).
 
 It reports the share of the persona's facts the notes capture (by key phrases, as the role-play score
 does), the probes asked, how many of them got a non-answer (「特にないですね」, by the same detector the

@@ -7,7 +7,7 @@
   personality-coloured non-answer. Persona text is only ever concatenated and compared, never formatted.
 - `interview` drives an engine (or a live session) through a whole interview with one strategy:
   `main` asks only the main questions, `guided` also answers the probes the engine proposes (its probe
-  policy decides), `model` uses every probe that reveals something: the expert reference. Probes of a
+  policy decides), `model` uses the fewest probes that reveal every fact: the expert reference. Probes of a
   supporter-voice question are never put to the owner.
 - `score` compares the notes of a transcript with the persona's facts by key phrases.
 No I/O and no clock of its own: unattended runs use `SpeechClock`, which advances with the words spoken.
