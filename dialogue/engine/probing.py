@@ -13,8 +13,8 @@ has shown there is nothing more to say:
    no element: 「特に変わったことはない」 mentions no change); if the bank has another way of asking for it
    (a `probes_if_none` probe tagged with that element), that comes next, once. After
    `NON_ANSWERS_TO_STOP` non-answers the owner has said what they will. (Stopping after the first was
-   measured, `benchmarks/probe_gap.py --stop-after 1`: 5–13 probes fewer an interview, 2–7 facts lost a
-   persona, and the share of non-answers the same within two points — one 「特にない」 does not predict
+   measured, `benchmarks/probe_gap.py --stop-after 1`: 5–13 probes fewer an interview, 1–7 facts lost a
+   persona, and the share of non-answers the same within three points — one 「特にない」 does not predict
    the next.)
 4. Otherwise the next probe asks for the first element of `listen_for` — the bank lists them in the order
    an expert asks for them, the one most answers lack and most owners can give first — that is not yet
