@@ -34,9 +34,9 @@ from dialogue.model import Question
 from dialogue.model.elements import Reply, elements_in, reply_kind
 from dialogue.model.measure import thin_size
 
+NON_ANSWERS_TO_STOP = 2  # non-answers on one question after which the owner has said what they will
 # A record field of a group answer that *is* an element: present when every record fills it in, whatever
 # the words (「小口でも当日に届けてくれる」 is a reason without 〜ので), missing when any record leaves it empty.
-NON_ANSWERS_TO_STOP = 2  # non-answers on one question after which the owner has said what they will
 RECORD_ELEMENTS = {"reason": "reason", "differentiation": "comparison"}
 
 
