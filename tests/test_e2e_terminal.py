@@ -59,7 +59,9 @@ def test_answers_survive_sigkill_and_resume_continues_where_it_stopped(tmp_path:
     answer(child, "株式会社みどり精工", "代表者様のお名前")
     answer(child, "代表取締役 緑川 誠（二代目）", "本社の所在地")
     answer(child, "長野県上田市。本社工場のほかに佐久市に第二工場があります。取引先に近いためです。", "どのような事業")
-    answer(child, "金属部品の精密切削加工。半導体製造装置向けが6割、医療機器向けが3割です。", "従業員の方は")
+    # shares and the customers (「〜向け」 alone says what kind of customer, not who: the probe would ask)
+    answer(child, "金属部品の精密切削加工。半導体製造装置向けが6割、医療機器向けが3割で、お客様は県内の装置メーカーです。",
+           "従業員の方は")
     child.kill(signal.SIGKILL)
     child.close()
     session_id = only_session(sessions)

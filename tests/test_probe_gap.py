@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from dialogue.banks.builtin import personas_dir
-from tests.helpers import ROOT
+from tests.helpers import ROOT, standard_bank
 
 SCRIPT = ROOT / "benchmarks" / "probe_gap.py"
 KEYS = {"persona", "lang", "strategy", "facts", "captured", "probes_asked", "non_answers", "minutes"}
@@ -52,3 +52,25 @@ def test_the_table_form_shows_the_ratios(tmp_path: Path) -> None:
     head, rule, *lines = result.stdout.splitlines()
     assert head.split()[:4] == ["persona", "lang", "strategy", "captured"] and "÷model" in head
     assert any(line.split()[:3] == ["kozuchi_seiko", "ja", "guided"] for line in lines)
+
+
+def test_the_table_ends_with_the_targets_and_the_bounds_that_explain_a_miss(tmp_path: Path) -> None:
+    shutil.copy(personas_dir() / "ushioya_foods.yaml", tmp_path)
+    result = run("--lang", "ja", "--personas-dir", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    head = lines.index("targets: guided ≥ 90% | ≥ 2× main | probes ≤ 1.3× model | non-answers ≤ 25%")
+    marks = lines[head + 1].split()
+    assert marks[:2] == ["ushioya_foods", "ja"] and set(marks[2:6]) <= {"ok", "NO"}
+    assert marks[3] == "NO"  # main questions already draw out 64%: twice that is more than every fact
+    assert "model ÷ main 1.56×" in lines[head + 1] and "probes with a fact behind them 30%" in lines[head + 1]
+
+
+def test_another_operating_point_one_probe_a_question(tmp_path: Path) -> None:
+    shutil.copy(personas_dir() / "kozuchi_seiko.yaml", tmp_path)
+    default, one = (json.loads(run("--lang", "ja", "--personas-dir", str(tmp_path), "--json", *extra).stdout)
+                    for extra in ((), ("--max-probes", "1")))
+    guided = {name: next(r for r in rows if r["strategy"] == "guided") for name, rows in (("d", default), ("1", one))}
+    probed_questions = sum(1 for q in standard_bank().questions() if q.probes and q.voice == "owner")
+    assert guided["1"]["probes_asked"] <= probed_questions < guided["d"]["probes_asked"]  # one a question at most
+    assert guided["1"]["captured"] <= guided["d"]["captured"]

@@ -38,3 +38,20 @@ def test_a_long_answer_without_a_figure_is_told_what_is_missing() -> None:
 def test_after_there_are_no_meetings_the_panel_says_so() -> None:
     shown = panel("会議はないです。", "plan_sharing", "ja")
     assert "「ない」とのお答えでした" in shown and "会議という形でなくても" in shown and "会議には、どなたが" not in shown
+
+
+def test_the_counter_counts_follow_ups_asked_not_the_probes_place_in_the_bank() -> None:
+    """plan_sharing has three main probes and one if-none probe: after 「会議はない」 the if-none probe is the
+    first follow-up of at most two (the bank's budget) — never 「（4/4）」."""
+    shown = panel("会議はないです。", "plan_sharing", "ja")
+    assert "深掘りの質問（1/2）" in shown and "（4/4）" not in shown
+    engine = Engine(BANK, iso_clock(), "s")
+    engine.start(Started(lang="en"))
+    engine.jump("banks")
+    step = engine.answer("Minami Bank and the Higashihama Shinkin.")
+    assert (step.probe_number, step.probe_budget) == (1, 3)
+    step = engine.answer("They come every month, and we talk about the accounts.")
+    assert step.state == "probing" and (step.probe_number, step.probe_budget) == (2, 3)
+    console = Console(file=StringIO(), width=100)
+    console.print(screens.probe_panel(step, "en"))
+    assert "Follow-up (2/3)" in console.file.getvalue()  # type: ignore[attr-defined]

@@ -15,7 +15,7 @@ from dialogue.engine.probing import Decision, ProbeTurn, Why, missing_elements, 
 from dialogue.errors import AnswerError, CommandError
 from dialogue.model import Event
 from dialogue.model.events import ProbesSkipped, Started
-from tests.helpers import FIXTURES, iso_clock
+from tests.helpers import FIXTURES, iso_clock, standard_bank
 
 BANK = load_bank(FIXTURES / "listening_bank.yaml")
 STRENGTHS = BANK.question("strengths")  # listens for figure, example, reason; probes 0-2 tagged, 3 untagged
@@ -69,9 +69,42 @@ def test_a_non_answer_closes_its_element_and_the_next_missing_one_is_asked() -> 
     assert next_probe(STRENGTHS, main, turns((1, "さあ、どうでしょう。"))) == Decision(2, Why.MISSING, "reason")
 
 
-def test_two_non_answers_end_probing_on_the_question() -> None:
+def test_the_other_way_of_asking_is_offered_once_and_a_second_non_answer_ends_probing() -> None:
     decision = next_probe(STRENGTHS, "精度です。", turns((0, "特にないですね。"), (5, "わからないですね。")))
     assert decision == Decision(None, Why.NOTHING_MORE)
+    after_two = turns((1, "さあ、どうでしょう。"), (2, "特にないですね。"))
+    assert next_probe(replace(STRENGTHS, max_probes=4), "公差±2ミクロンまで出せます。", after_two).index is None
+
+
+def test_when_the_other_way_of_asking_brings_something_what_is_still_missing_is_asked() -> None:
+    said = turns((0, "特にないですね。"), (5, "ざっと月に3,000個です。"))
+    assert next_probe(STRENGTHS, "精度です。", said) == Decision(1, Why.MISSING, "example")
+    said = turns((0, "特にないですね。"), (5, "ざっと月に3,000個です。"), (1, "さあ、どうでしょう。"))
+    assert next_probe(replace(STRENGTHS, max_probes=4), "精度です。", said) == Decision(None, Why.NOTHING_MORE)
+
+
+def test_missing_elements_are_asked_for_in_listen_for_order_not_bank_order() -> None:
+    """`listen_for` is the bank's asking order: the reason probe (third in the bank) comes first here."""
+    reason_first = replace(STRENGTHS, listen_for=("reason", "figure", "example"))
+    assert next_probe(reason_first, "精度です。", []) == Decision(2, Why.MISSING, "reason")
+    assert next_probe(reason_first, "精度です。腕がいいからです。", []) == Decision(0, Why.MISSING, "figure")
+    assert next_probe(STRENGTHS, "精度です。", []) == Decision(0, Why.MISSING, "figure")
+
+
+def test_a_non_answer_brings_no_element() -> None:
+    """「特に変わったことはない」 says nothing changed: the change is still to be asked for, after the main
+    answer as after a probe."""
+    listening_for_change = replace(STRENGTHS, listen_for=("change",))
+    filler = "いやあ、そこは特に変わったことはないですねえ。ほかのところなら、いくらでもお話しできますよ。"
+    assert missing_elements(listening_for_change, "精度です。", turns((0, filler))) == ("change",)
+    assert missing_elements(listening_for_change, filler, []) == ("change",)
+    assert missing_elements(listening_for_change, "売上が倍に増えました。", []) == ()
+
+
+def test_after_nothing_to_the_main_question_and_to_one_probe_for_that_case_one_more_way_is_tried() -> None:
+    assert next_probe(STRENGTHS, "特にないですね。", turns((4, "さあ、どうでしょう。"))) == Decision(5, Why.AFTER_NONE, "figure")
+    two = turns((4, "さあ、どうでしょう。"), (5, "ないですね。"))
+    assert next_probe(STRENGTHS, "特にないですね。", two) == Decision(None, Why.NOTHING_MORE)
 
 
 def test_a_negative_answer_gets_the_probes_for_that_case_never_the_ones_that_presuppose_the_thing() -> None:
@@ -98,6 +131,22 @@ def test_the_cap_per_question_and_the_banks_default() -> None:
     assert next_probe(plan_sharing, "必要に応じてやっています。", said) == Decision(None, Why.CAP)
     three = turns((0, "精度は高いです。"), (1, "色々ありました。"), (2, "腕がいいので。"))
     assert next_probe(STRENGTHS, "精度です。", three) == Decision(None, Why.CAP)
+
+
+def test_the_standard_bank_spends_two_probes_a_question_and_three_where_the_story_needs_them() -> None:
+    standard = standard_bank()
+    budgets = {q.id: q.max_probes for q in standard.questions() if q.probes and q.voice == "owner"}
+    assert budgets["plan"] == budgets["it_use"] == 2
+    assert {q for q, n in budgets.items() if n == 3} == {"history_turning_points", "market_trend", "competitors",
+                                                         "banks", "customers", "strengths_tech"}
+
+
+def test_a_count_of_customers_leaves_their_share_of_sales_to_ask() -> None:
+    """「スーパー3社」 is a figure but not a share: the expert still asks what share the top three make."""
+    question = standard_bank().question("customer_trend")
+    decision = next_probe(question, "スーパー3社とは父の代からのお付き合いです。新しいお客さんは通販で増えています。", [])
+    assert decision.element == "share" and question.probes[decision.index].get("ja").startswith("売上の上位3社で")
+    assert next_probe(question, "上位3社で売上の6割です。新しいお客さんは通販で増えています。", []).element != "share"
 
 
 def test_a_probe_passed_over_with_an_empty_answer_is_not_a_non_answer_but_is_not_offered_again() -> None:

@@ -145,3 +145,24 @@ def test_completion_offers_questions_after_ask_and_bare_ids() -> None:
     assert words("/pro") == ["probe", "probes"]
     assert words("精度が") == []  # a note is not completed
     assert "successor_status" in words("/ask 事業の引継ぎ")  # a few words of the question in Japanese
+
+
+def test_a_question_quoting_earlier_answers_reads_them_or_its_fallback_never_braces(tmp_path: Path) -> None:
+    """/jump and /ask completion, /list, /ask and the report: 「御社は{customers.name|…}」 never shows its
+    braces — the answers recorded so far are quoted, or the fallback wording is read."""
+    meta = {c.text: c.display_meta_text for c in completer(standard_bank()).get_completions(
+        Document("/ask customer_value_c"), CompleteEvent())}
+    assert meta["customer_value_confirm"].startswith("ここまでのお話をまとめますと、御社は（主な得意先）")
+    _, out, _ = roleplay(tmp_path, ["/list", "/ask customers", "東浜精機株式会社 | 試作が早い",
+                                    "/ask customer_value_confirm", "/finish"])
+    flat = out.replace("\n", "")
+    assert "{" not in flat and "御社は（主な得意先）に対して" in flat  # /list, before any answer
+    assert "御社は「東浜精機株式会社」に対して" in flat  # /ask, after the customers were recorded
+
+
+def test_a_fact_no_probe_reaches_is_reported_as_a_follow_up_of_your_own(tmp_path: Path) -> None:
+    _, out, _ = roleplay(tmp_path, ["/ask history_story", "/finish"], persona="asagi_printing")
+    flat = out.replace("\n", "")
+    assert "/ask history_story のあと、自分の言葉で深掘りする" in flat  # business.history#4: probe: none
+    _, out, _ = roleplay(tmp_path / "en", ["/ask history_story", "/finish"], persona="asagi_printing", lang="en")
+    assert "/ask history_story, then a follow-up of your own" in out.replace("\n", "")

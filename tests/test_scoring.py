@@ -153,6 +153,18 @@ def test_the_model_interview_captures_every_fact_a_probe_reaches(name: str, lang
     assert card.total == len(persona.facts()) and card.seconds > 0
 
 
+def test_the_model_interview_asks_for_a_fact_once_though_two_probes_reach_it() -> None:
+    """An expert who heard the answer does not ask for it again: where several probes reach the same facts,
+    the model interview uses the fewest that reach them all (the reference is not padded)."""
+    owner = Owner(ASAGI, BANK, "ja")
+    owner.answer("industry")
+    assert owner.model_probes("industry") == (0,)  # industry#1 and #2 both reach the one fact
+    transcript = unattended(BANK, ASAGI, "model", "ja")
+    asked = [(p.question_id, p.probe) for p in transcript.probe_answers]
+    repeats = [p.text for p in transcript.probe_answers if p.text.startswith("先ほども")]
+    assert ("industry", 0) in asked and ("industry", 1) not in asked and not repeats
+
+
 def test_a_fact_no_probe_reaches_is_a_miss_with_advice_to_ask_your_own() -> None:
     report = score(unattended(BANK, ASAGI, "guided", "ja"), ASAGI, "ja")
     advice = {m.fact.id: (m.action, m.question_id) for m in report.missed}

@@ -63,6 +63,8 @@ class Step:
     probe_reason: str = ""  # why this probe is offered (dialogue.engine.probing.Why): missing, thin, after_none …
     hints_shown: bool | None = None  # the interviewer's last F2 choice in this session; None: never set
     probe_element: str = ""  # for `missing`: the element the probe asks for (figure, reason …)
+    probe_number: int = 0  # this probe's place among the question's follow-ups so far, 1-based (0: not probing)
+    probe_budget: int = 0  # how many follow-ups the question gets at most (its `max_probes`, or fewer probes)
 
     @property
     def offered_input(self) -> str:
@@ -172,7 +174,16 @@ class Engine:
         return Step(self.state, question, probe_text, s.probe, s.answers.get(s.current or ""),
                     self.legal_commands(), self._progress(), tuple(s.notices), s.section_started,
                     parked, prefill, bool(question and question.id in s.flags), s.visit, s.mode, draft,
-                    s.probe_reason if probing else "", s.hints_shown, s.probe_element if probing else "")
+                    s.probe_reason if probing else "", s.hints_shown, s.probe_element if probing else "",
+                    *self._probe_count(question if probing else None))
+
+    def _probe_count(self, question: Question | None) -> tuple[int, int]:
+        """(this probe's number, the most the question gets): 「深掘りの質問（2/3）」 counts follow-ups asked,
+        not the probe's place in the bank (an if-none probe is not 「4/4」 when it is the first)."""
+        if question is None:
+            return 0, 0
+        number = sum(1 for p in self._s.probe_answers if p.question_id == question.id) + 1
+        return number, max(number, min(question.max_probes, len(question.probes)))
 
     def transcript(self) -> Transcript:
         s = self._s

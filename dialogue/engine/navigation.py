@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dialogue.model import Bank
+from dialogue.model.placeholders import with_fallbacks
 from dialogue.model.sheet_fields import FIELDS_BY_ID
 
 
@@ -20,7 +21,8 @@ def all_targets(bank: Bank, lang: str) -> list[Target]:
     targets = [Target(s.id, "section", s.title.get(lang)) for s in bank.sections]
     filled = {f for q in bank.questions() for f in q.fills}
     targets += [Target(f.id, "field", f.label(lang)) for f in FIELDS_BY_ID.values() if f.id in filled]
-    targets += [Target(q.id, "question", q.text.get(lang)[:40]) for q in bank.questions()]
+    # a question quoting earlier answers reads with its fallback wording here (「御社は（主な得意先）に対して…」)
+    targets += [Target(q.id, "question", with_fallbacks(q.text.get(lang), bank, lang)[:40]) for q in bank.questions()]
     return targets
 
 

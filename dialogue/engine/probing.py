@@ -1,17 +1,23 @@
 """The probe policy, pure: given a question, its main answer and the probe answers so far, which probe
 to offer next — and why, in a typed form the screen can word (「数字がまだ出ていません」).
 
-An expert asks for what is missing and stops when it is there:
+An expert asks for what is missing, most important first, and stops when it is there — or when the owner
+has shown there is nothing more to say:
 
-1. At most `question.max_probes` probes per question (the bank's default, e.g. 3).
+1. At most `question.max_probes` probes per question (the question's budget, else the bank's default).
 2. A non-answer or a negative main answer (「特にないですね」「会議はない」「決めていません」) means the
-   probes that presuppose the thing are wrong: the question's `probes_if_none` are offered, in order, then
-   the main probes marked `also_if_none` whose element is missing — until a probe answer says something
-   after all; from then on the owner has opened up, and what is still missing is asked for as below.
-3. A non-answer to a probe closes that probe's element (it is not asked for again); if the bank has a
-   `probes_if_none` probe for that element (another way of asking for it), that comes next. After
-   `NON_ANSWERS_TO_STOP` non-answers the owner has said what they will.
-4. Otherwise the next probe is the first, in bank order, whose element is listed in `listen_for`, not yet
+   probes that presuppose the thing are wrong: the question's `probes_if_none` are offered, then the main
+   probes marked `also_if_none` whose element is missing — until a probe answer says something after all;
+   from then on the owner has opened up, and what is still missing is asked for as below.
+3. A non-answer to a probe closes that probe's element (it is not asked for again, and a non-answer brings
+   no element: 「特に変わったことはない」 mentions no change); if the bank has another way of asking for it
+   (a `probes_if_none` probe tagged with that element), that comes next, once. After
+   `NON_ANSWERS_TO_STOP` non-answers the owner has said what they will. (Stopping after the first was
+   measured, `benchmarks/probe_gap.py --stop-after 1`: 5–13 probes fewer an interview, 1–7 facts lost a
+   persona, and the share of non-answers the same within three points — one 「特にない」 does not predict
+   the next.)
+4. Otherwise the next probe asks for the first element of `listen_for` — the bank lists them in the order
+   an expert asks for them, the one most answers lack and most owners can give first — that is not yet
    in any answer (dialogue.model.elements) and not closed. A probe whose element is present is not offered.
 5. Then untagged probes, only while the answers are thin (`thin_below`) or the bank says experts always dig
    here (`always_probe`): the thin-answer rule stays one signal among these, never the reason after a long one.
@@ -28,7 +34,7 @@ from dialogue.model import Question
 from dialogue.model.elements import Reply, elements_in, reply_kind
 from dialogue.model.measure import thin_size
 
-NON_ANSWERS_TO_STOP = 2
+NON_ANSWERS_TO_STOP = 2  # non-answers on one question after which the owner has said what they will
 # A record field of a group answer that *is* an element: present when every record fills it in, whatever
 # the words (「小口でも当日に届けてくれる」 is a reason without 〜ので), missing when any record leaves it empty.
 RECORD_ELEMENTS = {"reason": "reason", "differentiation": "comparison"}
@@ -73,24 +79,34 @@ def next_probe(question: Question, answer: Any, turns: Sequence[ProbeTurn]) -> D
     if len(turns) >= question.max_probes:
         return Decision(None, Why.CAP)
     asked = {t.index for t in turns}
-    non_answers = [t for t in turns if t.text.strip() and reply_kind(t.text) is not Reply.CONTENT]
-    main = reply_kind(answer)
-    if any(t.text.strip() and t not in non_answers for t in turns):
-        main = Reply.CONTENT  # the owner opened up after all: listen for what is still missing
-    if main is not Reply.CONTENT:
+    non_answers = [t for t in turns if _is_non_answer(t)]
+    opened = any(t.text.strip() and t not in non_answers for t in turns)
+    main = Reply.CONTENT if opened else reply_kind(answer)
+    if main is not Reply.CONTENT:  # the owner has nothing / it does not exist: only probes for that case
         if len(non_answers) >= NON_ANSWERS_TO_STOP:
             return Decision(None, Why.NOTHING_MORE)
         return (_if_none(question, asked, main)
-                or _for_missing(question, answer, turns, asked, non_answers, after=main)
+                or _for_missing(question, answer, turns, asked, after=main)
                 or Decision(None, Why.NOTHING_MORE))
-    if turns and turns[-1] in non_answers and turns[-1].index < len(question.probes):
-        element = question.probes[turns[-1].index].element
-        switched = _if_none(question, asked, reply_kind(turns[-1].text), element) if element else None
-        if switched is not None:
-            return switched
+    if len(non_answers) == 1 and non_answers[0] is turns[-1]:
+        rephrased = _rephrase(question, asked, turns[-1])
+        if rephrased is not None:
+            return rephrased
     if len(non_answers) >= NON_ANSWERS_TO_STOP:
         return Decision(None, Why.NOTHING_MORE)
-    return _for_missing(question, answer, turns, asked, non_answers) or _untagged(question, answer, turns, asked)
+    return _for_missing(question, answer, turns, asked) or _untagged(question, answer, turns, asked)
+
+
+def _is_non_answer(turn: ProbeTurn) -> bool:
+    return bool(turn.text.strip()) and reply_kind(turn.text) is not Reply.CONTENT
+
+
+def _rephrase(question: Question, asked: set[int], last: ProbeTurn) -> Decision | None:
+    """After a first non-answer to a probe: the bank's other way of asking for that probe's element."""
+    if last.index >= len(question.probes):
+        return None
+    element = question.probes[last.index].element
+    return _if_none(question, asked, reply_kind(last.text), element) if element else None
 
 
 def _if_none(question: Question, asked: set[int], kind: Reply, element: str | None = None) -> Decision | None:
@@ -102,12 +118,13 @@ def _if_none(question: Question, asked: set[int], kind: Reply, element: str | No
 
 
 def _for_missing(question: Question, answer: Any, turns: Sequence[ProbeTurn], asked: set[int],
-                 non_answers: Sequence[ProbeTurn], after: Reply = Reply.CONTENT) -> Decision | None:
-    """The first main probe asking for a missing element; after a negative main answer (`after`), only
-    those marked `also_if_none`."""
+                 after: Reply = Reply.CONTENT) -> Decision | None:
+    """The main probe for the first missing element, in `listen_for` order; after a negative main answer
+    (`after`), only those marked `also_if_none`."""
     present = _present(answer, turns)
-    closed = {question.probes[t.index].element for t in non_answers if t.index < len(question.probes)}
-    for index, probe in enumerate(question.probes):
+    closed = {question.probes[t.index].element for t in turns if _is_non_answer(t) and t.index < len(question.probes)}
+    for index in by_priority(question):
+        probe = question.probes[index]
         element = probe.element
         if probe.if_none or index in asked or element is None or (after is not Reply.CONTENT and not probe.also_if_none):
             continue
@@ -116,16 +133,25 @@ def _for_missing(question: Question, answer: Any, turns: Sequence[ProbeTurn], as
     return None
 
 
+def by_priority(question: Question) -> list[int]:
+    """The question's probe indexes in the order an expert asks them: by their element's place in
+    `listen_for`, then (same element, or untagged) in bank order."""
+    rank = {element: n for n, element in enumerate(question.listen_for)}
+    return sorted(range(len(question.probes)),
+                  key=lambda i: (rank.get(question.probes[i].element or "", len(rank)), i))
+
+
 def _present(answer: Any, turns: Sequence[ProbeTurn]) -> frozenset[str]:
-    """The elements in the main answer and the probe answers."""
-    found = set(elements_in(answer))
+    """The elements in the main answer and the probe answers; a non-answer brings none
+    (「特に変わったことはない」 mentions no change)."""
+    found = set(elements_in(answer)) if reply_kind(answer) is Reply.CONTENT else set()
     records = [r for r in answer if isinstance(r, dict)] if isinstance(answer, list) else []
     for key, element in RECORD_ELEMENTS.items():
         if records and key in records[0]:
             found.discard(element)
             if all(str(r.get(key, "")).strip() for r in records):
                 found.add(element)
-    return frozenset(found.union(*(elements_in(t.text) for t in turns)))
+    return frozenset(found.union(*(elements_in(t.text) for t in turns if not _is_non_answer(t))))
 
 
 def _after(kind: Reply) -> Why:

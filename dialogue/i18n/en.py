@@ -213,6 +213,7 @@ MESSAGES: dict[str, str] = {
     'roleplay.act_probe': '/ask {qid} → /probe {n}',
     'roleplay.act_ask': '/ask {qid}',
     'roleplay.act_note': 'heard but not written down ({qid})',
+    'roleplay.act_own': '/ask {qid}, then a follow-up of your own (no probe of the bank reaches this)',
     'roleplay.said': 'The owner said: ',
     'roleplay.compile': 'To compile the sheet: {command}',
     'roleplay.started': 'Started role-play session {id}.',

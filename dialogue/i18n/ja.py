@@ -213,6 +213,7 @@ MESSAGES: dict[str, str] = {
     'roleplay.act_probe': '/ask {qid} → /probe {n}',
     'roleplay.act_ask': '/ask {qid}',
     'roleplay.act_note': '聞いていたがメモに残っていない（{qid}）',
+    'roleplay.act_own': '/ask {qid} のあと、自分の言葉で深掘りする（この事実に届く深掘りは質問集にありません）',
     'roleplay.said': '社長の話：',
     'roleplay.compile': 'シートを作成するには: {command}',
     'roleplay.started': 'ロールプレイのセッション {id} を開始しました。',

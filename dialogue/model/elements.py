@@ -36,6 +36,9 @@ class Element:
 ELEMENTS: dict[str, Element] = {e.id: e for e in (
     Element("figure", "数字", "figure",
             "a number with a unit, a share or an amount: 売上の6割, 23人, 1.5倍, 月に2、3件, 2億4千万円"),
+    Element("share", "割合", "share",
+            "a proportion of a whole, in numbers or words: 売上の7割, 35％, 3分の1, 半分, 大半, most of — not a "
+            "count (スーパー3社, 23人): 「上位3社で売上の何割」 is still to be asked after 「スーパー3社」"),
     Element("reason", "理由", "reason",
             "why: 〜ため, 〜ので, 〜から(です), 理由は, 決め手, because, so that, that's why"),
     Element("time", "時期", "time frame",
@@ -120,6 +123,17 @@ _EN_FIGURE = _Lazy(
     r"|\bhalf\b|\ba third\b|\ba quarter\b|\bdoubled?\b|\btwice as\b|\bper ?cent\b|%|¥|\$|\byen\b"
 )
 
+_JA_SHARE = _Lazy(
+    # a proportion of a whole: N割 / N% / N分のM / 半分 / 大半 — a count (3社, 23人) is not one
+    r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十]+)\s*(?:割(?!引|高|安|増|合)|%|パーセント)"
+    r"|\d+分の\d+|[一二三四五六七八九十]+分の[一二三四五六七八九十]+|半分|半数|過半|大半|大部分|ほとんどが|ほとんどは|ほぼ全"
+)
+_EN_SHARE = _Lazy(
+    r"\d+(?:\.\d+)?\s*(?:%|per ?cent\b)|\bhalf\b|\ba (?:third|quarter|fifth|tenth)\b"
+    r"|\b(?:one|two|three|four)[- ](?:thirds?|quarters?|fifths?|tenths?)\b|\bmost of\b|\bthe bulk of\b"
+    r"|\b(?:a |the )?majority\b|\b(?:nearly|almost) all\b"
+)
+
 _JA_TIME = _Lazy(
     r"(?:19|20)\d\d年|(?:昭和|平成|令和)[\d元一二三四五六七八九十]+年|\d+年代|\d+年(?:前|後|目|間|ほど|くらい|ぐらい|近く|以上|かけ)"
     r"|[\d" + _KANJI_DIGITS + r"]+" + _TIME_UNITS
@@ -154,14 +168,18 @@ _EN_REASON = _Lazy(
 )
 
 _JA_COMPANY = (r"株式会社|有限会社|合同会社|合資会社|\(株\)|\(有\)|㈱|㈲|信用金庫|信金|銀行|組合|協会|大学|センター"
-               r"|工業|製作所|精機|精工|商事|商店|商会|鋼材|産業|電機|物産|食品|建設|工務店|メッキ|熱処理|ホーム|ハウス"
+               r"|工業|製作所|精機|精工|商事|商店|商会|鋼材|産業|電機|物産|食品|建設|工務店|メッキ|熱処理|ホーム(?!ページ)|ハウス"
                r"|スーパー|生協|商社|メーカー|市役所|県庁|保証協会")
+# people named only by their role (パートさん, お客さん, 職人さん) are not a named party
+_GENERIC_PEOPLE = re.compile(
+    r"(?:パート|アルバイト|バイト|職人|社員|新人|若手|ベテラン|事務|営業|現場|スタッフ|従業員|お客|お年寄り|業者|先輩|後輩"
+    r"|店員|ドライバー|運転手)(?:さん|様|さま)")
 _JA_PARTY = _Lazy(
     r"(?:" + _JA_COMPANY + r")"
     r"|[\u30a0-\u30ff\u4e00-\u9fff]{2,}(?:さん|様|さま|氏|君)"
     r"|工場長|専務|常務|部長|課長|係長|主任|番頭|右腕|長男|次男|三男|長女|次女|息子|娘|家内|妻|嫁|叔父|伯父|叔母|甥|姪"
-    r"|先代|会長|社長の|副社長|後継者の|親父|おやじ|父が|母が|兄|弟|姉|妹|取引先の|お客さんの|お客様の"
-    r"|[\u30a0-\u30ff\u4e00-\u9fff]{2,}向け"  # whom it is for: 半導体製造装置向け, 医療機器向け
+    r"|先代|会長|社長の|副社長|後継者の|親父|おやじ|父が|母が|兄|弟|姉|妹"
+    # not 〜向け: 「半導体製造装置向け」 says what kind of customer, not who — 「お客様は」 is still to be asked
 )
 _EN_PARTY = _Lazy(
     r"\b(?:co\.|ltd\b|inc\b|corp\b|llc\b|k\.k\.|gmbh\b|bank\b|shinkin\b|university\b|centre\b|center\b|works\b"
@@ -172,13 +190,13 @@ _EN_PARTY = _Lazy(
 _EN_PROPER_NAME = re.compile(r"(?<=[a-z,;:] )[A-Z][a-z]+(?: [A-Z][a-z]+)+|(?<=[a-z,;:] )[A-Z][a-z]{2,}(?='s\b)")
 
 _JA_EXAMPLE = _Lazy(
-    r"例えば|たとえば|例として|一例|」と|』と|と言われ|と言って|と言いました|と言っていただ|って言われ|とおっしゃ"
+    r"例えば|たとえば|例として|一例|」と(?!いう|いった)|』と(?!いう|いった)|と言われ|と言って|と言いました|と言っていただ|って言われ|とおっしゃ"
     r"|(?:た|る)(?:とき|時|ときに|時に|ところ)|(?:た|だ)ことが(?:あり|ある)|ことがありました"
-    r"|ある時|あるとき|ある日|一度|以前|前に|去年|昨年|先日|この前|先月|実は|当時|のとき(?:に|は)|の時(?:に|は)"
+    r"|ある時|あるとき|ある日|一度|以前|去年|昨年|先日|この前|先月|実は|当時|のとき(?:に|は)|の時(?:に|は)"
 )
 _EN_EXAMPLE = _Lazy(
     r"\bfor (?:example|instance)\b|\be\.g\.|\bsuch as\b|\bonce\b|\bone time\b|\bthere was a time\b|\bone day\b"
-    r"|\blast (?:year|month|week)\b|\btold (?:me|us)\b|\bsaid\b|\bsays\b|(?:^|\s)[\"“'‘][a-z]|\bwhen (?:a|the|our|we|they|i) \w+(?:ed)\b"
+    r"|\blast (?:year|month|week)\b|\btold (?:me|us)\b|(?<!as i )(?<!as we )\bsaid\b|\bsays\b|\bwhen (?:a|the|our|we|they|i) \w+(?:ed)\b"
     r"|\bat one point\b|\bat that point\b"
 )
 
@@ -195,12 +213,12 @@ _EN_COMPARISON = _Lazy(
     r"|\babout the same\b|\baverage\b|\bunusual\b|\brare\b|\bcopy\b"
 )
 _JA_CHANGE = _Lazy(
-    r"増え|減り|減っ|減少|増加|伸び|伸ば|上がっ|下がっ|値上げ|上げ(?:まし|た|て)|下げ(?:まし|た|て)|変わ|変化|横ばい|倍に|半分に|半減|倍増"
+    r"増え|減り|減っ|減少|増加|伸び|伸ば|上がっ|下がっ|値上げ|(?<!申し|差し)上げ(?:まし|た|て)|下げ(?:まし|た|て)|変わ|変化|横ばい|倍に|半分に|半減|倍増"
     r"|以前は|前は|昔は|当時は|今は|今では|かつて|ようになり|なくなり|広げ|拡大|縮小|増やし|減らし|落ち|戻し|戻り"
 )
 _EN_CHANGE = _Lazy(
-    r"\bused to\b|\bbefore\b|\bnow\b|\bany ?more\b|\bincreas|\bdecreas|\bgr[eo]w|\bfell\b|\bfalling\b|\brose\b"
-    r"|\brising\b|\bdoubled\b|\bhalved\b|\bflat\b|\bchanged?\b|\bwent (?:up|down)\b|\bno longer\b|\bsince then\b"
+    r"\bused to\b|(?:^|[.;] )before,|\bbefore (?:that|then)\b|\bnow\b|\bany ?more\b|\bincreas|\bdecreas|\bgr[eo]w|\bfell\b|\bfalling\b|\brose\b"
+    r"|\brising\b|\bdoubled\b|\bhalved\b|\bflat\b|\bchanged\b|\bwent (?:up|down)\b|\bno longer\b|\bsince then\b"
     r"|\bexpand|\bshr[iau]nk|\bmore and more\b|\bdropp|\braised\b|\bcut\b|\bup from\b|\bdown from\b"
 )
 
@@ -212,7 +230,7 @@ _JA_METHOD = _Lazy(
 _EN_METHOD = _Lazy(
     r"\bmanuals?\b|\bprocedures?\b|\bchecklists?\b|\bsystems?\b|\bsoftware\b|\bexcel\b|\bspreadsheets?\b|\bcloud\b|\bbacks? up\b|\bbackups?\b"
     r"|\btraining\b|\bmeetings?\b|\bon the job\b|\brules?\b|\brota\b|\blogs?\b|\brecords?\b|\binspect|\bwe use\b|\bwe keep\b"
-    r"|\bwe make sure\b|\bhand(?:s|ed)? over\b|\bin charge\b|\bresponsible\b|\bvideos?\b|\bstandards?\b|\bqualifications?\b|\bteach|\bshow (?:them|him|her)\b"
+    r"|\bwe make sure\b|\bin charge\b|\bresponsible\b|\bvideos?\b|\bstandards?\b|\bqualifications?\b|\bteach|\bshow (?:them|him|her)\b"
 )
 
 _JA_CONCERN = _Lazy(
@@ -220,12 +238,13 @@ _JA_CONCERN = _Lazy(
     r"|間に合わな|きつい|厳しい|苦労|苦しい|怖い|大変|負担|できていな|追いつかな|頼り(?:きり|切り)|属人|ぎりぎり|余裕がな|課題"
 )
 _EN_CONCERN = _Lazy(
-    r"\bworr|\bconcern|\bafraid\b|\bfear|\brisks?\b|\bproblems?\b|\bshort of\b|\bshortage\b|\black(?:s|ing)?\b|\bbottleneck"
+    r"\bworr|\bconcern|\bafraid\b|\bfear|\brisks?\b|(?<!no )\bproblems?\b|\bshort of\b|\bshortage\b|\black(?:s|ing)?\b|\bbottleneck"
     r"|\bstruggl|\btight\b|\bdifficult|\bhard to\b|\bcan'?t keep up\b|\bstuck\b|\bburden\b|\bdepend(?:s|ent|ence)? (?:on|entirely)\b|\bnot enough\b"
 )
 
 _DETECTORS: dict[str, tuple[_Lazy, _Lazy]] = {
     "figure": (_JA_FIGURE, _EN_FIGURE),
+    "share": (_JA_SHARE, _EN_SHARE),
     "reason": (_JA_REASON, _EN_REASON),
     "time": (_JA_TIME, _EN_TIME),
     "party": (_JA_PARTY, _EN_PARTY),
@@ -243,7 +262,10 @@ def has_element(element: str, text: str) -> bool:
     if element == "party" and not japanese and _EN_PROPER_NAME.search(unicodedata.normalize("NFKC", text)):
         return True
     ja, en = _DETECTORS[element]
-    return bool((ja if japanese else en).search(normalize(text)))
+    folded = normalize(text)
+    if element == "party" and japanese:
+        folded = _GENERIC_PEOPLE.sub("", folded)
+    return bool((ja if japanese else en).search(folded))
 
 
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")

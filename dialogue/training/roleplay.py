@@ -18,6 +18,7 @@ from dialogue.engine import Command
 from dialogue.errors import AnswerError, CommandError, ExitStatus, Refusal
 from dialogue.i18n import say as _say
 from dialogue.model.conditions import condition_refs
+from dialogue.model.placeholders import fill, with_fallbacks
 from dialogue.model.sheet_fields import FIELDS_BY_ID
 from dialogue.store.live import LiveSession
 from dialogue.training.persona import Persona, applies
@@ -128,7 +129,7 @@ class RolePlay:
         question = self.bank.question(question_id)
         self._focus(question_id)
         self.topic, self.pending = question_id, (question_id, None)
-        self.console.print(line(say("you", self.lang), question.text.get(self.lang), "cyan", self.lang))
+        self.console.print(line(say("you", self.lang), self._filled(question.text.get(self.lang)), "cyan", self.lang))
         if question.voice == "supporter":
             self._say(say("own_view", self.lang), "magenta")
         else:
@@ -152,7 +153,8 @@ class RolePlay:
             self._say(say("bad_probe", self.lang, n=count), "red")
             return
         index = int(arg) - 1
-        self.console.print(line(say("you", self.lang), question.probes[index].get(self.lang), "cyan", self.lang))
+        self.console.print(line(say("you", self.lang), self._filled(question.probes[index].get(self.lang)), "cyan",
+                                self.lang))
         if question.voice == "supporter":
             return  # the supporter's probes are questions to oneself: the note stays on the view
         self.console.print(line(say("owner", self.lang), self.owner.probe(question.id, index).text, "green", self.lang))
@@ -220,7 +222,7 @@ class RolePlay:
             return
         used = {p.probe for p in self.live.transcript().probe_answers if p.question_id == question.id}
         self._say(say("probes_here", self.lang), "dim")
-        self.console.print(numbered([p.get(self.lang) for p in question.probes], used))
+        self.console.print(numbered([self._filled(p.get(self.lang)) for p in question.probes], used))
 
     def question_list(self) -> Table:
         t = self.live.transcript()
@@ -232,8 +234,12 @@ class RolePlay:
             table.add_row(plain(section.title.get(self.lang), style="cyan"), "", "")
             for q in section.questions:
                 mark = "○" if q.id in t.answers else ""
-                table.add_row(q.id, plain(q.text.get(self.lang)[:60]), mark)
+                table.add_row(q.id, plain(self._filled(q.text.get(self.lang))[:60]), mark)
         return table
+
+    def _filled(self, text: str) -> str:
+        """Bank text as said now: placeholders quote the answers recorded so far, or read their fallback."""
+        return fill(text, self.bank, self.live.engine.values(), self.lang)
 
     def _say(self, text: str, style: str = "") -> None:
         self.console.print(plain(text, style=style))
@@ -284,9 +290,11 @@ def render_report(report: ScoreReport, persona: Persona, bank: Any, lang: str) -
         asked = ""
         if missed.action == "probe" and missed.probe is not None:
             action = say("act_probe", lang, qid=question.id, n=missed.probe + 1)
-            asked = question.probes[missed.probe].get(lang)
+            asked = with_fallbacks(question.probes[missed.probe].get(lang), bank, lang)
         elif missed.action == "ask":
-            action, asked = say("act_ask", lang, qid=question.id), question.text.get(lang)
+            action, asked = say("act_ask", lang, qid=question.id), with_fallbacks(question.text.get(lang), bank, lang)
+        elif missed.action == "own":  # no probe of the bank reaches it: a follow-up of one's own would
+            action = say("act_own", lang, qid=question.id)
         else:
             action = say("act_note", lang, qid=question.id)
         label = FIELDS_BY_ID[missed.fact.field_id].label(lang)

@@ -7,7 +7,7 @@
   personality-coloured non-answer. Persona text is only ever concatenated and compared, never formatted.
 - `interview` drives an engine (or a live session) through a whole interview with one strategy:
   `main` asks only the main questions, `guided` also answers the probes the engine proposes (its probe
-  policy decides), `model` uses every probe that reveals something: the expert reference. Probes of a
+  policy decides), `model` uses the fewest probes that reveal every fact: the expert reference. Probes of a
   supporter-voice question are never put to the owner.
 - `score` compares the notes of a transcript with the persona's facts by key phrases.
 No I/O and no clock of its own: unattended runs use `SpeechClock`, which advances with the words spoken.
@@ -108,14 +108,20 @@ class Owner:
         return any(self.persona.surface_question(f, self.bank) == question.id for f in question.fills)
 
     def model_probes(self, question_id: str) -> tuple[int, ...]:
-        """The probes an expert would use here: those that reveal a fact not told yet, or the first when
-        the owner is holding part of the answer back."""
+        """The probes an expert would use here: the fewest that reveal every fact not told yet (a fact two
+        probes reach is asked for once), in bank order; or the first when the owner is holding part of the
+        answer back and no probe reveals more."""
         question = self.bank.question(question_id)
-        useful = tuple(i for i in range(len(question.probes))
-                       if any(f.id not in self.told for f in self.persona.deeper_for(question_id, i)))
-        if not useful and question_id in self.held_back and question.probes:
+        untold = {i: {f.id for f in self.persona.deeper_for(question_id, i) if f.id not in self.told}
+                  for i in range(len(question.probes))}
+        left, chosen = set().union(*untold.values()), []
+        while left:
+            best = max(untold, key=lambda i: (len(untold[i] & left), -i))
+            chosen.append(best)
+            left -= untold[best]
+        if not chosen and question_id in self.held_back and question.probes:
             return (0,)
-        return useful
+        return tuple(sorted(chosen))
 
     def _as_personality(self, question_id: str, main: MainAnswer, full: str) -> str:
         if self.persona.personality == "terse":

@@ -72,7 +72,7 @@ def question_panel(bank: Bank, step: Step, lang: str, show_hints: bool) -> Rende
 def probe_panel(step: Step, lang: str) -> RenderableType:
     q = step.question
     assert q is not None and step.probe_text is not None
-    title = say("ui.probe", lang, i=step.probe + 1, n=len(q.probes))
+    title = say("ui.probe", lang, i=step.probe_number or step.probe + 1, n=step.probe_budget or len(q.probes))
     body: list[RenderableType] = [plain(q.text.get(lang), "dim"), plain(step.probe_text.get(lang), "bold")]
     if has(f"ui.probe_why_{step.probe_reason}"):  # why this probe; absent in journals before the reasons
         element = ELEMENTS[step.probe_element].label(lang) if step.probe_element in ELEMENTS else ""
