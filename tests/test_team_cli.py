@@ -126,6 +126,14 @@ def test_a_server_that_is_down_costs_one_line_and_no_time(tmp_path: Path, enviro
     assert journal(tmp_path)[1][-1]["kind"] == "paused"
 
 
+def test_a_roleplay_ends_the_same_way_and_says_it_was_not_sent(tmp_path: Path, environ: dict[str, str]) -> None:
+    down = {**environ, "LOCABEN_SERVER": f"postgresql://tanaka@/locaben?host={tmp_path / 'no-server-here'}"}
+    code, out, err = run(["roleplay", "--persona", "kozuchi_seiko", "--plain", "--lang", "ja", "--sessions-dir",
+                          str(tmp_path / "s")], down, "/ask strengths_tech\n精度が強み\n/finish\n")
+    assert code == 0 and "採点 — 株式会社小槌精工" in out.replace("\n", "")
+    assert err.startswith("チームサーバーに送れませんでした") and len(err.splitlines()) == 1
+
+
 @pytest.fixture
 def silent_server() -> Iterator[int]:
     """A TCP port that accepts connections and never answers (a server hung, or a firewall eating packets)."""

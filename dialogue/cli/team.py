@@ -1,6 +1,7 @@
-"""The team commands: `locaben config`, `server`, `sync`, `assign`, `submit`, `review` (the lists and the
-report are in team_views.py), and the team's part of the other commands: who writes the events
-(`identity`), the automatic sync after an interview (`auto_sync`), a returned sheet's comment at resume.
+"""The team commands: `locaben sync`, `assign`, `submit`, `review` (`config` and `server` are in
+team_admin.py, the lists and the report in team_views.py), and the team's part of the other commands: who
+writes the events (`identity`), the automatic sync after an interview (`auto_sync`), a returned sheet's
+comment at resume.
 
 Only argparse-level code at the top: psycopg and the server modules are imported by the handlers, so a
 laptop with no server configured (or without the `team` extra installed) never loads them. Every word is
@@ -10,16 +11,17 @@ in the message catalogue (`help.*` for the help, `team.*`, `sync.*`, `server.*`,
 from __future__ import annotations
 
 import argparse
-import json
 from typing import TYPE_CHECKING, Any
 
 from dialogue.cli.help import h
+from dialogue.cli.team_admin import add_admin_parsers, connect, settings
 from dialogue.cli.team_views import (
     add_report_parser,
     add_sessions_options,
     cmd_report,
     cmd_sessions_team,
     plain_text,
+    say_line,
     wants_team_view,
 )
 from dialogue.errors import ExitStatus
@@ -34,14 +36,9 @@ if TYPE_CHECKING:
 __all__ = ["add_parsers", "add_sessions_options", "auto_sync", "cmd_report", "cmd_sessions_team", "identity",
            "returned_notice", "wants_team_view"]
 
-ROLES = ("interviewer", "reviewer", "admin")  # as in dialogue/store/server/admin.py (not imported: psycopg)
-
 
 def add_parsers(sub: Any, bank_sub: Any, common: argparse.ArgumentParser, lang: str = "ja") -> None:
-    language = argparse.ArgumentParser(add_help=False)  # config and server have no sessions folder
-    language.add_argument("--lang", choices=("ja", "en"), help=h("lang", lang))
-    _config_parsers(sub, language, lang)
-    _server_parsers(sub, language, lang)
+    add_admin_parsers(sub, lang)
     p = sub.add_parser("sync", parents=[common], help=h("sync", lang), description=h("sync_description", lang))
     p.add_argument("--fork", metavar="ID", help=h("sync_fork", lang))
     p.add_argument("--session", metavar="ID", help=h("sync_session", lang))
@@ -66,68 +63,6 @@ def add_parsers(sub: Any, bank_sub: Any, common: argparse.ArgumentParser, lang: 
     add_report_parser(sub, common, lang)
 
 
-def _config_parsers(sub: Any, language: argparse.ArgumentParser, lang: str) -> None:
-    from dialogue.store.config import KEYS
-
-    keys = ", ".join(k.name for k in KEYS)
-    settings = "; ".join(f"{k.name}: {say(k.help_key, lang)}" for k in KEYS)
-    config = sub.add_parser("config", parents=[language], help=h("config", lang),
-                            description=h("config_description", lang, settings=settings))
-    config.set_defaults(handler=lambda args, env: _usage(args, env, "config", "list, get, set, unset, path"))
-    actions = config.add_subparsers(dest="config_command", metavar="ACTION")
-    p = actions.add_parser("list", parents=[language], help=h("config_list", lang), description=h("config_list", lang))
-    p.set_defaults(handler=cmd_config_list)
-    p = actions.add_parser("get", parents=[language], help=h("config_get", lang), description=h("config_get", lang))
-    p.add_argument("key", metavar="KEY", help=h("config_key", lang, keys=keys))
-    p.set_defaults(handler=cmd_config_get)
-    p = actions.add_parser("set", parents=[language], help=h("config_set", lang), description=h("config_set", lang))
-    p.add_argument("key", metavar="KEY", help=h("config_key", lang, keys=keys))
-    p.add_argument("value", metavar="VALUE", help=h("config_value", lang))
-    p.set_defaults(handler=cmd_config_set)
-    p = actions.add_parser("unset", parents=[language], help=h("config_unset", lang),
-                           description=h("config_unset", lang))
-    p.add_argument("key", metavar="KEY", help=h("config_key", lang, keys=keys))
-    p.set_defaults(handler=cmd_config_unset)
-    p = actions.add_parser("path", parents=[language], help=h("config_path", lang), description=h("config_path", lang))
-    p.set_defaults(handler=cmd_config_path)
-
-
-def _server_parsers(sub: Any, language: argparse.ArgumentParser, lang: str) -> None:
-    server = sub.add_parser("server", parents=[language], help=h("server", lang),
-                            description=h("server_description", lang))
-    server.set_defaults(handler=lambda args, env: _usage(args, env, "server", "init, add-branch, add-staff, verify"))
-    url = argparse.ArgumentParser(add_help=False, parents=[language])
-    url.add_argument("--url", metavar="URL", help=h("server_url", lang))
-    actions = server.add_subparsers(dest="server_command", metavar="ACTION")
-    p = actions.add_parser("init", parents=[url], help=h("server_init", lang), description=h("server_init", lang))
-    p.set_defaults(handler=cmd_server_init)
-    p = actions.add_parser("add-branch", parents=[url], help=h("server_add_branch", lang),
-                           description=h("server_add_branch", lang))
-    p.add_argument("branch_id", metavar="ID", help=h("server_branch_id", lang))
-    p.add_argument("name", metavar="NAME", help=h("server_branch_name", lang))
-    p.set_defaults(handler=cmd_server_add_branch)
-    p = actions.add_parser("add-staff", parents=[url], help=h("server_add_staff", lang),
-                           description=h("server_add_staff", lang))
-    p.add_argument("staff_id", metavar="ID", help=h("server_staff_id", lang))
-    p.add_argument("--name", required=True, metavar="NAME", help=h("server_staff_name", lang))
-    p.add_argument("--branch", required=True, metavar="BRANCH", help=h("server_staff_branch", lang))
-    p.add_argument("--role", required=True, choices=ROLES, help=h("server_staff_role", lang))
-    p.set_defaults(handler=cmd_server_add_staff)
-    p = actions.add_parser("verify", parents=[url], help=h("server_verify", lang),
-                           description=h("server_verify", lang))
-    p.set_defaults(handler=cmd_server_verify)
-
-
-def _usage(args: argparse.Namespace, env: Env, command: str, actions: str) -> int:
-    env.stderr.write(say("team.choose_action", args.ui_lang, command=command, actions=actions) + "\n")
-    return ExitStatus.USAGE
-
-
-def _out(env: Env, args: argparse.Namespace, key: str, **values: object) -> None:
-    """One line of the catalogue on standard output, people's text in it made visible."""
-    env.stdout.write(plain_text(say(key, args.ui_lang, **values)) + "\n")
-
-
 # ---- who writes the events ----
 
 def identity(args: argparse.Namespace, env: Env) -> Actor | None:
@@ -146,67 +81,7 @@ def identity(args: argparse.Namespace, env: Env) -> Actor | None:
     return Actor(**who) if who["id"] else None
 
 
-# ---- config ----
-
-def _config(env: Env) -> Any:
-    from dialogue.store.config import Config
-
-    return Config.load(env.environ)
-
-
-def cmd_config_list(args: argparse.Namespace, env: Env) -> int:
-    from dialogue.store.config import KEYS
-
-    config = _config(env)
-    for spec in KEYS:
-        value, source = config.lookup(spec.name)
-        _out(env, args, "team.config_line", name=spec.name, value=_shown(value),
-             source=say(f"team.config_source.{source}", args.ui_lang))
-    _out(env, args, "team.config_device", device=config.identity()["device"], folder=config.folder)
-    return ExitStatus.OK
-
-
-def _shown(value: object) -> str:
-    if value is None:
-        return ""
-    return json.dumps(value) if isinstance(value, bool) else str(value)
-
-
-def cmd_config_get(args: argparse.Namespace, env: Env) -> int:
-    env.stdout.write(plain_text(_shown(_config(env).get(args.key))) + "\n")
-    return ExitStatus.OK
-
-
-def cmd_config_set(args: argparse.Namespace, env: Env) -> int:
-    config = _config(env)
-    config.set(args.key, args.value)
-    _out(env, args, "team.config_saved", name=args.key, path=config.path)
-    return ExitStatus.OK
-
-
-def cmd_config_unset(args: argparse.Namespace, env: Env) -> int:
-    _config(env).unset(args.key)
-    return ExitStatus.OK
-
-
-def cmd_config_path(args: argparse.Namespace, env: Env) -> int:
-    env.stdout.write(plain_text(str(_config(env).path)) + "\n")
-    return ExitStatus.OK
-
-
-# ---- connecting ----
-
-def connect(env: Env, url: str | None = None) -> Any:
-    """The team server as this user; a clear error when no server is configured or the extra is missing."""
-    config = _config(env)
-    try:
-        from dialogue.store.server.remote import Remote
-    except ImportError:
-        from dialogue.store.server import ServerError
-
-        raise ServerError("server.needs_extra") from None
-    return Remote.connect(url or config.get("server.url") or "", str(config.get("user.id") or ""))
-
+# ---- shared ----
 
 def _company_of(manager: SessionManager) -> Any:
     def company(session_id: str) -> str:
@@ -217,52 +92,6 @@ def _company_of(manager: SessionManager) -> Any:
 
 def _now(env: Env) -> str:
     return env.clock().isoformat(timespec="milliseconds")
-
-
-# ---- server ----
-
-def cmd_server_init(args: argparse.Namespace, env: Env) -> int:
-    from dialogue.store.server import admin
-
-    with connect(env, args.url) as remote:
-        applied = admin.init(remote)
-    if applied:
-        _out(env, args, "team.server_init_applied", versions=", ".join(map(str, applied)))
-    else:
-        _out(env, args, "team.server_init_current")
-    return ExitStatus.OK
-
-
-def cmd_server_add_branch(args: argparse.Namespace, env: Env) -> int:
-    from dialogue.store.server import admin
-
-    with connect(env, args.url) as remote:
-        admin.add_branch(remote, args.branch_id, args.name)
-    _out(env, args, "team.branch_saved", branch=args.branch_id, name=args.name)
-    return ExitStatus.OK
-
-
-def cmd_server_add_staff(args: argparse.Namespace, env: Env) -> int:
-    from dialogue.store.server import admin
-
-    with connect(env, args.url) as remote:
-        created = admin.add_staff(remote, args.staff_id, args.name, args.branch, args.role)
-    _out(env, args, "team.staff_created" if created else "team.staff_updated", staff=args.staff_id,
-         role=say(f"team.role.{args.role}", args.ui_lang), branch=args.branch)
-    return ExitStatus.OK
-
-
-def cmd_server_verify(args: argparse.Namespace, env: Env) -> int:
-    from dialogue.store.server import admin
-
-    with connect(env, args.url) as remote:
-        sessions, events, problems = admin.verify(remote)
-    for problem in problems:
-        env.stderr.write(plain_text(say("team.verify_problem", args.ui_lang, id=problem.session_id,
-                                        seq=problem.seq, problem=problem.problem.text(args.ui_lang))) + "\n")
-    _out(env, args, "team.verify_tampered" if problems else "team.verify_ok", sessions=sessions, events=events,
-         problems=len(problems))
-    return ExitStatus.ERROR if problems else ExitStatus.OK
 
 
 # ---- sync ----
@@ -293,7 +122,7 @@ def cmd_sync(args: argparse.Namespace, env: Env) -> int:
     lang = args.ui_lang
     summary = say("team.sync_separator", lang).join(
         say("team.sync_count", lang, action=say(f"sync.action.{a}", lang), n=n) for a, n in sorted(counts.items()))
-    _out(env, args, "team.sync_summary", summary=summary or say("team.sync_nothing", lang))
+    say_line(env, args.ui_lang, "team.sync_summary", summary=summary or say("team.sync_nothing", lang))
     return ExitStatus.ERROR if any(a in SYNC_PROBLEMS for a in counts) else ExitStatus.OK
 
 
@@ -330,7 +159,7 @@ def auto_sync(sessions: SessionManager, session_id: str, lang: str, env: Env, be
     from dialogue.store.config import ConfigError
 
     try:
-        config = _config(env)
+        config = settings(env)
         url = str(config.get("server.url") or "")
         user = str(config.get("user.id") or "")
     except ConfigError as exc:
@@ -373,7 +202,7 @@ def cmd_assign(args: argparse.Namespace, env: Env) -> int:
     with connect(env) as remote:
         team.assign(sessions.store, remote, args.session_id, args.to, _now(env), _signed(sessions, remote),
                     _company_of(sessions))
-    _out(env, args, "team.assigned", id=args.session_id, staff=args.to)
+    say_line(env, args.ui_lang, "team.assigned", id=args.session_id, staff=args.to)
     return ExitStatus.OK
 
 
@@ -385,7 +214,7 @@ def cmd_submit(args: argparse.Namespace, env: Env) -> int:
     with connect(env) as remote:
         team.submit(sessions.store, remote, args.session_id, _now(env), _signed(sessions, remote),
                     _company_of(sessions))
-    _out(env, args, "team.submitted", id=args.session_id)
+    say_line(env, args.ui_lang, "team.submitted", id=args.session_id)
     return ExitStatus.OK
 
 
@@ -402,7 +231,7 @@ def cmd_review(args: argparse.Namespace, env: Env) -> int:
     with connect(env) as remote:
         team.review(sessions.store, remote, args.session_id, approve, comment, _now(env), _signed(sessions, remote),
                     _company_of(sessions))
-    _out(env, args, "team.approved" if approve else "team.returned", id=args.session_id)
+    say_line(env, args.ui_lang, "team.approved" if approve else "team.returned", id=args.session_id)
     return ExitStatus.OK
 
 

@@ -217,3 +217,7 @@ def test_sessions_team_lists_and_filters_through_the_real_command(office: dict[s
     assert code == 2 and "--team と一緒に使います" in err
     english = kimura.team_list("--lang", "en")
     assert "Officer" in english and "paused" in english
+    newest = kimura.team_list("--limit", "1")  # the table shows the newest (100 by default), and says so
+    assert (a in newest) != (b in newest) and "最新の 1 件を表示しました。ほかにもあります" in newest
+    assert "ほかにもあります" not in kimura.team_list("--limit", "2")
+    assert len(json.loads(kimura.team_list("--json"))) == 2 and len(json.loads(kimura.team_list("--json", "--limit", "1"))) == 1
