@@ -98,6 +98,12 @@ def test_submit_return_revise_and_approve_round_trip(office: dict[str, Officer])
     kinds = tanaka.kinds(sid)
     assert kinds[-1] == "approved" and kinds.count("submitted") == 2 and "returned" in kinds
     tanaka.device.continue_(sid, "承認後も再開できる")  # a journal with team events still resumes
+    out = tanaka.device.store.root.parent / "out"
+    tanaka.ok("compile", sid, "--format", "transcript", "-o", str(out))
+    record = (out / f"{sid}-transcript.md").read_text(encoding="utf-8")  # who submitted, returned, approved
+    assert "| 承認申請 |  | 田中 一郎 |" in record
+    assert "| 差戻し | 強みの根拠（数字）を追記してください | 佐藤 課長 |" in record
+    assert "| 承認 | 確認しました | 佐藤 課長 |" in record
 
 
 def test_a_handover_keeps_the_history_and_moves_access(office: dict[str, Officer]) -> None:
@@ -111,6 +117,9 @@ def test_a_handover_keeps_the_history_and_moves_access(office: dict[str, Officer
     assert suzuki.device.events(sid)[: len(before)] == before
     assignment = suzuki.device.events(sid)[-1]
     assert (assignment["kind"], assignment["to"], assignment["from"]) == ("assigned", "suzuki", "tanaka")
+    out = suzuki.device.store.root.parent / "out"
+    suzuki.ok("compile", sid, "--format", "transcript", "-o", str(out))
+    assert "| 担当替え | tanaka → suzuki | 田中 一郎 |" in (out / f"{sid}-transcript.md").read_text(encoding="utf-8")
     suzuki.device.continue_(sid, "港支店で引き継ぎ")
     suzuki.ok("sync")
     code, _, err = tanaka.run("sync")  # tanaka's copy stays on their laptop, but the server is closed to them
