@@ -25,7 +25,7 @@ from dialogue.cli.team_views import (
     wants_team_view,
 )
 from dialogue.errors import ExitStatus
-from dialogue.i18n import say
+from dialogue.i18n import Message, say
 
 if TYPE_CHECKING:
     from dialogue.cli.env import Env
@@ -175,9 +175,12 @@ def auto_sync(sessions: SessionManager, session_id: str, lang: str, env: Env, be
     outcome = try_sync(sessions.store, session_id, url, user, _company_of(sessions), timeout=3)
     if before_resume and outcome.action not in SAID_BEFORE_RESUME:
         return
-    key = f"team.auto_sync.{outcome.action}"
+    reason = outcome.message
+    if reason is not None and reason.key == "server.unreachable":  # the line itself says the session is safe
+        reason = Message("server.unreachable_short", reason.values)
+    detail = reason.text(lang) if reason is not None else ""
     stream = env.stderr if outcome.action in SYNC_PROBLEMS else env.stdout
-    stream.write(plain_text(say(key, lang, n=outcome.events, id=session_id, detail=outcome.text(lang))) + "\n")
+    stream.write(plain_text(say(f"team.auto_sync.{outcome.action}", lang, n=outcome.events, detail=detail)) + "\n")
 
 
 # ---- assign / submit / review ----

@@ -451,6 +451,7 @@ MESSAGES: dict[str, str] = {
     'server.not_configured': 'no team server is configured: locaben config set server.url postgresql://HOST/DATABASE (or set LOCABEN_SERVER)',
     'server.bad_url': 'the server URL cannot be read: {detail}',
     'server.unreachable': 'cannot reach the team server: {detail}. Nothing was sent; your sessions are safe on this computer and will be sent at the next sync.',
+    'server.unreachable_short': 'cannot reach the team server: {detail}',
     'server.not_set_up': 'the team server has no locaben tables yet: run locaben server init --url URL as its administrator',
     'server.not_staff': "'{user}' is not active staff on the team server; ask an administrator (locaben server add-staff)",
     'server.not_visible': 'session {id} is not on the team server, or not visible to you',

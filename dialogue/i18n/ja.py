@@ -451,6 +451,7 @@ MESSAGES: dict[str, str] = {
     'server.not_configured': 'チームサーバーが設定されていません: locaben config set server.url postgresql://ホスト/データベース（または環境変数 LOCABEN_SERVER）',
     'server.bad_url': 'サーバーの URL を読み取れません: {detail}',
     'server.unreachable': 'チームサーバーに接続できません: {detail}。何も送っていません。面談はこの端末に保存されていて、次の同期で送られます。',
+    'server.unreachable_short': 'チームサーバーに接続できません: {detail}',
     'server.not_set_up': 'チームサーバーに locaben の表がまだありません。サーバーの管理者が locaben server init --url URL を実行してください',
     'server.not_staff': '「{user}」はチームサーバーの有効な行員ではありません。管理者に登録を依頼してください（locaben server add-staff）',
     'server.not_visible': '面談 {id} はチームサーバーにないか、あなたには見られません',
