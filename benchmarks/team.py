@@ -11,7 +11,7 @@ Measures:
    server: wall time and events/s; then the same command again with nothing to send (the idempotent check).
 2. The `sessions --team` query (`dialogue.store.server.queries.team_sessions`, through the row-level security)
    over 10,000 sessions as an admin (all of them), a reviewer (one branch) and an interviewer (their own);
-   and the handler `cmd_sessions_team --json` end to end. Target: under 1 s.
+   and the command `locaben sessions --team` end to end, in process and as its own process. Target: under 1 s.
 3. `locaben report` over the whole period as an admin.
 """
 
@@ -31,6 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from dialogue.model import Actor  # noqa: E402
 from dialogue.store.journal import SessionStore  # noqa: E402
 from dialogue.store.server import admin  # noqa: E402
 from dialogue.store.server.queries import report, team_sessions  # noqa: E402
@@ -54,8 +55,9 @@ def set_up(remote: Remote) -> None:
 
 def bench_sync(cluster: Cluster, sessions: int, work: Path) -> list[tuple[str, str]]:
     store = SessionStore(work / "laptop")
+    officer = Actor("s001", "行員001", "0123456789abcdef")  # events signed as the CLI signs them
     for n in range(sessions):
-        write_session(store, f"株式会社ベンチ{n:05d}", 45, f"20261123-1000{n:05d}")
+        write_session(store, f"株式会社ベンチ{n:05d}", 45, f"20261123-1000{n:05d}", officer)
     events = sum(len(store.read(i, repair=False).events) for i in store.session_ids())
     env = {**os.environ, "LOCABEN_SERVER": cluster.url("s001"), "LOCABEN_USER": "s001",
            "LOCABEN_CONFIG_DIR": str(work / "config"), "PYTHONPATH": str(ROOT)}
@@ -106,28 +108,42 @@ def bench_list(cluster: Cluster, total: int) -> list[tuple[str, str]]:
                 filtered, found = _repeat(lambda r=remote: team_sessions(r, branch="b07", state="submitted"), 5)
                 rows.append((f"… with --branch b07 --state submitted ({found:,} sessions)",
                              f"median {statistics.median(filtered) * 1000:.0f} ms"))
-    rows.append(_bench_handler(cluster, total))
+    rows += _bench_command(cluster, total)
     return rows
 
 
-def _bench_handler(cluster: Cluster, total: int) -> tuple[str, str]:
+def _bench_command(cluster: Cluster, total: int) -> list[tuple[str, str]]:
+    """`locaben sessions --team` as the admin types it: in this process (connect, query, JSON or the table
+    printed), and as a process of its own (Python's start and the imports included)."""
     from dialogue.cli.main import Env
-    from dialogue.cli.team import add_sessions_options, cmd_sessions_team
+    from dialogue.cli.main import main as locaben
 
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--json", action="store_true")
-    parser.add_argument("--lang")
-    add_sessions_options(parser)
-    args = parser.parse_args(["--team", "--json"])
-    environ = {"LOCABEN_SERVER": cluster.url("boss"), "LOCABEN_USER": "boss",
-               "LOCABEN_CONFIG_DIR": tempfile.mkdtemp()}
-    times = []
-    for _ in range(5):
-        start = time.perf_counter()
-        cmd_sessions_team(args, Env(stdout=io.StringIO(), environ=environ))
-        times.append(time.perf_counter() - start)
-    return (f"`sessions --team --json` handler as admin, connect + query + JSON ({total:,} sessions)",
-            f"median {statistics.median(times) * 1000:.0f} ms")
+    environ = {"LOCABEN_SERVER": cluster.url("boss"), "LOCABEN_USER": "boss", "LOCABEN_CONFIG_DIR": tempfile.mkdtemp(),
+               "NO_COLOR": "1", "COLUMNS": "160"}
+    rows = []
+    for extra, what, runs in ((["--json"], "--json: every session", 5), ([], "the table: the newest 100", 5),
+                              (["--limit", "0"], "the table of every session, --limit 0", 1)):
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            assert locaben(["sessions", "--team", *extra], Env(stdout=io.StringIO(), environ=environ)) == 0
+            times.append(time.perf_counter() - start)
+        rows.append((f"`locaben sessions --team` as admin, in process, {what} of {total:,}: connect + query + "
+                     "output", f"{'median ' if runs > 1 else ''}{statistics.median(times) * 1000:,.0f} ms"))
+    # As its own process, with bytecode kept (as a wheel installs it; PYTHONDONTWRITEBYTECODE=1 would compile
+    # every module at each start): the first run writes it and is not counted.
+    compiled = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    process_env = {**compiled, **environ, "PYTHONPATH": str(ROOT)}
+    for what, extra in (("--json", ["--json"]), ("the table", [])):
+        command = [sys.executable, "-m", "dialogue", "sessions", "--team", *extra]
+        _timed(command, process_env)
+        times = [_timed(command, process_env) for _ in range(3)]
+        rows.append((f"`locaben sessions --team` ({what}) as its own process ({total:,} sessions)",
+                     f"median {statistics.median(times) * 1000:.0f} ms"))
+    startup = [_timed([sys.executable, "-m", "dialogue", "--version"], process_env) for _ in range(3)]
+    rows.append(("… of which starting Python and locaben (`locaben --version`)",
+                 f"median {statistics.median(startup) * 1000:.0f} ms"))
+    return rows
 
 
 def _repeat(call, times: int) -> tuple[list[float], int]:  # type: ignore[no-untyped-def]

@@ -129,6 +129,10 @@ class LocabenError(Exception):
 
     exit_status = ExitStatus.ERROR
 
+    def text(self, lang: str) -> str:
+        """What the user is told, in `lang`: errors worded from the message catalogue override this."""
+        return str(self)
+
 
 class BankError(LocabenError):
     """A bank (or persona) file has problems; holds every one of them."""

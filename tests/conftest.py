@@ -1,6 +1,7 @@
 """Fixtures every test module may use.
 
-- Every test gets its own bank cache directory, so no test reads or writes the user's ~/.cache.
+- Every test gets its own bank cache directory, so no test reads or writes the user's ~/.cache, and its own
+  settings folder, so none reads or writes ~/.config/locaben.
 - `locaben_command`: the command under test for the end-to-end tests, taken from ONE place: the environment
   variable LOCABEN_COMMAND (a command line, split like a shell would; CI points it at the `locaben` of an
   installed wheel), or else `python -m dialogue` run by this interpreter.
@@ -22,6 +23,17 @@ import pytest
 @pytest.fixture(autouse=True)
 def private_bank_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LOCABEN_CACHE_DIR", str(tmp_path_factory.mktemp("bank-cache")))
+
+
+@pytest.fixture(autouse=True)
+def private_user_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads or writes the user's settings (~/.config/locaben: the device id every event carries), and
+    a developer's LOCABEN_SERVER / LOCABEN_USER never reach a test (no interview syncs to a real server)."""
+    config = tmp_path_factory.mktemp("user-config")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(config))  # platformdirs, for an Env given its own environ
+    monkeypatch.setenv("LOCABEN_CONFIG_DIR", str(config / "locaben"))  # child processes
+    for name in ("LOCABEN_SERVER", "LOCABEN_USER"):
+        monkeypatch.delenv(name, raising=False)
 
 
 def command_under_test() -> list[str]:

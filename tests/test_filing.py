@@ -81,9 +81,11 @@ def test_with_no_write_ups_every_box_and_the_header_say_mikinyu(transcript) -> N
     required = [b.id for b in WRITEUP_BOXES if b.required]
     assert [i for i, _ in filing.missing if not i.startswith("header.")] == required
     header_missing = {i for i, _ in filing.missing if i.startswith("header.")}
-    assert header_missing == {"header.author", "header.interviewee_name", "header.interviewee_title",
+    assert header_missing == {"header.interviewee_name", "header.interviewee_title",
                               "header.representative_title", "header.representative_name", "header.location",
                               "header.industry", "header.employees_regular"}
+    author = next(h.value for h in filing.header if h.id == "header.author")
+    assert author and author == transcript.events[0].by.name  # who ran the interview: every event names them
 
 
 def test_header_fields_are_data_never_the_owners_sentences(transcript) -> None:  # type: ignore[no-untyped-def]

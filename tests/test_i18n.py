@@ -80,11 +80,7 @@ def inline_texts(path: Path) -> list[str]:
     return found
 
 
-# Being moved into the catalogue on its own branch (issue 16): checked once that lands.
-NOT_YET = {"team.py"}
-
-
-@pytest.mark.parametrize("path", [p for p in TALKERS if p.name not in NOT_YET], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", TALKERS, ids=lambda p: p.name)
 def test_no_user_facing_text_is_written_inline(path: Path) -> None:
     assert not inline_texts(path)
 

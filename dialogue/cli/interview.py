@@ -10,6 +10,7 @@ from dialogue.banks.builtin import STANDARD_BANK_ID
 from dialogue.cli.env import Env
 from dialogue.cli.help import h
 from dialogue.cli.main import NEW_VISIT_HOURS, command_hint, language, load_bank, manager
+from dialogue.cli.team import auto_sync, returned_notice
 from dialogue.engine import Command
 from dialogue.errors import ExitStatus
 from dialogue.i18n import say
@@ -61,7 +62,9 @@ def cmd_interview(args: argparse.Namespace, env: Env) -> int:
         console = env.console()
         console.print(plain(say("ui.started", lang, id=live.session_id, path=sessions.store.path(live.session_id))),
                       soft_wrap=True)
-        return _run_loop(live, console, lang, args, env)
+        status = _run_loop(live, console, lang, args, env)
+    auto_sync(sessions, live.session_id, lang, env)  # the lock is released: a pull may append
+    return status
 
 
 def cmd_resume(args: argparse.Namespace, env: Env) -> int:
@@ -71,6 +74,8 @@ def cmd_resume(args: argparse.Namespace, env: Env) -> int:
         return ExitStatus.USAGE
     from dialogue.ui.text import plain
 
+    if sessions.store.exists(args.session_id):  # take in the team server's news first (a returned sheet)
+        auto_sync(sessions, args.session_id, args.ui_lang, env, before_resume=True)
     with sessions.resume(args.session_id, bank) as live:
         last_activity = live.engine.events[-1].at if live.engine.events else ""
         lang = language(args, live.engine.bank.languages, env)
@@ -84,9 +89,14 @@ def cmd_resume(args: argparse.Namespace, env: Env) -> int:
             live.reorient()  # a removed current question, or questions the bank has gained
         console = env.console()
         console.print(plain(say("ui.resumed", lang, id=live.session_id)))
+        returned = returned_notice(live.transcript().review, lang)
+        if returned:
+            console.print(plain(returned, "bold yellow"), soft_wrap=True)
         if _starts_new_visit(args, last_activity, env) and Command.NEW_VISIT in live.engine.legal_commands():
             live.new_visit()
-        return _run_loop(live, console, lang, args, env)
+        status = _run_loop(live, console, lang, args, env)
+    auto_sync(sessions, live.session_id, lang, env)
+    return status
 
 
 def prefill_from(transcript: Transcript) -> dict[str, dict[str, Any]]:

@@ -78,7 +78,7 @@ def exit_status(exc: BaseException, env: Env, lang: str) -> int:
         print_problems(exc.problems, env.stderr)
         return exc.exit_status
     if isinstance(exc, LocabenError):
-        env.stderr.write(visible(say("cli.error", lang, text=str(exc))) + "\n")
+        env.stderr.write(visible(say("cli.error", lang, text=exc.text(lang))) + "\n")
         return exc.exit_status
     if isinstance(exc, KeyboardInterrupt):
         env.stderr.write(say("cli.interrupted", lang) + "\n")
@@ -115,10 +115,11 @@ def sessions_dir(args: argparse.Namespace, env: Env) -> Path:
 
 
 def manager(args: argparse.Namespace, env: Env) -> SessionManager:
+    from dialogue.cli.team import identity
     from dialogue.store.journal import SessionStore
     from dialogue.store.live import SessionManager
 
-    return SessionManager(SessionStore(sessions_dir(args, env)), env.clock)
+    return SessionManager(SessionStore(sessions_dir(args, env)), env.clock, actor=identity(args, env))
 
 
 def load_bank(name: str | Path | None) -> Bank:

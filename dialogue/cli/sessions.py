@@ -8,6 +8,7 @@ import argparse
 import json
 from typing import TYPE_CHECKING, Any
 
+from dialogue.cli import team
 from dialogue.cli.env import Env
 from dialogue.cli.help import h
 from dialogue.cli.main import manager, store_location
@@ -24,10 +25,13 @@ COMPANY_CHARS = 60  # a company name longer than this is cut in the table (the J
 def add_parsers(sub: Any, common: argparse.ArgumentParser, lang: str) -> None:
     p = sub.add_parser("sessions", parents=[common], help=h("sessions", lang), description=h("sessions", lang))
     p.add_argument("--json", action="store_true", help=h("json", lang))
+    team.add_sessions_options(p, lang)
     p.set_defaults(handler=cmd_sessions)
 
 
 def cmd_sessions(args: argparse.Namespace, env: Env) -> int:
+    if team.wants_team_view(args):
+        return team.cmd_sessions_team(args, env)
     sessions = manager(args, env)
     rows = session_summaries(sessions)
     if args.json:

@@ -1,206 +1,89 @@
-"""The team commands: `locaben config`, `server`, `sync`, `assign`, `submit`, `review`, `report`, and the
-`sessions --team` view (an extension of dialogue.cli.main).
+"""The team commands: `locaben sync`, `assign`, `submit`, `review` (`config` and `server` are in
+team_admin.py, the lists and the report in team_views.py), and the team's part of the other commands: who
+writes the events (`identity`), the automatic sync after an interview (`auto_sync`), a returned sheet's
+comment at resume.
 
 Only argparse-level code at the top: psycopg and the server modules are imported by the handlers, so a
-laptop with no server configured (or without the `team` extra installed) never loads them.
+laptop with no server configured (or without the `team` extra installed) never loads them. Every word is
+in the message catalogue (`help.*` for the help, `team.*`, `sync.*`, `server.*`, `config.*` for the rest).
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
-import io
-import json
-import re
-from dataclasses import asdict
-from datetime import date, datetime, time, timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
-    from dialogue.cli.main import Env
+from dialogue.cli.help import h
+from dialogue.cli.team_admin import add_admin_parsers, connect, settings
+from dialogue.cli.team_views import (
+    add_report_parser,
+    add_sessions_options,
+    cmd_report,
+    cmd_sessions_team,
+    plain_text,
+    say_line,
+    wants_team_view,
+)
+from dialogue.errors import ExitStatus
+from dialogue.i18n import Message, say
 
-EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
-SESSION_STATES = ("new", "in_progress", "paused", "finished", "submitted", "approved", "returned")
+if TYPE_CHECKING:
+    from dialogue.cli.env import Env
+    from dialogue.model import Actor, Event
+    from dialogue.store.live import SessionManager
+    from dialogue.store.server.sync import Outcome
+
+__all__ = ["add_parsers", "add_sessions_options", "auto_sync", "cmd_report", "cmd_sessions_team", "identity",
+           "returned_notice", "wants_team_view"]
 
 
 def add_parsers(sub: Any, bank_sub: Any, common: argparse.ArgumentParser, lang: str = "ja") -> None:
-    _config_parsers(sub)
-    _server_parsers(sub)
-    p = sub.add_parser("sync", parents=[common], help="send and fetch sessions with the team server / 同期",
-                       description="Send this computer's new events to the team server and fetch the sessions "
-                                   "assigned to you. Safe to repeat and to interrupt: nothing is lost, the next "
-                                   "sync completes. A session continued on two devices is refused, never merged.")
-    p.add_argument("--fork", metavar="ID", help="keep this computer's diverged version of session ID as a new "
-                                                "session linked to it; ID becomes the server's version")
-    p.add_argument("--session", metavar="ID", help="sync (or fetch) only this session")
+    add_admin_parsers(sub, lang)
+    p = sub.add_parser("sync", parents=[common], help=h("sync", lang), description=h("sync_description", lang))
+    p.add_argument("--fork", metavar="ID", help=h("sync_fork", lang))
+    p.add_argument("--session", metavar="ID", help=h("sync_session", lang))
     p.set_defaults(handler=cmd_sync)
 
-    p = sub.add_parser("assign", parents=[common], help="hand a session over to another officer / 担当替え",
-                       description="Hand a session over: its whole history stays, the new officer sees "
-                                   "everything; the previous one keeps read access only if their role allows.")
-    p.add_argument("session_id", metavar="ID")
-    p.add_argument("--to", required=True, metavar="STAFF", help="the staff id of the new officer")
+    p = sub.add_parser("assign", parents=[common], help=h("assign", lang), description=h("assign_description", lang))
+    p.add_argument("session_id", metavar="ID", help=h("session_id", lang))
+    p.add_argument("--to", required=True, metavar="STAFF", help=h("assign_to", lang))
     p.set_defaults(handler=cmd_assign)
 
-    p = sub.add_parser("submit", parents=[common], help="submit a session's sheet for review / 承認申請")
-    p.add_argument("session_id", metavar="ID")
+    p = sub.add_parser("submit", parents=[common], help=h("submit", lang), description=h("submit_description", lang))
+    p.add_argument("session_id", metavar="ID", help=h("session_id", lang))
     p.set_defaults(handler=cmd_submit)
 
-    p = sub.add_parser("review", parents=[common], help="approve or return a submitted sheet / 承認・差戻し")
-    p.add_argument("session_id", metavar="ID")
+    p = sub.add_parser("review", parents=[common], help=h("review", lang), description=h("review_description", lang))
+    p.add_argument("session_id", metavar="ID", help=h("session_id", lang))
     verdict = p.add_mutually_exclusive_group(required=True)
-    verdict.add_argument("--approve", action="store_true", help="approve the sheet")
-    verdict.add_argument("--return", dest="return_comment", metavar="COMMENT",
-                         help="return it to the officer with what to revise")
-    p.add_argument("--comment", default="", help="a comment with an approval")
+    verdict.add_argument("--approve", action="store_true", help=h("review_approve", lang))
+    verdict.add_argument("--return", dest="return_comment", metavar="COMMENT", help=h("review_return", lang))
+    p.add_argument("--comment", metavar="COMMENT", default="", help=h("review_comment", lang))
     p.set_defaults(handler=cmd_review)
-
-    p = sub.add_parser("report", parents=[common], help="companies interviewed and sheets approved, per branch "
-                                                        "and officer (選択ベンチマーク5) / 実績集計")
-    p.add_argument("--from", dest="date_from", metavar="DATE", help="first day, YYYY-MM-DD (default: 1 April "
-                                                                     "of this fiscal year)")
-    p.add_argument("--to", dest="date_to", metavar="DATE", help="last day, YYYY-MM-DD (default: today)")
-    p.add_argument("--csv", metavar="FILE", help="also write the table as CSV (UTF-8 with BOM, for Excel); "
-                                                 "'-' for standard output instead of the table")
-    p.add_argument("--json", action="store_true", help="print the rows as JSON")
-    p.set_defaults(handler=cmd_report)
+    add_report_parser(sub, common, lang)
 
 
-def _config_parsers(sub: Any) -> None:
-    from dialogue.store.config import KEYS
+# ---- who writes the events ----
 
-    keys = ", ".join(k.name for k in KEYS)
-    config = sub.add_parser("config", help="your settings: staff id, name, team server / 個人設定",
-                            description="Your settings, kept in your user config folder (`locaben config path`). "
-                                        "Settings: " + "; ".join(f"{k.name} ({k.type_name}): {k.help}"
-                                                                 for k in KEYS))
-    config.set_defaults(handler=lambda args, env: _usage(env, "config", "list, get, set, unset, path"))
-    actions = config.add_subparsers(dest="config_command", metavar="ACTION")
-    p = actions.add_parser("list", help="every setting, its value and where it comes from")
-    p.set_defaults(handler=cmd_config_list)
-    p = actions.add_parser("get", help="print one setting")
-    p.add_argument("key", metavar="KEY", help=keys)
-    p.set_defaults(handler=cmd_config_get)
-    p = actions.add_parser("set", help="change one setting")
-    p.add_argument("key", metavar="KEY", help=keys)
-    p.add_argument("value", metavar="VALUE")
-    p.set_defaults(handler=cmd_config_set)
-    p = actions.add_parser("unset", help="forget one setting (back to its default)")
-    p.add_argument("key", metavar="KEY", help=keys)
-    p.set_defaults(handler=cmd_config_unset)
-    p = actions.add_parser("path", help="where the settings file is")
-    p.set_defaults(handler=cmd_config_path)
+def identity(args: argparse.Namespace, env: Env) -> Actor | None:
+    """Who the new events are written by: `user.id`/`user.name` (LOCABEN_USER; the OS user by default) and
+    this install's device id. A damaged settings file is reported as a warning, and the events then carry
+    no identity: an interview is never refused for it."""
+    from dialogue.model import Actor
+    from dialogue.store.config import Config, ConfigError
 
-
-def _server_parsers(sub: Any) -> None:
-    server = sub.add_parser("server", help="set up the team server (administrators) / サーバー管理",
-                            description="Set up the team server (PostgreSQL). Run as its administrator.")
-    server.set_defaults(handler=lambda args, env: _usage(env, "server", "init, add-branch, add-staff, verify"))
-    url = argparse.ArgumentParser(add_help=False)
-    url.add_argument("--url", metavar="URL", help="postgresql://[USER@]HOST[:PORT]/DATABASE (default: the "
-                                                  "configured server.url)")
-    actions = server.add_subparsers(dest="server_command", metavar="ACTION")
-    p = actions.add_parser("init", parents=[url], help="create or upgrade the schema (safe to repeat)")
-    p.set_defaults(handler=cmd_server_init)
-    p = actions.add_parser("add-branch", parents=[url], help="add a branch, or rename it")
-    p.add_argument("branch_id", metavar="ID")
-    p.add_argument("name", metavar="NAME")
-    p.set_defaults(handler=cmd_server_add_branch)
-    p = actions.add_parser("add-staff", parents=[url], help="add a staff member (a login role), or change "
-                                                            "their branch, role or name")
-    p.add_argument("staff_id", metavar="ID", help="their staff id, also their PostgreSQL user name")
-    p.add_argument("--name", required=True)
-    p.add_argument("--branch", required=True)
-    p.add_argument("--role", required=True, choices=("interviewer", "reviewer", "admin"))
-    p.set_defaults(handler=cmd_server_add_staff)
-    p = actions.add_parser("verify", parents=[url], help="recompute every session's hash chain; report any "
-                                                         "row changed on the server")
-    p.set_defaults(handler=cmd_server_verify)
-
-
-def add_sessions_options(p: argparse.ArgumentParser) -> None:
-    """For the lead's `sessions` parser: `sessions --team [--branch B] [--staff S] [--state STATE]`."""
-    p.add_argument("--team", action="store_true", help="the team's sessions on the server (what your role may "
-                                                       "see) instead of this computer's / チームの面談一覧")
-    p.add_argument("--branch", metavar="B", help="with --team: only this branch")
-    p.add_argument("--staff", metavar="S", help="with --team: only sessions assigned to this staff id")
-    p.add_argument("--state", choices=SESSION_STATES, help="with --team: only sessions in this state")
-
-
-def _usage(env: Env, command: str, actions: str) -> int:
-    env.stderr.write(f"locaben {command}: choose an action: {actions}\n")
-    return EXIT_USAGE
-
-
-# ---- config ----
-
-def _config(env: Env) -> Any:
-    from dialogue.store.config import Config
-
-    return Config.load(env.environ)
-
-
-def cmd_config_list(args: argparse.Namespace, env: Env) -> int:
-    from dialogue.store.config import KEYS
-
-    config = _config(env)
-    for spec in KEYS:
-        value, source = config.lookup(spec.name)
-        shown = "" if value is None else _plain(json.dumps(value, ensure_ascii=False) if isinstance(value, bool)
-                                                else str(value))
-        env.stdout.write(f"{spec.name} = {shown}  ({source})\n")
-    env.stdout.write(f"device = {config.identity()['device']}  ({config.folder})\n")
-    return EXIT_OK
-
-
-def cmd_config_get(args: argparse.Namespace, env: Env) -> int:
-    value = _config(env).get(args.key)
-    env.stdout.write(("" if value is None else _plain(str(value).lower() if isinstance(value, bool) else str(value)))
-                     + "\n")
-    return EXIT_OK
-
-
-def cmd_config_set(args: argparse.Namespace, env: Env) -> int:
-    config = _config(env)
-    config.set(args.key, args.value)
-    env.stdout.write(f"{args.key} saved in {config.path}\n")
-    return EXIT_OK
-
-
-def cmd_config_unset(args: argparse.Namespace, env: Env) -> int:
-    _config(env).unset(args.key)
-    return EXIT_OK
-
-
-def cmd_config_path(args: argparse.Namespace, env: Env) -> int:
-    env.stdout.write(f"{_config(env).path}\n")
-    return EXIT_OK
-
-
-# ---- connecting ----
-
-def _connect(env: Env, url: str | None = None) -> Any:
-    """The team server as this user; a clear error when no server is configured or the extra is missing."""
-    config = _config(env)
     try:
-        from dialogue.store.server.remote import Remote
-    except ImportError:
-        from dialogue.store.server import ServerError
-
-        raise ServerError("the team server needs the 'team' extra: pip install 'locaben-dialogue[team]'") from None
-    return Remote.connect(url or config.get("server.url") or "", str(config.get("user.id") or ""))
-
-
-def _manager(args: argparse.Namespace, env: Env) -> Any:
-    from dialogue.cli.main import sessions_dir
-    from dialogue.store.journal import SessionStore
-    from dialogue.store.live import SessionManager
-
-    return SessionManager(SessionStore(sessions_dir(args, env)), env.clock)
+        who = Config.load(env.environ).identity()
+    except ConfigError as exc:
+        lang = getattr(args, "ui_lang", "ja")
+        env.stderr.write(plain_text(say("cli.warning", lang, text=exc.text(lang))) + "\n")
+        return None
+    return Actor(**who) if who["id"] else None
 
 
-def _company_of(manager: Any) -> Any:
+# ---- shared ----
+
+def _company_of(manager: SessionManager) -> Any:
     def company(session_id: str) -> str:
         return str(manager.transcript(session_id).field_value("company.name") or "")
 
@@ -211,82 +94,39 @@ def _now(env: Env) -> str:
     return env.clock().isoformat(timespec="milliseconds")
 
 
-# ---- server ----
-
-def cmd_server_init(args: argparse.Namespace, env: Env) -> int:
-    from dialogue.store.server import admin
-
-    with _connect(env, args.url) as remote:
-        applied = admin.init(remote)
-    done = f"applied migration(s) {', '.join(map(str, applied))}" if applied else "already up to date"
-    env.stdout.write(f"team server schema: {done}\n")
-    return EXIT_OK
-
-
-def cmd_server_add_branch(args: argparse.Namespace, env: Env) -> int:
-    from dialogue.store.server import admin
-
-    with _connect(env, args.url) as remote:
-        admin.add_branch(remote, args.branch_id, args.name)
-    env.stdout.write(f"branch {_plain(args.branch_id)} saved\n")
-    return EXIT_OK
-
-
-def cmd_server_add_staff(args: argparse.Namespace, env: Env) -> int:
-    from dialogue.store.server import admin
-
-    with _connect(env, args.url) as remote:
-        created = admin.add_staff(remote, args.staff_id, args.name, args.branch, args.role)
-    what = "created; set their password as the server's administrator (psql: \\password)" if created else "updated"
-    env.stdout.write(f"staff {_plain(args.staff_id)} ({args.role}, {_plain(args.branch)}) {what}\n")
-    return EXIT_OK
-
-
-def cmd_server_verify(args: argparse.Namespace, env: Env) -> int:
-    from dialogue.store.server import admin
-
-    with _connect(env, args.url) as remote:
-        sessions, events, problems = admin.verify(remote)
-    for problem in problems:
-        env.stderr.write(f"locaben: session {problem.session_id} event {problem.seq}: {problem.problem}\n")
-    status = "ok" if not problems else "TAMPERED"
-    env.stdout.write(f"{status}: {sessions} session(s), {events} event(s), {len(problems)} problem(s)\n")
-    return EXIT_OK if not problems else EXIT_ERROR
-
-
 # ---- sync ----
 
-SYNC_WORDS = {"pushed": "sent", "pulled": "updated here", "fetched": "fetched", "in_step": "in step",
-              "forked": "forked", "diverged": "REFUSED", "not_yours": "not yours", "in_use": "in use",
-              "failed": "FAILED"}
 SYNC_PROBLEMS = ("diverged", "not_yours", "failed")
 
 
 def cmd_sync(args: argparse.Namespace, env: Env) -> int:
+    from dialogue.cli.main import manager
     from dialogue.store.server import sync
 
-    manager = _manager(args, env)
-    company_of = _company_of(manager)
+    sessions = manager(args, env)
+    company_of = _company_of(sessions)
     counts: dict[str, int] = {}
-    with _connect(env) as remote:
+    with connect(env) as remote:
         remote.me()  # a clear message when this user is not staff, before anything is sent
         outcomes: Any
         if args.fork:
-            outcomes = sync.fork(manager.store, remote, args.fork, env.clock().strftime("%Y%m%d-%H%M%S"),
+            outcomes = sync.fork(sessions.store, remote, args.fork, env.clock().strftime("%Y%m%d-%H%M%S"),
                                  company_of)
         elif args.session:
-            outcomes = [_sync_session(manager.store, remote, args.session, company_of)]
+            outcomes = [_sync_session(sessions.store, remote, args.session, company_of)]
         else:
-            outcomes = sync.sync_all(manager.store, remote, company_of)
+            outcomes = sync.sync_all(sessions.store, remote, company_of)
         for outcome in outcomes:
             counts[outcome.action] = counts.get(outcome.action, 0) + 1
-            _report_outcome(outcome, env)
-    summary = ", ".join(f"{n} {SYNC_WORDS.get(a, a)}" for a, n in sorted(counts.items()))
-    env.stdout.write(f"sync: {summary or 'nothing to do'}\n")
-    return EXIT_ERROR if any(a in SYNC_PROBLEMS for a in counts) else EXIT_OK
+            _report_outcome(outcome, args, env)
+    lang = args.ui_lang
+    summary = say("team.sync_separator", lang).join(
+        say("team.sync_count", lang, action=say(f"sync.action.{a}", lang), n=n) for a, n in sorted(counts.items()))
+    say_line(env, args.ui_lang, "team.sync_summary", summary=summary or say("team.sync_nothing", lang))
+    return ExitStatus.ERROR if any(a in SYNC_PROBLEMS for a in counts) else ExitStatus.OK
 
 
-def _sync_session(store: Any, remote: Any, session_id: str, company_of: Any) -> Any:
+def _sync_session(store: Any, remote: Any, session_id: str, company_of: Any) -> Outcome:
     from dialogue.store.server import sync
 
     if store.exists(session_id):
@@ -294,162 +134,108 @@ def _sync_session(store: Any, remote: Any, session_id: str, company_of: Any) -> 
     return sync.fetch(store, remote, session_id)
 
 
-def _report_outcome(outcome: Any, env: Env) -> None:
+def _report_outcome(outcome: Outcome, args: argparse.Namespace, env: Env) -> None:
     if outcome.action == "in_step":
         return
-    line = f"{outcome.session_id}: {SYNC_WORDS.get(outcome.action, outcome.action)}"
-    if outcome.events and outcome.action not in ("diverged",):
-        line += f" ({outcome.events} event(s))"
-    if outcome.detail:
-        line += f" — {_plain(outcome.detail)}"
+    lang = args.ui_lang
+    line = say("team.sync_line", lang, id=outcome.session_id, action=say(f"sync.action.{outcome.action}", lang))
+    if outcome.events and outcome.action != "diverged":
+        line += say("team.sync_events", lang, n=outcome.events)
+    if outcome.message is not None:
+        line += say("team.sync_detail", lang, detail=outcome.text(lang))
     stream = env.stderr if outcome.action in SYNC_PROBLEMS else env.stdout
-    stream.write(line + "\n")
+    stream.write(plain_text(line) + "\n")
+
+
+SAID_BEFORE_RESUME = ("pulled", "diverged", "not_yours")  # what is worth a line before an interview goes on
+
+
+def auto_sync(sessions: SessionManager, session_id: str, lang: str, env: Env, before_resume: bool = False) -> None:
+    """When a team server is configured, sync one session. After an interview or a role-play (paused or
+    finished) it is sent and the outcome said in one line. Before a resume, the server's newer events (a
+    returned sheet's comment) are taken in, and only news is said: offline, nothing. Never raises and never
+    waits long: a server that is down or unreachable costs at most a few seconds, and the next
+    `locaben sync` sends what is left."""
+    from dialogue.store.config import ConfigError
+
+    try:
+        config = settings(env)
+        url = str(config.get("server.url") or "")
+        user = str(config.get("user.id") or "")
+    except ConfigError as exc:
+        env.stderr.write(plain_text(say("cli.warning", lang, text=exc.text(lang))) + "\n")
+        return
+    if not url:
+        return
+    try:
+        from dialogue.store.server.sync import try_sync
+    except ImportError:
+        env.stderr.write(say("team.auto_sync.needs_extra", lang) + "\n")
+        return
+    outcome = try_sync(sessions.store, session_id, url, user, _company_of(sessions), timeout=3)
+    if before_resume and outcome.action not in SAID_BEFORE_RESUME:
+        return
+    reason = outcome.message
+    if reason is not None and reason.key == "server.unreachable":  # the line itself says the session is safe
+        reason = Message("server.unreachable_short", reason.values)
+    detail = reason.text(lang) if reason is not None else ""
+    stream = env.stderr if outcome.action in SYNC_PROBLEMS else env.stdout
+    stream.write(plain_text(say(f"team.auto_sync.{outcome.action}", lang, n=outcome.events, detail=detail)) + "\n")
 
 
 # ---- assign / submit / review ----
 
-def _identity(env: Env) -> dict[str, str]:
-    return _config(env).identity()
+def _signed(sessions: SessionManager, remote: Any) -> Actor:
+    """Who signs a team event: this install's identity, with the name the server's staff table gives when no
+    `user.name` is set (a clear message first when this user is not staff on the server)."""
+    from dataclasses import replace
+
+    from dialogue.model import Actor
+
+    me = remote.me()
+    actor = sessions.actor or Actor(me.id)
+    return replace(actor, name=me.name) if me.name and actor.name in ("", actor.id) else actor
 
 
 def cmd_assign(args: argparse.Namespace, env: Env) -> int:
+    from dialogue.cli.main import manager
     from dialogue.store.server import team
 
-    manager = _manager(args, env)
-    with _connect(env) as remote:
-        remote.me()
-        team.assign(manager.store, remote, args.session_id, args.to, _now(env), _identity(env),
-                    _company_of(manager))
-    env.stdout.write(f"{args.session_id}: assigned to {_plain(args.to)}\n")
-    return EXIT_OK
+    sessions = manager(args, env)
+    with connect(env) as remote:
+        team.assign(sessions.store, remote, args.session_id, args.to, _now(env), _signed(sessions, remote),
+                    _company_of(sessions))
+    say_line(env, args.ui_lang, "team.assigned", id=args.session_id, staff=args.to)
+    return ExitStatus.OK
 
 
 def cmd_submit(args: argparse.Namespace, env: Env) -> int:
+    from dialogue.cli.main import manager
     from dialogue.store.server import team
 
-    manager = _manager(args, env)
-    with _connect(env) as remote:
-        remote.me()
-        team.submit(manager.store, remote, args.session_id, _now(env), _identity(env), _company_of(manager))
-    env.stdout.write(f"{args.session_id}: submitted for review\n")
-    return EXIT_OK
+    sessions = manager(args, env)
+    with connect(env) as remote:
+        team.submit(sessions.store, remote, args.session_id, _now(env), _signed(sessions, remote),
+                    _company_of(sessions))
+    say_line(env, args.ui_lang, "team.submitted", id=args.session_id)
+    return ExitStatus.OK
 
 
 def cmd_review(args: argparse.Namespace, env: Env) -> int:
+    from dialogue.cli.main import manager
     from dialogue.store.server import team
 
     approve = bool(args.approve)
-    comment = args.comment if approve else args.return_comment
+    comment = _clean_text(args.comment if approve else args.return_comment)
     if not approve and not comment.strip():
-        env.stderr.write("locaben review: --return needs a comment saying what to revise\n")
-        return EXIT_USAGE
-    manager = _manager(args, env)
-    with _connect(env) as remote:
-        team.review(manager.store, remote, args.session_id, approve, _clean_text(comment), _now(env),
-                    _identity(env), _company_of(manager))
-    env.stdout.write(f"{args.session_id}: {'approved' if approve else 'returned'}\n")
-    return EXIT_OK
-
-
-# ---- sessions --team ----
-
-TEAM_HEADS = {"ja": ("ID", "会社", "担当", "支店", "状態", "件数", "最終更新"),
-              "en": ("ID", "Company", "Officer", "Branch", "State", "Events", "Last activity")}
-
-
-def cmd_sessions_team(args: argparse.Namespace, env: Env) -> int:
-    """`locaben sessions --team`: the team's sessions from the server, as a table or --json."""
-    from dialogue.store.server.queries import team_sessions
-
-    with _connect(env) as remote:
-        rows = team_sessions(remote, args.branch, args.staff, args.state)
-    if getattr(args, "json", False):
-        env.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1) + "\n")
-        return EXIT_OK
-    lang = "en" if getattr(args, "lang", None) == "en" else "ja"
-    cells = [(r["id"], r["company"], f"{r['owner_name'] or r['owner']} ({r['owner']})", r["branch"], r["state"],
-              str(r["events"]), _local_time(r["last_activity"], env)) for r in rows]
-    _print_table(env, TEAM_HEADS[lang], cells)
-    return EXIT_OK
-
-
-# ---- report ----
-
-REPORT_HEADS = {"ja": ("支店", "担当者", "面談した企業数", "承認されたシート数"),
-                "en": ("Branch", "Officer", "Companies interviewed", "Sheets approved")}
-
-
-def cmd_report(args: argparse.Namespace, env: Env) -> int:
-    from dialogue.store.server.queries import report
-
-    start, end = _period(args, env)
-    with _connect(env) as remote:
-        rows = report(remote, _midnight(start, env), _midnight(end + timedelta(days=1), env))
-    lang = "en" if args.lang == "en" else "ja"
-    table = [_report_cells(r, lang) for r in rows]
-    period = f"{start.isoformat()} … {end.isoformat()}"
-    if args.json:
-        env.stdout.write(json.dumps({"from": start.isoformat(), "to": end.isoformat(),
-                                     "rows": [asdict(r) for r in rows]}, ensure_ascii=False, indent=1) + "\n")
-    elif args.csv == "-":
-        env.stdout.write(_csv_text(REPORT_HEADS[lang], table))
-    else:
-        env.stdout.write(f"{period}\n")
-        _print_table(env, REPORT_HEADS[lang], table)
-    if args.csv and args.csv != "-":
-        Path(args.csv).write_text(_csv_text(REPORT_HEADS[lang], table), encoding="utf-8-sig", newline="")
-        env.stdout.write(f"{args.csv}\n")
-    return EXIT_OK
-
-
-def _report_cells(row: Any, lang: str) -> tuple[str, ...]:
-    total = "合計" if lang == "ja" else "Total"
-    branch_total = "（支店計）" if lang == "ja" else "(branch total)"
-    branch = f"{row.branch_name} ({row.branch})" if row.branch else total
-    staff = f"{row.staff_name} ({row.staff})" if row.staff else (branch_total if row.branch else "")
-    return branch, staff, str(row.interviewed), str(row.approved)
-
-
-def _period(args: argparse.Namespace, env: Env) -> tuple[date, date]:
-    today = env.clock().date()
-    fiscal_start = date(today.year if today.month >= 4 else today.year - 1, 4, 1)  # 4月始まりの年度
-    return _date(args.date_from, fiscal_start), _date(args.date_to, today)
-
-
-def _date(text: str | None, default: date) -> date:
-    if not text:
-        return default
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        from dialogue.store.config import ConfigError
-
-        raise ConfigError(f"not a date: {text!r} (expected YYYY-MM-DD)") from None
-
-
-def _midnight(day: date, env: Env) -> datetime:
-    return datetime.combine(day, time(), tzinfo=env.clock().tzinfo)
-
-
-def _csv_text(heads: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
-    """CSV with every cell that could start a spreadsheet formula made inert (a leading ')."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(heads)
-    for row in rows:
-        writer.writerow(["'" + c if c[:1] in ("=", "+", "-", "@", "\t", "\r") else c for c in row])
-    return out.getvalue()
-
-
-# ---- printing people's text ----
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def _plain(text: str) -> str:
-    """Text from people or the server, printable as it is: control characters (ESC sequences, bidi
-    overrides) shown as '?', line breaks kept."""
-    return _CONTROL.sub("?", text)
+        env.stderr.write(say("team.return_needs_comment", args.ui_lang) + "\n")
+        return ExitStatus.USAGE
+    sessions = manager(args, env)
+    with connect(env) as remote:
+        team.review(sessions.store, remote, args.session_id, approve, comment, _now(env), _signed(sessions, remote),
+                    _company_of(sessions))
+    say_line(env, args.ui_lang, "team.approved" if approve else "team.returned", id=args.session_id)
+    return ExitStatus.OK
 
 
 def _clean_text(text: str) -> str:
@@ -457,23 +243,16 @@ def _clean_text(text: str) -> str:
     return text.encode("utf-8", "replace").decode("utf-8")
 
 
-def _local_time(iso: str, env: Env) -> str:
-    """A server timestamp as this computer's local 'YYYY-MM-DD HH:MM'."""
-    if not iso:
-        return ""
-    return datetime.fromisoformat(iso).astimezone(env.clock().tzinfo).strftime("%Y-%m-%d %H:%M")
+# ---- a returned sheet, at resume ----
 
+def returned_notice(review: Event | None, lang: str) -> str | None:
+    """The reviewer's comment, who returned the sheet and when, if the latest team event of a session
+    returned it (else None): shown when the session is resumed, until it is submitted again."""
+    from dialogue.model.events import Returned
+    from dialogue.sheet.transcript_view import local_time
 
-def _print_table(env: Env, heads: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
-
-    table = Table(*heads)
-    for column in table.columns:
-        column.overflow = "fold"
-    for row in rows:
-        table.add_row(*(Text(_plain(cell)) for cell in row))
-    columns = env.environ.get("COLUMNS", "")
-    Console(file=env.stdout, highlight=False, no_color="NO_COLOR" in env.environ, emoji=False,
-            width=int(columns) if columns.isdigit() else None).print(table)
+    if review is None or not isinstance(review.payload, Returned):
+        return None
+    who = (review.by.name or review.by.id) if review.by else ""
+    return say("team.returned_notice", lang, by=who or say("team.someone", lang), at=local_time(review.at),
+               comment=review.payload.comment)

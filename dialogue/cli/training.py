@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from dialogue.cli.env import Env
 from dialogue.cli.help import h
 from dialogue.cli.main import command_hint, language, load_bank, manager
+from dialogue.cli.team import auto_sync
 from dialogue.errors import ExitStatus, Severity
 from dialogue.i18n import say
 
@@ -67,11 +68,14 @@ def cmd_roleplay(args: argparse.Namespace, env: Env) -> int:
 
     meta = Started(mode="meeting", lang=lang, training="roleplay", persona=persona.id,
                    persona_path=str(path.resolve()))
-    with manager(args, env).create(bank, meta) as live:
+    sessions = manager(args, env)
+    with sessions.create(bank, meta) as live:
         console = env.console()
         console.print(plain(say("roleplay.started", lang, id=live.session_id)))
         play = RolePlay(live, persona, console, lang, compile_command=command_hint(args, env, "compile", live.session_id))
-        return play.run(_source(args, env, play))
+        status = play.run(_source(args, env, play))
+    auto_sync(sessions, live.session_id, lang, env)
+    return status
 
 
 def _source(args: argparse.Namespace, env: Env, play: RolePlay) -> Any:

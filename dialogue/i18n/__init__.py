@@ -8,6 +8,7 @@ of the package: every layer may use it.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from dialogue.i18n import en, ja
 
@@ -29,3 +30,16 @@ def language(wanted: str | None, available: tuple[str, ...] = LANGUAGES) -> str:
     """`wanted` (a language code or a locale such as ja_JP.UTF-8) if available, else the first available."""
     code = (wanted or "")[:2].lower()
     return code if code in available else available[0]
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """A message not worded yet: its key and values (a value may itself be a Message). Code that does not know
+    the user's language (the store, the team server) returns or raises these; the command words them."""
+
+    key: str
+    values: Mapping[str, object] = field(default_factory=dict)
+
+    def text(self, lang: str) -> str:
+        return say(self.key, lang, **{k: v.text(lang) if isinstance(v, Message) else v
+                                      for k, v in self.values.items()})

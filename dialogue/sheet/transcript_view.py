@@ -120,7 +120,7 @@ _DESCRIBERS: dict[EventKind, Callable[..., str]] = {
     EventKind.DRAFTED: lambda p, q, lang: p.text,
     EventKind.HINTS_SET: lambda p, q, lang: say("sheet.hints_on" if p.shown else "sheet.hints_off", lang),
     EventKind.WRITTEN_UP: lambda p, q, lang: f"{_field(p.field, lang)} — {p.text}",
-    EventKind.ASSIGNED: lambda p, q, lang: say("sheet.assigned_to", lang, to=p.to, previous=p.previous or "—"),
+    EventKind.ASSIGNED: lambda p, q, lang: say("sheet.assigned_detail", lang, previous=p.previous or "—", to=p.to),
     EventKind.APPROVED: lambda p, q, lang: p.comment,
     EventKind.RETURNED: lambda p, q, lang: p.comment,
 }

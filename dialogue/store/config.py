@@ -24,15 +24,24 @@ from pathlib import Path
 from typing import Any
 
 from dialogue.errors import ExitStatus, LocabenError
+from dialogue.i18n import Message
 
 CONFIG_FILE = "config.json"
 DEVICE_FILE = "device"
 
 
 class ConfigError(LocabenError):
-    """An unknown setting, a value of the wrong type, or a settings file that cannot be read or written."""
+    """An unknown setting, a value of the wrong type, or a settings file that cannot be read or written.
+    Worded from the catalogue in the user's language; `str()` is the English text."""
 
     exit_status = ExitStatus.USAGE
+
+    def __init__(self, key: str, **values: object):
+        self.message = Message(key, values)
+        super().__init__(self.message.text("en"))
+
+    def text(self, lang: str) -> str:
+        return self.message.text(lang)
 
 
 def _text(value: str) -> str:
@@ -45,26 +54,38 @@ def _flag(value: str) -> bool:
         return True
     if word in ("0", "false", "no", "off"):
         return False
-    raise ValueError("expected true or false")
+    raise ValueError("config.expected_flag")
 
 
 def _server_url(value: str) -> str:
     url = value.strip()
     if url and not url.startswith(("postgresql://", "postgres://")):
-        raise ValueError("expected a PostgreSQL URL: postgresql://[user@]host[:port]/database")
+        raise ValueError("config.expected_url")
     return url
 
 
 @dataclass(frozen=True, slots=True)
 class ConfigKey:
-    """One setting: how a typed value is read from text, what it means, and what overrides it."""
+    """One setting: how a typed value is read from text (a ValueError's argument is the catalogue key of
+    what is wrong), what overrides it, its default. What it means is the message `config.key.<name>`."""
 
     name: str
     parse: Callable[[str], Any]
     type_name: str
-    help: str
     env: str = ""
     default: Callable[[], Any] | None = None
+
+    @property
+    def help_key(self) -> str:
+        return f"config.key.{self.name}"
+
+    def read(self, text: str) -> Any:
+        """The typed value of `text`; ConfigError saying what is wrong with it."""
+        try:
+            return self.parse(text)
+        except ValueError as exc:
+            raise ConfigError("config.bad_value", name=self.name, text=text,
+                              problem=Message(str(exc))) from None
 
 
 def _os_user() -> str:
@@ -76,13 +97,10 @@ def _os_user() -> str:
 
 
 KEYS: tuple[ConfigKey, ...] = (
-    ConfigKey("user.id", _text, "text", "your staff id on the team server (also the PostgreSQL user name); "
-              "default: your operating-system user name / 行員ID", env="LOCABEN_USER", default=_os_user),
-    ConfigKey("user.name", _text, "text", "your name as shown on transcripts, sheets and reports / 氏名"),
-    ConfigKey("server.url", _server_url, "url", "the team server, postgresql://host/database; empty: "
-              "sessions stay on this computer only / 共有サーバー", env="LOCABEN_SERVER"),
-    ConfigKey("store.encrypt", _flag, "true/false", "encrypt session files at rest / 保存時の暗号化",
-              default=lambda: False),
+    ConfigKey("user.id", _text, "text", env="LOCABEN_USER", default=_os_user),
+    ConfigKey("user.name", _text, "text"),
+    ConfigKey("server.url", _server_url, "url", env="LOCABEN_SERVER"),
+    ConfigKey("store.encrypt", _flag, "true/false", default=lambda: False),
 )
 KEYS_BY_NAME: dict[str, ConfigKey] = {k.name: k for k in KEYS}
 
@@ -100,7 +118,7 @@ def config_dir(environ: Mapping[str, str]) -> Path:
 
 def key(name: str) -> ConfigKey:
     if name not in KEYS_BY_NAME:
-        raise ConfigError(f"no setting {name!r}; the settings are: {', '.join(KEYS_BY_NAME)}")
+        raise ConfigError("config.no_setting", name=name, names=", ".join(KEYS_BY_NAME))
     return KEYS_BY_NAME[name]
 
 
@@ -123,14 +141,13 @@ class Config:
         except FileNotFoundError:
             return {}
         except OSError as exc:
-            raise ConfigError(f"cannot read {self.path}: {exc.strerror}") from None
+            raise ConfigError("config.unreadable", path=self.path, reason=exc.strerror or exc) from None
         try:
             data = json.loads(text)
         except ValueError:
-            raise ConfigError(f"{self.path} is not valid JSON; fix it or remove it "
-                              "(`locaben config set` then writes a new one)") from None
+            raise ConfigError("config.bad_json", path=self.path) from None
         if not isinstance(data, dict):
-            raise ConfigError(f"{self.path} does not hold a JSON object; fix it or remove it")
+            raise ConfigError("config.not_object", path=self.path)
         return data
 
     def get(self, name: str) -> Any:
@@ -140,7 +157,10 @@ class Config:
         """The value in force and where it comes from: 'env', 'file', 'default' or 'unset'."""
         spec = key(name)
         if spec.env and self.environ.get(spec.env):
-            return spec.parse(self.environ[spec.env]), "env"
+            try:
+                return spec.read(self.environ[spec.env]), "env"
+            except ConfigError as exc:
+                raise ConfigError("config.bad_env", env=spec.env, problem=exc.message) from None
         stored = self.stored()
         if name in stored:
             return stored[name], "file"
@@ -149,11 +169,7 @@ class Config:
         return None, "unset"
 
     def set(self, name: str, text: str) -> Any:
-        spec = key(name)
-        try:
-            value = spec.parse(text)
-        except ValueError as exc:
-            raise ConfigError(f"{name}: {exc} (got {text!r})") from None
+        value = key(name).read(text)
         data = self.stored()
         data[name] = value
         self._write(data)
@@ -171,24 +187,42 @@ class Config:
         write_atomically(self.path, text.encode("utf-8"))
 
     def identity(self) -> dict[str, str]:
-        """Who writes the events from this install: staff id, display name (the id when unset), device."""
+        """Who writes the events from this install: staff id, display name (the id when unset), device.
+
+        A file that names its staff id keeps its `user.name` for that id: when LOCABEN_USER names someone
+        else, their id stands in for their name rather than another person's name."""
         user_id = str(self.get("user.id") or "")
-        return {"id": user_id, "name": str(self.get("user.name") or user_id), "device": device_id(self.folder)}
+        file_id = self.stored().get("user.id")
+        name = str(self.get("user.name") or "") if file_id in (None, user_id) else ""
+        return {"id": user_id, "name": name or user_id, "device": device_id(self.folder)}
 
 
 def device_id(folder: Path) -> str:
-    """A random id for this install, made once and kept in the config folder; stable across runs."""
+    """A random id for this install, made once and kept in the config folder; stable across runs.
+
+    '' when the folder can be neither read nor written (a read-only profile): the events then say who wrote
+    them but not on which device — an interview is never refused for want of a device id."""
     path = Path(folder) / DEVICE_FILE
-    with contextlib.suppress(FileNotFoundError):
-        existing = path.read_text(encoding="utf-8").strip()
-        if existing:
-            return existing
-    ensure_private_folder(Path(folder))
+    try:
+        return _read_device(path) or _make_device(path)
+    except (OSError, UnicodeError):
+        return ""
+
+
+def _read_device(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return ""
+
+
+def _make_device(path: Path) -> str:
+    ensure_private_folder(path.parent)
     new = secrets.token_hex(8)
     try:
         _link_new(path, new.encode("ascii"))
     except FileExistsError:  # another process made it first: use theirs
-        return path.read_text(encoding="utf-8").strip()
+        return _read_device(path)
     return new
 
 
@@ -210,7 +244,7 @@ def write_atomically(path: Path, data: bytes) -> None:
     except OSError as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        raise ConfigError(f"cannot write {path}: {exc.strerror}") from None
+        raise ConfigError("config.cannot_write", path=path, reason=exc.strerror or exc) from None
     _fsync_folder(path.parent)
 
 

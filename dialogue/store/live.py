@@ -201,15 +201,27 @@ class SessionManager:
         return Opened(journal, engine, journal.warnings + self._bank_warnings(session_id, journal, bank, diff))
 
     def bank_for(self, header: Header) -> Bank:
-        """The session's bank, validated once per file version (a batch of sessions shares it). A built-in
-        bank whose installed path changed (a new version of locaben) is found by its id."""
+        """The session's bank, validated once per file version (a batch of sessions shares it).
+
+        The header's path is another computer's when the session was fetched from the team server, or an
+        older install's: a built-in bank is then found by its id — when the path is missing, and also when
+        a file is there but is not the bank the session started with (another bank's id, or another hash
+        while the built-in bank has the session's hash). Otherwise the file at the path is used, and a
+        changed bank is migrated with a warning, as for any bank edited since."""
         path = Path(header.bank_path)
+        builtin = bank_files().get(header.bank_id)
         if not path.is_file():
-            builtin = bank_files().get(header.bank_id)
             if builtin is None:
                 raise JournalError(f"the question bank of this session is not at {path} any more; "
                                    "pass it with --bank FILE")
-            path = builtin
+            return self._load(builtin)
+        bank = self._load(path)
+        if bank.source_hash == header.bank_hash or builtin is None or builtin.resolve() == path.resolve():
+            return bank
+        shipped = self._load(builtin)
+        return shipped if bank.id != header.bank_id or shipped.source_hash == header.bank_hash else bank
+
+    def _load(self, path: Path) -> Bank:
         stat = path.stat()
         key = (str(path), stat.st_mtime_ns, stat.st_size)
         if key not in self._banks:

@@ -1,7 +1,8 @@
 """A real PostgreSQL server for the team tests: started once per test run, a fresh database per test.
 
-Every test module here is marked `server` (`pytestmark`); without the PostgreSQL server binaries they are skipped with the reason
-(`pytest -m "not server"` leaves them out on purpose). The bank of the tests has two branches and four staff:
+Every test module here is marked `server` (`pytestmark`); without the PostgreSQL server binaries they are skipped with the
+reason (`pytest -m "not server"` leaves them out on purpose) — unless LOCABEN_SERVER_TESTS=required (.ci/run
+sets it): then a missing server is a failure. The bank of the tests has two branches and four staff:
 
 | staff  | role        | branch      |
 |--------|-------------|-------------|
@@ -15,6 +16,7 @@ Every test module here is marked `server` (`pytestmark`); without the PostgreSQL
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -32,6 +34,8 @@ _numbers = itertools.count(1)
 @pytest.fixture(scope="session")
 def cluster() -> Iterator[Cluster]:
     reason = why_unavailable()
+    if reason and os.environ.get("LOCABEN_SERVER_TESTS") == "required":  # CI (.ci/run): never a silent skip
+        pytest.fail(f"the server tests are required here, and cannot run: {reason}")
     if reason:
         pytest.skip(reason)
     running = Cluster().init()

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
 
+from dialogue.model import Actor
 from dialogue.model.events import Started
 from dialogue.store.journal import SessionStore
 from dialogue.store.live import SessionManager
@@ -61,15 +62,16 @@ class Device:
         return str(self.manager.transcript(session_id).field_value("company.name") or "")
 
 
-def write_session(store: SessionStore, company: str, notes: int, session_id: str) -> str:
-    """A journal exactly as the engine writes it for: the company's name, 24 employees, `notes` notes, paused.
-    The engine runs once per `notes`; each session then gets those events with its own company name."""
+def write_session(store: SessionStore, company: str, notes: int, session_id: str, actor: Actor | None = None) -> str:
+    """A journal exactly as the engine writes it for: the company's name, 24 employees, `notes` notes, paused
+    (each event signed by `actor`, as the CLI signs them). The engine runs once per (`notes`, `actor`); each
+    session then gets those events with its own company name."""
     from dataclasses import replace
 
     from dialogue.model.events import Answered
     from dialogue.store.journal import Header
 
-    bank, events = _template(notes)
+    bank, events = _template(notes, actor)
     mine = [replace(e, payload=Answered("company_name", company, company))
             if isinstance(e.payload, Answered) and e.payload.question == "company_name" else e for e in events]
     header = Header(session_id, bank.id, bank.version, bank.source_hash, str(MINI_BANK), START.isoformat(),
@@ -79,13 +81,13 @@ def write_session(store: SessionStore, company: str, notes: int, session_id: str
 
 
 @cache
-def _template(notes: int):  # type: ignore[no-untyped-def]
+def _template(notes: int, actor: Actor | None = None):  # type: ignore[no-untyped-def]
     from dialogue.banks.reader import load_bank
     from dialogue.engine import Engine
 
     bank = load_bank(MINI_BANK)
     clock = ticking_clock(START)
-    engine = Engine(bank, lambda: clock().isoformat(timespec="milliseconds"), "template")
+    engine = Engine(bank, lambda: clock().isoformat(timespec="milliseconds"), "template", actor)
     engine.start(Started(lang="ja"))
     engine.answer("株式会社みどり精工")
     engine.answer("24")

@@ -7,13 +7,15 @@ from pathlib import Path
 
 import pytest
 
+from dialogue.model import Actor
+from dialogue.model.events import Assigned
 from dialogue.store.server import AccessDenied, admin, sync, team
 from dialogue.store.server.chain import canonical, link
 from tests.server.conftest import Server
 from tests.server.devices import Device
 
 pytestmark = pytest.mark.server
-BY = {"id": "suzuki", "name": "鈴木 次郎", "device": "d1"}
+BY = Actor("suzuki", "鈴木 次郎", "d1")
 
 
 @pytest.fixture
@@ -60,7 +62,7 @@ def test_writing_into_a_session_one_may_not_see_is_refused(server: Server, sessi
     target = sessions["tanaka"]
     with server.remote() as owner_view:
         head = owner_view.heads([target])[target]
-    body = canonical({"kind": "noted", "at": "2026-11-24T09:00:00.000+09:00", "by": BY, "text": "侵入"})
+    body = canonical({"kind": "noted", "at": "2026-11-24T09:00:00.000+09:00", "by": BY.to_json(), "text": "侵入"})
     with server.remote("suzuki") as remote, pytest.raises(AccessDenied), remote.transaction():
         remote.append(target, head.count + 1, [body], [link(head.head, body)])
     with server.remote() as owner_view:
@@ -111,7 +113,7 @@ def test_a_row_changed_on_the_server_is_detected(server: Server, sessions: dict[
         dba.conn.execute("ALTER TABLE locaben.events ENABLE TRIGGER events_append_only")
         sessions_checked, events, problems = admin.verify(dba)
     assert sessions_checked == 2 and events > 0
-    assert [(p.session_id, "does not match its hash" in p.problem) for p in problems] == [(own, True)]
+    assert [(p.session_id, "does not match its hash" in p.problem.text("en")) for p in problems] == [(own, True)]
     newcomer = Device(tmp_path / "tanaka-tablet")
     with server.remote("tanaka") as remote, pytest.raises(Exception, match="does not match its hash"):
         sync.fetch(newcomer.store, remote, own)  # a changed row is never written into a journal
@@ -124,8 +126,8 @@ def test_the_server_derives_kind_and_assignee_from_the_event_itself(server: Serv
     own = sessions["tanaka"]
     with server.remote("tanaka") as remote:
         head = remote.heads([own])[own]
-        body = canonical(team.team_event("assigned", "2026-11-24T09:00:00.000+09:00",
-                                         {"id": "tanaka", "name": "田中", "device": "x"}, to="suzuki"))
+        body = canonical(team.team_event(Assigned("suzuki"), "2026-11-24T09:00:00.000+09:00",
+                                         Actor("tanaka", "田中", "x")))
         with remote.transaction():
             remote.append(own, head.count + 1, [body], [link(head.head, body)])
         assert own not in remote.heads()  # handed over to another branch: tanaka no longer sees it

@@ -94,7 +94,7 @@ def test_stopping_the_server_mid_push_loses_nothing_and_the_next_sync_completes(
     try:
         _, err = client.communicate(timeout=60)
         assert client.returncode == 7, err
-        assert "team server" in err and "Traceback" not in err
+        assert "チームサーバーとの接続が切れました" in err and "Traceback" not in err
         assert device.file_bytes() == before
         with pytest.raises(Exception, match="cannot reach the team server"):
             server.remote("tanaka")  # while it is down: a clear message, nothing sent

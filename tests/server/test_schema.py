@@ -36,19 +36,19 @@ def locaben(*args: str, tmp_path: Path) -> tuple[int, str, str]:
 
 def test_init_creates_then_changes_nothing(empty_url: str, tmp_path: Path) -> None:
     assert locaben("server", "init", "--url", empty_url, tmp_path=tmp_path)[1] == \
-        "team server schema: applied migration(s) 1\n"
-    assert locaben("server", "init", "--url", empty_url, tmp_path=tmp_path)[1] == \
+        "チームサーバーのスキーマ: マイグレーション 1 を適用しました\n"
+    assert locaben("server", "init", "--url", empty_url, "--lang", "en", tmp_path=tmp_path)[1] == \
         "team server schema: already up to date\n"
     code, out, _ = locaben("server", "add-branch", "honten", "本店", "--url", empty_url, tmp_path=tmp_path)
     assert code == 0
     code, out, _ = locaben("server", "add-staff", "watanabe", "--name", "渡辺", "--branch", "honten", "--role",
                            "reviewer", "--url", empty_url, tmp_path=tmp_path)
-    assert code == 0 and "created" in out
+    assert code == 0 and "行員 watanabe（承認者、honten）を作成しました" in out
     code, out, _ = locaben("server", "add-staff", "watanabe", "--name", "渡辺", "--branch", "honten", "--role",
                            "admin", "--url", empty_url, tmp_path=tmp_path)
-    assert code == 0 and "updated" in out
+    assert code == 0 and "行員 watanabe（管理者、honten）を更新しました" in out
     code, out, _ = locaben("server", "verify", "--url", empty_url, tmp_path=tmp_path)
-    assert (code, out) == (0, "ok: 0 session(s), 0 event(s), 0 problem(s)\n")
+    assert (code, out) == (0, "問題なし: 面談 0 件、イベント 0 件\n")
 
 
 def test_a_later_version_upgrades_in_place_keeping_the_data(empty_url: str) -> None:

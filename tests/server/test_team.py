@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from dialogue.cli.main import Env, main
-from tests.helpers import ticking_clock
+from tests.helpers import MINI_BANK, ticking_clock
 from tests.server.conftest import Server
 from tests.server.devices import Device, later
 
@@ -29,9 +29,9 @@ class Officer:
                         "LOCABEN_CONFIG_DIR": str(root / staff_id / "config")}
         self.when = when or later(0)
 
-    def run(self, *args: str) -> tuple[int, str, str]:
+    def run(self, *args: str, stdin: str = "") -> tuple[int, str, str]:
         out, err = io.StringIO(), io.StringIO()
-        env = Env(stdin=io.StringIO(""), stdout=out, stderr=err, clock=ticking_clock(self.when),
+        env = Env(stdin=io.StringIO(stdin), stdout=out, stderr=err, clock=ticking_clock(self.when),
                   environ=self.environ)
         code = main([*args, "--sessions-dir", str(self.device.store.root)] if args[0] not in ("config",)
                     else list(args), env)
@@ -48,19 +48,17 @@ class Officer:
         return Config.load(self.environ).identity()["device"]
 
     def team_list(self, *args: str) -> str:
-        """`locaben sessions --team …` (the lead wires the flag into `sessions`; here its handler is called)."""
-        import argparse
+        """`locaben sessions --team …`, the real command."""
+        return self.ok("sessions", "--team", *args)
 
-        from dialogue.cli.team import add_sessions_options, cmd_sessions_team
-
-        parser = argparse.ArgumentParser()
-        parser.add_argument("--json", action="store_true")
-        parser.add_argument("--lang")
-        add_sessions_options(parser)
-        out = io.StringIO()
-        env = Env(stdout=out, stderr=io.StringIO(), clock=ticking_clock(self.when), environ=self.environ)
-        assert cmd_sessions_team(parser.parse_args(["--team", *args]), env) == 0
-        return out.getvalue()
+    def interview(self, *lines: str) -> tuple[str, str, str]:
+        """`locaben interview --plain` on the test bank, answering `lines`: (session id, stdout, stderr)."""
+        before = set(self.device.store.session_ids())
+        code, out, err = self.run("interview", "--plain", "--lang", "ja", "--bank", str(MINI_BANK),
+                                  stdin="\n".join(lines) + "\n")
+        assert code == 0, (out, err)
+        [sid] = set(self.device.store.session_ids()) - before
+        return sid, out, err
 
     def kinds(self, session_id: str) -> list[str]:
         return [e["kind"] for e in self.device.events(session_id)]
@@ -75,11 +73,13 @@ def test_submit_return_revise_and_approve_round_trip(office: dict[str, Officer])
     tanaka, sato = office["tanaka"], office["sato"]
     tanaka.ok("config", "set", "user.name", "田中 一郎")
     sid = tanaka.device.interview()
-    assert "1 sent" in tanaka.ok("sync")
-    assert f"{sid}: submitted" in tanaka.ok("submit", sid)
+    assert "同期: 送信 1 件" in tanaka.ok("sync")
+    assert f"{sid}: 承認を申請しました" in tanaka.ok("submit", sid)
 
     code, _, err = tanaka.run("review", sid, "--approve")  # an interviewer may not review
-    assert code == 7 and "only a reviewer or an admin" in err
+    assert code == 7 and "tanaka の役割は面談担当です。シートの承認・差戻しができるのは承認者と管理者だけです" in err
+    code, _, err = tanaka.run("review", sid, "--approve", "--lang", "en")
+    assert code == 7 and "tanaka is an interviewer: only a reviewer or an admin may approve" in err
 
     sato.ok("review", sid, "--return", "強みの根拠（数字）を追記してください")
     tanaka.ok("sync")
@@ -91,13 +91,19 @@ def test_submit_return_revise_and_approve_round_trip(office: dict[str, Officer])
 
     tanaka.device.continue_(sid, "強み：主要顧客3社で売上の6割、取引20年以上")  # the revision, offline
     code, _, err = sato.run("review", sid, "--approve")
-    assert code == 7 and "not waiting for review" in err  # nothing to approve until it is submitted again
+    assert code == 7 and "承認待ちではありません（状態: 差戻し）" in err  # nothing to approve until submitted again
     tanaka.ok("submit", sid)  # sends the revision first, then the submission
     sato.ok("review", sid, "--approve", "--comment", "確認しました")
     tanaka.ok("sync")
     kinds = tanaka.kinds(sid)
     assert kinds[-1] == "approved" and kinds.count("submitted") == 2 and "returned" in kinds
     tanaka.device.continue_(sid, "承認後も再開できる")  # a journal with team events still resumes
+    out = tanaka.device.store.root.parent / "out"
+    tanaka.ok("compile", sid, "--format", "transcript", "-o", str(out))
+    record = (out / f"{sid}-transcript.md").read_text(encoding="utf-8")  # who submitted, returned, approved
+    assert "| 承認申請 |  | 田中 一郎 |" in record
+    assert "| 差戻し | 強みの根拠（数字）を追記してください | 佐藤 課長 |" in record
+    assert "| 承認 | 確認しました | 佐藤 課長 |" in record
 
 
 def test_a_handover_keeps_the_history_and_moves_access(office: dict[str, Officer]) -> None:
@@ -106,15 +112,18 @@ def test_a_handover_keeps_the_history_and_moves_access(office: dict[str, Officer
     tanaka.ok("sync")
     before = tanaka.device.events(sid)
     sato.ok("sync", "--session", sid)  # the reviewer of 本店 reads it
-    assert f"{sid}: assigned to suzuki" in tanaka.ok("assign", sid, "--to", "suzuki")
-    assert "fetched" in suzuki.ok("sync")  # the new officer gets the whole history
+    assert f"{sid}: suzuki に担当替えしました" in tanaka.ok("assign", sid, "--to", "suzuki")
+    assert "受け取り" in suzuki.ok("sync")  # the new officer gets the whole history
     assert suzuki.device.events(sid)[: len(before)] == before
     assignment = suzuki.device.events(sid)[-1]
     assert (assignment["kind"], assignment["to"], assignment["from"]) == ("assigned", "suzuki", "tanaka")
+    out = suzuki.device.store.root.parent / "out"
+    suzuki.ok("compile", sid, "--format", "transcript", "-o", str(out))
+    assert "| 担当替え | tanaka → suzuki | 田中 一郎 |" in (out / f"{sid}-transcript.md").read_text(encoding="utf-8")
     suzuki.device.continue_(sid, "港支店で引き継ぎ")
     suzuki.ok("sync")
     code, _, err = tanaka.run("sync")  # tanaka's copy stays on their laptop, but the server is closed to them
-    assert code == 1 and "you may not see it" in err
+    assert code == 1 and "あなたには見られません" in err
     code, _, err = sato.run("sync", "--session", sid)  # 本店's reviewer: the session now belongs to 港支店
     assert code == 1 and sid in err
     code, _, err = tanaka.run("assign", sid, "--to", "nobody")
@@ -180,3 +189,44 @@ def test_the_team_list_filters_by_branch_staff_and_state(office: dict[str, Offic
     assert "2026-11-23 10:00" in table  # the server's time shown in this computer's time zone (JST)
     listed = json.loads(office["sato"].team_list("--json"))
     assert [(r["id"], r["state"]) for r in listed] == [(a, "submitted")]  # 本店's reviewer: 本店 only
+
+
+def test_an_interview_is_sent_when_it_ends_and_a_returned_sheet_says_why_at_resume(
+        office: dict[str, Officer], server: Server) -> None:
+    tanaka, sato = office["tanaka"], office["sato"]
+    tanaka.ok("config", "set", "user.name", "田中 一郎")
+    sid, out, err = tanaka.interview("株式会社みどり精工", "24", "/pause")
+    assert err == "" and out.splitlines()[-1] == f"チームサーバーに送りました（イベント {len(tanaka.kinds(sid))} 件）。"
+    with server.remote("tanaka") as remote:
+        assert remote.heads([sid])[sid].count == len(tanaka.kinds(sid))  # no `locaben sync` was needed
+    tanaka.ok("submit", sid)
+    sato.ok("review", sid, "--return", "強みの根拠（数字）を追記してください")
+
+    code, out, err = tanaka.run("resume", sid, "--plain", "--same-visit", stdin="/note 主要顧客3社で売上の6割\n/pause\n")
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0] == "チームサーバーの新しい記録を取り込みました（イベント 1 件）。"  # fetched before resuming
+    notice = next(line for line in lines if line.startswith("このシートは差し戻されています"))
+    assert notice == "このシートは差し戻されています（佐藤 課長、2026-11-23 10:00:00）: 強みの根拠（数字）を追記してください"
+    assert lines[-1].startswith("チームサーバーに送りました（イベント ")  # the revision, sent when paused
+    tanaka.ok("submit", sid)
+    code, out, _ = tanaka.run("resume", sid, "--plain", stdin="/pause\n")
+    assert code == 0 and "差し戻されています" not in out  # submitted again: the comment has done its job
+
+
+def test_sessions_team_lists_and_filters_through_the_real_command(office: dict[str, Officer]) -> None:
+    tanaka, suzuki, kimura = office["tanaka"], office["suzuki"], office["kimura"]
+    a, _, _ = tanaka.interview("株式会社みどり精工", "/pause")
+    b, _, _ = suzuki.interview("港運輸株式会社", "/pause")
+    table = kimura.team_list()
+    assert a in table and b in table and "中断中" in table and "田中 一郎 (tanaka)" in table
+    assert b not in kimura.team_list("--branch", "honten") and a in kimura.team_list("--staff", "tanaka")
+    assert json.loads(tanaka.team_list("--json"))[0]["id"] == a and b not in tanaka.team_list()
+    code, _, err = kimura.run("sessions", "--state", "paused")
+    assert code == 2 and "--team と一緒に使います" in err
+    english = kimura.team_list("--lang", "en")
+    assert "Officer" in english and "paused" in english
+    newest = kimura.team_list("--limit", "1")  # the table shows the newest (100 by default), and says so
+    assert (a in newest) != (b in newest) and "最新の 1 件を表示しました。ほかにもあります" in newest
+    assert "ほかにもあります" not in kimura.team_list("--limit", "2")
+    assert len(json.loads(kimura.team_list("--json"))) == 2 and len(json.loads(kimura.team_list("--json", "--limit", "1"))) == 1

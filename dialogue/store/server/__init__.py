@@ -9,12 +9,21 @@ and `queries` the team's lists and the report.
 from __future__ import annotations
 
 from dialogue.errors import ExitStatus, LocabenError
+from dialogue.i18n import Message
 
 
 class ServerError(LocabenError):
-    """The team server cannot be reached, refuses a request, or is not set up."""
+    """The team server cannot be reached, refuses a request, or is not set up. Worded from the catalogue
+    (`key`, `values`) in the user's language by the command; `str()` is the English text, for logs."""
 
     exit_status = ExitStatus.SERVER
+
+    def __init__(self, key: str, **values: object):
+        self.message = Message(key, values)
+        super().__init__(self.message.text("en"))
+
+    def text(self, lang: str) -> str:
+        return self.message.text(lang)
 
 
 class AccessDenied(ServerError):

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from psycopg import sql
 
+from dialogue.i18n import Message
 from dialogue.store.server import ServerError
 from dialogue.store.server.chain import header_hash, link
 from dialogue.store.server.remote import Remote
@@ -35,10 +36,10 @@ def add_staff(remote: Remote, staff_id: str, name: str, branch: str, role: str) 
     until they are assigned. No password is set here: the administrator sets one with psql's `\\password`,
     or the server authenticates another way (certificates, Kerberos)."""
     if role not in ROLES:
-        raise ServerError(f"no role {role!r}; choose from {', '.join(ROLES)}")
+        raise ServerError("admin.no_role", role=role, roles=", ".join(ROLES))
     with remote.transaction():
         if remote.conn.execute("SELECT 1 FROM branches WHERE id = %s", (branch,)).fetchone() is None:
-            raise ServerError(f"no branch {branch!r}: add it first with `locaben server add-branch`")
+            raise ServerError("admin.no_branch", branch=branch)
         exists = remote.conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (staff_id,)).fetchone()
         if not exists:
             remote.conn.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(staff_id)))
@@ -59,7 +60,7 @@ def deactivate_staff(remote: Remote, staff_id: str) -> None:
 class Tampered:
     session_id: str
     seq: int  # 0: the header
-    problem: str
+    problem: Message
 
 
 def verify(remote: Remote) -> tuple[int, int, list[Tampered]]:
@@ -75,7 +76,7 @@ def verify(remote: Remote) -> tuple[int, int, list[Tampered]]:
         sessions += 1
         previous = header_hash(header.encode("utf-8"))
         if previous != bytes(stored_header_hash):
-            problems.append(Tampered(session_id, 0, "the header does not match its hash"))
+            problems.append(Tampered(session_id, 0, Message("verify.header")))
             previous = bytes(stored_header_hash)
         expected_seq = 1
         with remote.conn.cursor() as cursor:
@@ -83,13 +84,13 @@ def verify(remote: Remote) -> tuple[int, int, list[Tampered]]:
             for seq, body, stored in cursor:
                 events += 1
                 if seq != expected_seq:
-                    problems.append(Tampered(session_id, expected_seq, f"events {expected_seq}…{seq - 1} are missing"))
+                    problems.append(Tampered(session_id, expected_seq, Message("verify.missing", {
+                        "first": expected_seq, "last": seq - 1})))
                 previous = link(previous, body.encode("utf-8"))
                 if previous != bytes(stored):
-                    problems.append(Tampered(session_id, seq, "the event does not match its hash (changed after "
-                                                              "it was written)"))
+                    problems.append(Tampered(session_id, seq, Message("verify.changed")))
                     previous = bytes(stored)  # report each changed row once, not every row after it
                 expected_seq = seq + 1
         if expected_seq - 1 != count or (head is not None and bytes(head) != previous):
-            problems.append(Tampered(session_id, count, "the session's summary does not match its events"))
+            problems.append(Tampered(session_id, count, Message("verify.summary")))
     return sessions, events, problems

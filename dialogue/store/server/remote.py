@@ -57,23 +57,26 @@ class Remote:
         self.conn = conn
 
     @classmethod
-    def connect(cls, url: str, user: str = "", timeout: int = CONNECT_TIMEOUT) -> Remote:
+    def connect(cls, url: str, user: str = "", timeout: int = CONNECT_TIMEOUT, statement_seconds: int = 0
+                ) -> Remote:
+        """Connect as `user` (unless the URL names one). `timeout`: seconds to reach the server;
+        `statement_seconds` (0: no limit): the longest any one statement may run (the automatic sync)."""
         if not url:
-            raise ServerError("no team server is configured: `locaben config set server.url "
-                              "postgresql://HOST/DATABASE` (or set LOCABEN_SERVER)")
+            raise ServerError("server.not_configured")
         try:
             params = conninfo_to_dict(url)
         except psycopg.ProgrammingError as exc:
-            raise ServerError(f"the server URL cannot be read: {describe(exc)}") from None
-        extra: dict[str, Any] = {"connect_timeout": timeout, "application_name": "locaben",
-                                 "options": f"-c search_path={SCHEMA},pg_catalog"}
+            raise ServerError("server.bad_url", detail=describe(exc)) from None
+        options = f"-c search_path={SCHEMA},pg_catalog"
+        if statement_seconds:
+            options += f" -c statement_timeout={int(statement_seconds * 1000)}"
+        extra: dict[str, Any] = {"connect_timeout": timeout, "application_name": "locaben", "options": options}
         if user and not params.get("user"):
             extra["user"] = user
         try:
             conn = psycopg.connect(url, autocommit=True, **extra)
         except psycopg.Error as exc:
-            raise ServerError(f"cannot reach the team server: {describe(exc)}. Nothing was sent; your "
-                              "sessions are safe on this computer and will be sent at the next sync.") from None
+            raise ServerError("server.unreachable", detail=describe(exc)) from None
         return cls(conn)
 
     def close(self) -> None:
@@ -94,13 +97,11 @@ class Remote:
     def me(self) -> StaffMember:
         """This connection's staff member; a clear error when the server is not set up or does not know them."""
         if schema_version(self.conn) == 0:
-            raise ServerError("the team server has no locaben tables yet: run `locaben server init --url URL` "
-                              "as its administrator")
+            raise ServerError("server.not_set_up")
         row = self._one("SELECT s.id, s.name, s.branch_id, s.role, r.may_review FROM staff s JOIN roles r "
                         "ON r.id = s.role WHERE s.id = current_user AND s.active", allow_none=True)
         if row is None:
-            raise AccessDenied(f"{self.user()!r} is not active staff on the team server; ask an administrator "
-                               "(`locaben server add-staff`)")
+            raise AccessDenied("server.not_staff", user=self.user())
         return StaffMember(*row)
 
     def staff(self, staff_id: str) -> StaffMember | None:
@@ -133,7 +134,7 @@ class Remote:
     def header(self, session_id: str) -> str:
         row = self._one("SELECT header FROM sessions WHERE id = %s", (session_id,), allow_none=True)
         if row is None:
-            raise AccessDenied(f"session {session_id} is not on the team server, or not visible to you")
+            raise AccessDenied("server.not_visible", id=session_id)
         return str(row[0])
 
     def events_after(self, session_id: str, count: int) -> list[tuple[int, str, bytes]]:
@@ -170,9 +171,9 @@ class Remote:
             with self.conn.transaction():
                 yield
         except pg_errors.InsufficientPrivilege as exc:
-            raise AccessDenied(f"the team server refused: {describe(exc)}") from None
+            raise AccessDenied("server.refused", detail=describe(exc)) from None
         except psycopg.OperationalError as exc:
-            raise ServerError(f"lost the connection to the team server: {describe(exc)}") from None
+            raise ServerError("server.connection_lost", detail=describe(exc)) from None
 
     # ---- plumbing ----
 
@@ -183,18 +184,18 @@ class Remote:
         try:
             row = self.conn.execute(query, params).fetchone()
         except psycopg.OperationalError as exc:
-            raise ServerError(f"lost the connection to the team server: {describe(exc)}") from None
+            raise ServerError("server.connection_lost", detail=describe(exc)) from None
         if row is None and not allow_none:
-            raise ServerError(f"the team server returned nothing for: {query}")
+            raise ServerError("server.no_answer", query=query)
         return row
 
     def _all(self, query: str, params: tuple[Any, ...] = ()) -> list[Any]:
         try:
             return self.conn.execute(query, params).fetchall()
         except pg_errors.InsufficientPrivilege as exc:
-            raise AccessDenied(f"the team server refused: {describe(exc)}") from None
+            raise AccessDenied("server.refused", detail=describe(exc)) from None
         except psycopg.OperationalError as exc:
-            raise ServerError(f"lost the connection to the team server: {describe(exc)}") from None
+            raise ServerError("server.connection_lost", detail=describe(exc)) from None
 
 
 # The server's refusals that sync turns into outcomes rather than failures.

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from dialogue.errors import JournalError, LocabenError, SessionInUse
+from dialogue.i18n import Message
 from dialogue.model import Event
 from dialogue.store.journal import Header, Journal, SessionStore, _encode, _fsync_dir, new_session_id
 from dialogue.store.server import AccessDenied, ServerError
@@ -39,12 +40,30 @@ IN_STEP, PUSHED, PULLED, FETCHED, DIVERGED, NOT_YOURS, IN_USE, FAILED, FORKED = 
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """What sync did with one session."""
+    """What sync did with one session; `message`: what else the user should know, worded by the command."""
 
     session_id: str
     action: str
     events: int = 0
-    detail: str = ""
+    message: Message | None = None
+
+    @property
+    def detail(self) -> str:
+        """The message in English (for logs and tests)."""
+        return self.text("en")
+
+    def text(self, lang: str) -> str:
+        return self.message.text(lang) if self.message is not None else ""
+
+
+def error_message(exc: BaseException) -> Message:
+    """An error as a message: the catalogue's words for ours, the driver's or the server's text otherwise."""
+    worded = getattr(exc, "message", None)
+    if isinstance(worded, Message):
+        return worded
+    if isinstance(exc, DatabaseError):
+        return Message("server.refused", {"detail": describe(exc)})
+    return Message("server.error_text", {"text": str(exc)})
 
 
 def no_company(session_id: str) -> str:
@@ -78,8 +97,7 @@ def sync_one(store: SessionStore, remote: Remote, session_id: str, company_of: C
         with store.lock(session_id):
             return sync_locked(store, remote, session_id, company_of, False, writable=True)
     except SessionInUse:
-        return Outcome(session_id, IN_USE, detail="the server has newer events; they will be fetched when the "
-                                                  "session is not open")
+        return Outcome(session_id, IN_USE, message=Message("sync.in_use"))
 
 
 def sync_locked(store: SessionStore, remote: Remote, session_id: str, company_of: CompanyOf,
@@ -89,7 +107,7 @@ def sync_locked(store: SessionStore, remote: Remote, session_id: str, company_of
     try:
         journal = store.read(session_id, repair=writable)
     except LocabenError as exc:
-        return Outcome(session_id, FAILED, detail=f"cannot read the local copy: {exc}")
+        return Outcome(session_id, FAILED, message=Message("sync.unreadable", {"error": error_message(exc)}))
     local = journal_chain(journal)
     for _ in range(3):  # a concurrent push from another device can move the server's head: look again
         if head is False:
@@ -98,7 +116,7 @@ def sync_locked(store: SessionStore, remote: Remote, session_id: str, company_of
             return _step(store, remote, local, head, company_of, writable)
         except UniqueViolation:
             head = False
-    return Outcome(session_id, FAILED, detail="the server's copy kept changing; try again")
+    return Outcome(session_id, FAILED, message=Message("sync.kept_changing"))
 
 
 def _step(store: SessionStore, remote: Remote, local: Chain, head: Head | None | bool, company_of: CompanyOf,
@@ -138,14 +156,10 @@ def _create(remote: Remote, local: Chain, company_of: CompanyOf) -> Outcome:
     except UniqueViolation:
         if remote.heads([local.session_id]):
             raise  # another device of ours created it meanwhile: the caller looks again
-        return Outcome(local.session_id, NOT_YOURS,
-                       detail="the server has this session but you may not see it (handed over to someone "
-                              "else?); the copy on this computer was not changed")
-    except AccessDenied as exc:
-        return Outcome(local.session_id, FAILED, detail=str(exc))
-    except DatabaseError as exc:
-        return Outcome(local.session_id, FAILED, detail=describe(exc))
-    return Outcome(local.session_id, PUSHED, local.count, detail="new on the server")
+        return Outcome(local.session_id, NOT_YOURS, message=Message("sync.not_yours"))
+    except (AccessDenied, DatabaseError) as exc:
+        return Outcome(local.session_id, FAILED, message=error_message(exc))
+    return Outcome(local.session_id, PUSHED, local.count, Message("sync.new_on_server"))
 
 
 def _push(remote: Remote, local: Chain, server_count: int, company_of: CompanyOf) -> Outcome:
@@ -155,13 +169,14 @@ def _push(remote: Remote, local: Chain, server_count: int, company_of: CompanyOf
                           list(local.hashes[server_count + 1:]))
             remote.set_company(local.session_id, _company(company_of, local.session_id))
     except AccessDenied as exc:
-        return Outcome(local.session_id, NOT_YOURS, detail=f"{exc}; the copy on this computer was not changed")
+        return Outcome(local.session_id, NOT_YOURS, message=Message("sync.not_yours_now",
+                                                                    {"reason": error_message(exc)}))
     except UniqueViolation:
         raise  # another device pushed this session meanwhile: the caller looks again
     except DatabaseError as exc:  # refused by the server's checks: report it and go on with the others
         if refusal_code(exc) == "LB002":
             return _diverged(remote, local, remote.heads([local.session_id]).get(local.session_id))
-        return Outcome(local.session_id, FAILED, detail=describe(exc))
+        return Outcome(local.session_id, FAILED, message=error_message(exc))
     return Outcome(local.session_id, PUSHED, local.count - server_count)
 
 
@@ -182,9 +197,7 @@ def _checked_events(local: Chain, rows: list[tuple[int, str, bytes]]) -> list[Ev
     for seq, body, stored in rows:
         previous = link(previous, body.encode("utf-8"))
         if previous != stored:
-            raise ServerError(f"session {local.session_id}: event {seq} on the server does not match its hash "
-                              "(changed on the server?); nothing was written here. Ask an administrator to "
-                              "run `locaben server verify`.")
+            raise ServerError("sync.tampered", id=local.session_id, seq=seq)
         events.append(event_of(body))
     return events
 
@@ -192,11 +205,8 @@ def _checked_events(local: Chain, rows: list[tuple[int, str, bytes]]) -> list[Ev
 def _diverged(remote: Remote, local: Chain, head: Head | None) -> Outcome:
     server_count = head.count if head else 0
     shared = local.common_prefix(remote.hashes(local.session_id, min(server_count, local.count)))
-    return Outcome(local.session_id, DIVERGED, shared, detail=(
-        f"continued on two devices: the server's history ({server_count} events) and this computer's "
-        f"({local.count} events) differ after event {shared}. The server keeps its version and yours was not "
-        f"changed. To keep yours as a separate session linked to this one: locaben sync --fork "
-        f"{local.session_id}"))
+    return Outcome(local.session_id, DIVERGED, shared, Message("sync.diverged", {
+        "server": server_count, "local": local.count, "shared": shared, "id": local.session_id}))
 
 
 def _company(company_of: CompanyOf, session_id: str) -> str:
@@ -214,7 +224,7 @@ def fetch(store: SessionStore, remote: Remote, session_id: str, head: Head | Non
     try:
         store.create(header, events).close()
     except JournalError as exc:
-        return Outcome(session_id, FAILED, detail=str(exc))
+        return Outcome(session_id, FAILED, message=error_message(exc))
     return Outcome(session_id, FETCHED, len(events))
 
 
@@ -239,14 +249,14 @@ def fork(store: SessionStore, remote: Remote, session_id: str, now_compact: str,
         state = _step(store, remote, local, remote.heads([session_id]).get(session_id), company_of,
                       writable=True)
         if state.action != DIVERGED:
-            return Outcome(session_id, state.action, state.events, "not diverged: nothing to fork"), state
+            return Outcome(session_id, state.action, state.events, Message("sync.not_diverged")), state
         fork_id = _existing_fork(store, journal) or _write_fork(store, journal, state.events, now_compact)
         header, events = _server_copy(remote, session_id)
         replace_journal(store, header, events)
     pushed = sync_one(store, remote, fork_id, company_of)
-    return (Outcome(fork_id, FORKED, pushed.events, f"your version of {session_id}, kept as {fork_id} "
-                                                    f"({pushed.action})"),
-            Outcome(session_id, PULLED, len(events), "now the server's version"))
+    return (Outcome(fork_id, FORKED, pushed.events, Message("sync.forked", {
+                "id": session_id, "fork": fork_id, "action": Message(f"sync.action.{pushed.action}")})),
+            Outcome(session_id, PULLED, len(events), Message("sync.now_server_version")))
 
 
 def _existing_fork(store: SessionStore, journal: Journal) -> str | None:
@@ -287,12 +297,16 @@ def replace_journal(store: SessionStore, header: Header, events: list[Event]) ->
     _fsync_dir(store.root)
 
 
+AUTO_SYNC_STATEMENT_SECONDS = 10  # the longest one statement of the automatic sync may take
+
+
 def try_sync(store: SessionStore, session_id: str, url: str, user: str, company_of: CompanyOf = no_company,
              timeout: int = 3) -> Outcome:
     """Sync one session and never raise: for the automatic sync on pause/finish, which must not hold up or
-    break the interview when the server is down (the next sync sends what is left)."""
+    break the interview when the server is down (the next sync sends what is left). `timeout`: seconds to
+    reach the server; no statement runs longer than AUTO_SYNC_STATEMENT_SECONDS."""
     try:
-        with Remote.connect(url, user, timeout=timeout) as remote:
+        with Remote.connect(url, user, timeout=timeout, statement_seconds=AUTO_SYNC_STATEMENT_SECONDS) as remote:
             return sync_one(store, remote, session_id, company_of)
-    except (LocabenError, DatabaseError) as exc:
-        return Outcome(session_id, FAILED, detail=str(exc))
+    except (LocabenError, DatabaseError, OSError) as exc:
+        return Outcome(session_id, FAILED, message=error_message(exc))
