@@ -120,6 +120,7 @@ def _print_score(session_id: str, args: argparse.Namespace, env: Env, lang: str)
 def cmd_demo(args: argparse.Namespace, env: Env) -> int:
     from dialogue.model.events import Started
     from dialogue.sheet.files import write_outputs
+    from dialogue.sheet.filing import filing_files, session_filing
     from dialogue.sheet.outputs import FORMATS, render_files
     from dialogue.training.persona import load_persona, persona_path
     from dialogue.training.roleplay import run_demo
@@ -135,7 +136,8 @@ def cmd_demo(args: argparse.Namespace, env: Env) -> int:
                             "bold"))
         run_demo(live, persona, console, lang)
         transcript = live.transcript()
-    paths = write_outputs(Path(args.output), render_files(transcript, list(FORMATS), lang))
+    files = render_files(transcript, list(FORMATS), lang) | filing_files(session_filing(transcript, lang))
+    paths = write_outputs(Path(args.output), files)
     console.print(plain(say("roleplay.demo_written", lang, dir=args.output), "bold"))
     for path in paths:
         env.stdout.write(visible(f"  {path}") + "\n")  # whole lines, never wrapped: to copy and paste

@@ -228,6 +228,18 @@ def build_filing(transcript: Transcript, writeups: Mapping[str, str], header: Ma
                   None if owner else _internal(transcript, lang), box, transcript.last_at)
 
 
+def session_writeups(transcript: Transcript) -> dict[str, str]:
+    """The session's write-ups as `build_filing` takes them: the latest `written_up` text of each box (an empty
+    one — a box taken back to 未記入 — left out)."""
+    return {box: w.text for box, w in transcript.writeups.items() if w.text.strip()}
+
+
+def session_filing(transcript: Transcript, lang: str = "ja", audience: str = "bank",
+                   header: Mapping[str, str] | None = None) -> Filing:
+    """The filed sheet of a session from its own write-ups (what `compile --filing` and the demo file)."""
+    return build_filing(transcript, session_writeups(transcript), header, lang, audience)
+
+
 def _clean(text: str) -> str:
     """A write-up as printed: line ends unified, blanks around it removed, control characters dropped."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -278,6 +290,11 @@ def _header(t: Transcript, texts: dict[str, str], given: dict[str, str], lang: s
         value = _clean(given.get(h.id, "")) or texts.get(h.id, "") or _from_answer(t, h, lang) or computed.get(h.id, "")
         values.append(HeaderValue(h.id, h.label(lang), value, h.required))
     return tuple(values)
+
+
+def header_values(t: Transcript, lang: str = "ja") -> dict[str, str]:
+    """Each header field as the session gives it without any write-up (answers, visit dates, who wrote)."""
+    return {h.id: h.value for h in _header(t, {}, {}, lang)}
 
 
 def _from_answer(t: Transcript, h: HeaderField, lang: str) -> str:

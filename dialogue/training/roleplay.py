@@ -332,7 +332,19 @@ def run_demo(live: LiveSession, persona: Persona, console: Console, lang: str) -
         console.print(line(label, turn.text, style, lang))
 
     interview(live, persona, "model", lang, on_turn=show)
+    written = write_up_model(live, persona, lang)
+    if written:
+        console.print(plain(say("demo_writeups", lang, n=written), style="bold magenta"))
     live.finish()
+
+
+def write_up_model(live: LiveSession, persona: Persona, lang: str) -> int:
+    """The persona's model write-up of every box, journalled as the supporter's write-ups (the demo files them)."""
+    written = 0
+    for box_id, text in persona.writeups_in(lang).items():
+        live.write_up(box_id, text)
+        written += 1
+    return written
 
 
 def completer(bank: Any, lang: str = "ja") -> Any:
