@@ -70,7 +70,8 @@ def cmd_roleplay(args: argparse.Namespace, env: Env) -> int:
     with manager(args, env).create(bank, meta) as live:
         console = env.console()
         console.print(plain(say("roleplay.started", lang, id=live.session_id)))
-        play = RolePlay(live, persona, console, lang, compile_command=command_hint(args, env, "compile", live.session_id))
+        play = RolePlay(live, persona, console, lang, compile_command=command_hint(args, env, "compile", live.session_id),
+                        write_command=command_hint(args, env, "write", live.session_id))
         return play.run(_source(args, env, play))
 
 
@@ -110,7 +111,8 @@ def _print_score(session_id: str, args: argparse.Namespace, env: Env, lang: str)
     persona = load_persona(saved if transcript.meta.persona_path and saved.is_file() else persona_path(name),
                            transcript.bank)
     report = score(transcript, persona, lang)
-    env.console().print(render_report(report, persona, transcript.bank, lang))
+    env.console().print(render_report(report, persona, transcript.bank, lang,
+                                      command_hint(args, env, "write", session_id)))
     return ExitStatus.OK
 
 

@@ -22,7 +22,7 @@ from dialogue.i18n import say
 if TYPE_CHECKING:
     from dialogue.model import Actor
     from dialogue.store.live import LiveSession
-    from dialogue.ui.writeup import WriteUpDesk
+    from dialogue.ui.writeup_desk import WriteUpDesk
 
 
 def add_parsers(sub: Any, common: argparse.ArgumentParser, lang: str) -> None:
@@ -66,7 +66,7 @@ def cmd_write(args: argparse.Namespace, env: Env) -> int:
 
 
 def _desk(live: LiveSession, console: Any, lang: str, args: argparse.Namespace, env: Env) -> WriteUpDesk:
-    from dialogue.ui.writeup import WriteUpDesk
+    from dialogue.ui.writeup_desk import WriteUpDesk
 
     made: list[WriteUpDesk] = []
     source = _source(args, env, lambda: made[0].toolbar() if made else "", lang)
@@ -81,7 +81,7 @@ def _source(args: argparse.Namespace, env: Env, toolbar: Callable[[], str], lang
 
         return PlainInput(env.stdin, env.stdout)
     from dialogue.ui.terminal import TerminalInput, make_completer
-    from dialogue.ui.writeup import DESK_NAMES, find_boxes
+    from dialogue.ui.writeup_desk import DESK_NAMES, find_boxes
 
     def boxes(query: str) -> list[tuple[str, str, str]]:
         return [(b, "field", label) for b, label in find_boxes(query, lang)] if query else [
@@ -98,7 +98,7 @@ def _order() -> tuple[str, ...]:
 
 def _start(desk: WriteUpDesk, box: str | None, lang: str) -> int | None:
     """Where the walk starts: `--box`, else the first box still 未記入, else the first box."""
-    from dialogue.ui.writeup import find_boxes, unwritten
+    from dialogue.ui.writeup_desk import find_boxes, unwritten
 
     order = _order()
     if box:

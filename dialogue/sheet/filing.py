@@ -315,8 +315,8 @@ def _from_answer(t: Transcript, h: HeaderField, lang: str) -> str:
 
 def header_answer(t: Transcript, header_id: str, lang: str) -> str:
     """The value a question asking for this header field was answered with ("" if none): a number as digits, a
-    choice's industry or label, the record field of a group's first record that the header names, a text on
-    one line."""
+    choice's industry or label, the record field of a group's first record that the header names, or a text —
+    when it is data (`is_data_like`), not a sentence."""
     for question in t.bank.questions():
         answer = t.answers.get(question.id)
         if header_id not in question.header or answer is None or answer.is_status:
@@ -336,8 +336,10 @@ def _header_value(question: Question, value: Any, index: int, industry: bool, la
         label = choice.label.get(lang) if choice else str(value)
         return (industry_label(str(value), lang) or industry_label(label, lang) or "") if industry else label
     if question.type == "group" and isinstance(value, list) and value and isinstance(value[0], dict):
-        return " ".join(str(value[0].get(question.fields[index].id, "")).split())
-    return " ".join(str(value).split()) if isinstance(value, str) else ""
+        text = str(value[0].get(question.fields[index].id, "")).strip()
+    else:
+        text = str(value).strip() if isinstance(value, str) else ""
+    return text if is_data_like(text) else ""  # typed as a sentence after all: the box waits for a write-up
 
 
 _SPOKEN = re.compile(r"[。！？!?\n]|です|ます|でした|ました")

@@ -1,23 +1,27 @@
-"""The interview with write-up steps: at the end of each section, and at `/finish`, the interviewer is offered
-to write up (清書) the boxes that section filled — Enter starts, `/skip` leaves it for later (`/write` or
-`locaben write ID` at any time). A thin layer over dialogue.ui.interview.Interview (whose loop, commands and
-screens are unchanged); the desk itself is dialogue.ui.writeup."""
+"""The interview with write-up steps. At the end of each section the interviewer is offered to write up (清書)
+the boxes that section filled: `/write` starts it, and simply answering on leaves it for later — the offer
+takes no line of input, so an interview typed or piped line by line goes on as before. At `/finish`, when
+boxes would print 未記入, the step is offered before finishing: Enter starts it, `/skip` (or the end of the
+input) finishes as it is. `locaben write ID` writes up at any time. A thin layer over
+dialogue.ui.interview.Interview (whose loop, commands and screens are unchanged); the desk itself is
+dialogue.ui.writeup."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from dialogue.engine import Command, Step
 from dialogue.errors import ExitStatus, JournalError
 from dialogue.i18n import say
 from dialogue.model import Actor
-from dialogue.model.writing import boxes_of_section
-from dialogue.sheet.filing import box_label, session_filing
 from dialogue.ui.interview import Interview
 from dialogue.ui.terminal import LineSource
 from dialogue.ui.text import plain
-from dialogue.ui.writeup import WriteUpDesk, unwritten
+
+if TYPE_CHECKING:  # the desk is imported when first used: an interview starts as fast as before
+    from dialogue.ui.writeup_desk import WriteUpDesk
 
 
 @dataclass
@@ -30,6 +34,7 @@ class WritingInterview(Interview):
     _desk: WriteUpDesk | None = None
     _last_section: str | None = None
     _end_offered: bool = False
+    _offered: tuple[str, list[str]] | None = None  # (the question shown with the offer, the boxes offered)
 
     def run(self, source: LineSource) -> int:
         self._source = source
@@ -46,6 +51,8 @@ class WritingInterview(Interview):
         if self._source is None:
             return None
         if self._desk is None:
+            from dialogue.ui.writeup_desk import WriteUpDesk
+
             self._desk = WriteUpDesk(self.live, self.console, self.lang, self._source, self.writer,
                                      self.write_command)
         return self._desk
@@ -87,17 +94,39 @@ class WritingInterview(Interview):
         return None
 
     def offer_section(self, section_id: str) -> None:
+        """Say which boxes of the finished section are not written up, and how to start (`/write`)."""
+        from dialogue.model.writing import boxes_of_section
+        from dialogue.sheet.filing import box_label
+        from dialogue.ui.writeup_desk import unwritten
+
         t = self.live.transcript()
         boxes = unwritten(t, boxes_of_section(t.bank, section_id), self.lang)
-        if not boxes or self._source is None:
+        if not boxes:
             return
         title = self.live.engine.bank.section(section_id).title.get(self.lang)
         names = "、".join(box_label(b, self.lang) for b in boxes[:4]) + ("…" if len(boxes) > 4 else "")
-        self._offer_writeup(boxes, say("writeup.offer_section", self.lang, section=title, n=len(boxes), boxes=names,
-                               command=self.write_command))
+        step = self.live.step()
+        self._offered = (step.question.id if step.question is not None else "", boxes)
+        self.console.print()
+        self._say_plain(say("writeup.offer_section", self.lang, section=title, n=len(boxes), boxes=names,
+                            command=self.write_command), "bold magenta")
+
+    def offered_boxes(self) -> list[str]:
+        """The boxes of the last section offer, while the interview is still where the offer was made."""
+        if self._offered is None:
+            return []
+        from dialogue.ui.writeup_desk import unwritten
+
+        step = self.live.step()
+        here = step.question.id if step.question is not None else ""
+        question, boxes = self._offered
+        return unwritten(self.live.transcript(), boxes, self.lang) if here == question else []
 
     def offer_before_finish(self) -> None:
         """Before `/finish`: the boxes the filed sheet would print as 未記入."""
+        from dialogue.sheet.filing import session_filing
+        from dialogue.ui.writeup_desk import unwritten
+
         missing = [box for box, _ in session_filing(self.live.transcript(), self.lang).missing]
         boxes = unwritten(self.live.transcript(), missing, self.lang)
         if boxes:
@@ -107,7 +136,10 @@ class WritingInterview(Interview):
         assert self._source is not None
         self.console.print()
         self._say_plain(message, "bold magenta")
-        line = self._source.read("", "")
+        try:
+            line = self._source.read("", "")
+        except EOFError:  # the end of the input: finish as it is
+            line = "/skip"
         if line.strip():
             self._say_plain(say("writeup.skipped", self.lang, command=self.write_command), "dim")
             return
