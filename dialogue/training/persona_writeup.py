@@ -71,7 +71,8 @@ class WriteupReader:
                           suggest(box_id, known) or "")
                 continue
             text = self._text(value_node, f"writeup {box_id}")
-            if text is not None and self._writeup_fits(box_id, text, value_node):
+            if text is not None:  # kept even when a check fails: reported once, not again as missing (P165)
+                self._writeup_fits(box_id, text, value_node)
                 found[box_id] = (text, value_node)
         return found
 
