@@ -90,12 +90,14 @@ def test_a_banks_form_is_filled_and_its_warnings_come_after_writing(demo: tuple[
                                                                     tmp_path: Path) -> None:
     folder, sid, _ = demo
     form = bank_form(tmp_path / "様式.xlsx")
+    before = form.read_bytes()
     (tmp_path / "map.yaml").write_text(MAP.replace("cell: B14:H16}", "cell: B14:H16, max_length: 20}"),
                                        encoding="utf-8")
     out_dir = tmp_path / "out"
     code, out, err = run(["compile", sid, "--template", str(form), "--map", str(tmp_path / "map.yaml"),
                           "-o", str(out_dir), "--sessions-dir", str(folder / "s")])
     assert code == 0, err
+    assert form.read_bytes() == before  # the form itself is only read
     filled = out_dir / f"{sid}-様式.xlsx"
     assert out.split() == [str(filled)]  # the form only (no --filing)
     ws = load_workbook(filled)["事業性評価シート"]
@@ -118,3 +120,4 @@ def test_a_map_with_errors_is_refused_with_every_problem_and_nothing_is_written(
     code, _, err = run(["compile", sid, "--template", str(form), "-o", str(out_dir), "--sessions-dir",
                         str(folder / "s")])
     assert code == 2 and "--template と --map は一緒に" in err
+

@@ -81,11 +81,12 @@ def test_with_no_write_ups_every_box_and_the_header_say_mikinyu(transcript) -> N
     required = [b.id for b in WRITEUP_BOXES if b.required]
     assert [i for i, _ in filing.missing if not i.startswith("header.")] == required
     header_missing = {i for i, _ in filing.missing if i.startswith("header.")}
-    # the interview's structured answers gave 商号, 代表者名, 所在地, 業種 and 従業員数; who met whom it cannot know
-    assert header_missing == {"header.author", "header.interviewee_name", "header.interviewee_title"}
+    # the interview's structured answers gave 商号, 代表者名, 所在地, 業種 and 従業員数, the demo's write-up events
+    # who wrote them (作成者); whom the interviewer met the session cannot know
+    assert header_missing == {"header.interviewee_name", "header.interviewee_title"}
     spoken = without_header_answers(transcript)
     assert {i for i, _ in build_filing(spoken, {}, {}).missing if i.startswith("header.")} == {
-        "header.author", "header.interviewee_name", "header.interviewee_title", "header.representative_title",
+        "header.interviewee_name", "header.interviewee_title", "header.representative_title",
         "header.representative_name", "header.location", "header.industry", "header.employees_regular"}
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from dialogue.cli.env import Env
 from dialogue.cli.main import command_hint, manager, print_problems
-from dialogue.errors import ExitStatus, Problem, UsageError
+from dialogue.errors import ExitStatus, Problem
 from dialogue.i18n import say
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ def cmd_filing(args: argparse.Namespace, env: Env, bank: Bank | None) -> int:
     files = filing_files(filing) if args.filing or args.audience or not args.template else {}
     problems: list[Problem] = []
     if args.template:
-        name, data, problems = _filled(filing, Path(args.template), Path(args.map), Path(args.output))
+        name, data, problems = _filled(filing, Path(args.template), Path(args.map))
         files[name] = data
     for path in write_outputs(Path(args.output), files, force=args.force):
         env.stdout.write(f"{path}\n")
@@ -54,9 +54,10 @@ def cmd_filing(args: argparse.Namespace, env: Env, bank: Bank | None) -> int:
     return ExitStatus.OK
 
 
-def _filled(filing: Filing, template: Path, map_path: Path, out: Path) -> tuple[str, bytes, list[Problem]]:
-    """The filled copy of the form (name, bytes) and the map's and the form's warnings; a `FormMapError` with
-    every problem when the map does not fit."""
+def _filled(filing: Filing, template: Path, map_path: Path) -> tuple[str, bytes, list[Problem]]:
+    """The filled copy of the form (`ID-<form's name>`, bytes — never the form itself: its name starts with the
+    session id) and the map's and the form's warnings; a `FormMapError` with every problem when the map does not
+    fit."""
     from dialogue.banks.form_map import check_form_map
     from dialogue.model.form_map import FormMapError
     from dialogue.sheet.form_fill import filled_form
@@ -65,8 +66,6 @@ def _filled(filing: Filing, template: Path, map_path: Path, out: Path) -> tuple[
     if form_map is None:
         raise FormMapError(problems)
     name = f"{filing.session_id}-{template.stem}{template.suffix.lower()}"
-    if (out / name).resolve() == template.resolve():
-        raise UsageError(f"the output {out / name} is the template itself; the template is never overwritten")
     filled = filled_form(filing, template, form_map)
     return name, filled.data, problems + list(filled.warnings)
 
