@@ -185,3 +185,21 @@ def test_finish_offers_the_write_up_first_and_says_how_to_skip_it(tmp_path: Path
 def test_finish_at_the_end_of_piped_input_finishes_as_before(tmp_path: Path) -> None:
     _, sid = interview(tmp_path, ["株式会社みどり精工", "/finish"])
     assert SessionManager(SessionStore(tmp_path / "s"), ticking_clock()).transcript(sid).state == "finished"
+
+
+def test_write_ups_in_the_interview_carry_the_users_identity(tmp_path: Path) -> None:
+    from dialogue.cli.main import Env, main
+
+    out, err = io.StringIO(), io.StringIO()
+    config = tmp_path / "cfg"
+    lines = "株式会社みどり精工\n/write 強み\n精密加工に強みがあり、難削材も受ける。\n\n/pause\n"
+    code = main(["interview", "--plain", "--lang", "ja", "--bank", str(MINI_BANK), "--sessions-dir", str(tmp_path / "s")],
+                Env(stdin=io.StringIO(lines), stdout=out, stderr=err, clock=ticking_clock(),
+                    environ={"NO_COLOR": "1", "LOCABEN_CONFIG_DIR": str(config), "LOCABEN_USER": "aoba"}))
+    assert code == 0, err.getvalue()
+    sid = SessionStore(tmp_path / "s").session_ids()[0]
+    events = SessionStore(tmp_path / "s").read(sid).events
+    written = [e for e in events if e.kind == "written_up"]
+    assert [(e.payload.field, e.by) for e in written] == [("business.strengths", Actor("aoba", "aoba"))]
+    assert all(e.by is None for e in events if e.kind != "written_up")  # the interview's own events as before
+    assert not (config / "device").exists()  # the identity is only read

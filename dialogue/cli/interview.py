@@ -113,7 +113,6 @@ def _can_read_input(args: argparse.Namespace, env: Env, lang: str) -> bool:
 
 
 def _run_loop(live: LiveSession, console: Any, lang: str, args: argparse.Namespace, env: Env) -> int:
-    from dialogue.cli.write import writer_identity
     from dialogue.ui.writeup_interview import (
         WritingInterview as Interview,  # the interview with write-up steps
     )
@@ -123,8 +122,15 @@ def _run_loop(live: LiveSession, console: Any, lang: str, args: argparse.Namespa
     interview = Interview(live, console, lang, show_hints=not args.no_hints, budget_minutes=args.budget,
                           clock=env.clock, resume_command=command_hint(args, env, "resume", live.session_id),
                           compile_command=command_hint(args, env, "compile", live.session_id),
-                          writer=writer_identity(env), write_command=command_hint(args, env, "write", live.session_id))
+                          identify=lambda: _writer(env), write_command=command_hint(args, env, "write", live.session_id))
     return interview.run(_source(args, env, live, lang, interview.toolbar))
+
+
+def _writer(env: Env) -> Any:
+    """Who writes up (read from the user's settings when the first write-up is made, not at start)."""
+    from dialogue.cli.write import writer_identity
+
+    return writer_identity(env)
 
 
 def _source(args: argparse.Namespace, env: Env, live: LiveSession, lang: str, toolbar: Any) -> Any:

@@ -8,7 +8,7 @@ dialogue.ui.writeup."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -28,7 +28,8 @@ if TYPE_CHECKING:  # the desk is imported when first used: an interview starts a
 class WritingInterview(Interview):
     """An `Interview` that offers the write-up step at the end of each section and before `/finish`."""
 
-    writer: Actor | None = None  # who writes the write-ups (the user's identity, dialogue.store.config)
+    writer: Actor | None = None  # who writes the write-ups (the user's identity, dialogue.store.config) …
+    identify: Callable[[], Actor | None] | None = None  # … or how to find it, when the first write-up is made
     write_command: str = ""  # `locaben write ID`, as the user can paste it
     _source: LineSource | None = None
     _desk: WriteUpDesk | None = None
@@ -53,6 +54,8 @@ class WritingInterview(Interview):
         if self._desk is None:
             from dialogue.ui.writeup_desk import WriteUpDesk
 
+            if self.writer is None and self.identify is not None:
+                self.writer = self.identify()
             self._desk = WriteUpDesk(self.live, self.console, self.lang, self._source, self.writer,
                                      self.write_command)
         return self._desk
