@@ -5,8 +5,9 @@
     .venv/bin/python scripts/print_check.py --pictures docs  # … and write docs/filing-page-1.png, -2.png
     .venv/bin/python scripts/print_check.py --json          # the measurements as JSON (used by tests/test_print.py)
 
-What it checks, on the demo interview (株式会社小槌精工, a fictional company) with the model write-ups of
-examples/kozuchi_seiko.writeups.json:
+What it checks, on what `locaben demo -o DIR` writes — the demo interview of 株式会社小槌精工 (a fictional company)
+with the persona's model write-ups (question_banks/personas/kozuchi_seiko.yaml, `writeup:`), filed as
+DIR/ID-filing.html and DIR/ID-filing.xlsx:
   HTML  printed by headless Chromium to PDF: exactly 2 pages, each A4 landscape (pdfinfo).
   XLSX  page setup read back with openpyxl (A4 landscape, fit to width only, scale ≥ 85 %, repeated title rows,
         no row above 409 pt, no text below 9 pt); converted by LibreOffice to PDF: A4 landscape pages, as many
@@ -93,7 +94,7 @@ def ensure_tools() -> None:
 
 
 def demo_transcript(folder: Path):  # type: ignore[no-untyped-def]
-    """The demo interview (run once into `folder`, then replayed)."""
+    """The demo interview (`locaben demo -o folder/demo`, run once with a fixed clock, then replayed)."""
     from dialogue.cli.main import Env, main
     from dialogue.store.journal import SessionStore
     from dialogue.store.live import SessionManager
@@ -109,18 +110,28 @@ def demo_transcript(folder: Path):  # type: ignore[no-untyped-def]
     return SessionManager(store, demo_clock()).transcript_and_warnings(store.session_ids()[0])[0]
 
 
-def example_writeups() -> tuple[dict[str, str], dict[str, str]]:
-    data = json.loads((ROOT / "examples" / "kozuchi_seiko.writeups.json").read_text(encoding="utf-8"))
-    header = {k: v for k, v in data.items() if k.startswith("header.")}
-    return {k: v for k, v in data.items() if not k.startswith(("header.", "_"))}, header
+def demo_files(folder: Path) -> tuple[Path, Path]:
+    """The filed sheet as `locaben demo -o DIR` wrote it: (ID-filing.html, ID-filing.xlsx)."""
+    transcript = demo_transcript(folder)
+    out = folder / "demo"
+    return out / f"{transcript.session_id}-filing.html", out / f"{transcript.session_id}-filing.xlsx"
+
+
+def example_writeups(folder: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """The demo session's write-ups (the persona's model write-ups) and its header write-ups."""
+    from dialogue.sheet.filing import session_writeups
+
+    written = session_writeups(demo_transcript(folder))
+    header = {k: v for k, v in written.items() if k.startswith("header.")}
+    return {k: v for k, v in written.items() if not k.startswith("header.")}, header
 
 
 def demo_filing(folder: Path, repeat: int = 1):  # type: ignore[no-untyped-def]
-    """The demo interview's filing with the example write-ups; with `repeat` > 1 each write-up is said that many
-    times and ends with a marker (〆01 …) on a line of its own, to find on the printed page."""
+    """The demo interview's filing; with `repeat` > 1 each write-up is said that many times and ends with a
+    marker (〆01 …) on a line of its own, to find on the printed page."""
     from dialogue.sheet.filing import build_filing
 
-    boxes, header = example_writeups()
+    boxes, header = example_writeups(folder)
     marks = {}
     if repeat > 1:
         for number, (box_id, text) in enumerate(boxes.items(), start=1):
@@ -149,7 +160,7 @@ def full_filing(folder: Path):  # type: ignore[no-untyped-def]
         per = size // records - 4 * (len(keys) - 1)  # the " | " between the fields do not count as writing
         boxes[box.id] = "\n".join(" | ".join(text[i * 7:i * 7 + per // len(keys)] for i in range(len(keys)))
                                   for _ in range(records))
-    return build_filing(demo_transcript(folder), boxes, example_writeups()[1])
+    return build_filing(demo_transcript(folder), boxes, example_writeups(folder)[1])
 
 
 def demo_clock():  # type: ignore[no-untyped-def]
@@ -287,10 +298,7 @@ def run(pictures: Path | None, work: Path) -> dict:
     from dialogue.sheet.render_filing_html import render_filing_html
     from dialogue.sheet.render_filing_xlsx import render_filing_xlsx
 
-    filing, _ = demo_filing(work)
-    html, xlsx = work / "filing.html", work / "filing.xlsx"
-    html.write_text(render_filing_html(filing), encoding="utf-8")
-    xlsx.write_bytes(render_filing_xlsx(filing))
+    html, xlsx = demo_files(work)  # exactly what `locaben demo -o DIR` filed
     report = {"html": check_html(html, work, expected_pages=2), "xlsx": check_xlsx(xlsx, work)}
     full = work / "full.html"
     full.write_text(render_filing_html(full_filing(work)), encoding="utf-8")

@@ -1,19 +1,16 @@
 """Shared by the filing tests: a demo interview's transcript (the fictional 株式会社小槌精工) and its model
-write-ups from examples/, made once per test session."""
+write-ups (the persona's `writeup:` block, question_banks/personas/kozuchi_seiko.yaml)."""
 
 from __future__ import annotations
 
 import io
-import json
 from pathlib import Path
 
 from dialogue.cli.main import Env, main
 from dialogue.model import Transcript
 from dialogue.store.journal import SessionStore
 from dialogue.store.live import SessionManager
-from tests.helpers import ROOT, ticking_clock
-
-EXAMPLE_WRITEUPS = ROOT / "examples" / "kozuchi_seiko.writeups.json"
+from tests.helpers import standard_bank, ticking_clock
 
 
 def demo_transcript(folder: Path, lang: str = "ja") -> Transcript:
@@ -27,9 +24,11 @@ def demo_transcript(folder: Path, lang: str = "ja") -> Transcript:
     return transcript
 
 
-def example_writeups() -> tuple[dict[str, str], dict[str, str]]:
-    """(write-ups by box id, header fields) of the example file."""
-    data = json.loads(EXAMPLE_WRITEUPS.read_text(encoding="utf-8"))
-    boxes = {k: v for k, v in data.items() if not k.startswith(("header.", "_"))}
-    header = {k: v for k, v in data.items() if k.startswith("header.")}
+def example_writeups(lang: str = "ja") -> tuple[dict[str, str], dict[str, str]]:
+    """(write-ups by box id, header fields) of the demo persona's model write-up."""
+    from dialogue.training.persona import load_persona, persona_path
+
+    written = load_persona(persona_path("kozuchi_seiko"), standard_bank()).writeups_in(lang)
+    boxes = {k: v for k, v in written.items() if not k.startswith("header.")}
+    header = {k: v for k, v in written.items() if k.startswith("header.")}
     return boxes, header

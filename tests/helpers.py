@@ -9,12 +9,17 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+import dialogue
 from dialogue.banks.reader import load_bank
 from dialogue.engine import Engine
 from dialogue.model import Bank, Question, Transcript
 from dialogue.model.events import Started
 
 ROOT = Path(__file__).resolve().parent.parent
+# Where the `dialogue` under test was imported from: the checkout, or an installed wheel's site-packages (CI
+# stage 3). A child Python process is given this folder (PYTHONPATH), never the checkout, so it runs the same
+# code as the test that started it.
+CODE = Path(dialogue.__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 STANDARD_BANK = ROOT / "question_banks" / "locaben_standard.yaml"  # the source file (the same one the package ships)
 MINI_BANK = FIXTURES / "mini_bank.yaml"

@@ -257,7 +257,7 @@ def test_markdown_page_holds_the_chart_in_a_mermaid_block() -> None:
     assert page.startswith("# ローカルベンチマーク 標準ヒアリング — 質問の流れ\n")
     block = page.split("```mermaid\n", 1)[1].split("\n```\n", 1)[0]
     assert page.count("```") == 2 and block + "\n" == mermaid(bank, "ja")
-    assert "`locaben_standard.yaml`" in page and "version 1.0.0" in page
+    assert "`locaben_standard.yaml`" in page and f"version {bank.version}" in page
 
 
 def test_the_standard_bank_graph_doc_is_up_to_date() -> None:

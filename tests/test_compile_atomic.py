@@ -21,7 +21,7 @@ from dialogue.sheet.files import MANIFEST, write_outputs
 from dialogue.sheet.outputs import FORMATS, render_files
 from dialogue.store.journal import SessionStore
 from dialogue.store.live import SessionManager
-from tests.helpers import MINI_BANK, ROOT, ticking_clock
+from tests.helpers import CODE, MINI_BANK, ticking_clock
 from tests.test_cli import run
 
 FORMAT_NAMES = ("sheet.md", "sheet.html", "sheet.xlsx", "sheet.json", "transcript.md")
@@ -68,7 +68,7 @@ write_outputs(out, files)
 
 
 def env() -> dict[str, str]:
-    return dict(os.environ, NO_COLOR="1", PYTHONPATH=str(ROOT), PYTHONDONTWRITEBYTECODE="1")
+    return dict(os.environ, NO_COLOR="1", PYTHONPATH=str(CODE), PYTHONDONTWRITEBYTECODE="1")
 
 
 def version(n: int) -> dict[str, bytes]:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from dialogue.sheet.outputs import render_files
-from tests.helpers import ROOT, run_interview, standard_bank
+from tests.helpers import CODE, run_interview, standard_bank
 from tests.test_cli import interview, run, session_id
 
 # Runs `locaben ARGS…` with an audit hook that records every path opened for writing, created, renamed
@@ -60,7 +60,7 @@ sys.exit(main(sys.argv[1:]))
 def child_env(tmpdir: Path) -> dict[str, str]:
     tmpdir.mkdir(mode=0o700, exist_ok=True)
     return dict(os.environ, TMPDIR=str(tmpdir), TEMP=str(tmpdir), TMP=str(tmpdir), NO_COLOR="1",
-                PYTHONDONTWRITEBYTECODE="1", PYTHONPATH=str(ROOT))
+                PYTHONDONTWRITEBYTECODE="1", PYTHONPATH=str(CODE))
 
 
 def recorded_session(tmp_path: Path) -> str:

@@ -124,6 +124,8 @@ def test_slash_commands_in_the_terminal(tmp_path: Path) -> None:
     child.send("/help\r")
     child.expect("/jump 移動先")
     child.send("/finish\r")
+    child.expect("清書を始める")  # the write-up step is offered first, and says how to skip it
+    child.send("/skip\r")
     child.expect(" compile ")
     child.expect(pexpect.EOF)
     session_id = only_session(sessions)

@@ -81,29 +81,48 @@ def test_with_no_write_ups_every_box_and_the_header_say_mikinyu(transcript) -> N
     required = [b.id for b in WRITEUP_BOXES if b.required]
     assert [i for i, _ in filing.missing if not i.startswith("header.")] == required
     header_missing = {i for i, _ in filing.missing if i.startswith("header.")}
-    assert header_missing == {"header.interviewee_name", "header.interviewee_title",
-                              "header.representative_title", "header.representative_name", "header.location",
-                              "header.industry", "header.employees_regular"}
+    # the interview's structured answers gave 商号, 代表者名, 所在地, 業種 and 従業員数; who wrote it up (作成者) every
+    # event names; whom the interviewer met the session cannot know
+    assert header_missing == {"header.interviewee_name", "header.interviewee_title"}
     author = next(h.value for h in filing.header if h.id == "header.author")
-    assert author and author == transcript.events[0].by.name  # who ran the interview: every event names them
+    written = [e for e in transcript.events if e.kind == "written_up"]
+    assert author and author == written[-1].by.name  # who wrote the boxes up (every event names its author)
+    spoken = without_header_answers(transcript)
+    assert {i for i, _ in build_filing(spoken, {}, {}).missing if i.startswith("header.")} == {
+        "header.interviewee_name", "header.interviewee_title", "header.representative_title",
+        "header.representative_name", "header.location", "header.industry", "header.employees_regular"}
+
+
+def without_header_answers(transcript):  # type: ignore[no-untyped-def]
+    """The demo interview as if the bank had not asked for the header data (only spoken answers)."""
+    from dataclasses import replace
+
+    asked = {q.id for q in transcript.bank.questions() if q.header and q.id != "company_name"}
+    return replace(transcript, answers={k: v for k, v in transcript.answers.items() if k not in asked})
 
 
 def test_header_fields_are_data_never_the_owners_sentences(transcript) -> None:  # type: ignore[no-untyped-def]
     filing = build_filing(transcript, {}, {})
-    # 商号 is plain data; 代表者 and 所在地 were answered as sentences (「代表取締役の小槌正夫です。父から…」)
+    # the bank's header questions (`header:`) were answered as data: 「代表取締役 | 小槌 正夫」, 19, 4
     assert filing.header_value("header.company_name").value == "株式会社小槌精工"
-    assert filing.header_value("header.representative").value == ""
-    assert filing.header_value("header.location").value == ""
-    # the head count includes part-timers: it is never printed as the regular staff
-    assert filing.header_value("header.employees_regular").value == ""
+    assert filing.header_value("header.representative").value == "代表取締役 小槌 正夫"
+    assert filing.header_value("header.location").value == "美波県東浜市 港南工業団地（本社・工場）"
+    assert filing.header_value("header.employees_regular").value == "19"
+    assert filing.header_value("header.employees_part_time").value == "4"
     assert filing.header_value("header.interview_dates").value == "2026年11月23日"
     assert filing.header_value("header.created_on").value == "2026年11月23日"
-    given = build_filing(transcript, {"header.location": "美波県東浜市"}, {"header.employees_regular": "19",
-                                                                         "header.representative_title": "代表取締役",
+    # 代表者 and 所在地 answered only as sentences (「代表取締役の小槌正夫です。父から…」) stay empty
+    spoken = build_filing(without_header_answers(transcript), {}, {})
+    assert spoken.header_value("header.representative").value == ""
+    assert spoken.header_value("header.location").value == ""
+    # the head count includes part-timers: it is never printed as the regular staff
+    assert spoken.header_value("header.employees_regular").value == ""
+    given = build_filing(transcript, {"header.location": "美波県東浜市"}, {"header.employees_regular": "20",
+                                                                         "header.representative_title": "取締役社長",
                                                                          "header.representative_name": "小槌 正夫"})
     assert given.header_value("header.location").value == "美波県東浜市"
-    assert given.header_value("header.representative").value == "代表取締役 小槌 正夫"
-    assert given.header_value("header.employees_regular").value == "19"
+    assert given.header_value("header.representative").value == "取締役社長 小槌 正夫"
+    assert given.header_value("header.employees_regular").value == "20"
 
 
 @pytest.mark.parametrize(("text", "data"), [("株式会社小槌精工", True), ("美波県東浜市港南1-2-3", True),
@@ -115,9 +134,12 @@ def test_what_counts_as_data(text: str, data: bool) -> None:
 
 def test_the_industry_is_a_choice_from_the_jsic_list(transcript) -> None:  # type: ignore[no-untyped-def]
     assert [code for code, _, _ in INDUSTRIES] == list("ABCDEFGHIJKLMNOPQRST")
-    filing = build_filing(transcript, {"header.industry": "製造業"}, {})
-    assert filing.header_value("header.industry").value == "製造業"
-    assert build_filing(transcript, {}, {}).header_value("header.industry").value == ""  # 「金属部品の…です」 is no industry
+    filing = build_filing(transcript, {"header.industry": "建設業"}, {})
+    assert filing.header_value("header.industry").value == "建設業"  # a write-up wins over the answer
+    assert build_filing(transcript, {}, {}).header_value("header.industry").value == "製造業"  # the choice `e`
+    assert build_filing(transcript, {}, {}, lang="en").header_value("header.industry").value == "Manufacturing"
+    spoken = without_header_answers(transcript)
+    assert build_filing(spoken, {}, {}).header_value("header.industry").value == ""  # 「金属部品の…です」 is no industry
 
 
 def test_interview_dates_list_each_visit_in_local_time(transcript) -> None:  # type: ignore[no-untyped-def]

@@ -8,6 +8,7 @@ import hashlib
 import io
 import os
 import stat
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -139,6 +140,11 @@ def test_an_unwritten_box_is_filled_as_mikinyu_and_a_write_up_is_never_a_formula
     ws = load_workbook(out)["事業性評価シート"]
     assert ws["B8"].value == '=HYPERLINK("http://x")' and ws["B8"].data_type == "s"
     assert ws["B14"].value == "未記入"
+    assert ws["C5"].value == 19 and ws["E5"].value == 4  # from the bank's number questions, written as numbers
+    spoken = replace(transcript, answers={k: v for k, v in transcript.answers.items()
+                                          if k not in ("employees_regular", "employees_part_time")})
+    fill_form(spoken, {}, form, load_form_map(tmp_path / "map.yaml"), tmp_path / "y.xlsx")
+    ws = load_workbook(tmp_path / "y.xlsx")["事業性評価シート"]
     assert ws["C5"].value == "未記入"  # header.employees_regular is required; part-time is not
     assert ws["E5"].value is None
 

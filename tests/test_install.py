@@ -45,8 +45,9 @@ def test_demo_interview_sessions_compile_from_a_folder_of_ones_own(tmp_path: Pat
     demo = run("demo", "-o", "demo-out", "--lang", "ja")
     demo_files = sorted(p.name for p in (work / "demo-out").iterdir() if not p.name.startswith("."))
     suffixes = ["sheet.html", "sheet.json", "sheet.md", "sheet.xlsx", "transcript.md"]
-    assert [name.split("-", 3)[-1] for name in demo_files] == suffixes, demo_files
-    assert "株式会社小槌精工" in (work / "demo-out" / demo_files[2]).read_text(encoding="utf-8")
+    filed = ["filing.html", "filing.xlsx", "followup.html", "interview-record.html"]  # the demo files the sheet too
+    assert [name.split("-", 3)[-1] for name in demo_files] == filed + suffixes, demo_files
+    assert "株式会社小槌精工" in (work / "demo-out" / demo_files[6]).read_text(encoding="utf-8")
     assert "シートを書き出しました" in demo.stdout
 
     before = set(store.glob("*.jsonl"))  # the demo's session

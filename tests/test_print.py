@@ -1,4 +1,4 @@
-"""The filed sheet on paper: scripts/print_check.py prints the demo filing with headless Chromium and LibreOffice
+"""The filed sheet on paper: scripts/print_check.py prints what `locaben demo -o DIR` files with headless Chromium and LibreOffice
 and measures the PDFs (2 A4 landscape pages of HTML, also with every box at its target's maximum; the workbook at ≥ 85 % on the pages its rows predict; a long
 interview continuing on more pages with nothing clipped). It takes ~45 s, so it runs only when asked for —
 `python -m pytest -m print` — and when the tools are installed (the script installs them: run it once)."""
@@ -29,6 +29,8 @@ def test_the_filed_sheet_prints_as_a_bank_files_it(tmp_path, request) -> None:  
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     report = json.loads(run.stdout)
     html, xlsx, long = report["html"], report["xlsx"], report["long"]
+    # the files checked are the ones `locaben demo -o DIR` filed, with the persona's model write-ups
+    assert html["file"].endswith("-filing.html") and xlsx["file"].endswith("-filing.xlsx")
     assert html["pages"] == 2 and html["a4_landscape"]
     assert report["full"]["pages"] == 2  # every box at its target's maximum still fits the two pages
     assert xlsx["pages"] == xlsx["predicted_pages"] and xlsx["a4_landscape"] and xlsx["printed_scale"] >= 85

@@ -91,8 +91,13 @@ def test_a_box_is_written_from_its_answers_and_probe_answers(transcript) -> None
     texts = source_texts(transcript, "environment.customers")
     assert "10年以上のお付き合いのお客さんばかりで、新しいところはあまり増えていません。" in texts
     assert "上位3社で売上の7割です。一番大きい東浜精機さんだけで4割あります。" in texts  # a probe answer
-    assert source_texts(transcript, "summary.issues.supporter") == source_texts(transcript, "summary.issues")
+    # the owner's view and the supporter's own view (支援者の見立て) are written from their own answers
+    owner, supporter = source_texts(transcript, "summary.issues"), source_texts(transcript, "summary.issues.supporter")
+    assert owner and supporter and not set(owner) & set(supporter)
+    assert supporter[0].startswith("本質的な課題は")
     assert "23人" in source_texts(transcript, "company.employees")  # a number with its unit
+    assert source_texts(transcript, "header.employees_regular") == ("19人（正社員）",)  # the bank's header question
+    assert source_texts(transcript, "header.industry") == ("製造業",)  # a choice by its label
 
 
 def test_advice_on_a_demo_box_names_what_the_owner_said(transcript) -> None:  # type: ignore[no-untyped-def]
@@ -107,7 +112,7 @@ def test_advice_on_a_demo_box_names_what_the_owner_said(transcript) -> None:  # 
 
 
 def test_every_example_writeup_is_in_dearu_style_and_within_its_target() -> None:
-    """The model write-ups shipped in examples/ follow the advice they are meant to illustrate."""
+    """The personas' model write-ups follow the advice they are meant to illustrate."""
     from tests.filing_support import example_writeups
 
     boxes, _ = example_writeups()

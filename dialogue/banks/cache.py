@@ -152,7 +152,7 @@ def _from_condition(data: Any) -> Condition | None:
 TEXT_KEYS = ("text", "purpose", "hint", "example", "guidance", "unit", "item_label")
 PLAIN_KEYS = ("id", "type", "section_id", "required", "voice", "thin_below", "always_probe", "min", "max",
               "suggested_items", "max_probes")
-TUPLE_KEYS = ("fills", "forbid_status", "replaces", "listen_for")
+TUPLE_KEYS = ("fills", "forbid_status", "replaces", "listen_for", "header")
 
 
 def _question(q: Question) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from typing import Any, cast
 
 from dialogue.banks import yaml_nodes as yn
 from dialogue.banks.conditions_reader import CONDITION_OPS, MAX_CONDITION_DEPTH, ConditionReader
+from dialogue.banks.header_reader import HeaderReader
 from dialogue.banks.node_reader import KNOWN_LANGUAGES, suggest
 from dialogue.banks.probes_reader import ProbeReader
 from dialogue.errors import BankError, Position, Problem, Severity
@@ -40,7 +41,7 @@ SECTION_KEYS = {"id", "title", "guidance", "recap", "questions"}
 SECTION_REQUIRED = ("id", "title", "questions")
 COMMON_QUESTION_KEYS = {"id", "text", "type", "fills", "required", "purpose", "hint", "example", "guidance",
                         "voice", "thin_below", "always_probe", "probes", "max_probes", "when", "forbid_status",
-                        "replaces"}
+                        "replaces", "header"}
 LISTENING_KEYS = {"listen_for", "probes_if_none"}  # what an expert listens for: answers in words
 TYPE_KEYS = {
     "text": set(LISTENING_KEYS),
@@ -84,7 +85,7 @@ def bank_hash(paths: Iterable[Path]) -> str:
     return digest.hexdigest()[:16]
 
 
-class _BankReader(ConditionReader, ProbeReader):
+class _BankReader(ConditionReader, ProbeReader, HeaderReader):
     """One pass over one bank file, collecting problems instead of stopping at the first."""
 
     def __init__(self, path: Path, stack: tuple[Path, ...]):
@@ -320,6 +321,9 @@ class _BankReader(ConditionReader, ProbeReader):
             extras["fields"] = self._record_fields(nodes.get("fields"), what, node, fills)
         elif qtype is not None:
             self._check_shape(qtype, fills, what, nodes.get("fills"))
+        if "header" in nodes and qtype is not None:
+            extras["header"] = self._header(nodes["header"], what, qtype, extras.get("choices") or (),
+                                            extras.get("fields") or ())
         if qid is None or text is None or qtype is None or not fills or any(v is None for v in extras.values()):
             if qid is not None:
                 self._dropped.add(qid)

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from dialogue.cli import compile_filing
 from dialogue.cli.env import Env
 from dialogue.cli.help import h
 from dialogue.cli.main import load_bank, manager
@@ -26,6 +27,11 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser, lang: str) -> None:
     p.add_argument("-o", "--output", metavar="DIR", default="out", help=h("output", lang))
     p.add_argument("--force", action="store_true", help=h("force", lang))
     p.add_argument("--bank", metavar="FILE", help=h("resume_bank", lang))
+    # the sheet a bank files (dialogue.cli.compile_filing)
+    p.add_argument("--filing", action="store_true", help=h("filing", lang))
+    p.add_argument("--audience", choices=("bank", "owner"), help=h("audience", lang))
+    p.add_argument("--template", metavar="FORM.xlsx", help=h("template", lang))
+    p.add_argument("--map", metavar="MAP.yaml", help=h("form_map", lang))
     p.set_defaults(handler=cmd_compile)
 
 
@@ -44,8 +50,10 @@ def cmd_compile(args: argparse.Namespace, env: Env) -> int:
         env.stderr.write(say("cli.unknown_format", args.ui_lang, formats=", ".join(unknown),
                              choices=", ".join(FORMATS)) + "\n")
         return ExitStatus.USAGE
-    sessions = manager(args, env)
     bank = load_bank(args.bank) if args.bank else None
+    if compile_filing.wanted(args):
+        return compile_filing.cmd_filing(args, env, bank)
+    sessions = manager(args, env)
     if args.all:
         return _compile_all(sessions, bank, formats, args, env)
     for path in _compile_one(sessions, args.session_id, bank, formats, args, env):

@@ -26,7 +26,7 @@ NEW_VISIT_HOURS = 8
 
 
 def build_parser(lang: str = "ja") -> argparse.ArgumentParser:
-    from dialogue.cli import bank_tools, compiling, interview, sessions, team, training
+    from dialogue.cli import bank_tools, compiling, interview, sessions, team, training, write
     from dialogue.cli.help import h
 
     parser = argparse.ArgumentParser(prog="locaben", description=h("description", lang), epilog=h("epilog", lang))
@@ -38,6 +38,7 @@ def build_parser(lang: str = "ja") -> argparse.ArgumentParser:
     interview.add_parsers(sub, common, lang)
     sessions.add_parsers(sub, common, lang)
     compiling.add_parsers(sub, common, lang)
+    write.add_parsers(sub, common, lang)
     bank = sub.add_parser("bank", help=h("bank_cmd", lang), description=h("bank_cmd", lang))
     bank_sub = bank.add_subparsers(dest="bank_command", metavar="ACTION")
     bank_tools.add_parsers(bank_sub, lang)

@@ -72,7 +72,8 @@ def cmd_roleplay(args: argparse.Namespace, env: Env) -> int:
     with sessions.create(bank, meta) as live:
         console = env.console()
         console.print(plain(say("roleplay.started", lang, id=live.session_id)))
-        play = RolePlay(live, persona, console, lang, compile_command=command_hint(args, env, "compile", live.session_id))
+        play = RolePlay(live, persona, console, lang, compile_command=command_hint(args, env, "compile", live.session_id),
+                        write_command=command_hint(args, env, "write", live.session_id))
         status = play.run(_source(args, env, play))
     auto_sync(sessions, live.session_id, lang, env)
     return status
@@ -114,7 +115,8 @@ def _print_score(session_id: str, args: argparse.Namespace, env: Env, lang: str)
     persona = load_persona(saved if transcript.meta.persona_path and saved.is_file() else persona_path(name),
                            transcript.bank)
     report = score(transcript, persona, lang)
-    env.console().print(render_report(report, persona, transcript.bank, lang))
+    env.console().print(render_report(report, persona, transcript.bank, lang,
+                                      command_hint(args, env, "write", session_id)))
     return ExitStatus.OK
 
 
@@ -124,6 +126,7 @@ def _print_score(session_id: str, args: argparse.Namespace, env: Env, lang: str)
 def cmd_demo(args: argparse.Namespace, env: Env) -> int:
     from dialogue.model.events import Started
     from dialogue.sheet.files import write_outputs
+    from dialogue.sheet.filing import filing_files, session_filing
     from dialogue.sheet.outputs import FORMATS, render_files
     from dialogue.training.persona import load_persona, persona_path
     from dialogue.training.roleplay import run_demo
@@ -139,7 +142,8 @@ def cmd_demo(args: argparse.Namespace, env: Env) -> int:
                             "bold"))
         run_demo(live, persona, console, lang)
         transcript = live.transcript()
-    paths = write_outputs(Path(args.output), render_files(transcript, list(FORMATS), lang))
+    files = render_files(transcript, list(FORMATS), lang) | filing_files(session_filing(transcript, lang))
+    paths = write_outputs(Path(args.output), files)
     console.print(plain(say("roleplay.demo_written", lang, dir=args.output), "bold"))
     for path in paths:
         env.stdout.write(visible(f"  {path}") + "\n")  # whole lines, never wrapped: to copy and paste

@@ -31,6 +31,7 @@ from dialogue.model import (
 from dialogue.model import events as ev
 from dialogue.model.conditions import holds
 from dialogue.model.placeholders import filled
+from dialogue.model.sheet_fields import is_writeup_box
 
 
 @dataclass(frozen=True, slots=True)
@@ -393,14 +394,16 @@ class Engine:
             self._emit(ev.HintsSet(shown))
         return self.step()
 
-    def write_up(self, field_id: str, text: str) -> Step:
-        """The interviewer's own write-up of a sheet box (清書); a later one replaces it, the history stays."""
+    def write_up(self, field_id: str, text: str, by: Actor | None = None) -> Step:
+        """The interviewer's own write-up of a box (清書): a write-up box of the filed sheet, a header field,
+        or a sheet field a question fills. A later one replaces it, the history stays; an empty text takes the
+        box back to 未記入. `by`: who wrote it, when it is not who runs the session."""
         self._require(Command.WRITE_UP)
-        if not any(field_id in q.fills for q in self.bank.questions()):
+        if not is_writeup_box(field_id) and not any(field_id in q.fills for q in self.bank.questions()):
             raise CommandError(Refusal.UNKNOWN_FIELD, Command.WRITE_UP, field_id)
         current = self._s.writeups.get(field_id)
-        if not current or current[-1].text != text.strip():
-            self._emit(ev.WrittenUp(field_id, text.strip()))
+        if (current[-1].text if current else "") != text.strip():
+            self._emit(ev.WrittenUp(field_id, text.strip()), by)
         return self.step()
 
     # ---- commands: session ----
@@ -517,8 +520,8 @@ class Engine:
             index = next(i for i, sec in enumerate(self.bank.sections, 1) if sec.id == section_id)
         return Progress(index, len(self.bank.sections), answered, len(applicable))
 
-    def _emit(self, payload: ev.Payload) -> None:
-        event = Event(self._clock(), payload, self.actor)
+    def _emit(self, payload: ev.Payload, by: Actor | None = None) -> None:
+        event = Event(self._clock(), payload, by or self.actor)
         self._apply(event)
         self._pending.append(event)
 

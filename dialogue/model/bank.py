@@ -100,6 +100,7 @@ class Question:
     suggested_items: int = 0
     forbid_status: tuple[str, ...] = ()  # status codes (unknown/declined/not_applicable) not allowed here
     replaces: tuple[str, ...] = ()  # ids this question had in earlier bank versions (session migration)
+    header: tuple[str, ...] = ()  # header fields of the filed sheet its answer gives as data (header.*)
     position: Position | None = field(default=None, compare=False, repr=False)
 
     def choice(self, choice_id: str) -> Choice | None:

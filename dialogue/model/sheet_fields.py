@@ -278,6 +278,12 @@ HEADER_FIELDS: tuple[HeaderField, ...] = (
 )
 HEADER_FIELDS_BY_ID: dict[str, HeaderField] = {h.id: h for h in HEADER_FIELDS}
 
+
+def is_writeup_box(box_id: str) -> bool:
+    """Whether a write-up (a `written_up` event) may be filed under `box_id`: a write-up box of the filed
+    sheet (`WRITEUP_BOXES`, e.g. `summary.issues.supporter`) or a header field (`header.*`)."""
+    return box_id in WRITEUP_BOXES_BY_ID or box_id in HEADER_FIELDS_BY_ID
+
 # Header boxes printed as one: a person's title and name side by side (代表者名: 代表取締役 小槌正夫).
 # A form map may name these ids too. id → (日本語, English, the header fields joined with a space).
 COMBINED_HEADERS: dict[str, tuple[str, str, tuple[str, ...]]] = {

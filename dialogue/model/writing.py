@@ -12,8 +12,15 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from dialogue.model.bank import Bank, Question
 from dialogue.model.facts import Fact, extract_facts, missing_facts
-from dialogue.model.sheet_fields import WRITEUP_BOXES_BY_ID, LengthTarget
+from dialogue.model.sheet_fields import (
+    HEADER_FIELDS,
+    HEADER_FIELDS_BY_ID,
+    WRITEUP_BOXES,
+    WRITEUP_BOXES_BY_ID,
+    LengthTarget,
+)
 from dialogue.model.transcript import Transcript
 
 STYLES: tuple[str, ...] = ("dearu", "desumasu", "any")  # である調 (the sheet's), です・ます調, no check
@@ -122,23 +129,86 @@ def _inside_quote(text: str) -> bool:
 
 # ---- what a box's write-up is written from ----
 
+# The header fields the session's events give (its dates): a write-up may still correct them (`/write
+# header.created_on`), but the write-up screens do not walk them.
+DATED_HEADERS: tuple[str, ...] = ("header.created_on", "header.interview_dates")
+# Every box in the order the write-up screens walk them: the header as printed, then the two pages' boxes.
+WALK_ORDER: tuple[str, ...] = tuple(h.id for h in HEADER_FIELDS if h.id not in DATED_HEADERS) + tuple(
+    b.id for b in WRITEUP_BOXES)
 
-def source_texts(transcript: Transcript, box_id: str) -> tuple[str, ...]:
-    """The answers a box is written from: the answers of every question that fills its field (a number with
-    its unit), the probe answers to them, and text parked under the field. Notes are the supporter's own."""
+
+@dataclass(frozen=True, slots=True)
+class SourceLine:
+    """One thing a box is written from: an answer, a probe answer, a note or text parked under the field."""
+
+    kind: str  # answer | probe | note | parked
+    question_id: str | None
+    text: str
+
+
+def box_questions(bank: Bank, box_id: str) -> tuple[Question, ...]:
+    """The questions a box is written from. A header field: the questions that ask for it (`header:`), else
+    those filling the sheet field it may come from. A write-up box: the questions filling its field in its
+    voice — the supporter's questions for 支援者の見立て, the owner's for the box itself."""
+    header = HEADER_FIELDS_BY_ID.get(box_id)
+    if header is not None:
+        asked = tuple(q for q in bank.questions() if box_id in q.header)
+        return asked or tuple(q for q in bank.questions() if header.from_field in q.fills)
     box = WRITEUP_BOXES_BY_ID.get(box_id)
-    field_id = box.field_id if box else box_id
-    texts: list[str] = []
-    for question in transcript.bank.questions():
-        if field_id not in question.fills:
-            continue
+    filling = tuple(q for q in bank.questions() if (box.field_id if box else box_id) in q.fills)
+    if box is None:
+        return filling
+    if box.voice == "supporter":
+        return tuple(q for q in filling if q.voice == "supporter")
+    return tuple(q for q in filling if q.voice == "owner") or filling
+
+
+def box_sources(transcript: Transcript, box_id: str, lang: str = "ja") -> tuple[SourceLine, ...]:
+    """What a box is written from, in bank order: each question's answer (a number with its unit, a choice by
+    its label, records a line each), its probe answers and notes, then text parked under the field."""
+    lines: list[SourceLine] = []
+    for question in box_questions(transcript.bank, box_id):
         answer = transcript.answers.get(question.id)
         if answer is not None and not answer.is_status:
-            unit = question.unit.get("ja") if question.type == "number" and question.unit else ""
-            texts.append(f"{answer.value}{unit}" if question.type == "number" else answer.raw)
-        texts += [p.text for p in transcript.probe_answers if p.question_id == question.id and p.text]
-    texts += [p.text for p in transcript.parked if p.field_id == field_id]
-    return tuple(t for t in texts if t.strip())
+            lines.append(SourceLine("answer", question.id, answer_text(question, answer.value, answer.raw, lang)))
+        lines += [SourceLine("probe", question.id, p.text) for p in transcript.probe_answers
+                  if p.question_id == question.id and p.text.strip()]
+        lines += [SourceLine("note", question.id, n.text) for n in transcript.notes
+                  if n.question_id == question.id and n.text.strip()]
+    box = WRITEUP_BOXES_BY_ID.get(box_id)
+    if box is not None and box.voice != "supporter":
+        lines += [SourceLine("parked", None, p.text) for p in transcript.parked if p.field_id == box.field_id]
+    return tuple(line for line in lines if line.text.strip())
+
+
+def answer_text(question: Question, value: object, raw: str, lang: str = "ja") -> str:
+    """An answer as the write-up screens show it and the advice reads it."""
+    if question.type == "number":
+        return f"{value}{question.unit.get(lang) if question.unit else ''}"
+    if question.type == "choice":
+        choice = question.choice(str(value))
+        return choice.label.get(lang) if choice else str(value)
+    if question.type == "group" and isinstance(value, list):
+        return records_text([r for r in value if isinstance(r, dict)], tuple(f.id for f in question.fields))
+    return raw
+
+
+def source_texts(transcript: Transcript, box_id: str) -> tuple[str, ...]:
+    """The answers a box is written from (what its key facts come from): answers, probe answers and parked
+    text, not notes — notes are the supporter's own."""
+    return tuple(line.text for line in box_sources(transcript, box_id) if line.kind != "note")
+
+
+def boxes_of_section(bank: Bank, section_id: str) -> tuple[str, ...]:
+    """The boxes whose last question is in this section (in walk order): what the write-up step offered at the
+    end of a section covers. The first section also takes the header fields no question asks (面談相手 …)."""
+    first = bool(bank.sections) and bank.sections[0].id == section_id
+    out = []
+    for box_id in WALK_ORDER:
+        questions = box_questions(bank, box_id)
+        if (questions and questions[-1].section_id == section_id) or (first and not questions):
+            out.append(box_id)
+    return tuple(out)
 
 
 def advise_box(transcript: Transcript, box_id: str, text: str, target: LengthTarget | None = None,

@@ -14,8 +14,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
-from dialogue.model import EventKind, Transcript
+from dialogue.model import EventKind, Question, Transcript
 from dialogue.model.sheet_fields import (
     COMBINED_HEADERS,
     FIELDS_BY_ID,
@@ -27,6 +28,7 @@ from dialogue.model.sheet_fields import (
     FILED_STEPS,
     GROUPS,
     HEADER_FIELDS,
+    HEADER_FIELDS_BY_ID,
     OFFICIAL_ITEM_LABELS,
     PRINTED_HEADER,
     RECORD_FIELDS,
@@ -226,6 +228,18 @@ def build_filing(transcript: Transcript, writeups: Mapping[str, str], header: Ma
                   None if owner else _internal(transcript, lang), box, transcript.last_at)
 
 
+def session_writeups(transcript: Transcript) -> dict[str, str]:
+    """The session's write-ups as `build_filing` takes them: the latest `written_up` text of each box (an empty
+    one — a box taken back to 未記入 — left out)."""
+    return {box: w.text for box, w in transcript.writeups.items() if w.text.strip()}
+
+
+def session_filing(transcript: Transcript, lang: str = "ja", audience: str = "bank",
+                   header: Mapping[str, str] | None = None) -> Filing:
+    """The filed sheet of a session from its own write-ups (what `compile --filing` and the demo file)."""
+    return build_filing(transcript, session_writeups(transcript), header, lang, audience)
+
+
 def _clean(text: str) -> str:
     """A write-up as printed: line ends unified, blanks around it removed, control characters dropped."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -278,11 +292,18 @@ def _header(t: Transcript, texts: dict[str, str], given: dict[str, str], lang: s
     return tuple(values)
 
 
+def header_values(t: Transcript, lang: str = "ja") -> dict[str, str]:
+    """Each header field as the session gives it without any write-up (answers, visit dates, who wrote)."""
+    return {h.id: h.value for h in _header(t, {}, {}, lang)}
+
+
 def _from_answer(t: Transcript, h: HeaderField, lang: str) -> str:
-    """A header value taken from the sheet field's answer, only when that answer is data (a JSIC industry,
-    one short line) — the owner's spoken sentence 「代表取締役の小槌正夫です。父から…」 is not."""
-    if h.from_field is None:
-        return ""
+    """A header value from the answers: the answer to a question that asks for it (`header:` in the bank), else
+    the sheet field's answer when that is data (a JSIC industry, one short line) — the owner's spoken sentence
+    「代表取締役の小槌正夫です。父から…」 is not."""
+    asked = header_answer(t, h.id, lang)
+    if asked or h.from_field is None:
+        return asked
     value = t.field_value(h.from_field)
     if value is None:
         return ""
@@ -290,6 +311,35 @@ def _from_answer(t: Transcript, h: HeaderField, lang: str) -> str:
     if h.kind == "industry":
         return industry_label(text, lang) or ""
     return text if is_data_like(text) else ""
+
+
+def header_answer(t: Transcript, header_id: str, lang: str) -> str:
+    """The value a question asking for this header field was answered with ("" if none): a number as digits, a
+    choice's industry or label, the record field of a group's first record that the header names, or a text —
+    when it is data (`is_data_like`), not a sentence."""
+    for question in t.bank.questions():
+        answer = t.answers.get(question.id)
+        if header_id not in question.header or answer is None or answer.is_status:
+            continue
+        industry = HEADER_FIELDS_BY_ID[header_id].kind == "industry"
+        value = _header_value(question, answer.value, question.header.index(header_id), industry, lang)
+        if value:
+            return value
+    return ""
+
+
+def _header_value(question: Question, value: Any, index: int, industry: bool, lang: str) -> str:
+    if question.type == "number" and isinstance(value, int | float):
+        return f"{value:g}"
+    if question.type == "choice":
+        choice = question.choice(str(value))
+        label = choice.label.get(lang) if choice else str(value)
+        return (industry_label(str(value), lang) or industry_label(label, lang) or "") if industry else label
+    if question.type == "group" and isinstance(value, list) and value and isinstance(value[0], dict):
+        text = str(value[0].get(question.fields[index].id, "")).strip()
+    else:
+        text = str(value).strip() if isinstance(value, str) else ""
+    return text if is_data_like(text) else ""  # typed as a sentence after all: the box waits for a write-up
 
 
 _SPOKEN = re.compile(r"[。！？!?\n]|です|ます|でした|ました")

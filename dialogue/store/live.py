@@ -115,8 +115,8 @@ class LiveSession:
     def set_hints(self, shown: bool) -> Step:
         return self._durably(lambda e: e.set_hints(shown))
 
-    def write_up(self, field_id: str, text: str) -> Step:
-        return self._durably(lambda e: e.write_up(field_id, text))
+    def write_up(self, field_id: str, text: str, by: Actor | None = None) -> Step:
+        return self._durably(lambda e: e.write_up(field_id, text, by))
 
     def pause(self) -> Step:
         return self._durably(lambda e: e.pause())

@@ -21,7 +21,7 @@ from dialogue.banks.reader import suggest
 from dialogue.errors import BankError, LocabenError, Position, Problem, Severity
 from dialogue.model import Bank, Question, Text
 from dialogue.model.conditions import holds
-from dialogue.model.sheet_fields import FIELDS_BY_ID, RECORD_FIELDS
+from dialogue.model.sheet_fields import FIELDS_BY_ID, RECORD_FIELDS, industry_label
 
 PERSONA_FORMAT = "locaben-persona/1"
 PERSONALITIES = ("talkative", "terse", "defensive")
@@ -58,9 +58,21 @@ PERSONA_CODES: dict[str, tuple[str, str]] = {
              "The field's owner questions all have `by_question` answers or do not apply: drop one of them, "
              "the surface answers the first question left."),
     "P150": ("YAML 1.1 trap: a value is not text", 'Quote it: "yes", "12:30", "2009".'),
+    "P160": ("unknown write-up box", "Use a write-up box id (docs/filing.md: a sheet field, `<field>.supporter` "
+                                     "for a summary box, or `header.*`)."),
+    "P161": ("polite endings in a write-up", "Write the box in である調: end sentences in である, する, した … "
+                                             "(quoted speech in 「」 may keep です・ます)."),
+    "P162": ("write-up length outside the box's target", "Shorten or lengthen it to the box's target (WRITEUP_BOXES "
+                                                         "in dialogue/model/sheet_fields.py; English 2.5 times)."),
+    "P163": ("a fact in the write-up the persona never says", "Every number, date, name and company in a model "
+                                                              "write-up must appear in the persona's own text."),
+    "P164": ("bad header value", "A number header field takes digits only; 業種 one of the JSIC industries "
+                                 "(INDUSTRIES), by its code or name."),
+    "P165": ("a box without a model write-up", "Add the box under `writeup:` so that `locaben demo` files a "
+                                               "complete sheet."),
 }
 
-ROOT_KEYS = {"format", "id", "bank", "company", "industry", "summary", "personality", "fields"}
+ROOT_KEYS = {"format", "id", "bank", "company", "industry", "summary", "personality", "fields", "writeup"}
 ROOT_REQUIRED = ("id", "company", "industry", "personality", "fields")
 FIELD_KEYS = {"surface", "by_question", "deeper", "supporter"}
 ANSWER_KEYS = {"ja", "en", "keys", "choice", "number", "short", "guarded"}
@@ -150,10 +162,27 @@ class Persona:
     personality_note: Text
     fields: tuple[FieldPersona, ...]
     source_path: str = field(default="", compare=False)
+    writeups: tuple[tuple[str, Text], ...] = ()  # box id → the expert's model write-up (清書), in every language
 
     def entry(self, field_id: str) -> FieldPersona:
         """What the persona says about one sheet field."""
         return next(f for f in self.fields if f.field_id == field_id)
+
+    def writeup(self, box_id: str) -> Text | None:
+        """The model write-up of one box (a write-up box or a header field), or None."""
+        return next((text for box, text in self.writeups if box == box_id), None)
+
+    def writeups_in(self, lang: str) -> dict[str, str]:
+        """Every model write-up in one language, by box id: what `locaben demo` files."""
+        return {box: text.get(lang) for box, text in self.writeups}
+
+    def header_answer(self, question: Question) -> MainAnswer | None:
+        """The owner's answer to a question that asks for header data (`header:` in the bank), read off the
+        persona's write-ups of those header fields; None when the persona has none (the surface answers then)."""
+        texts = [self.writeup(h) for h in question.header]
+        if not question.header or any(t is None for t in texts):
+            return None
+        return header_main_answer(question, [t for t in texts if t is not None])
 
     def facts(self) -> tuple[Fact, ...]:
         out: list[Fact] = []
@@ -166,6 +195,9 @@ class Persona:
         return self.own_answer(question) or self.entry(question.fills[0]).surface
 
     def own_answer(self, question: Question) -> MainAnswer | None:
+        header = self.header_answer(question)
+        if header is not None:
+            return header
         for field_id in question.fills:
             own = dict(self.entry(field_id).by_question).get(question.id)
             if own is not None:
@@ -178,7 +210,7 @@ class Persona:
         values = self.choices(bank)
         taken = {qid for qid, _ in self.entry(field_id).by_question}
         return next((q.id for q in bank.questions() if field_id in q.fills and q.voice == "owner"
-                     and q.id not in taken and holds(q.when, values)), None)
+                     and q.id not in taken and holds(q.when, values) and self.header_answer(q) is None), None)
 
     def volunteered_with(self, question: Question, bank: Bank) -> tuple[Fact, ...]:
         """Deeper facts the owner says unasked together with the main answer to `question`: those marked
@@ -258,3 +290,36 @@ def applies(question: Question, values: dict[str, Any]) -> bool:
 
 def record_ids(field_id: str) -> tuple[str, ...]:
     return RECORD_FIELDS.get(FIELDS_BY_ID[field_id].shape, ())
+
+
+def header_main_answer(question: Question, texts: list[Text]) -> MainAnswer:
+    """A main answer made of header values: a group's records (one header field per record field), a
+    number, the choice whose label (or, for 業種, whose industry) the value names, or the text itself."""
+    langs = texts[0].languages()
+    joined = Text(tuple((lang, " ".join(t.get(lang) for t in texts)) for lang in langs))
+    fact = Fact(f"{question.fills[0]}@{question.id}", question.fills[0], "answer", joined, (), question.id)
+    if question.type == "group":
+        records = tuple((lang, (tuple((f.id, t.get(lang)) for f, t in zip(question.fields, texts, strict=False)),))
+                        for lang in langs)
+        return MainAnswer(fact, records=records)
+    if question.type == "number":
+        return MainAnswer(fact, number=header_number(texts[0].get(langs[0])))
+    if question.type == "choice":
+        return MainAnswer(fact, choice=header_choice(question, texts[0]))
+    return MainAnswer(fact)
+
+
+def header_number(text: str) -> int | None:
+    """A header number as written in a write-up: digits only (full-width digits and `,` allowed)."""
+    digits = unicodedata.normalize("NFKC", text).replace(",", "").strip()
+    return int(digits) if digits.isdigit() else None
+
+
+def header_choice(question: Question, text: Text) -> str | None:
+    """The choice a header value names: by its id, its label in any language, or the industry it is."""
+    for choice in question.choices:
+        wanted = {choice.id, *(label for _, label in choice.label.by_lang)}
+        if any(value.strip() in wanted for _, value in text.by_lang):
+            return choice.id
+    industries = {industry_label(value) for _, value in text.by_lang} - {None}
+    return next((c.id for c in question.choices if industry_label(c.id) in industries), None)

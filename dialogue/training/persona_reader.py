@@ -30,11 +30,12 @@ from dialogue.training.persona import (
     normalize,
     record_ids,
 )
+from dialogue.training.persona_writeup import WriteupReader
 
 # ---- the reader: one pass, every problem ----
 
 
-class PersonaReader:
+class PersonaReader(WriteupReader):
     """One pass over one persona file against a bank, collecting every problem with its position."""
 
     def __init__(self, path: Path, bank: Bank):
@@ -44,6 +45,7 @@ class PersonaReader:
         self.doc: yn.Document | None = None
         self.problems: list[Problem] = []
         self.uses: list[tuple[str, yn.Node]] = []  # questions named by by_question / probes, for P114
+        self.writeup_texts: dict[str, tuple[Text, yn.Node]] = {}  # box id → model write-up (the `writeup:` block)
 
     def read(self) -> tuple[Persona | None, list[Problem]]:
         try:
@@ -151,12 +153,17 @@ class PersonaReader:
         industry = self._text(get["industry"], "industry") if "industry" in get else None
         summary = self._text(get["summary"], "summary") if "summary" in get else None
         personality, note = self._personality(get["personality"]) if "personality" in get else (None, None)
+        if "writeup" in get:
+            self.writeup_texts = self._writeups(get["writeup"])
         fields = self._fields(get["fields"]) if "fields" in get else ()
         if None in (pid, company, industry, personality, note) or not fields:
             return None
+        writeups = tuple((box, text) for box, (text, _) in self.writeup_texts.items())
         persona = Persona(str(pid), self.bank.id, company, industry, summary, str(personality), note,  # type: ignore[arg-type]
-                          fields, str(self.path))
+                          fields, str(self.path), writeups)
         self._check_applicability(persona, get["fields"])
+        if "writeup" in get:
+            self._check_writeups(persona, self.writeup_texts, get["writeup"])
         return persona
 
     def _personality(self, node: yn.Node) -> tuple[str | None, Text | None]:
@@ -197,8 +204,8 @@ class PersonaReader:
                 if question is not None:
                     own.append((question.id, self._answer(value_node, field_id, [question], "answer")))
         taken = {qid for qid, _ in own}
-        served = [q for q in self.bank.questions()
-                  if field_id in q.fills and q.voice == "owner" and q.id not in taken]
+        served = [q for q in self.bank.questions() if field_id in q.fills and q.voice == "owner"
+                  and q.id not in taken and not self._answered_by_writeups(q)]
         surface = self._answer(items["surface"][1], field_id, served, "surface") if "surface" in items else None
         deeper = tuple(self._fact(n, field_id, i) for i, n in
                        enumerate(self._sequence(items["deeper"][1], f"{field_id}: deeper"), 1)) if "deeper" in items else ()
@@ -210,6 +217,10 @@ class PersonaReader:
             return None
         return FieldPersona(field_id, surface, tuple((q, a) for q, a in own if a is not None),
                             tuple(f for f in deeper if f is not None), supporter)
+
+    def _answered_by_writeups(self, question: Question) -> bool:
+        """A question asking for header data that the persona's header write-ups answer (Persona.header_answer)."""
+        return bool(question.header) and all(h in self.writeup_texts for h in question.header)
 
     def _pairs(self, node: yn.Node, what: str) -> list[tuple[yn.Node, yn.Node]]:
         if isinstance(node, yn.MappingNode):

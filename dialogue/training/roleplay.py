@@ -5,6 +5,7 @@ from `dialogue.training.scoring.score`. Persona text is printed as plain text, n
 
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,16 +18,18 @@ from rich.text import Text as RichText
 from dialogue.engine import Command
 from dialogue.errors import AnswerError, CommandError, ExitStatus, Refusal
 from dialogue.i18n import say as _say
+from dialogue.model import Actor
 from dialogue.model.conditions import condition_refs
 from dialogue.model.placeholders import fill, with_fallbacks
 from dialogue.model.sheet_fields import FIELDS_BY_ID
 from dialogue.store.live import LiveSession
 from dialogue.training.persona import Persona, applies
 from dialogue.training.scoring import Owner, Scorecard, ScoreReport, Turn, interview, score
+from dialogue.training.writeup_score import writeup_lines
 from dialogue.ui.terminal import LineSource, make_completer
 from dialogue.ui.text import plain
 
-COMMANDS = ("ask", "probe", "probes", "list", "note", "review", "help", "finish")
+COMMANDS = ("ask", "probe", "probes", "list", "note", "review", "write", "help", "finish")
 
 def say(key: str, lang: str, **values: Any) -> str:
     """A role-play message from the catalogue (`roleplay.<key>`)."""
@@ -50,14 +53,17 @@ class RolePlay:
     lang: str
     started: float = field(default_factory=time.monotonic)
     compile_command: str = ""  # how to compile the sheet, as the user can paste it
+    write_command: str = ""  # how to write it up afterwards (`locaben write ID`)
     topic: str | None = None  # the question being discussed
     pending: tuple[str, int | None] | None = None  # what the next note records: (question, probe or None)
+    source: LineSource | None = None  # the input, also read by the write-up desk (/write)
 
     def __post_init__(self) -> None:
         self.bank = self.live.engine.bank
         self.owner = Owner(self.persona, self.bank, self.lang)
 
     def run(self, source: LineSource) -> int:
+        self.source = source
         self.console.print(self.briefing())
         while self.live.step().state != "finished":
             try:
@@ -113,6 +119,8 @@ class RolePlay:
             from dialogue.ui import screens
 
             self.console.print(screens.draft_sheet(build_sheet(self.live.transcript(), self.lang), self.lang))
+        elif name == "write":
+            self.write_up(arg)
         elif name == "help":
             self._say(say("help", self.lang))
         elif name == "finish":
@@ -159,6 +167,26 @@ class RolePlay:
             return  # the supporter's probes are questions to oneself: the note stays on the view
         self.console.print(line(say("owner", self.lang), self.owner.probe(question.id, index).text, "green", self.lang))
         self.pending = (question.id, index)
+
+    def write_up(self, arg: str) -> None:
+        """`/write [BOX]`: the trainee writes up a box (or the current question's boxes, or every box still
+        未記入) with the interview's write-up desk; the score compares it with the model write-up."""
+        from dialogue.model.sheet_fields import WRITEUP_BOXES_BY_ID
+        from dialogue.model.writing import WALK_ORDER
+        from dialogue.ui.writeup_desk import WriteUpDesk, boxes_of_question, find_boxes, unwritten
+
+        if self.source is None:
+            return
+        t = self.live.transcript()
+        found = [b for b, _ in find_boxes(arg, self.lang)] if arg else []
+        boxes = found[:1] if arg else [b for b in (boxes_of_question(t, self.topic) if self.topic else [])
+                                       if b in WRITEUP_BOXES_BY_ID]
+        boxes = boxes or ([] if arg else unwritten(t, [b for b in WALK_ORDER if b in WRITEUP_BOXES_BY_ID], self.lang))
+        if not boxes:
+            self._say(_say("writeup.unknown_box", self.lang, box=arg, boxes=""), "red")
+            return
+        with contextlib.suppress(EOFError, KeyboardInterrupt):  # back to the role-play; what was typed is saved
+            WriteUpDesk(self.live, self.console, self.lang, self.source).walk(boxes)
 
     # ---- recording ----
 
@@ -254,7 +282,8 @@ class RolePlay:
         if self.live.step().state != "finished":
             self.live.finish()
         report = score(self.live.transcript(), self.persona, self.lang)
-        self.console.print(render_report(report, self.persona, self.bank, self.lang))
+        self.console.print(render_report(report, self.persona, self.bank, self.lang,
+                                         self.write_command or f"locaben write {self.live.session_id}"))
         self._say(say("compile", self.lang, command=self.compile_command or f"locaben compile {self.live.session_id}"),
                   "bold")
         return ExitStatus.OK
@@ -270,7 +299,7 @@ def _why(exc: AnswerError | CommandError, lang: str) -> str:
 # ---- the score report ----
 
 
-def render_report(report: ScoreReport, persona: Persona, bank: Any, lang: str) -> RenderableType:
+def render_report(report: ScoreReport, persona: Persona, bank: Any, lang: str, write_command: str = "") -> RenderableType:
     you, expert = report.trainee, report.expert
     table = Table(title=say("score_title", lang, company=persona.company.get(lang)), expand=True)
     for key, justify in (("section", "left"), ("facts_you", "right"), ("facts_expert", "right"),
@@ -283,6 +312,7 @@ def render_report(report: ScoreReport, persona: Persona, bank: Any, lang: str) -
     table.add_row(say("total", lang), _share(you), _share(expert), str(you.chars), str(expert.chars))
     parts: list[RenderableType] = [table, plain(say("time", lang, you=_minutes(you), expert=_minutes(expert))),
                                    plain(say("probes_used", lang, you=you.probes_used, expert=expert.probes_used))]
+    parts += writeup_lines(report, lang, write_command)
     parts.append(plain(say("missed_title", lang), style="bold") if report.missed
                  else plain(say("all_caught", lang), style="bold green"))
     for missed in report.missed:
@@ -340,7 +370,21 @@ def run_demo(live: LiveSession, persona: Persona, console: Console, lang: str) -
         console.print(line(label, turn.text, style, lang))
 
     interview(live, persona, "model", lang, on_turn=show)
+    written = write_up_model(live, persona, lang)
+    if written:
+        console.print(plain(say("demo_writeups", lang, n=written), style="bold magenta"))
     live.finish()
+
+
+def write_up_model(live: LiveSession, persona: Persona, lang: str) -> int:
+    """The persona's model write-up of every box, journalled as the supporter's write-ups (the demo files them)."""
+    author = persona.writeup("header.author")
+    by = Actor("model", author.get(lang)) if author is not None else None
+    written = 0
+    for box_id, text in persona.writeups_in(lang).items():
+        live.write_up(box_id, text, by)
+        written += 1
+    return written
 
 
 def completer(bank: Any, lang: str = "ja") -> Any:

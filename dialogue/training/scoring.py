@@ -27,6 +27,7 @@ from dialogue.model.measure import answer_size
 from dialogue.model.sheet_fields import GROUPS
 from dialogue.sheet.data import display_value
 from dialogue.training.persona import Fact, MainAnswer, Persona, applies, normalize
+from dialogue.training.writeup_score import WriteupScore, score_writeups
 
 STRATEGIES = ("main", "guided", "model")
 AGAIN = {"ja": "先ほども申し上げましたが、", "en": "As I said earlier, "}
@@ -339,6 +340,7 @@ class ScoreReport:
     trainee: Scorecard
     expert: Scorecard
     missed: tuple[Missed, ...] = field(default=())
+    writeups: tuple[WriteupScore, ...] = field(default=())  # the boxes the persona has a model write-up for
 
 
 def field_notes(t: Transcript) -> dict[str, list[str]]:
@@ -421,7 +423,9 @@ def score(t: Transcript, persona: Persona, lang: str = "ja", expert: Transcript 
             continue
         qid = fact.question_id or _surface_question(t.bank, persona, fact.field_id, values)
         missed.append(Missed(fact, "note" if qid in t.answers else "ask", qid))
-    return ScoreReport(persona.id, trainee, scorecard(expert, persona, lang), tuple(missed))
+    return ScoreReport(persona.id, trainee, scorecard(expert, persona, lang), tuple(missed),
+                       score_writeups(t, persona, lang))
+
 
 
 def _surface_question(bank: Bank, persona: Persona, field_id: str, values: dict[str, Any]) -> str:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from dialogue.engine import Command
 from dialogue.i18n import has, say
+from dialogue.ui import writeup
 
 if TYPE_CHECKING:
     from dialogue.ui.interview import Interview
@@ -65,7 +66,8 @@ COMMANDS: tuple[SlashCommand, ...] = (
     SlashCommand("outline", lambda s, a: s.outline()),
     SlashCommand("review", lambda s, a: s.act(lambda live: live.review()), Command.REVIEW),
     SlashCommand("pause", lambda s, a: s.act(lambda live: live.pause()), Command.PAUSE),
-    SlashCommand("finish", lambda s, a: s.act(lambda live: live.finish()), Command.FINISH),
+    SlashCommand("write", writeup.write, Command.WRITE_UP, Arg.OPTIONAL, "field"),
+    SlashCommand("finish", writeup.finish, Command.FINISH),
     SlashCommand("help", lambda s, a: s.show_help()),
 )
 BY_NAME: dict[str, SlashCommand] = {c.name: c for c in COMMANDS} | {"decline": next(c for c in COMMANDS

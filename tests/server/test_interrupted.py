@@ -14,7 +14,7 @@ import pytest
 
 from dialogue.store.server import admin, sync
 from dialogue.store.server.chain import journal_chain
-from tests.helpers import ROOT
+from tests.helpers import CODE
 from tests.server.conftest import Server
 from tests.server.devices import Device
 
@@ -24,7 +24,7 @@ SESSIONS = 80  # about 4,200 events: long enough a sync to be cut in the middle 
 
 def start_sync(server: Server, laptop: Device, config: Path) -> subprocess.Popen[str]:
     env = {**os.environ, "LOCABEN_SERVER": server.url("tanaka"), "LOCABEN_USER": "tanaka",
-           "LOCABEN_CONFIG_DIR": str(config), "PYTHONPATH": str(ROOT)}
+           "LOCABEN_CONFIG_DIR": str(config), "PYTHONPATH": str(CODE)}
     return subprocess.Popen([sys.executable, "-m", "dialogue", "sync", "--sessions-dir", str(laptop.store.root)],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from dialogue.banks.builtin import standard_bank_path
+from dialogue.banks.reader import load_bank
 from tests.helpers import MINI_BANK
 from tests.server.conftest import Server
 from tests.server.test_team import Officer
@@ -21,7 +23,6 @@ ANOTHER_LAPTOP = r"C:\Users\tanaka\AppData\Local\Programs\locaben\dialogue\quest
 
 def another_version_of_the_standard_bank(folder: Path) -> Path:
     """A file with the standard bank's id and other contents (an edited copy, or an older release)."""
-    from dialogue.banks.builtin import standard_bank_path
 
     copy = folder / "locaben_standard.yaml"
     text = standard_bank_path().read_text(encoding="utf-8")
@@ -60,7 +61,8 @@ def test_a_pulled_session_resumes_and_compiles_on_its_own_bank(server: Server, t
     code, _, err = tablet.run("compile", sid, "--format", "md", "-o", str(tmp_path / "out"))
     assert code == 0 and err == "", err
     sheet = (tmp_path / "out" / f"{sid}-sheet.md").read_text(encoding="utf-8")
-    assert "株式会社みどり精工" in sheet and r"| locaben\_standard 1\.0\.0 |" in sheet  # the bank it began on
+    version = load_bank(standard_bank_path()).version.replace(".", "\\.")
+    assert "株式会社みどり精工" in sheet and rf"| locaben\_standard {version} |" in sheet  # the bank it began on
     laptop.ok("sync")  # the tablet's note, sent when it paused, comes back to the laptop
     assert "港の倉庫も見学" in [e.get("text") for e in laptop.device.events(sid)]
 
