@@ -2,7 +2,7 @@
 
 Building the whole parser imports every command module and what they import (the engine, the store, …):
 that costs several times the start of Python itself, for a page of text. The pages are rendered from the
-real parser ahead of time (`python -m dialogue.cli.help --write` → dialogue/cli/help_pages.py; one source
+real parser ahead of time (`scripts/write_help_pages.py` → dialogue/cli/help_pages.py; one source
 of truth: `build_parser`), at argparse's 80-column layout, which the parser uses on every terminal too
 (dialogue.cli.help.FixedWidthFormatter) — so a page printed here is exactly what argparse prints, which
 tests/test_fasthelp.py checks page by page.

@@ -4,25 +4,22 @@ looked at before argparse runs (so the help itself can be localised). Every word
 
 Help is laid out for 80 columns on every terminal (argparse's layout when it prints to a pipe), so each
 page can be rendered once from the parser and printed without building it (dialogue.cli.fasthelp):
-`python -m dialogue.cli.help --write` renders every page into dialogue/cli/help_pages.py.
+`scripts/write_help_pages.py` renders every page into dialogue/cli/help_pages.py.
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from dialogue.cli.fasthelp import help_language
 from dialogue.i18n import CATALOGUES, LANGUAGES, say
 
-__all__ = ["FixedWidthFormatter", "Parser", "h", "help_language", "localise_argparse", "render_pages"]
+__all__ = ["FixedWidthFormatter", "Parser", "h", "help_language", "localise_argparse", "pages_source", "render_pages"]
 
 ARGPARSE_PREFIX = "argparse."
 HELP_WIDTH = 78  # what argparse uses for an 80-column screen (its width is the columns less 2)
-PAGES_MODULE = Path(__file__).with_name("help_pages.py")
 
 
 def h(key: str, lang: str, **values: object) -> str:
@@ -100,8 +97,8 @@ def pages_source() -> str:
 
     pages, with_lang = render_pages()
     out = ['"""Every `locaben` help page, rendered from the parser (dialogue.cli.main.build_parser). Generated:',
-           "do not edit; run `python -m dialogue.cli.help --write` after changing a command, an option or a help",
-           'text (tests/test_fasthelp.py fails until then). Read by dialogue.cli.fasthelp."""', "",
+           "do not edit; run `scripts/write_help_pages.py` after changing a command, an option or a help text",
+           '(tests/test_fasthelp.py fails until then). Read by dialogue.cli.fasthelp."""', "",
            f"USAGE_STATUS = {int(ExitStatus.USAGE)}  # `locaben` alone prints the top page with this status", "",
            "LANG_OPTION = frozenset({", *(f"    {words!r}," for words in with_lang), "})", "",
            "PAGES = {"]
@@ -117,23 +114,3 @@ def _lines(text: str) -> list[str]:
     """`text` cut after each `\\n` only (str.splitlines also cuts at other characters)."""
     parts = text.split("\n")
     return [part + "\n" for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
-
-
-def main(argv: list[str]) -> int:
-    """`python -m dialogue.cli.help --write` rewrites the pages; `--check` fails if they are stale."""
-    wanted = pages_source()
-    current = PAGES_MODULE.read_text(encoding="utf-8") if PAGES_MODULE.exists() else ""
-    if argv == ["--write"]:
-        if wanted != current:
-            PAGES_MODULE.write_text(wanted, encoding="utf-8", newline="\n")
-        return 0
-    if argv == ["--check"]:
-        return 0 if wanted == current else 1
-    sys.stderr.write("usage: python -m dialogue.cli.help --write | --check\n")
-    return 2
-
-
-if __name__ == "__main__":
-    from dialogue.cli import help as this  # the module the parser uses, not a second copy named __main__
-
-    raise SystemExit(this.main(sys.argv[1:]))

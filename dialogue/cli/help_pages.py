@@ -1,6 +1,6 @@
 """Every `locaben` help page, rendered from the parser (dialogue.cli.main.build_parser). Generated:
-do not edit; run `python -m dialogue.cli.help --write` after changing a command, an option or a help
-text (tests/test_fasthelp.py fails until then). Read by dialogue.cli.fasthelp."""
+do not edit; run `scripts/write_help_pages.py` after changing a command, an option or a help text
+(tests/test_fasthelp.py fails until then). Read by dialogue.cli.fasthelp."""
 
 USAGE_STATUS = 2  # `locaben` alone prints the top page with this status
 
