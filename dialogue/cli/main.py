@@ -157,7 +157,7 @@ def manager(args: argparse.Namespace, env: Env) -> SessionManager:
 def load_bank(name: str | Path | None) -> Bank:
     """A bank by path or built-in id (the standard bank when None)."""
     from dialogue.banks.builtin import STANDARD_BANK_ID, resolve_bank
-    from dialogue.banks.reader import load_bank as load
+    from dialogue.banks.cache import load_bank as load  # a cache hit imports neither YAML nor the validator
 
     return load(resolve_bank(name or STANDARD_BANK_ID))
 
