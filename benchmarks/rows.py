@@ -70,7 +70,7 @@ class Sizes:
 
 FULL = Sizes(runs=9, warmup=1, enter_events=(100, 1000, 10000), enter_answers=30, resume_events=(100, 10000),
              sessions=1000, batch=(100, 1000), answers=1000, paste_chars=10000, typed=4)
-TINY = Sizes(runs=1, warmup=0, enter_events=(20, 40, 80), enter_answers=3, resume_events=(20, 80), sessions=3, batch=(2, 4),
+TINY = Sizes(runs=1, warmup=0, enter_events=(20, 40, 80), enter_answers=3, resume_events=(20, 80), sessions=2, batch=(1, 2),
              answers=20, paste_chars=10000, typed=1)
 
 

@@ -152,14 +152,14 @@ def update_docs(table: str) -> None:
 
 
 def report(rows: list[Row], args: argparse.Namespace, header: list[str]) -> None:
+    table = markdown(rows, header)
+    if args.update_docs:
+        update_docs(table)
     if args.json:
         say("\n".join(header))
         print(json.dumps([r.to_json() for r in rows], ensure_ascii=False, indent=1))
-    elif args.markdown or args.update_docs:
-        table = markdown(rows, header)
+    elif args.markdown:
         print(table)
-        if args.update_docs:
-            update_docs(table)
     else:
         print("\n".join(header))
         for r in rows:
