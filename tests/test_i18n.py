@@ -13,7 +13,9 @@ import pytest
 from dialogue.i18n import CATALOGUES, LANGUAGES, say
 
 PACKAGE = Path(__file__).resolve().parent.parent / "dialogue"
-TALKERS = [*sorted((PACKAGE / "ui").glob("*.py")), *sorted((PACKAGE / "cli").glob("*.py")),
+GENERATED = {"help_pages.py"}  # rendered from the catalogue's help.* texts (scripts/write_help_pages.py)
+TALKERS = [*sorted((PACKAGE / "ui").glob("*.py")),
+           *sorted(p for p in (PACKAGE / "cli").glob("*.py") if p.name not in GENERATED),
            PACKAGE / "training" / "roleplay.py"]
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff01-\uff5e]")
 WORDS = re.compile(r"[A-Za-z]{3,}(?:\s+[A-Za-z]{2,}){1,}")  # two or more English words in a row: prose

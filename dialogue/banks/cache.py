@@ -6,6 +6,9 @@ validator's own code (`code_hash`); an entry is used only when every file it was
 imports) still has the same SHA-256 and it was written by the same version and the same validator code. So a
 changed validation rule — in a new release, an edited checkout or a patched install — validates every bank
 again instead of serving one it would now refuse. Any problem reading an entry is a miss, never an error.
+
+`load_bank` is the way in: on a hit it imports neither PyYAML nor the validator (dialogue.banks.reader), which
+are loaded only to read a bank whose content has no entry yet.
 """
 
 from __future__ import annotations
@@ -15,7 +18,6 @@ import functools
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -84,6 +86,21 @@ def _entry_path(path: Path) -> Path:
     return cache_dir() / f"{key}.json"
 
 
+def load_bank(path: str | Path) -> Bank:
+    """A validated bank: from the cache when this content was validated before, else read and validated now
+    (raising `BankError` with every problem) and stored for the next time."""
+    path = Path(path)
+    with contextlib.suppress(OSError):
+        cached = load_cached(path)
+        if cached is not None:
+            return cached
+    from dialogue.banks.reader import read_valid_bank
+
+    bank, files = read_valid_bank(path)
+    store(bank, files)
+    return bank
+
+
 def load_cached(path: Path) -> Bank | None:
     try:
         entry = json.loads(_entry_path(path).read_text(encoding="utf-8"))
@@ -99,6 +116,8 @@ def load_cached(path: Path) -> Bank | None:
 
 def store(bank: Bank, files: list[Path]) -> None:
     """Write an entry atomically; a read-only or full cache directory is silently skipped."""
+    import tempfile
+
     path = Path(bank.source_path)
     with contextlib.suppress(OSError):
         directory = cache_dir()

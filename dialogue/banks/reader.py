@@ -5,7 +5,6 @@ The format is documented in docs/bank-format.md and published as question_banks/
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 from collections.abc import Iterable
 from pathlib import Path
@@ -30,7 +29,8 @@ from dialogue.model import (
 from dialogue.model.bank import DEFAULT_MAX_PROBES
 from dialogue.model.sheet_fields import FIELDS_BY_ID, RECORD_FIELDS
 
-__all__ = ["CONDITION_OPS", "MAX_CONDITION_DEPTH", "bank_hash", "check_bank", "load_bank", "suggest"]
+__all__ = ["CONDITION_OPS", "MAX_CONDITION_DEPTH", "bank_hash", "check_bank", "load_bank", "read_valid_bank",
+           "suggest"]
 
 BANK_FORMAT = "locaben-bank/1"
 
@@ -57,20 +57,21 @@ TEXT_FIELDS = ("purpose", "hint", "example", "guidance")
 
 def load_bank(path: str | Path) -> Bank:
     """Read, parse and validate a bank file; raise `BankError` with every problem if it has errors.
-    A bank already validated with the same content comes from the cache (dialogue.banks.cache)."""
+    A bank already validated with the same content comes from the cache: `dialogue.banks.cache.load_bank`,
+    which callers on a hot path use directly so that a hit imports neither YAML nor this validator."""
     from dialogue.banks import cache as bank_cache
 
-    path = Path(path)
-    with contextlib.suppress(OSError):
-        cached = bank_cache.load_cached(path)
-        if cached is not None:
-            return cached
+    return bank_cache.load_bank(path)
+
+
+def read_valid_bank(path: Path) -> tuple[Bank, list[Path]]:
+    """Read, parse and validate a bank file (no cache): the bank and every file it was built from; raise
+    `BankError` with every problem if it has errors."""
     reader = _BankReader(path, stack=())
     bank, problems = reader.read()
     if bank is None or any(p.severity is Severity.ERROR for p in problems):
         raise BankError(problems)
-    bank_cache.store(bank, reader.files)
-    return bank
+    return bank, reader.files
 
 
 def check_bank(path: str | Path) -> tuple[Bank | None, list[Problem]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -141,6 +142,25 @@ def _source(args: argparse.Namespace, env: Env, live: LiveSession, lang: str, to
         from dialogue.ui.terminal import PlainInput
 
         return PlainInput(env.stdin, env.stdout)
+    return MadeOnFirstRead(lambda: _terminal_input(live, lang, toolbar))
+
+
+class MadeOnFirstRead:
+    """A line source made when the first line is read. The interview shows the first question before it
+    reads, so the question is on screen before prompt-toolkit is imported (~80 ms) — keys typed meanwhile
+    wait in the terminal and arrive at the prompt."""
+
+    def __init__(self, make: Callable[[], Any]):
+        self._make = make
+        self._source: Any = None
+
+    def read(self, offered: str = "", placeholder: str = "") -> str:
+        if self._source is None:
+            self._source = self._make()
+        return str(self._source.read(offered, placeholder))
+
+
+def _terminal_input(live: LiveSession, lang: str, toolbar: Any) -> Any:
     from dialogue.engine.navigation import all_targets, find_targets
     from dialogue.ui.commands import NAMES, TARGET_COMMANDS
     from dialogue.ui.terminal import TerminalInput, make_completer

@@ -1,23 +1,28 @@
 """The `locaben` command: the parser, dispatch, and the one function from errors to exit statuses.
 
-Heavy libraries (prompt-toolkit, rich, jinja2) are imported inside the commands that need them, so
-`locaben --help` and `locaben bank validate` start fast. One module per group of commands.
+Heavy libraries (prompt-toolkit, rich, jinja2) are imported inside the commands that need them, and this
+module imports nothing at its top but the help path (dialogue.cli.fasthelp): `locaben --help` prints a
+ready-made page and `locaben --version` builds no parser, so both start about as fast as Python itself.
+One module per group of commands.
 """
 
 from __future__ import annotations
 
-import argparse
+import os
 import sys
-from collections.abc import Sequence
-from pathlib import Path
-from typing import IO, TYPE_CHECKING
 
 from dialogue import __version__
-from dialogue.banks.builtin import STANDARD_BANK_ID
-from dialogue.cli.env import Env
-from dialogue.errors import BankError, ExitStatus, LocabenError, Problem
+from dialogue.cli.fasthelp import quick_help, utf8
 
+TYPE_CHECKING = False  # typing is not imported on the help path; mypy reads the block below
 if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Mapping, Sequence
+    from pathlib import Path
+    from typing import IO
+
+    from dialogue.cli.env import Env
+    from dialogue.errors import Problem
     from dialogue.model import Bank
     from dialogue.store.live import SessionManager
     from dialogue.store.location import StoreLocation
@@ -25,11 +30,23 @@ if TYPE_CHECKING:
 NEW_VISIT_HOURS = 8
 
 
-def build_parser(lang: str = "ja") -> argparse.ArgumentParser:
-    from dialogue.cli import bank_tools, compiling, interview, sessions, team, training, write
-    from dialogue.cli.help import h
+def __getattr__(name: str) -> object:
+    """`Env`, imported on first use (commands and tests take it from here), so the help path does without
+    what it imports (dataclasses, datetime, subprocess)."""
+    if name == "Env":
+        from dialogue.cli.env import Env
 
-    parser = argparse.ArgumentParser(prog="locaben", description=h("description", lang), epilog=h("epilog", lang))
+        return Env
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def build_parser(lang: str = "ja") -> argparse.ArgumentParser:
+    import argparse
+
+    from dialogue.cli import bank_tools, compiling, interview, sessions, team, training, write
+    from dialogue.cli.help import Parser, h
+
+    parser = Parser(prog="locaben", description=h("description", lang), epilog=h("epilog", lang))
     parser.add_argument("--version", action="store_true", help=h("version", lang))
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--sessions-dir", metavar="DIR", help=h("sessions_dir", lang))
@@ -48,18 +65,26 @@ def build_parser(lang: str = "ja") -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None, env: Env | None = None) -> int:
-    env = env or Env(argv0=sys.argv[0] if sys.argv else "locaben")
-    _utf8(env)
-    from dialogue.cli.help import help_language, localise_argparse
-
     argv = list(sys.argv[1:] if argv is None else argv)
+    environ = env.environ if env is not None else os.environ
+    stdout = env.stdout if env is not None else sys.stdout
+    answered = quick_help(argv, environ, stdout)
+    if answered is not None:
+        return answered
+    if argv == ["--version"]:
+        return print_version(environ, env.cwd() if env is not None else None, stdout)
+    from dialogue.cli.env import Env
+    from dialogue.cli.help import help_language, localise_argparse
+    from dialogue.errors import ExitStatus
+
+    env = env or Env(argv0=sys.argv[0] if sys.argv else "locaben")
+    utf8(env.stdout, env.stderr)
     lang = help_language(argv, env.environ)
     localise_argparse(lang)
     parser = build_parser(lang)
     args = parser.parse_args(argv)
     if args.version:
-        env.stdout.write(f"locaben {__version__}\n{store_location(None, env).describe(lang)}\n")
-        return ExitStatus.OK
+        return print_version(env.environ, env.cwd(), env.stdout)
     if args.command is None:
         parser.print_help(env.stdout)
         return ExitStatus.USAGE
@@ -70,8 +95,23 @@ def main(argv: Sequence[str] | None = None, env: Env | None = None) -> int:
         return exit_status(exc, env, args.ui_lang)
 
 
+def print_version(environ: Mapping[str, str], cwd: Path | None, stdout: IO[str]) -> int:
+    """`locaben --version`: the version and where sessions are kept (without building the parser)."""
+    from pathlib import Path
+
+    from dialogue.cli.fasthelp import help_language
+    from dialogue.errors import ExitStatus
+    from dialogue.store.location import locate_store
+
+    utf8(stdout)
+    where = locate_store(None, environ, cwd or Path.cwd()).describe(help_language([], environ))
+    stdout.write(f"locaben {__version__}\n{where}\n")
+    return ExitStatus.OK
+
+
 def exit_status(exc: BaseException, env: Env, lang: str) -> int:
     """The one mapping from what went wrong to what the user sees on stderr and the exit status."""
+    from dialogue.errors import BankError, ExitStatus, LocabenError
     from dialogue.i18n import say
     from dialogue.ui.text import visible
 
@@ -85,13 +125,6 @@ def exit_status(exc: BaseException, env: Env, lang: str) -> int:
         env.stderr.write(say("cli.interrupted", lang) + "\n")
         return ExitStatus.INTERRUPTED
     raise exc  # a bug: its traceback is what a developer needs
-
-
-def _utf8(env: Env) -> None:
-    """Write UTF-8 whatever the locale (LANG=C included); what cannot be encoded is escaped, never fatal."""
-    for stream in (env.stdout, env.stderr):
-        if hasattr(stream, "reconfigure") and (getattr(stream, "encoding", "") or "").lower() != "utf-8":
-            stream.reconfigure(encoding="utf-8", errors="backslashreplace")
 
 
 # ---- shared wiring for the commands ----
@@ -125,8 +158,8 @@ def manager(args: argparse.Namespace, env: Env) -> SessionManager:
 
 def load_bank(name: str | Path | None) -> Bank:
     """A bank by path or built-in id (the standard bank when None)."""
-    from dialogue.banks.builtin import resolve_bank
-    from dialogue.banks.reader import load_bank as load
+    from dialogue.banks.builtin import STANDARD_BANK_ID, resolve_bank
+    from dialogue.banks.cache import load_bank as load  # a cache hit imports neither YAML nor the validator
 
     return load(resolve_bank(name or STANDARD_BANK_ID))
 

@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from dialogue.banks.builtin import bank_files
-from dialogue.banks.reader import load_bank
+from dialogue.banks.cache import load_bank
 from dialogue.engine import Engine, Step
 from dialogue.errors import JournalError, ReplayError, SessionNotFound
 from dialogue.model import Actor, Bank, Transcript
