@@ -63,6 +63,7 @@ class Step:
     probe_reason: str = ""  # why this probe is offered (dialogue.engine.probing.Why): missing, thin, after_none …
     hints_shown: bool | None = None  # the interviewer's last F2 choice in this session; None: never set
     probe_element: str = ""  # for `missing`: the element the probe asks for (figure, reason …)
+    flag_note: str = ""  # what was written with /flag, shown beside 【次回確認】
 
     @property
     def offered_input(self) -> str:
@@ -172,7 +173,8 @@ class Engine:
         return Step(self.state, question, probe_text, s.probe, s.answers.get(s.current or ""),
                     self.legal_commands(), self._progress(), tuple(s.notices), s.section_started,
                     parked, prefill, bool(question and question.id in s.flags), s.visit, s.mode, draft,
-                    s.probe_reason if probing else "", s.hints_shown, s.probe_element if probing else "")
+                    s.probe_reason if probing else "", s.hints_shown, s.probe_element if probing else "",
+                    s.flags.get(question.id, "") if question is not None else "")
 
     def transcript(self) -> Transcript:
         s = self._s
