@@ -218,6 +218,7 @@ MESSAGES: dict[str, str] = {
     'roleplay.demo_intro': 'Demo: a model interviewer talks with the owner of the fictional {company} (session {id}).',
     'roleplay.demo_written': 'The sheet was written to {dir}:',
     'roleplay.demo_next': 'Your turn: {roleplay} / for real: {interview} (rebuild: {command})',
+    'roleplay.report_saved': 'Score report saved: {path}',
     'roleplay.toolbar': ' {company} · recorded {a} · follow-ups {p} · {m} min · /help',
     'roleplay.all_caught': 'Your notes captured every fact.',
     'sessions.head_id': 'ID',

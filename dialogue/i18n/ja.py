@@ -218,6 +218,7 @@ MESSAGES: dict[str, str] = {
     'roleplay.demo_intro': 'デモ：架空の会社「{company}」の社長に、模範の聞き手がヒアリングします（セッション {id}）。',
     'roleplay.demo_written': 'シートを書き出しました（{dir}）:',
     'roleplay.demo_next': '次は自分で：{roleplay} ／ 本番: {interview}（再作成: {command}）',
+    'roleplay.report_saved': '採点レポートを保存しました: {path}',
     'roleplay.toolbar': ' {company} · 記録 {a} · 深掘り {p} · {m} 分 · /help',
     'roleplay.all_caught': 'すべての事実をメモできました。',
     'sessions.head_id': 'ID',

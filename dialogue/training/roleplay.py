@@ -12,7 +12,6 @@ from typing import Any
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
-from rich.text import Text as RichText
 
 from dialogue.engine import Command
 from dialogue.errors import AnswerError, CommandError, ExitStatus, Refusal
@@ -23,7 +22,8 @@ from dialogue.store.live import LiveSession
 from dialogue.training.persona import Persona, applies
 from dialogue.training.scoring import Owner, Scorecard, ScoreReport, Turn, interview, score
 from dialogue.ui.terminal import LineSource, make_completer
-from dialogue.ui.text import plain
+from dialogue.ui.pager import save_view, show_long
+from dialogue.ui.text import joined, plain
 
 COMMANDS = ("ask", "probe", "probes", "list", "note", "review", "help", "finish")
 
@@ -32,10 +32,10 @@ def say(key: str, lang: str, **values: Any) -> str:
     return _say(f"roleplay.{key}", lang, **values)
 
 
-def line(label: str, text: str, style: str, lang: str) -> RichText:
+def line(label: str, text: str, style: str, lang: str) -> RenderableType:
     """`label: text`, with persona text kept literal (no markup). Japanese takes a full-width colon and
-    no space, so rich folds the line where it fills up instead of moving the whole sentence down."""
-    return RichText.assemble(plain(label + ("：" if lang == "ja" else ": "), f"bold {style}"), plain(text))
+    no space, so the line breaks where it fills up instead of moving the whole sentence down."""
+    return joined(plain(label + ("：" if lang == "ja" else ": "), f"bold {style}"), plain(text))
 
 
 # ---- the role-play ----
@@ -51,12 +51,14 @@ class RolePlay:
     compile_command: str = ""  # how to compile the sheet, as the user can paste it
     topic: str | None = None  # the question being discussed
     pending: tuple[str, int | None] | None = None  # what the next note records: (question, probe or None)
+    source: LineSource | None = None  # where lines come from (a terminal's has a pager for the score report)
 
     def __post_init__(self) -> None:
         self.bank = self.live.engine.bank
         self.owner = Owner(self.persona, self.bank, self.lang)
 
     def run(self, source: LineSource) -> int:
+        self.source = source
         self.console.print(self.briefing())
         while self.live.step().state != "finished":
             try:
@@ -247,8 +249,10 @@ class RolePlay:
     def finish(self) -> int:
         if self.live.step().state != "finished":
             self.live.finish()
-        report = score(self.live.transcript(), self.persona, self.lang)
-        self.console.print(render_report(report, self.persona, self.bank, self.lang))
+        report = render_report(score(self.live.transcript(), self.persona, self.lang), self.persona, self.bank, self.lang)
+        show_long(self.console, report, self.source, self.lang)  # a terminal: in the pager, `q` returns
+        saved = save_view(report, self.live.writer.path.parent, f"{self.live.session_id}-score.txt")
+        self.console.print(plain(say("report_saved", self.lang, path=saved), "bold"), soft_wrap=True)
         self._say(say("compile", self.lang, command=self.compile_command or f"locaben compile {self.live.session_id}"),
                   "bold")
         return ExitStatus.OK
@@ -266,12 +270,12 @@ def _why(exc: AnswerError | CommandError, lang: str) -> str:
 
 def render_report(report: ScoreReport, persona: Persona, bank: Any, lang: str) -> RenderableType:
     you, expert = report.trainee, report.expert
-    table = Table(title=say("score_title", lang, company=persona.company.get(lang)), expand=True)
+    table = Table(title=plain(say("score_title", lang, company=persona.company.get(lang))), expand=True)
     for key, justify in (("section", "left"), ("facts_you", "right"), ("facts_expert", "right"),
                          ("chars_you", "right"), ("chars_expert", "right")):
         table.add_column(say(key, lang), overflow="fold", justify=justify)  # type: ignore[arg-type]
     for mine, theirs in zip(you.sections, expert.sections, strict=True):
-        table.add_row(mine.label, f"{mine.captured}/{mine.total}", f"{theirs.captured}/{theirs.total}",
+        table.add_row(plain(mine.label), f"{mine.captured}/{mine.total}", f"{theirs.captured}/{theirs.total}",
                       str(mine.chars), str(theirs.chars))
     table.add_section()
     table.add_row(say("total", lang), _share(you), _share(expert), str(you.chars), str(expert.chars))
@@ -290,10 +294,10 @@ def render_report(report: ScoreReport, persona: Persona, bank: Any, lang: str) -
         else:
             action = say("act_note", lang, qid=question.id)
         label = FIELDS_BY_ID[missed.fact.field_id].label(lang)
-        parts.append(RichText.assemble(("- ", ""), plain(label, "bold"), ("  ", ""), plain(action, "yellow")))
+        parts.append(joined(plain("- "), plain(label, "bold"), plain("  "), plain(action, "yellow")))
         if asked:
             parts.append(plain("  " + asked))
-        parts.append(RichText.assemble(plain("  " + say("said", lang), "dim"), plain(missed.fact.text.get(lang), "dim")))
+        parts.append(joined(plain("  " + say("said", lang), "dim"), plain(missed.fact.text.get(lang), "dim")))
     return Group(*parts)
 
 

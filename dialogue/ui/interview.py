@@ -273,14 +273,9 @@ class Interview:
 
     def show_long(self, renderable: RenderableType) -> None:
         """A long view: in the pager when it is taller than the screen (a terminal), else printed."""
-        page = getattr(self._source, "page", None)
-        if self.fit and page is not None:
-            from dialogue.ui.pager import line_count, render_ansi
+        from dialogue.ui.pager import show_long
 
-            if line_count(self.console, renderable) > self.console.height - PROMPT_ROWS:
-                page(render_ansi(self.console, renderable), self.lang)
-                return
-        self.console.print(renderable)
+        show_long(self.console, renderable, self._source if self.fit else None, self.lang, PROMPT_ROWS)
 
     # ---- words ----
 

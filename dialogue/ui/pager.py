@@ -9,6 +9,7 @@ and their line breaks are the same as they would be printed.
 from __future__ import annotations
 
 import io
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console, RenderableType
@@ -96,3 +97,24 @@ class Pager:
 def page(text: str, lang: str, input: Any = None, output: Any = None) -> int:  # noqa: A002
     """Show `text` (lines with escape codes for colour) until `q`; returns the top line last shown."""
     return Pager(text, lang, input, output).run()
+
+
+def show_long(console: Console, renderable: RenderableType, source: Any, lang: str, reserved: int = 2) -> None:
+    """A long view: in the pager when the input comes from a terminal (`source.page`) and the view is taller
+    than the screen less `reserved` rows; else printed."""
+    page = getattr(source, "page", None)
+    if page is not None and line_count(console, renderable) > console.height - reserved:
+        page(render_ansi(console, renderable), lang)
+    else:
+        console.print(renderable)
+
+
+def save_view(renderable: RenderableType, directory: Path, name: str, width: int = 100) -> Path:
+    """`renderable` as plain text (no colours), written privately into `directory` as `name` (through
+    dialogue.sheet.files.write_outputs: whole or not at all, 0600, recorded in the folder's manifest)."""
+    from dialogue.sheet.files import write_outputs
+    from dialogue.ui.text import make_console
+
+    buffer = io.StringIO()
+    make_console(buffer, no_color=True, width=width).print(renderable)
+    return write_outputs(directory, {name: buffer.getvalue().encode("utf-8")}, force=True)[0]

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from typing import IO, Any, Protocol
 
 HINTS_COMMAND = "/hint"  # what F2 sends
+REDRAW_SECONDS = 20  # the toolbar's minutes move on while nobody types
 MENU_ROWS = 6  # rows made free under the input line while a command is typed (for the completion menu)
 
 
@@ -140,7 +141,7 @@ class TerminalInput:
         self._session: Any = PromptSession(
             multiline=True, key_bindings=bindings, completer=completer, complete_while_typing=typing_command,
             bottom_toolbar=toolbar, prompt_continuation=lambda width, line, wrap: ". ".rjust(width),
-            input=input, output=output, reserve_space_for_menu=MENU_ROWS,
+            input=input, output=output, reserve_space_for_menu=MENU_ROWS, refresh_interval=REDRAW_SECONDS,
         )
 
     def page(self, text: str, lang: str) -> None:
