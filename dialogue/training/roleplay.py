@@ -21,8 +21,8 @@ from dialogue.model.sheet_fields import FIELDS_BY_ID
 from dialogue.store.live import LiveSession
 from dialogue.training.persona import Persona, applies
 from dialogue.training.scoring import Owner, Scorecard, ScoreReport, Turn, interview, score
-from dialogue.ui.terminal import LineSource, make_completer
 from dialogue.ui.pager import save_view, show_long
+from dialogue.ui.terminal import LineSource, make_completer
 from dialogue.ui.text import joined, plain
 
 COMMANDS = ("ask", "probe", "probes", "list", "note", "review", "help", "finish")

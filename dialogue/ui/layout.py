@@ -72,7 +72,7 @@ def fitted(console: Console, screen: Screen, rows: int | None, width: int | None
     lines = [render(console, p.renderable, w) for p, w in parts]
     frame = 2 if screen.panel else 0
     if rows is not None:
-        _cut(console, [p for p, _ in parts], lines, sum(map(len, lines)) + frame - rows)
+        _cut([p for p, _ in parts], lines, [w for _, w in parts], sum(map(len, lines)) + frame - rows)
     first, second = len(screen.before), len(screen.before) + len(screen.panel)
     shown: list[RenderableType] = [Rendered(x) for x in lines[:first]]
     if screen.panel:
@@ -82,8 +82,8 @@ def fitted(console: Console, screen: Screen, rows: int | None, width: int | None
     return Group(*shown)
 
 
-def _cut(console: Console, parts: list[Part], lines: list[list[list[Segment]]], over: int) -> None:
-    """Remove `over` lines, from the parts kept least long first; a cut part ends with `…`."""
+def _cut(parts: list[Part], lines: list[list[list[Segment]]], widths: list[int], over: int) -> None:
+    """Remove `over` lines, from the parts kept least long first; a cut part's last line ends with `…`."""
     for index in sorted(range(len(parts)), key=lambda i: parts[i].keep):
         if over <= 0 or parts[index].keep >= MUST:
             return
@@ -94,4 +94,10 @@ def _cut(console: Console, parts: list[Part], lines: list[list[list[Segment]]], 
         if keep <= 1 and least == 0:
             keep = 0
         over -= have - keep
-        lines[index] = lines[index][:keep - 1] + [[Segment("…", console.get_style("dim"))]] if keep else []
+        lines[index] = lines[index][:keep]
+        if keep:
+            last = lines[index][-1]
+            room = widths[index] - 1
+            if Segment.get_line_length(last) > room:
+                last = Segment.adjust_line_length(last, room)
+            lines[index][-1] = [*last, Segment("…", last[-1].style if last else None)]
