@@ -13,11 +13,11 @@ from typing import IO
 
 from rich.console import Console
 
+from dialogue.model.hidden import HIDDEN
+
 from dialogue.ui.wrap import ScreenText
 
-# C0 controls but tab and newline, DEL, C1 controls; bidi embeddings/overrides/isolates and marks; zero-width
-# characters and the BOM; line and paragraph separators (some terminals treat them as line feeds).
-_HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+_HIDDEN = HIDDEN  # dialogue.model.hidden: what could change the terminal or hide what is written
 _CONTROL_PICTURES = {i: chr(0x2400 + i) for i in range(0x20)} | {0x7F: "\u2421"}
 SHOWN_CHARS = 2_000  # a long paste is shown cut, with its full length; the journal keeps all of it
 
