@@ -32,6 +32,7 @@ NON_ANSWERS_TO_STOP = 2
 # A record field of a group answer that *is* an element: present when every record fills it in, whatever
 # the words (「小口でも当日に届けてくれる」 is a reason without 〜ので), missing when any record leaves it empty.
 RECORD_ELEMENTS = {"reason": "reason", "differentiation": "comparison"}
+READ_CHARS = 20_000  # the detectors read this much of each text: a pasted 10 MB document took 38 s to read whole
 
 
 class Why(StrEnum):
@@ -68,6 +69,8 @@ class Decision:
 
 def next_probe(question: Question, answer: Any, turns: Sequence[ProbeTurn]) -> Decision:
     """The probe to offer after the main `answer` and the probe `turns` so far."""
+    answer = _head(answer)
+    turns = [ProbeTurn(t.index, t.text[:READ_CHARS]) for t in turns]
     if not question.probes:
         return Decision(None, Why.NO_PROBE)
     if len(turns) >= question.max_probes:
@@ -91,6 +94,15 @@ def next_probe(question: Question, answer: Any, turns: Sequence[ProbeTurn]) -> D
     if len(non_answers) >= NON_ANSWERS_TO_STOP:
         return Decision(None, Why.NOTHING_MORE)
     return _for_missing(question, answer, turns, asked, non_answers) or _untagged(question, answer, turns, asked)
+
+
+def _head(answer: Any) -> Any:
+    """The part of an answer the detectors read (READ_CHARS of a text, of each item of a list)."""
+    if isinstance(answer, str):
+        return answer[:READ_CHARS]
+    if isinstance(answer, list):
+        return [item[:READ_CHARS] if isinstance(item, str) else item for item in answer[:1000]]
+    return answer
 
 
 def _if_none(question: Question, asked: set[int], kind: Reply, element: str | None = None) -> Decision | None:
