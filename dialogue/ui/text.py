@@ -14,7 +14,6 @@ from typing import IO
 from rich.console import Console
 
 from dialogue.model.hidden import HIDDEN
-
 from dialogue.ui.wrap import ScreenText
 
 _HIDDEN = HIDDEN  # dialogue.model.hidden: what could change the terminal or hide what is written
