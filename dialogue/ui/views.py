@@ -11,16 +11,19 @@ from rich.panel import Panel
 from rich.table import Table
 
 from dialogue.i18n import say
-from dialogue.ui.text import SHOWN_CHARS, cut, plain
+from dialogue.ui.text import cut, plain
+
+REVIEW_CHARS = 400  # of each answer in the review and the recap: an overview; the sheet has every word
 
 if TYPE_CHECKING:
     from dialogue.sheet.data import FieldView, SheetData
 
 
 def captured_lines(view: FieldView, lang: str) -> str:
-    """A filled field's answers, then what the probes drew out (↳), each cut to what a screen can show."""
-    lines = [cut(e.display, SHOWN_CHARS, lang) for e in view.entries]
-    lines += [f"↳ {cut(a, SHOWN_CHARS, lang)}" for e in view.entries for _, a in e.followups]
+    """A filled field's answers, then what the probes drew out (↳), each cut for an overview (with its full
+    length)."""
+    lines = [cut(e.display, REVIEW_CHARS, lang) for e in view.entries]
+    lines += [f"↳ {cut(a, REVIEW_CHARS, lang)}" for e in view.entries for _, a in e.followups]
     return "\n".join(lines)
 
 
