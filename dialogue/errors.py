@@ -46,6 +46,8 @@ PROBLEM_CODES: dict[str, tuple[str, str]] = {
     "E162": ("placeholder names no question or sheet field", "Name an earlier question id, `question.record_field`, or a sheet field id."),
     "E163": ("placeholder names a later question or field", "A placeholder can only show an answer given earlier in the bank."),
     "E164": ("placeholder names a record field the question does not have", "Name one of the group question's record fields, e.g. {customers.name}."),
+    "W101": ("a control, bidirectional or invisible character in the text",
+             "Remove it, or write what it stands for in words; the screen shows it as a visible stand-in."),
     "W201": ("probes that can never be offered", "Add `listen_for` (with tagged probes) or `thin_below` so the probes can be offered."),
     "W202": ("element listed but asked for by no probe", "Tag a probe with the element, or remove it from `listen_for`."),
     # form maps (`locaben compile --template FORM.xlsx --map MAP.yaml`, docs/filing.md)

@@ -38,7 +38,7 @@ def capture(name: str, args: list[str], keys: list[str | tuple[str, ...]], sessi
     """Start locaben in a detached 80x24 tmux session, type `keys`, return the visible screen."""
     session = f"locaben-capture-{name}"
     subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
-    command = (f"cd {ROOT} && LANG=C.UTF-8 NO_COLOR=1 {PYTHON} -m dialogue {' '.join(args)} "
+    command = (f"cd {ROOT} && env -u COLUMNS -u LINES LANG=C.UTF-8 NO_COLOR=1 {PYTHON} -m dialogue {' '.join(args)} "
                f"--sessions-dir {sessions}; sleep 5")
     tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", command)
     time.sleep(1.5)
@@ -67,18 +67,21 @@ def main() -> int:
     ensure_tmux()
     with tempfile.TemporaryDirectory() as tmp:
         sessions = Path(tmp)
+        first = capture("first", ["interview", "--lang", "ja"], [], sessions / "f")
         guided = capture("guided", ["interview", "--lang", "ja"], [
             "株式会社みどり精工", "代表取締役 緑川 誠（二代目）",
             "長野県上田市。本社工場のほか、佐久市に第二工場があります。取引先に近いためです。", "精密切削加工",
+            "/note 社長は「試作」の話になると熱が入る",
         ], sessions / "g")
         meeting = capture("meeting", ["interview", "--lang", "ja", "--mode", "meeting"], [
+            "/park 弱み 人手不足で、急ぎの注文を断ることがある",
             "/jump 強み", "試作から量産まで一貫対応。公差±2μmの加工ができる職人が5名",
-            "医療機器メーカーから難削材の相談が直接来る",
-            "/jump 後継者", "4", "/next", "長男（38歳）が製造課長。営業と財務はこれから",
+            "/jump 弱み",
         ], sessions / "m")
+        listing = capture("sessions", ["sessions", "--lang", "ja"], [], sessions / "m")
     text = README.read_text(encoding="utf-8")
-    text = replace_block(text, "guided", guided)
-    text = replace_block(text, "meeting", meeting)
+    for name, body in (("first", first), ("guided", guided), ("meeting", meeting), ("sessions", listing)):
+        text = replace_block(text, name, body)
     text = replace_graph(text)
     README.write_text(text, encoding="utf-8")
     print("README captures and bank graph updated")

@@ -123,6 +123,9 @@ def test_slash_commands_in_the_terminal(tmp_path: Path) -> None:
     child.expect("正式な商号")
     child.send("/help\r")
     child.expect("/jump 移動先")
+    child.expect("q で戻る")  # taller than 30 rows: in the pager
+    child.send("q")
+    child.expect("正式な商号")  # back at the question
     child.send("/finish\r")
     child.expect("清書を始める")  # the write-up step is offered first, and says how to skip it
     child.send("/skip\r")
@@ -227,6 +230,8 @@ def test_edit_in_review_keeps_the_original_in_the_transcript(tmp_path: Path) -> 
     answer(child, "株式会社みどり精工", "代表者様のお名前")
     child.send("/review\r")
     child.expect("シートの下書き")
+    child.expect("q で戻る")  # in the pager
+    child.send("q")
     child.expect("Enter で質問に戻ります")
     child.send("/edit company.name\r")
     child.expect("正式な商号")

@@ -14,7 +14,8 @@ from dialogue.i18n import CATALOGUES, LANGUAGES, say
 
 PACKAGE = Path(__file__).resolve().parent.parent / "dialogue"
 GENERATED = {"help_pages.py"}  # rendered from the catalogue's help.* texts (scripts/write_help_pages.py)
-TALKERS = [*sorted((PACKAGE / "ui").glob("*.py")),
+NOT_MESSAGES = {"wrap.py"}  # the line-breaking tables (行頭・行末禁則 characters): data about text, not text
+TALKERS = [*sorted(p for p in (PACKAGE / "ui").glob("*.py") if p.name not in NOT_MESSAGES),
            *sorted(p for p in (PACKAGE / "cli").glob("*.py") if p.name not in GENERATED),
            PACKAGE / "training" / "roleplay.py"]
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff01-\uff5e]")

@@ -69,7 +69,7 @@ class _MapReader(NodeReader):
         self.problems.extend(self.doc.problems)
         root = self.doc.root
         if root is None:
-            if not self.problems:
+            if not any(p.severity is Severity.ERROR for p in self.problems):  # warnings alone: still empty
                 self.problems.append(Problem("E111", "the file is empty", Position(str(self.path), 1, 1)))
             return None, self.problems
         form_map = self._map(root)

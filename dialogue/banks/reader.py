@@ -116,7 +116,7 @@ class _BankReader(ConditionReader, ProbeReader, HeaderReader):
         self.problems.extend(self.doc.problems)
         root = self.doc.root
         if root is None:
-            if not self.problems:
+            if not any(p.severity is Severity.ERROR for p in self.problems):  # warnings alone: still empty
                 self.problems.append(Problem("E111", "the file is empty", Position(str(self.path), 1, 1)))
             return None, self.problems
         if not isinstance(root, yn.MappingNode):

@@ -2,7 +2,10 @@
 
 The only module that imports PyYAML. It reports, as `Problem`s with file:line:col:
 syntax errors, duplicate keys (PyYAML keeps the last silently), aliases (the billion-laughs door),
-full-width spaces used as indentation and full-width colons after keys (both silently change meaning).
+full-width spaces used as indentation and full-width colons after keys (both silently change meaning);
+and warns (W101) about control, bidirectional and invisible characters in the text, written as they are or
+as escapes in a double-quoted string (`"\\e[2J"`, `"\\u202e"`): the screen shows them neutralised, but
+they are rarely meant.
 Scalars are left as nodes so the caller can tell `"yes"` (a string) from `yes` (a YAML 1.1 boolean).
 """
 
@@ -14,10 +17,12 @@ from dataclasses import dataclass
 import yaml
 
 from dialogue.errors import Position, Problem
+from dialogue.model.hidden import HIDDEN, describe
 
 MAX_BANK_BYTES = 4 * 1024 * 1024
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _FULLWIDTH_INDENT = re.compile(r"^[ \t]*\u3000")
+_REFUSED_BY_YAML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x80-\x84\x86-\x9f]")  # raw, not as escapes
 _FULLWIDTH_COLON_KEY = re.compile(r"^[ \t]*(?:-[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)：")
 
 Node = yaml.Node
@@ -160,7 +165,23 @@ def _scan_lines(lines: tuple[str, ...], path: str) -> list[Problem]:
             problems.append(Problem("E103", f"full-width colon after key {match.group(1)!r}: "
                                     "this line is a plain string, not a key",
                                     Position(path, number, match.end()), "", line))
+        for hidden in HIDDEN.finditer(line):
+            if _REFUSED_BY_YAML.match(hidden.group()) or (number, hidden.start(), hidden.group()) == (1, 0, "\ufeff"):
+                continue  # the YAML reader stops there with E100; a byte-order mark opening the file is fine
+            problems.append(Problem("W101", f"{describe(hidden.group())}: a control, bidirectional or invisible "
+                                    "character", Position(path, number, hidden.start() + 1), "", line))
     return problems
+
+
+def _escaped_hidden(doc: Document, node: ScalarNode) -> list[Problem]:
+    """W101 for a double-quoted scalar whose escapes make a hidden character (`"\\e"`, `"\\u202e"`); the
+    ones written as they are were reported by the line scan."""
+    source = "\n".join(doc.lines[node.start_mark.line:node.end_mark.line + 1])
+    found = sorted({describe(ch) for ch in HIDDEN.findall(node.value) if ch not in source})
+    if not found:
+        return []
+    return [doc.problem("W101", f"{', '.join(found)}: control, bidirectional or invisible characters written "
+                        "as escapes", node)]
 
 
 def _check_tree(doc: Document, root: Node, text: str) -> list[Problem]:
@@ -187,6 +208,8 @@ def _check_tree(doc: Document, root: Node, text: str) -> list[Problem]:
                 stack.append(value_node)
         elif isinstance(node, SequenceNode):
             stack.extend(reversed(node.value))
+        elif isinstance(node, ScalarNode) and node.style == '"':
+            problems.extend(_escaped_hidden(doc, node))
     if aliased:
         problems.extend(_alias_problems(doc, text))
     problems.sort(key=lambda p: (p.position.line, p.position.column))

@@ -130,10 +130,11 @@ def _run_loop(live: LiveSession, console: Any, lang: str, args: argparse.Namespa
 
     if args.mode and args.mode != live.engine.mode:
         env.stderr.write(say("cli.mode_kept", lang, mode=live.engine.mode) + "\n")
-    interview = Interview(live, console, lang, show_hints=not args.no_hints, budget_minutes=args.budget,
+    interview = Interview(live, console, lang, show_hints=False if args.no_hints else None, budget_minutes=args.budget,
                           clock=env.clock, resume_command=command_hint(args, env, "resume", live.session_id),
                           compile_command=command_hint(args, env, "compile", live.session_id),
-                          identify=lambda: live.engine.actor, write_command=command_hint(args, env, "write", live.session_id))
+                          identify=lambda: live.engine.actor, write_command=command_hint(args, env, "write", live.session_id),
+                          fit=not args.plain)
     return interview.run(_source(args, env, live, lang, interview.toolbar))
 
 

@@ -37,17 +37,34 @@ def cmd_sessions(args: argparse.Namespace, env: Env) -> int:
     if args.json:
         env.stdout.write(_json(rows) + "\n")
         return ExitStatus.OK
+    from rich.console import Group
+
     from dialogue.ui.text import plain
 
     console = env.console()
     lang = args.ui_lang
     real = [r for r in rows if not r["training"]]
     training = [r for r in rows if r["training"]]
-    console.print(_table(real, lang))
+    shown: list[Any] = [_table(real, lang, console.width)]
     if training:
-        console.print(_table(training, lang, title=say("sessions.training_title", lang)))
+        shown += [plain(""), _table(training, lang, console.width, title=say("sessions.training_title", lang))]
+    listing = Group(*shown)
+    if not _paged(listing, console, env, lang):
+        console.print(listing)
     console.print(plain(store_location(args, env).describe(lang)), soft_wrap=True)
     return ExitStatus.OK
+
+
+def _paged(listing: Any, console: Any, env: Env, lang: str) -> bool:
+    """A list taller than the terminal opens in the pager (`q` returns); True when it did."""
+    if not (console.is_terminal and env.stdin_is_tty()):
+        return False
+    from dialogue.ui.pager import line_count, page, render_ansi
+
+    if line_count(console, listing) <= console.height - 2:
+        return False
+    page(render_ansi(console, listing), lang)
+    return True
 
 
 def _json(rows: list[dict[str, Any]]) -> str:
@@ -58,26 +75,56 @@ def _json(rows: list[dict[str, Any]]) -> str:
         return json.dumps(rows, ensure_ascii=True, indent=1)
 
 
-def _table(rows: list[dict[str, Any]], lang: str, title: str | None = None) -> Any:
-    """The sessions as a table that fits 80 columns: the id (which holds the start time) never wrapped,
-    the company folded, states in the UI language; a session that cannot be read says why below it."""
+HEADS = ("id", "company", "last", "progress", "chars", "filled", "state")
+OPTIONAL = ("progress", "chars", "filled")  # left out in this order when the company would be too narrow
+GAP = 2  # cells between two columns
+COMPANY_MIN = 20  # cells the company column gets at least (10 Japanese characters) before others go
+
+
+def _cells(row: dict[str, Any], lang: str) -> dict[str, str]:
+    from dialogue.ui.text import cut
+
+    filled = f"{row['fields_filled']}/{row['fields_total']}" if row["fields_total"] else ""
+    return {"id": row["id"], "company": cut(row["company"], COMPANY_CHARS, lang), "last": _minute(row["last_activity"]),
+            "progress": row["progress"], "chars": str(row["chars"]), "filled": filled,
+            "state": say(f"state.{row['state']}", lang) if row["state"] else ""}
+
+
+def _columns(cells: list[dict[str, str]], lang: str, width: int) -> list[str]:
+    """The columns that fit `width`: the id whole, the company at least COMPANY_MIN cells wide when the
+    terminal allows, the optional columns left out one by one until then."""
+    from rich.cells import cell_len
+
+    def natural(key: str) -> int:
+        return max([cell_len(say(f"sessions.head_{key}", lang))] + [cell_len(c[key]) for c in cells]) + GAP
+
+    columns = list(HEADS)
+    for dropped in (None, *OPTIONAL):
+        if dropped:
+            columns.remove(dropped)
+        room = width - sum(natural(k) for k in columns if k != "company")
+        if room >= min(COMPANY_MIN, natural("company")):
+            break
+    return columns
+
+
+def _table(rows: list[dict[str, Any]], lang: str, width: int = 80, title: str | None = None) -> Any:
+    """The sessions as a table that fits the terminal: the id (which holds the start time) never wrapped,
+    the company folded by the Japanese line-breaking rules, states in the UI language; a session that
+    cannot be read says why below it."""
     from rich import box
     from rich.table import Table
 
     from dialogue.ui.text import plain
 
-    heads = ("id", "company", "last", "progress", "chars", "filled", "state")
-    table = Table(*(say(f"sessions.head_{key}", lang) for key in heads), title=title, box=box.SIMPLE_HEAD,
-                  pad_edge=False)
-    for column in table.columns:
-        column.overflow = "fold"
-    for index in (0, 2, 3, 4, 5):
-        table.columns[index].no_wrap = True
-    for row in rows:
-        filled = f"{row['fields_filled']}/{row['fields_total']}" if row["fields_total"] else ""
-        state = say(f"state.{row['state']}", lang) if row["state"] else ""
-        table.add_row(plain(row["id"]), plain(row["company"], limit=COMPANY_CHARS), _minute(row["last_activity"]),
-                      row["progress"], str(row["chars"]), filled, plain(state))
+    cells = [_cells(row, lang) for row in rows]
+    columns = _columns(cells, lang, width)
+    table = Table(title=plain(title) if title else None, box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False,
+                  collapse_padding=True)
+    for key in columns:
+        table.add_column(plain(say(f"sessions.head_{key}", lang)), overflow="fold", no_wrap=key != "company")
+    for row, values in zip(rows, cells, strict=True):
+        table.add_row(*(plain(values[key], limit=None) for key in columns))
         if row["problem"]:
             table.add_row("", plain(row["problem"], "red", limit=400), end_section=True)
     return table

@@ -66,6 +66,7 @@ class Step:
     probe_element: str = ""  # for `missing`: the element the probe asks for (figure, reason …)
     probe_number: int = 0  # this probe's place among the question's follow-ups so far, 1-based (0: not probing)
     probe_budget: int = 0  # how many follow-ups the question gets at most (its `max_probes`, or fewer probes)
+    flag_note: str = ""  # what was written with /flag, shown beside 【次回確認】
 
     @property
     def offered_input(self) -> str:
@@ -176,7 +177,8 @@ class Engine:
                     self.legal_commands(), self._progress(), tuple(s.notices), s.section_started,
                     parked, prefill, bool(question and question.id in s.flags), s.visit, s.mode, draft,
                     s.probe_reason if probing else "", s.hints_shown, s.probe_element if probing else "",
-                    *self._probe_count(question if probing else None))
+                    *self._probe_count(question if probing else None),
+                    s.flags.get(question.id, "") if question is not None else "")
 
     def _probe_count(self, question: Question | None) -> tuple[int, int]:
         """(this probe's number, the most the question gets): 「深掘りの質問（2/3）」 counts follow-ups asked,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from dialogue.model import Bank
 from dialogue.model.placeholders import with_fallbacks
-from dialogue.model.sheet_fields import FIELDS_BY_ID
+from dialogue.model.sheet_fields import FIELD_SYNONYMS, FIELDS_BY_ID
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,8 +27,9 @@ def all_targets(bank: Bank, lang: str) -> list[Target]:
 
 
 def find_targets(bank: Bank, query: str, lang: str) -> list[Target]:
-    """Targets whose id matches exactly, else whose id or label (ja or en) contains `query`; when exactly
-    one of those is a sheet field, just that field."""
+    """Targets whose id matches exactly, else whose id, label (ja or en) or, for a sheet field, one of its
+    common names (FIELD_SYNONYMS: 銀行 for メインバンク's field) contains `query`; when exactly one of those
+    is a sheet field, just that field."""
     query = query.strip()
     if not query:
         return []
@@ -41,6 +42,7 @@ def find_targets(bank: Bank, query: str, lang: str) -> list[Target]:
     other_labels = {t.id: t.label for t in all_targets(bank, other)}
     found = [t for t in targets
              if folded in t.id.casefold() or folded in t.label.casefold()
-             or folded in other_labels.get(t.id, "").casefold()]
+             or folded in other_labels.get(t.id, "").casefold()
+             or (t.kind == "field" and any(folded in word.casefold() for word in FIELD_SYNONYMS.get(t.id, ())))]
     fields = [t for t in found if t.kind == "field"]
     return fields if len(fields) == 1 else found  # one sheet field named: that is what was meant

@@ -38,6 +38,7 @@ NON_ANSWERS_TO_STOP = 2  # non-answers on one question after which the owner has
 # A record field of a group answer that *is* an element: present when every record fills it in, whatever
 # the words (「小口でも当日に届けてくれる」 is a reason without 〜ので), missing when any record leaves it empty.
 RECORD_ELEMENTS = {"reason": "reason", "differentiation": "comparison"}
+READ_CHARS = 20_000  # the detectors read this much of each text: a pasted 10 MB document took 38 s to read whole
 
 
 class Why(StrEnum):
@@ -74,6 +75,8 @@ class Decision:
 
 def next_probe(question: Question, answer: Any, turns: Sequence[ProbeTurn]) -> Decision:
     """The probe to offer after the main `answer` and the probe `turns` so far."""
+    answer = _head(answer)
+    turns = [ProbeTurn(t.index, t.text[:READ_CHARS]) for t in turns]
     if not question.probes:
         return Decision(None, Why.NO_PROBE)
     if len(turns) >= question.max_probes:
@@ -107,6 +110,15 @@ def _rephrase(question: Question, asked: set[int], last: ProbeTurn) -> Decision 
         return None
     element = question.probes[last.index].element
     return _if_none(question, asked, reply_kind(last.text), element) if element else None
+
+
+def _head(answer: Any) -> Any:
+    """The part of an answer the detectors read (READ_CHARS of a text, of each item of a list)."""
+    if isinstance(answer, str):
+        return answer[:READ_CHARS]
+    if isinstance(answer, list):
+        return [item[:READ_CHARS] if isinstance(item, str) else item for item in answer[:1000]]
+    return answer
 
 
 def _if_none(question: Question, asked: set[int], kind: Reply, element: str | None = None) -> Decision | None:

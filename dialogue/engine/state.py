@@ -114,6 +114,7 @@ class SessionState:
                     flow.fire("probe")
             case ev.ProbeAnswered(question=qid, probe=index, text=text):
                 self.probe_answers.append(ProbeAnswer(qid, index, text, event.at))
+                self.drafts.pop(qid, None)  # an interrupted probe answer, now given
                 flow.fire("answer_probe")
             case ev.FollowedUp(question=qid, probe=index, text=text):
                 self.probe_answers.append(ProbeAnswer(qid, index, text, event.at))

@@ -73,6 +73,42 @@ SHEET_FIELDS: tuple[SheetField, ...] = (
 
 FIELDS_BY_ID: dict[str, SheetField] = {f.id: f for f in SHEET_FIELDS}
 
+# The words people use for a field when its label does not have them (`/jump 銀行`, `/jump 社長`): Japanese and
+# English, matched like the labels by a few typed letters (dialogue.engine.navigation).
+FIELD_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "company.name": ("会社名", "社名", "屋号", "company", "name"),
+    "company.representative": ("社長", "代表", "経営者名", "president", "CEO", "owner"),
+    "company.location": ("住所", "本社", "拠点", "工場", "address", "head office", "site"),
+    "company.industry": ("事業内容", "業界", "本業", "business", "products"),
+    "company.employees": ("社員数", "人数", "人員", "staff", "headcount"),
+    "company.founded": ("創業", "設立年", "established", "since"),
+    "business_flow.steps": ("業務の流れ", "工程", "プロセス", "process", "workflow"),
+    "business_flow.customer_value": ("提供価値", "選ばれる理由", "value"),
+    "commercial_flow.suppliers": ("仕入", "調達", "vendors", "purchasing"),
+    "commercial_flow.partners": ("外注", "協力会社", "下請", "subcontractors", "outsourcing"),
+    "commercial_flow.customers": ("取引先", "販売先", "お客様", "顧客", "clients"),
+    "commercial_flow.end_users": ("消費者", "最終顧客", "ユーザー", "consumers"),
+    "management.philosophy": ("理念", "社是", "社訓", "mission", "values"),
+    "management.motivation": ("意欲", "成長志向", "ambition", "growth"),
+    "management.succession": ("事業承継", "承継", "跡継ぎ", "後継ぎ", "successor"),
+    "business.history": ("沿革", "歴史", "歩み", "history"),
+    "business.strengths": ("得意", "強み", "strength"),
+    "business.weaknesses": ("苦手", "弱点", "weakness"),
+    "business.it_productivity": ("IT", "デジタル", "DX", "生産性", "digital"),
+    "environment.market": ("市場", "競合", "ライバル", "同業", "competition"),
+    "environment.customers": ("リピート", "新規開拓", "顧客動向", "feedback"),
+    "environment.employees": ("定着", "離職", "給与", "賃金", "turnover", "wages"),
+    "environment.banks": ("銀行", "金融機関", "借入", "融資", "lenders", "loans"),
+    "internal.organization": ("組織", "品質", "情報管理", "organisation", "organization", "quality"),
+    "internal.planning": ("計画", "会議", "目標の共有", "plan", "meetings"),
+    "internal.rnd_ip": ("開発", "特許", "知財", "research", "patents"),
+    "internal.hr_development": ("人材育成", "教育", "研修", "技能承継", "training"),
+    "summary.current_state": ("現状", "今の状況", "situation"),
+    "summary.future_goal": ("目標", "将来像", "ビジョン", "goal"),
+    "summary.issues": ("課題", "問題", "ギャップ", "problems"),
+    "summary.actions": ("対応策", "打ち手", "支援策", "actions"),
+}
+
 
 # ---- The filed sheet (ロカベンの非財務2枚) -------------------------------------------------------------------
 # What a bank files is the two official non-financial pages with the supporter's write-up (清書) in each box.

@@ -4,7 +4,7 @@ A deletion is planned first — every file it will remove, listed — and the pl
 and carried out, so "what it lists" and "what it removes" are one list:
 - in the store: the journal `ID.jsonl`, its backups `ID.jsonl.bakN`, its lock files (`ID.lock`, and
   `ID.jsonl.lock` of the filelock-based locks) and temporary files of an interrupted write
-  (`.ID.jsonl.*.tmp`);
+  (`.ID.jsonl.*.tmp`); the role-play score report `ID-score.txt`, listed in the store's own manifest;
 - in each output folder: the compiled files the folder's manifest (`.locaben-manifest.json`, name →
   SHA-256) lists for that session — named `<session id>-<kind>.<ext>` — and their temporary files; the
   manifest loses those entries and keeps the others. Output folders are those given, plus every folder the
@@ -86,7 +86,7 @@ def plan_delete(root: Path, session_id: str, output_dirs: Iterable[Path] = ()) -
     if not SESSION_ID.match(session_id):
         raise SessionNotFound(f"{session_id!r} is not a session id (letters, digits, '-' and '_' only)")
     files, manifests, notes = store_files(Path(root), session_id), [], []
-    for directory in sorted({Path(d).resolve() for d in output_dirs}):
+    for directory in sorted({Path(d).resolve() for d in [*output_dirs, root]}):  # root: the role-play score report
         found, names, remarks = output_files(directory, session_id)
         files += found
         notes += remarks

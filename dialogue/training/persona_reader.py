@@ -57,7 +57,7 @@ class PersonaReader(WriteupReader):
         self.problems.extend(self.doc.problems)
         root = self.doc.root
         if root is None or not isinstance(root, yn.MappingNode):
-            if root is not None or not self.problems:
+            if root is not None or not any(p.severity is Severity.ERROR for p in self.problems):
                 self.problems.append(Problem("P100", "a persona is a mapping of keys (id, company, fields …)",
                                              Position(str(self.path), 1, 1), PERSONA_CODES["P100"][1]))
             return None, self.problems

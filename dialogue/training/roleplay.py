@@ -13,7 +13,6 @@ from typing import Any
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
-from rich.text import Text as RichText
 
 from dialogue.engine import Command
 from dialogue.errors import AnswerError, CommandError, ExitStatus, Refusal
@@ -26,8 +25,9 @@ from dialogue.store.live import LiveSession
 from dialogue.training.persona import Persona, applies
 from dialogue.training.scoring import Owner, Scorecard, ScoreReport, Turn, interview, score
 from dialogue.training.writeup_score import writeup_lines
+from dialogue.ui.pager import save_view, show_long
 from dialogue.ui.terminal import LineSource, make_completer
-from dialogue.ui.text import plain
+from dialogue.ui.text import joined, plain
 
 COMMANDS = ("ask", "probe", "probes", "list", "note", "review", "write", "help", "finish")
 
@@ -36,10 +36,10 @@ def say(key: str, lang: str, **values: Any) -> str:
     return _say(f"roleplay.{key}", lang, **values)
 
 
-def line(label: str, text: str, style: str, lang: str) -> RichText:
+def line(label: str, text: str, style: str, lang: str) -> RenderableType:
     """`label: text`, with persona text kept literal (no markup). Japanese takes a full-width colon and
-    no space, so rich folds the line where it fills up instead of moving the whole sentence down."""
-    return RichText.assemble(plain(say("speaker", lang, label=label), f"bold {style}"), plain(text))
+    no space, so the line breaks where it fills up instead of moving the whole sentence down."""
+    return joined(plain(say("speaker", lang, label=label), f"bold {style}"), plain(text))
 
 
 # ---- the role-play ----
@@ -56,7 +56,7 @@ class RolePlay:
     write_command: str = ""  # how to write it up afterwards (`locaben write ID`)
     topic: str | None = None  # the question being discussed
     pending: tuple[str, int | None] | None = None  # what the next note records: (question, probe or None)
-    source: LineSource | None = None  # the input, also read by the write-up desk (/write)
+    source: LineSource | None = None  # the input: the write-up desk reads it (/write); a terminal's has a pager
 
     def __post_init__(self) -> None:
         self.bank = self.live.engine.bank
@@ -281,9 +281,11 @@ class RolePlay:
     def finish(self) -> int:
         if self.live.step().state != "finished":
             self.live.finish()
-        report = score(self.live.transcript(), self.persona, self.lang)
-        self.console.print(render_report(report, self.persona, self.bank, self.lang,
-                                         self.write_command or f"locaben write {self.live.session_id}"))
+        report = render_report(score(self.live.transcript(), self.persona, self.lang), self.persona, self.bank,
+                               self.lang, self.write_command or f"locaben write {self.live.session_id}")
+        show_long(self.console, report, self.source, self.lang)  # a terminal: in the pager, `q` returns
+        saved = save_view(report, self.live.writer.path.parent, f"{self.live.session_id}-score.txt")
+        self.console.print(plain(say("report_saved", self.lang, path=saved), "bold"), soft_wrap=True)
         self._say(say("compile", self.lang, command=self.compile_command or f"locaben compile {self.live.session_id}"),
                   "bold")
         return ExitStatus.OK
@@ -301,12 +303,12 @@ def _why(exc: AnswerError | CommandError, lang: str) -> str:
 
 def render_report(report: ScoreReport, persona: Persona, bank: Any, lang: str, write_command: str = "") -> RenderableType:
     you, expert = report.trainee, report.expert
-    table = Table(title=say("score_title", lang, company=persona.company.get(lang)), expand=True)
+    table = Table(title=plain(say("score_title", lang, company=persona.company.get(lang))), expand=True)
     for key, justify in (("section", "left"), ("facts_you", "right"), ("facts_expert", "right"),
                          ("chars_you", "right"), ("chars_expert", "right")):
         table.add_column(say(key, lang), overflow="fold", justify=justify)  # type: ignore[arg-type]
     for mine, theirs in zip(you.sections, expert.sections, strict=True):
-        table.add_row(mine.label, f"{mine.captured}/{mine.total}", f"{theirs.captured}/{theirs.total}",
+        table.add_row(plain(mine.label), f"{mine.captured}/{mine.total}", f"{theirs.captured}/{theirs.total}",
                       str(mine.chars), str(theirs.chars))
     table.add_section()
     table.add_row(say("total", lang), _share(you), _share(expert), str(you.chars), str(expert.chars))
@@ -328,10 +330,10 @@ def render_report(report: ScoreReport, persona: Persona, bank: Any, lang: str, w
         else:
             action = say("act_note", lang, qid=question.id)
         label = FIELDS_BY_ID[missed.fact.field_id].label(lang)
-        parts.append(RichText.assemble(("- ", ""), plain(label, "bold"), ("  ", ""), plain(action, "yellow")))
+        parts.append(joined(plain("- "), plain(label, "bold"), plain("  "), plain(action, "yellow")))
         if asked:
             parts.append(plain("  " + asked))
-        parts.append(RichText.assemble(plain("  " + say("said", lang), "dim"), plain(missed.fact.text.get(lang), "dim")))
+        parts.append(joined(plain("  " + say("said", lang), "dim"), plain(missed.fact.text.get(lang), "dim")))
     return Group(*parts)
 
 

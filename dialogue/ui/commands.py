@@ -26,7 +26,7 @@ class Arg(StrEnum):
 @dataclass(frozen=True, slots=True)
 class SlashCommand:
     name: str
-    run: Callable[[Interview, str], None]
+    run: Callable[[Interview, str], object]  # what it returns is not used
     engine: Command | None = None  # the engine command it needs (for "available now"); None: always
     arg: Arg = Arg.NONE
     completes: str = ""  # "any": sections, questions and fields; "field": sheet fields only

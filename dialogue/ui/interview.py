@@ -9,22 +9,25 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from rich.console import Console
+from rich.console import Console, RenderableType
 
 from dialogue.engine import Command, Notice, Step
 from dialogue.engine.navigation import find_targets
-from dialogue.engine.timing import IDLE_CAP_SECONDS, Timing, timing
+from dialogue.engine.timing import Timing
 from dialogue.errors import AnswerError, AnswerProblem, CommandError, ExitStatus, JournalError, Refusal
 from dialogue.i18n import say
 from dialogue.store.live import LiveSession
 from dialogue.ui import commands, screens
+from dialogue.ui.layout import PROMPT_ROWS, Part, fitted
 from dialogue.ui.terminal import HINTS_COMMAND, LineSource
 from dialogue.ui.text import plain
+from dialogue.ui.toolbar import StatusLine
 
 if TYPE_CHECKING:
     from dialogue.sheet.data import SheetData
 
 PASTABLE = {"ui.saved_resume", "ui.finished", "ui.started"}  # messages with a command line in them
+HINT_ROWS = 32  # from this many rows on, the hints are shown until F2 hides them; below, folded until F2
 SOURCE_WORDS = {"owner": "owner", "doc": "document", "document": "document", "estimate": "estimate"}
 
 
@@ -33,26 +36,31 @@ class Interview:
     live: LiveSession
     console: Console
     lang: str
-    show_hints: bool = True
+    show_hints: bool | None = None  # None: shown when the screen is tall enough (HINT_ROWS) or not fitted
     budget_minutes: int = 0
     clock: Callable[[], datetime] = field(default=lambda: datetime.now().astimezone())
     resume_command: str = ""  # how to resume, as the user can paste it (the program as it was invoked)
     compile_command: str = ""  # how to compile the sheet, likewise
+    fit: bool = False  # a terminal: fit each question to the console's height and page long views
     _warned: bool = False
-    _cache: tuple[int, Timing, dict[str, int]] | None = None  # (events seen, timing, chars per section)
     _own_probe: str = ""  # the interviewer's own follow-up question, waiting for its answer
     _unconfirmed: str = ""  # free text given where records are asked, shown the shape once
+    _source: LineSource | None = None
+    _shown: bool = False  # the current question was shown while handling the last line
+    _manners: set[tuple[int, str]] = field(default_factory=set)  # (visit, section) whose guidance was shown
 
     def __post_init__(self) -> None:
         remembered = self.live.step().hints_shown
         if remembered is not None:
             self.show_hints = remembered
+        self.status = StatusLine(self.live, self.lang, self.budget_minutes, self.clock)
         self.resume_command = self.resume_command or f"locaben resume {self.live.session_id}"
         self.compile_command = self.compile_command or f"locaben compile {self.live.session_id}"
 
     # ---- the loop ----
 
     def run(self, source: LineSource) -> int:
+        self._source = source
         step = self.live.step()
         if step.visit > 1 and step.state in ("asking", "probing"):
             self._say("ui.visit", "bold", n=step.visit)
@@ -78,12 +86,16 @@ class Interview:
             self.handle(line)
 
     def _offer(self, step: Step) -> tuple[str, str]:
-        """What an empty Enter keeps, and the placeholder that says so."""
-        if self._own_probe or step.state != "asking" or step.mode != "guided":
+        """What an empty Enter keeps, and the placeholder that says so: in guided mode what the step offers
+        (a probe only an interrupted draft); in meeting mode a draft or parked text, taken in by Enter."""
+        if self._own_probe or step.state not in ("asking", "probing"):
             return "", ""
         if self._unconfirmed:
             return self._unconfirmed, ""
-        offered = step.offered_input
+        if step.mode == "meeting" and step.state == "asking":
+            offered = screens.meeting_offer(step)
+        else:
+            offered = step.offered_input if step.state == "asking" else step.draft
         if not offered:
             return "", ""
         first_line = offered.strip().splitlines()[0] if offered.strip() else ""
@@ -102,7 +114,7 @@ class Interview:
         self._say("ui.saved_resume", "", command=self.resume_command)
 
     def _time_check(self) -> None:
-        used = int(self._timing().visit_seconds) // 60
+        used = int(self.status.timing().visit_seconds) // 60
         if self.budget_minutes and not self._warned and used >= self.budget_minutes * 0.8:
             self._warned = True
             self._say("ui.time_warning", "yellow", budget=self.budget_minutes, used=used)
@@ -110,6 +122,14 @@ class Interview:
     # ---- one line ----
 
     def handle(self, line: str) -> None:
+        """One line: an answer or a command. Whatever it was, the current question (or probe) is on screen
+        afterwards — shown anew, or in a compact reminder under the messages."""
+        self._shown = False
+        self._handle(line)
+        if not self._shown:
+            self._remind()
+
+    def _handle(self, line: str) -> None:
         parsed = commands.split(line)
         if parsed is not None:
             self._own_probe = self._unconfirmed = ""  # a command instead: the pending answer is dropped
@@ -154,7 +174,6 @@ class Interview:
             text = say("ui.own_probe_note", self.lang, question=question, answer=answer)
             if self.act(lambda live: live.note(text), show=False):
                 self._say("ui.noted", "green")
-        self._remind()
 
     # ---- commands (called from the table in dialogue.ui.commands) ----
 
@@ -170,7 +189,6 @@ class Interview:
             return False
         except CommandError as exc:
             self._refusal(exc)
-            self._remind()
             return False
         except JournalError as exc:
             self._say("ui.save_failed", "bold red", error=str(exc))
@@ -195,7 +213,6 @@ class Interview:
     def note(self, arg: str) -> None:
         if self.act(lambda live: live.note(arg), show=False):
             self._say("ui.noted", "green")
-            self._remind()
 
     def own_probe(self, arg: str) -> None:
         """Your own follow-up: the next line is its answer, kept as a note on this question."""
@@ -217,17 +234,14 @@ class Interview:
             label = say(f"ui.source_{kind}", self.lang)
             label = say("ui.with_detail", self.lang, label=label, detail=detail) if detail else label
             self._say("ui.source_set", "green", source=label)
-            self._remind()
 
     def flag(self, arg: str) -> None:
         if self.act(lambda live: live.flag(arg), show=False):
             self._say("ui.flagged", "green")
-            self._remind()
 
     def unflag(self) -> None:
         if self.act(lambda live: live.unflag(), show=False):
             self._say("ui.unflagged", "green")
-            self._remind()
 
     def park(self, arg: str) -> None:
         target, _, text = arg.partition(" ")
@@ -238,21 +252,31 @@ class Interview:
             self._say("ui.needs_arg", "red", cmd="/park", example=commands.BY_NAME["park"].example(self.lang))
         elif self.act(lambda live: live.park(fields[0].id, text), show=False):
             self._say("ui.parked", "green", field=fields[0].label)
-            self._remind()
 
     def outline(self) -> None:
-        self.console.print(screens.outline(self._sheet(), self.lang))
-        self._remind()
+        self.show_long(screens.outline(self._sheet(), self.lang))
 
     def toggle_hints(self) -> None:
-        self.show_hints = not self.show_hints
-        self.act(lambda live: live.set_hints(self.show_hints), show=False)  # remembered for a resume
-        self._say("ui.hints_on" if self.show_hints else "ui.hints_off", "green")
+        shown = not self.hints_shown()
+        self.show_hints = shown
+        self.act(lambda live: live.set_hints(shown), show=False)  # remembered for a resume
+        self._say("ui.hints_on" if shown else "ui.hints_off", "green")
         self._show(self.live.step())
 
     def show_help(self) -> None:
-        self.console.print(screens.help_screen(commands.help_lines(self.lang), self.lang))
-        self._remind()
+        self.show_long(screens.help_screen(commands.help_lines(self.lang), self.lang))
+
+    def hints_shown(self) -> bool:
+        """The interviewer's choice (F2, remembered in the session), else shown when the screen has room."""
+        if self.show_hints is not None:
+            return self.show_hints
+        return not self.fit or self.console.height >= HINT_ROWS
+
+    def show_long(self, renderable: RenderableType) -> None:
+        """A long view: in the pager when it is taller than the screen (a terminal), else printed."""
+        from dialogue.ui.pager import show_long
+
+        show_long(self.console, renderable, self._source if self.fit else None, self.lang, PROMPT_ROWS)
 
     # ---- words ----
 
@@ -295,77 +319,45 @@ class Interview:
             self.console.print(line)
 
     def _show(self, step: Step, section_started: bool = False) -> None:
-        bank = self.live.engine.bank
+        """The step on screen: a question, probe or meeting line fitted to the terminal (dialogue.ui.layout),
+        the end, or the review."""
+        self._shown = True
         if step.state in ("asking", "probing") and step.question is not None:
-            if step.section_started or section_started:
-                self.console.print()
-                self.console.print(screens.section_header(bank, step, self.lang))
-                section = bank.section(step.question.section_id)
-                if section.recap:
-                    panel = screens.recap(self._sheet(), section.recap, self.lang)
-                    if panel is not None:
-                        self.console.print(panel)
+            before = self._section_parts(step) if step.section_started or section_started else []
             if step.state == "probing" and step.probe_text is not None:
-                self.console.print(screens.probe_panel(step, self.lang))
+                screen = screens.probe_screen(step, self.lang, before)
             elif step.mode == "meeting":
-                self.console.print(screens.meeting_line(step, self.lang))
+                screen = screens.meeting_screen(step, self.lang, before)
             else:
-                self.console.print(screens.question_panel(bank, step, self.lang, self.show_hints))
-                offer = screens.offer_key(step)
-                if offer and step.mode == "guided":
-                    self._say(offer, "green")
+                screen = screens.question_screen(self.live.engine.bank, step, self.lang, self.hints_shown(), before)
+            rows = self.console.height - PROMPT_ROWS if self.fit else None
+            self.console.print(fitted(self.console, screen, rows))
         elif step.state == "at_end":
             self._say("ui.at_end", "bold green")
         elif step.state == "reviewing":
-            self.console.print(screens.draft_sheet(self._sheet(), self.lang))
+            self.show_long(screens.draft_sheet(self._sheet(), self.lang))
             self._say("ui.review_close", "")
+
+    def _section_parts(self, step: Step) -> list[Part]:
+        """The section's title; its manners reminder once per section and visit; its recap."""
+        assert step.question is not None
+        bank, section_id = self.live.engine.bank, step.question.section_id
+        manners = (step.visit, section_id) not in self._manners
+        self._manners.add((step.visit, section_id))
+        sheet = self._sheet() if bank.section(section_id).recap else None
+        return screens.section_parts(bank, step, self.lang, manners, sheet)
 
     def _sheet(self) -> SheetData:
         from dialogue.sheet import build_sheet
 
         return build_sheet(self.live.transcript(), self.lang)
 
-    def _cached(self) -> tuple[int, Timing, dict[str, int]]:
-        """Timing and characters per section, recomputed only when the journal has grown (the toolbar is
-        drawn on every key press)."""
-        count = self.live.engine.event_count
-        if self._cache is None or self._cache[0] != count:
-            chars = {r.section_id: r.chars for r in self._sheet().richness}
-            self._cache = (count, timing(self.live.engine.events, self.live.engine.bank), chars)
-        return self._cache
-
     def _timing(self) -> Timing:
-        """This visit's timing up to now: the cached figures plus the time since the last event."""
-        _, base, _ = self._cached()
-        events = self.live.engine.events
-        try:
-            since = (self.clock() - datetime.fromisoformat(events[-1].at)).total_seconds() if events else 0.0
-        except (TypeError, ValueError):
-            since = 0.0
-        step = self.live.step()
-        sections = dict(base.section_seconds)
-        if step.question is not None:
-            sid = step.question.section_id
-            sections[sid] = sections.get(sid, 0.0) + min(max(since, 0.0), IDLE_CAP_SECONDS)
-        return Timing(base.visit_seconds + max(since, 0.0), sections)
+        return self.status.timing()
 
-    def toolbar(self) -> str:
-        step = self.live.step()
-        p = step.progress
-        spent = self._timing()
-        visit = int(spent.visit_seconds // 60)
-        budget = f"/{self.budget_minutes}" if self.budget_minutes else ""
-        parts = []
-        if p.section_index:
-            parts.append(say("ui.section", self.lang, n=p.section_index, m=p.section_count))
-        parts.append(say("ui.answered", self.lang, a=p.answered, b=p.applicable))
-        if step.question is not None:
-            section_id = step.question.section_id
-            parts.append(say("ui.section_time", self.lang, minutes=int(spent.section_seconds.get(section_id, 0) // 60),
-                             chars=self._cached()[2].get(section_id, 0)))
-        parts.append(say("ui.visit_time", self.lang, minutes=visit, budget=budget))
-        parts.append(say("ui.meeting_keys" if step.mode == "meeting" else "ui.keys", self.lang))
-        return " " + " · ".join(parts)
+    def toolbar(self, width: int | None = None) -> str:
+        """The toolbar for a terminal `width` cells wide (the console's width when not given)."""
+        return self.status.text(width or self.console.width)
 
 
 def _number_or_dash(value: float | None) -> str:

@@ -1,93 +1,154 @@
-"""What the interviewer sees, as rich renderables (no input here): questions, probes, recaps, the draft.
-Every text from the bank or from people goes through `plain()`: shown literally, controls made visible."""
+"""What the interviewer sees for the current question, as parts that dialogue.ui.layout fits to the
+terminal's height: the question to read aloud first and always whole; the manners reminder, the recap and
+the hints (purpose, what to listen for, an example) after it, cut when the screen is short. No input here.
+Every text from the bank or from people goes through `plain()`: shown literally, controls made visible.
+Long views (review, outline, help) are in dialogue.ui.views."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rich.console import Group, RenderableType
-from rich.panel import Panel
-from rich.table import Table
-from rich.text import Text as RichText
+from rich.console import RenderableType
 
 from dialogue.engine import Step
 from dialogue.i18n import has, say
 from dialogue.model import Bank, Question
 from dialogue.model.elements import ELEMENTS
 from dialogue.model.sheet_fields import FIELDS_BY_ID
-from dialogue.ui.text import plain
+from dialogue.ui.layout import Fitted, Part, Screen
+from dialogue.ui.text import joined, plain
+from dialogue.ui.views import draft_sheet, help_screen, outline, recap
 
 if TYPE_CHECKING:
     from dialogue.sheet.data import SheetData
 
+# How long each part stays when the screen is short (dialogue.ui.layout.MUST parts never go).
+KEEP_ANSWER, KEEP_FOLD, KEEP_MANNERS, KEEP_GUIDANCE, KEEP_RECAP = 60, 50, 40, 35, 30
+KEEP_PURPOSE, KEEP_LISTEN, KEEP_EXAMPLE, KEEP_SPACING = 20, 15, 10, 5
+ANSWER_LINES = 2  # the answer so far keeps at least its first line and `…`
+HINT_KEYS = (("ui.purpose", KEEP_PURPOSE), ("ui.listen_for", KEEP_LISTEN), ("ui.example", KEEP_EXAMPLE))
 
-def section_header(bank: Bank, step: Step, lang: str) -> RenderableType:
+
+def section_parts(bank: Bank, step: Step, lang: str, manners: bool, sheet: SheetData | None) -> list[Part]:
+    """A new section: a blank line, its title, its manners reminder (once per section and visit) and, where
+    the bank asks for one, what was heard so far."""
     assert step.question is not None
     section = bank.section(step.question.section_id)
-    parts: list[RenderableType] = [plain(f"■ {section.title.get(lang)}", "bold cyan")]
-    if section.guidance:
-        parts.append(plain(f"{say('ui.guidance', lang)}: {section.guidance.get(lang)}", "yellow", limit=None))
-    return Group(*parts)
+    parts = [Part(plain(""), KEEP_SPACING), Part(plain(f"■ {section.title.get(lang)}", "bold cyan"))]
+    if manners and section.guidance:
+        parts.append(Part(plain(f"{say('ui.guidance', lang)}: {section.guidance.get(lang)}", "yellow", limit=None),
+                          KEEP_MANNERS))
+    if section.recap and sheet is not None:
+        shown = recap(sheet, section.recap, lang)
+        if shown is not None:
+            parts.append(Part(shown, KEEP_RECAP))
+    return parts
 
 
-def recap(sheet: SheetData, field_ids: tuple[str, ...], lang: str) -> RenderableType | None:
-    """What was heard so far for these fields — main answers and what the probes drew out."""
-    table = Table(show_header=False, box=None, pad_edge=False, expand=True)
-    table.add_column(ratio=1, overflow="fold", style="bold")
-    table.add_column(ratio=3, overflow="fold")
-    rows = 0
-    for field_id in field_ids:
-        view = sheet.field(field_id)
-        lines = [e.display for e in view.entries] + [f"↳ {a}" for e in view.entries for _, a in e.followups]
-        if lines:
-            table.add_row(plain(view.label), plain("\n".join(lines)))
-            rows += 1
-    return Panel(table, title=say("ui.recap", lang), border_style="green") if rows else None
-
-
-def question_panel(bank: Bank, step: Step, lang: str, show_hints: bool) -> RenderableType:
+def question_screen(bank: Bank, step: Step, lang: str, hints: bool, before: list[Part]) -> Screen:
+    """Guided mode: the question first, then how to answer, the flag, the answer so far, the question's
+    manners reminder, and the hints (or the line saying F2 shows them)."""
     q = step.question
     assert q is not None
     p = step.progress
-    title = f"{say('ui.section', lang, n=p.section_index, m=p.section_count)} · " \
-            f"{say('ui.answered', lang, a=p.answered, b=p.applicable)}"
-    body: list[RenderableType] = [plain(q.text.get(lang), "bold")]
+    title = plain(f"{say('ui.section', lang, n=p.section_index, m=p.section_count)} · "
+                  f"{say('ui.answered', lang, a=p.answered, b=p.applicable)}")
+    panel = [Part(plain(q.text.get(lang), "bold"))]
     if q.voice == "supporter":
-        body.append(plain(say("ui.voice_supporter", lang), "magenta"))
-    body.extend(_format_lines(q, lang))
-    if show_hints:
-        for key, text in (("ui.guidance", q.guidance), ("ui.purpose", q.purpose), ("ui.listen_for", q.hint),
-                          ("ui.example", q.example)):
-            if text:
-                body.append(plain(f"{say(key, lang)}: {text.get(lang)}", "yellow" if key == "ui.guidance" else "dim"))
-    if step.flagged:
-        body.append(plain(say("ui.flag_mark", lang), "bold red"))
+        panel.append(Part(plain(say("ui.voice_supporter", lang), "magenta")))
+    panel += [Part(line) for line in format_lines(q, lang)]
+    panel += flag_parts(step, lang)
     answer = step.current_answer
     if answer is not None and step.state == "asking":
         shown = say(f"ui.status_{answer.status}", lang) if answer.is_status else answer.raw
-        body.append(plain(f"{say('ui.current_answer', lang)}: {shown}", "green"))
-    return Panel(Group(*body), title=title, title_align="left", border_style="cyan")
+        panel.append(Part(plain(f"{say('ui.current_answer', lang)}: {shown}", "green"), KEEP_ANSWER, ANSWER_LINES))
+    if q.guidance:
+        panel.append(Part(plain(f"{say('ui.guidance', lang)}: {q.guidance.get(lang)}", "yellow"), KEEP_GUIDANCE))
+    panel += hint_parts(q, lang, hints)
+    after = [Part(plain(say(key, lang), "green"))] if (key := offer_key(step)) and step.mode == "guided" else []
+    return Screen(before, panel, after, title, "cyan")
+
+
+def hint_parts(q: Question, lang: str, hints: bool) -> list[Part]:
+    texts = [(key, keep, text) for (key, keep), text in zip(HINT_KEYS, (q.purpose, q.hint, q.example), strict=True)
+             if text]
+    if not texts:
+        return []
+    if not hints:
+        names = say("ui.list_separator", lang).join(say(key, lang) for key, _, _ in texts)
+        return [Part(plain(say("ui.hints_folded", lang, what=names), "dim"), KEEP_FOLD)]
+    return [Part(plain(f"{say(key, lang)}: {text.get(lang)}", "dim"), keep) for key, keep, text in texts]
+
+
+def flag_parts(step: Step, lang: str) -> list[Part]:
+    """【次回確認】 with the note written when it was flagged."""
+    if not step.flagged:
+        return []
+    note = f" {step.flag_note}" if step.flag_note else ""
+    return [Part(plain(say("ui.flag_mark", lang) + note, "bold red"))]
+
+
+def probe_screen(step: Step, lang: str, before: list[Part]) -> Screen:
+    """A probe, under the main question it belongs to, with why it comes and the keys."""
+    q = step.question
+    assert q is not None and step.probe_text is not None
+    title = plain(say("ui.probe", lang, i=step.probe_number or step.probe + 1, n=step.probe_budget or len(q.probes)))
+    panel = [Part(plain(q.text.get(lang), "dim")), Part(plain(f"↳ {step.probe_text.get(lang)}", "bold"))]
+    if has(f"ui.probe_why_{step.probe_reason}"):  # why this probe; absent in journals before the reasons
+        element = ELEMENTS[step.probe_element].label(lang) if step.probe_element in ELEMENTS else ""
+        panel.append(Part(plain(say(f"ui.probe_why_{step.probe_reason}", lang, element=element), "magenta")))
+    panel.append(Part(plain(say("ui.probe_keys", lang), "dim")))
+    return Screen(before, panel, [], title, "magenta")
 
 
 def probe_panel(step: Step, lang: str) -> RenderableType:
+    """The probe's panel alone, whatever the height."""
+    return Fitted(probe_screen(step, lang, []))
+
+
+def meeting_screen(step: Step, lang: str, before: list[Part]) -> Screen:
+    """Meeting mode: one compact line — where we are and what the field holds so far — and, when text was
+    parked for this field, what Enter does with it."""
     q = step.question
-    assert q is not None and step.probe_text is not None
-    title = say("ui.probe", lang, i=step.probe_number or step.probe + 1, n=step.probe_budget or len(q.probes))
-    body: list[RenderableType] = [plain(q.text.get(lang), "dim"), plain(step.probe_text.get(lang), "bold")]
-    if has(f"ui.probe_why_{step.probe_reason}"):  # why this probe; absent in journals before the reasons
-        element = ELEMENTS[step.probe_element].label(lang) if step.probe_element in ELEMENTS else ""
-        body.append(plain(say(f"ui.probe_why_{step.probe_reason}", lang, element=element), "magenta"))
-    body.append(plain(say("ui.probe_keys", lang), "dim"))
-    return Panel(Group(*body), title=title, title_align="left", border_style="magenta")
+    assert q is not None
+    labels = " / ".join(FIELDS_BY_ID[f].label(lang) for f in q.fills)
+    body = [Part(joined(plain(f"▶ {labels}", "bold cyan"), plain(f"  ({q.id}) ", "dim"), plain(q.text.get(lang), "dim")))]
+    if q.type == "choice":
+        body.append(Part(plain("  " + "  ".join(f"{i}.{c.label.get(lang)}" for i, c in enumerate(q.choices, 1)))))
+    body += flag_parts(step, lang)
+    answer = step.current_answer
+    if answer is not None:
+        choice = q.choice(str(answer.value)) if q.type == "choice" else None
+        if answer.is_status:
+            shown = say(f"ui.status_{answer.status}", lang)
+        elif choice is not None:
+            shown = choice.label.get(lang)
+        else:
+            shown = answer.raw
+        body.append(Part(plain(f"  ✔ {shown}", "green"), KEEP_ANSWER, ANSWER_LINES))
+    offered = meeting_offer(step)
+    if offered:
+        key = "ui.meeting_offered_draft" if step.draft else "ui.meeting_offered_parked"
+        body.append(Part(plain(say(key, lang, text=offered), "green"), KEEP_ANSWER, ANSWER_LINES))
+    return Screen(before, [], body)
+
+
+def meeting_offer(step: Step) -> str:
+    """What an empty Enter takes in, in meeting mode: an interrupted draft, else text parked for this
+    field (then the next empty Enter moves on)."""
+    if step.draft:
+        return step.draft
+    return "\n".join(p.text for p in step.parked)
 
 
 def reminder(step: Step, lang: str) -> RenderableType | None:
-    """The current question or probe in one line, shown again after a message or a command."""
+    """The current question (and the probe on offer) again, shown after a message or a command."""
     q = step.question
     if q is None or step.state not in ("asking", "probing"):
         return None
-    text = step.probe_text.get(lang) if step.state == "probing" and step.probe_text else q.text.get(lang)
-    return plain(f"▶ {text}", "cyan")
+    if step.state == "probing" and step.probe_text is not None:
+        return joined(plain(f"▶ {q.text.get(lang)}\n", "dim cyan"), plain(f"↳ {step.probe_text.get(lang)}", "cyan"))
+    return plain(f"▶ {q.text.get(lang)}", "cyan")
 
 
 def offer_key(step: Step) -> str:
@@ -101,7 +162,7 @@ def offer_key(step: Step) -> str:
     return "ui.offered_prefill" if step.prefill else ""
 
 
-def _format_lines(q: Question, lang: str) -> list[RenderableType]:
+def format_lines(q: Question, lang: str) -> list[RenderableType]:
     lines: list[RenderableType] = []
     if q.type == "choice":
         lines.append(plain(say("ui.choices", lang), "dim"))
@@ -120,65 +181,5 @@ def _format_lines(q: Question, lang: str) -> list[RenderableType]:
     return lines
 
 
-def draft_sheet(sheet: SheetData, lang: str) -> RenderableType:
-    """The review screen: every field of the sheet with what has been captured (long text cut)."""
-    table = Table(title=say("ui.review_title", lang), show_lines=True, expand=True)
-    table.add_column(sheet.labels["field"], ratio=2, overflow="fold", style="bold")
-    table.add_column(sheet.labels["captured"], ratio=5, overflow="fold")
-    for group in sheet.groups:
-        table.add_section()
-        for view in group.fields:
-            if view.status == "filled":
-                lines = [e.display for e in view.entries] + [f"↳ {a}" for e in view.entries for _, a in e.followups]
-                table.add_row(plain(view.label), plain("\n".join(lines)))
-            else:
-                table.add_row(plain(view.label), plain(sheet.labels[view.status], "dim"))
-    return table
-
-
-def meeting_line(step: Step, lang: str) -> RenderableType:
-    """Meeting mode: one compact line — where we are and what the field holds so far."""
-    q = step.question
-    assert q is not None
-    labels = " / ".join(FIELDS_BY_ID[f].label(lang) for f in q.fills)
-    line = RichText()
-    line.append_text(plain(f"▶ {labels}", "bold cyan"))
-    line.append_text(plain(f"  ({q.id}) ", "dim"))
-    line.append_text(plain(q.text.get(lang), "dim"))
-    if q.type == "choice":
-        line.append_text(plain("\n  " + "  ".join(f"{i}.{c.label.get(lang)}" for i, c in enumerate(q.choices, 1))))
-    answer = step.current_answer
-    if answer is not None:
-        choice = q.choice(str(answer.value)) if q.type == "choice" else None
-        if answer.is_status:
-            shown = say(f"ui.status_{answer.status}", lang)
-        elif choice is not None:
-            shown = choice.label.get(lang)
-        else:
-            shown = answer.raw
-        line.append_text(plain(f"\n  ✔ {shown}", "green"))
-    return line
-
-
-def outline(sheet: SheetData, lang: str) -> RenderableType:
-    """Every sheet field with a mark for what is filled: for meeting mode and the second visit."""
-    table = Table(title=say("ui.outline_title", lang), show_header=False, box=None, expand=True, padding=(0, 1))
-    table.add_column(width=2, no_wrap=True)
-    table.add_column(ratio=3, overflow="fold")
-    table.add_column(ratio=2, overflow="fold", style="dim")
-    marks = {"filled": "●", "skipped": "×"}
-    for group in sheet.groups:
-        table.add_row("", plain(group.label, "bold cyan"), "")
-        for view in group.fields:
-            table.add_row(marks.get(view.status, "○"), plain(view.label), plain(view.id))
-    return table
-
-
-def help_screen(lines: list[tuple[str, str]], lang: str) -> RenderableType:
-    """`/help`: every slash command with what it does, and the keys."""
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(no_wrap=True, style="bold")
-    grid.add_column(overflow="fold")
-    for usage, text in lines:
-        grid.add_row(plain(usage), plain(text))
-    return Group(plain(say("ui.help_title", lang), "bold"), grid, plain(say("ui.help_keys", lang), "dim"))
+__all__ = ["draft_sheet", "help_screen", "meeting_screen", "outline", "probe_panel", "probe_screen",
+           "question_screen", "recap", "reminder", "section_parts"]

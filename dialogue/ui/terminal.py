@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterable
 from typing import IO, Any, Protocol
 
 HINTS_COMMAND = "/hint"  # what F2 sends
+REDRAW_SECONDS = 20  # the toolbar's minutes move on while nobody types
+MENU_ROWS = 6  # rows made free under the input line while a command is typed (for the completion menu)
 
 
 class Interrupted(KeyboardInterrupt):
@@ -92,15 +94,19 @@ def make_completer(commands: Callable[[], Iterable[str]], targets: Targets,
 
 class TerminalInput:
     """prompt-toolkit: Enter sends, Esc then Enter inserts a line break, Tab completes commands, ↑ on an
-    empty line edits what is offered, F2 toggles the hints, Ctrl-C stops with the line kept."""
+    empty line edits what is offered, F2 toggles the hints, Ctrl-C stops with the line kept. Completion
+    (and the rows its menu needs) only while a slash command is typed: an answer has no blank rows under it.
+    `page(text, lang)` shows a long text in the pager on the same terminal."""
 
     def __init__(self, completer: Any, toolbar: Callable[[], str], input: Any = None, output: Any = None):  # noqa: A002
         from prompt_toolkit import PromptSession
+        from prompt_toolkit.filters import Condition
         from prompt_toolkit.key_binding import KeyBindings
 
         bindings = KeyBindings()
         self._offered = ""
         self._kept = ""
+        self._input, self._output = input, output
 
         @bindings.add("enter")
         @bindings.add("c-j")
@@ -131,11 +137,18 @@ class TerminalInput:
         def _interrupt(event):  # type: ignore[no-untyped-def]
             event.app.exit(exception=Interrupted(event.current_buffer.text))
 
+        typing_command = Condition(lambda: self._session.default_buffer.text.startswith("/"))
         self._session: Any = PromptSession(
-            multiline=True, key_bindings=bindings, completer=completer, complete_while_typing=True,
+            multiline=True, key_bindings=bindings, completer=completer, complete_while_typing=typing_command,
             bottom_toolbar=toolbar, prompt_continuation=lambda width, line, wrap: ". ".rjust(width),
-            input=input, output=output, reserve_space_for_menu=4,
+            input=input, output=output, reserve_space_for_menu=MENU_ROWS, refresh_interval=REDRAW_SECONDS,
         )
+
+    def page(self, text: str, lang: str) -> None:
+        """`text` (rendered lines) in the scrollable view until `q`."""
+        from dialogue.ui.pager import page
+
+        page(text, lang, self._input, self._output)
 
     def read(self, offered: str = "", placeholder: str = "") -> str:
         from prompt_toolkit.formatted_text import FormattedText

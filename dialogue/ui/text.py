@@ -12,13 +12,12 @@ import re
 from typing import IO
 
 from rich.console import Console
-from rich.text import Text as RichText
 
 from dialogue.i18n import say
+from dialogue.model.hidden import HIDDEN
+from dialogue.ui.wrap import ScreenText
 
-# C0 controls but tab and newline, DEL, C1 controls; bidi embeddings/overrides/isolates and marks; zero-width
-# characters and the BOM; line and paragraph separators (some terminals treat them as line feeds).
-_HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+_HIDDEN = HIDDEN  # dialogue.model.hidden: what could change the terminal or hide what is written
 _CONTROL_PICTURES = {i: chr(0x2400 + i) for i in range(0x20)} | {0x7F: "\u2421"}
 SHOWN_CHARS = 2_000  # a long paste is shown cut, with its full length; the journal keeps all of it
 
@@ -43,12 +42,21 @@ def cut(text: str, limit: int = SHOWN_CHARS, lang: str = "ja") -> str:
     return text[:limit] + say("ui.cut", lang, n=f"{len(text):,}")
 
 
-def plain(text: object, style: str = "", limit: int | None = SHOWN_CHARS) -> RichText:
-    """A rich Text that shows `text` as it is: no markup, controls visible, a huge paste cut."""
+def plain(text: object, style: str = "", limit: int | None = SHOWN_CHARS) -> ScreenText:
+    """A rich Text that shows `text` as it is: no markup, controls visible, a huge paste cut; its lines
+    break by the Japanese line-breaking rules (dialogue.ui.wrap)."""
     value = str(text)
     if limit is not None:
         value = cut(value, limit)
-    return RichText(visible(value), style=style)
+    return ScreenText(visible(value), style=style)
+
+
+def joined(*parts: ScreenText | tuple[str, str]) -> ScreenText:
+    """Several texts (or (text, style) pairs of our own words) as one line that breaks like `plain()`."""
+    line = ScreenText()
+    for part in parts:
+        line.append_text(part if isinstance(part, ScreenText) else plain(*part))
+    return line
 
 
 def make_console(file: IO[str], no_color: bool = False, width: int | None = None) -> Console:

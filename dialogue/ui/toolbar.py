@@ -1,0 +1,84 @@
+"""The toolbar under the input line: where we are, time spent, and the keys — fitted to the terminal's
+width, the most useful items kept first (a key legend is in /help)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from rich.cells import cell_len
+
+from dialogue.engine.timing import IDLE_CAP_SECONDS, Timing, timing
+from dialogue.i18n import say
+from dialogue.store.live import LiveSession
+
+SEPARATOR = " · "
+
+
+def fit_items(items: list[tuple[int, str]], width: int) -> str:
+    """The items (priority, text) that fit `width` cells, the lowest priorities left out first, in their
+    given order; a leading space."""
+    kept = set(range(len(items)))
+    for index in sorted(range(len(items)), key=lambda i: items[i][0]):
+        if cell_len(" " + SEPARATOR.join(items[i][1] for i in sorted(kept))) <= width:
+            break
+        kept.discard(index)
+    return " " + SEPARATOR.join(items[i][1] for i in sorted(kept))
+
+
+@dataclass
+class StatusLine:
+    live: LiveSession
+    lang: str
+    budget_minutes: int = 0
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now().astimezone())
+    _cache: tuple[int, Timing, dict[str, int]] | None = None  # (events seen, timing, chars per section)
+
+    def cached(self) -> tuple[int, Timing, dict[str, int]]:
+        """Timing and characters per section, recomputed only when the journal has grown (the toolbar is
+        drawn on every key press)."""
+        from dialogue.sheet import build_sheet
+
+        count = self.live.engine.event_count
+        if self._cache is None or self._cache[0] != count:
+            chars = {r.section_id: r.chars for r in build_sheet(self.live.transcript(), self.lang).richness}
+            self._cache = (count, timing(self.live.engine.events, self.live.engine.bank), chars)
+        return self._cache
+
+    def timing(self) -> Timing:
+        """This visit's timing up to now: the cached figures plus the time since the last event."""
+        _, base, _ = self.cached()
+        events = self.live.engine.events
+        try:
+            since = (self.clock() - datetime.fromisoformat(events[-1].at)).total_seconds() if events else 0.0
+        except (TypeError, ValueError):
+            since = 0.0
+        step = self.live.step()
+        sections = dict(base.section_seconds)
+        if step.question is not None:
+            sid = step.question.section_id
+            sections[sid] = sections.get(sid, 0.0) + min(max(since, 0.0), IDLE_CAP_SECONDS)
+        return Timing(base.visit_seconds + max(since, 0.0), sections)
+
+    def text(self, width: int) -> str:
+        """The toolbar for a terminal `width` cells wide."""
+        step = self.live.step()
+        p, lang = step.progress, self.lang
+        spent = self.timing()
+        budget = f"/{self.budget_minutes}" if self.budget_minutes else ""
+        items: list[tuple[int, str]] = []
+        if p.section_index:  # no section at the end or in a review
+            items.append((90, say("ui.section", lang, n=p.section_index, m=p.section_count)))
+        items.append((85, say("ui.answered", lang, a=p.answered, b=p.applicable)))
+        items.append((60, say("ui.visit_time", lang, minutes=int(spent.visit_seconds // 60), budget=budget)))
+        if step.question is not None:
+            section_id = step.question.section_id
+            items.append((40, say("ui.section_time", lang, minutes=int(spent.section_seconds.get(section_id, 0) // 60),
+                                  chars=self.cached()[2].get(section_id, 0))))
+        if step.mode == "meeting":
+            items += [(95, say("ui.tb_meeting", lang)), (70, say("ui.tb_next", lang)), (50, say("ui.tb_append", lang))]
+        else:
+            items += [(80, say("ui.tb_hints", lang)), (30, say("ui.tb_newline", lang))]
+        items.append((75, say("ui.tb_help", lang)))
+        return fit_items(items, width - 1)
