@@ -18,6 +18,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests draw the same examples on every run (CI is never red by chance); LOCABEN_HYPOTHESIS=explore
+# draws new ones at each run, to look for trouble.
+settings.register_profile("repeatable", derandomize=True, database=None)
+settings.register_profile("explore", max_examples=1000)
+settings.load_profile(os.environ.get("LOCABEN_HYPOTHESIS", "repeatable"))
 
 
 @pytest.fixture(autouse=True)

@@ -55,7 +55,7 @@ def marker(step: Step) -> str:
     if step.state == "at_end":
         return BOLD + say("ui.at_end", "ja")[:12]
     if step.state == "probing" and step.probe_text is not None:
-        text = step.probe_text.get("ja")
+        return BOLD + "↳ " + step.probe_text.get("ja").split()[0][:8]  # a probe hangs under its question
     else:
         assert step.question is not None, step
         text = step.question.text.get("ja")

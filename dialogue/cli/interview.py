@@ -155,10 +155,17 @@ class MadeOnFirstRead:
         self._make = make
         self._source: Any = None
 
-    def read(self, offered: str = "", placeholder: str = "") -> str:
+    def _made(self) -> Any:
         if self._source is None:
             self._source = self._make()
-        return str(self._source.read(offered, placeholder))
+        return self._source
+
+    def read(self, offered: str = "", placeholder: str = "") -> str:
+        return str(self._made().read(offered, placeholder))
+
+    def page(self, text: str, lang: str) -> None:
+        """A long view in the terminal's pager (dialogue.ui.pager.show_long)."""
+        self._made().page(text, lang)
 
 
 def _terminal_input(live: LiveSession, lang: str, toolbar: Any) -> Any:
