@@ -34,6 +34,7 @@ from dialogue.banks.reader import load_bank  # noqa: E402
 from dialogue.engine import Engine  # noqa: E402
 from dialogue.errors import AnswerError  # noqa: E402
 from dialogue.model import Bank, Event  # noqa: E402
+from dialogue.model.events import Started  # noqa: E402
 from dialogue.store.crypto import LineCodec, PlainCodec, encrypt_header, open_codec  # noqa: E402
 from dialogue.store.keys import PASSPHRASE_ENV, Keys, default_kdf, derive  # noqa: E402
 
@@ -49,7 +50,7 @@ def iso_clock() -> Callable[[], str]:
 def long_session(bank: Bank, wanted: int) -> list[Event]:
     """`wanted` events of real interview traffic: answers (Japanese prose), re-answers via jumps, notes."""
     engine = Engine(bank, iso_clock(), "bench-crypto")
-    step = engine.start({"lang": "ja"})
+    step = engine.start(Started(lang="ja"))
     ids = [q.id for q in bank.questions()]
     n = 0
     while len(engine.events) < wanted:
@@ -60,7 +61,7 @@ def long_session(bank: Bank, wanted: int) -> list[Event]:
         if n % 7 == 0:
             engine.note(f"メモ{n}：社長は技術の話になると熱が入る")
         try:
-            step = engine.submit(_answer(step, n))
+            step = engine.answer(_answer(step, n))
         except AnswerError:
             step = engine.skip()
     return list(engine.events)

@@ -1,6 +1,7 @@
 """Fixtures every test module may use.
 
-- Every test gets its own bank cache directory, so no test reads or writes the user's ~/.cache.
+- Every test gets its own bank cache directory and user config folder, so no test reads or writes the
+  user's ~/.cache or ~/.config.
 - `locaben_command`: the command under test for the end-to-end tests, taken from ONE place: the environment
   variable LOCABEN_COMMAND (a command line, split like a shell would; CI points it at the `locaben` of an
   installed wheel), or else `python -m dialogue` run by this interpreter.
@@ -22,6 +23,14 @@ import pytest
 @pytest.fixture(autouse=True)
 def private_bank_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LOCABEN_CACHE_DIR", str(tmp_path_factory.mktemp("bank-cache")))
+
+
+@pytest.fixture(autouse=True)
+def private_user_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every command reads the user's settings (store.encrypt, the identity the audit log records): tests
+    read and write a folder of their own, never the real ~/.config/locaben (platformdirs follows
+    XDG_CONFIG_HOME; tests that pass their own environment give LOCABEN_CONFIG_DIR instead)."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("user-config")))
 
 
 def command_under_test() -> list[str]:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from dialogue.cli.main import Env, main
-from dialogue.store.journal import FORMAT_VERSION
+from dialogue.store.journal import READS_UP_TO
 from tests.helpers import MINI_BANK, ticking_clock
 
 
@@ -155,7 +155,7 @@ def test_an_event_without_kind_names_its_line(ws: Workspace) -> None:
 
 def test_an_unknown_future_format_version_asks_for_an_upgrade(ws: Workspace) -> None:
     header = json.loads(ws.lines()[0])
-    header["version"] = FORMAT_VERSION + 1
+    header["version"] = READS_UP_TO + 1
     damaged = json.dumps(header).encode() + b"\n" + b"".join(ws.lines()[1:])
     ws.path.write_bytes(damaged)
     assert_refused_untouched(ws, damaged, "newer than this locaben reads", "Upgrade locaben")

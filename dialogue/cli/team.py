@@ -193,11 +193,9 @@ def _connect(env: Env, url: str | None = None) -> Any:
 
 
 def _manager(args: argparse.Namespace, env: Env) -> Any:
-    from dialogue.cli.main import sessions_dir
-    from dialogue.store.journal import SessionStore
-    from dialogue.store.live import SessionManager
+    from dialogue.cli.main import manager
 
-    return SessionManager(SessionStore(sessions_dir(args, env)), env.clock)
+    return manager(args, env)
 
 
 def _company_of(manager: Any) -> Any:
@@ -281,6 +279,9 @@ def cmd_sync(args: argparse.Namespace, env: Env) -> int:
         for outcome in outcomes:
             counts[outcome.action] = counts.get(outcome.action, 0) + 1
             _report_outcome(outcome, env)
+            if outcome.action in ("pushed", "forked") and outcome.events:  # sent to the server: audited
+                manager.audit.record("export", outcome.session_id, [manager.store.path(outcome.session_id)],
+                                     to="server", events=outcome.events)
     summary = ", ".join(f"{n} {SYNC_WORDS.get(a, a)}" for a, n in sorted(counts.items()))
     env.stdout.write(f"sync: {summary or 'nothing to do'}\n")
     return EXIT_ERROR if any(a in SYNC_PROBLEMS for a in counts) else EXIT_OK
@@ -318,6 +319,7 @@ def cmd_assign(args: argparse.Namespace, env: Env) -> int:
     manager = _manager(args, env)
     with _connect(env) as remote:
         remote.me()
+        manager.audit.record("assign", args.session_id, [manager.store.path(args.session_id)], to=args.to)
         team.assign(manager.store, remote, args.session_id, args.to, _now(env), _identity(env),
                     _company_of(manager))
     env.stdout.write(f"{args.session_id}: assigned to {_plain(args.to)}\n")
@@ -330,6 +332,7 @@ def cmd_submit(args: argparse.Namespace, env: Env) -> int:
     manager = _manager(args, env)
     with _connect(env) as remote:
         remote.me()
+        manager.audit.record("review", args.session_id, [manager.store.path(args.session_id)], outcome="submitted")
         team.submit(manager.store, remote, args.session_id, _now(env), _identity(env), _company_of(manager))
     env.stdout.write(f"{args.session_id}: submitted for review\n")
     return EXIT_OK
@@ -345,6 +348,8 @@ def cmd_review(args: argparse.Namespace, env: Env) -> int:
         return EXIT_USAGE
     manager = _manager(args, env)
     with _connect(env) as remote:
+        manager.audit.record("review", args.session_id, [manager.store.path(args.session_id)],
+                             outcome="approved" if approve else "returned")
         team.review(manager.store, remote, args.session_id, approve, _clean_text(comment), _now(env),
                     _identity(env), _company_of(manager))
     env.stdout.write(f"{args.session_id}: {'approved' if approve else 'returned'}\n")

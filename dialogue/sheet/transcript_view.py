@@ -120,4 +120,5 @@ _DESCRIBERS: dict[EventKind, Callable[..., str]] = {
     EventKind.DRAFTED: lambda p, q, lang: p.text,
     EventKind.HINTS_SET: lambda p, q, lang: say("sheet.hints_on" if p.shown else "sheet.hints_off", lang),
     EventKind.WRITTEN_UP: lambda p, q, lang: f"{_field(p.field, lang)} — {p.text}",
+    EventKind.SENSITIVE_CONFIRMED: lambda p, q, lang: _q(q, lang, p.question),
 }

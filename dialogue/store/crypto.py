@@ -3,7 +3,7 @@
 An encrypted journal keeps the shape of a plaintext one — a header line, then one line per event — so
 fsync per append, atomic create, torn-line repair and resume after `kill -9` work unchanged:
 
-    {"format": "locaben-session", "version": 2, "session_id": …, "bank_id": …, …,
+    {"format": "locaben-session", "version": 3, "session_id": …, "bank_id": …, …,
      "crypto": {"aead": "AES-256-GCM", "wrap": {<Wrapping>}, "key": "<wrapped data key>", "check": "…"}}
     {"enc":1,"n":"<nonce>","c":"<ciphertext+tag>"}
     …
@@ -32,7 +32,8 @@ from dialogue.errors import JournalError
 from dialogue.store.keys import NONCE, Keys, Wrapping, b64, unb64, unwrap_key, wrap_key
 
 AEAD = "AES-256-GCM"
-ENCRYPTED_VERSION = 2  # the session format version of an encrypted journal (older locaben refuses it)
+ENCRYPTED_VERSION = 3  # the file version of an encrypted journal: format-2 events, sealed (an older locaben
+# refuses it as "newer than this locaben reads"); see dialogue/store/journal.py for the numbering
 _PREFIX = b'{"enc":1,"n":"'
 _MIDDLE = b'","c":"'
 _N_START = len(_PREFIX)
