@@ -31,6 +31,9 @@ def private_user_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: p
     read and write a folder of their own, never the real ~/.config/locaben (platformdirs follows
     XDG_CONFIG_HOME; tests that pass their own environment give LOCABEN_CONFIG_DIR instead)."""
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("user-config")))
+    # …and no test stores a key in the real OS keyring: `keyring` has no backend (as on a headless Linux);
+    # tests of the keyring scheme give one of their own (tests/protect_support.py)
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
 
 
 def command_under_test() -> list[str]:

@@ -4,8 +4,10 @@ as a script would give it. `KINDS` parametrises a test over a plaintext and an e
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+from keyring.backend import KeyringBackend
 from keyring.backends.fail import Keyring as NoKeyring
 
 from dialogue.store.journal import Protection, SessionStore
@@ -39,3 +41,28 @@ def store_of_kind(root: Path, kind: str) -> SessionStore:
 def environ_of_kind(kind: str) -> dict[str, str]:
     """What a `locaben` process needs in its environment to open a store of this kind."""
     return dict(ENV) if kind == "encrypted" else {}
+
+
+class FileKeyring(KeyringBackend):
+    """A real `keyring` backend keeping its secrets in a JSON file (as the OS keyring keeps them per user),
+    for tests of the keyring scheme through `locaben`."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+
+    def _all(self) -> dict[str, str]:
+        return json.loads(self.path.read_text(encoding="utf-8")) if self.path.exists() else {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self._all().get(f"{service}/{username}")
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.path.write_text(json.dumps({**self._all(), f"{service}/{username}": password}), encoding="utf-8")
+
+    def delete_password(self, service: str, username: str) -> None:
+        secrets = self._all()
+        del secrets[f"{service}/{username}"]
+        self.path.write_text(json.dumps(secrets), encoding="utf-8")

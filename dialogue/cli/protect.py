@@ -49,7 +49,7 @@ def add_parsers(sub: Any, bank_sub: Any, common: argparse.ArgumentParser, lang: 
     p = actions.add_parser("rekey", parents=[common], help=h("store_rekey", lang), description=h("store_rekey", lang))
     p.add_argument("--passphrase", action="store_true", help=h("use_passphrase", lang))
     p.set_defaults(handler=cmd_store_rekey)
-    p = actions.add_parser("status", parents=[common], help=h("store_status", lang))
+    p = actions.add_parser("status", parents=[common], help=h("store_status", lang), description=h("store_status", lang))
     p.set_defaults(handler=cmd_store_status)
 
     p = sub.add_parser("audit", parents=[common], help=h("audit", lang), description=h("audit", lang))
@@ -180,6 +180,7 @@ def cmd_store_encrypt(args: argparse.Namespace, env: Env) -> int:
 
     store = store_of(args, env)
     scheme = "passphrase" if args.passphrase else "keyring"
+    _check_key(store)
     audit_of(store, env).record("encrypt", None, [store.root], scheme=scheme)
     assert store.keys is not None
     done = encrypt_store(store, store.keys, scheme)
@@ -203,12 +204,20 @@ def cmd_store_rekey(args: argparse.Namespace, env: Env) -> int:
     policy = load_policy(env.environ)  # its problems were said by store_of
     new_source = {PASSPHRASE_ENV: env.environ[NEW_PASSPHRASE_ENV]} if NEW_PASSPHRASE_ENV in env.environ else {}
     scheme = "passphrase" if args.passphrase else "keyring"
+    _check_key(store)
     audit_of(store, env).record("rekey", None, [store.root], scheme=scheme)
     assert store.keys is not None
     wrapping, done = rekey_store(store, store.keys, keys_of(env, lang, policy, new_source), scheme)
     env.stdout.write(say("protect.rekey_done", lang, changed=sum(c.changed for c in done), total=len(done),
                          scheme=wrapping.scheme, kid=wrapping.kid) + "\n")
     return ExitStatus.OK
+
+
+def _check_key(store: SessionStore) -> None:
+    """A wrong key stops a conversion here: before anything is written, the audit log included."""
+    wrapping = store.wrapping()
+    if wrapping is not None and store.keys is not None:
+        store.keys.kek(wrapping, str(store.root))
 
 
 def cmd_store_status(args: argparse.Namespace, env: Env) -> int:
