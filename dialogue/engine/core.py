@@ -125,6 +125,11 @@ class Engine:
         return tuple(self._events)
 
     @property
+    def current(self) -> str | None:
+        """The id of the question being asked (or probed), if any."""
+        return self._s.current
+
+    @property
     def event_count(self) -> int:
         return len(self._events)
 

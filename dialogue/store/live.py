@@ -80,7 +80,7 @@ class LiveSession:
         """Run `command` (which records `text`, said on the current question), then the entry check: on
         possible 機微情報 the step carries a `SENSITIVE` notice naming the categories, and the question is
         flagged for review in the same write (docs/security.md)."""
-        question = self.engine.step().question
+        question = self.engine.current
 
         def run(engine: Engine) -> Step:
             step = command(engine)
@@ -89,10 +89,10 @@ class LiveSession:
                 return step
             categories = tuple(dict.fromkeys(m.category for m in matches))
             labels = "・".join(self.checker.label(c, self.lang) for c in categories) if self.checker else ""
-            notices = (*step.notices, Notice(NoticeKind.SENSITIVE, question.id if question else "", labels))
+            notices = (*step.notices, Notice(NoticeKind.SENSITIVE, question or "", labels))
             if question is not None:
                 note = say("notice.sensitive_flag", self.lang, detail=labels)
-                step = engine.flag_sensitive(question.id, ",".join(categories), note)
+                step = engine.flag_sensitive(question, ",".join(categories), note)
             return replace(step, notices=notices)
 
         return self._durably(run)
