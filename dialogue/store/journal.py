@@ -23,7 +23,6 @@ import json
 import os
 import re
 import secrets
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,6 +39,14 @@ from dialogue.store.crypto import (
     encrypt_header,
     load_json,
     open_codec,
+)
+from dialogue.store.journal_io import (
+    JournalScan,
+    bad_header,
+    create_with,
+    fsync_dir,
+    open_for_append,
+    write_all,
 )
 from dialogue.store.keys import (
     STORE_KEY_FILE,
@@ -178,12 +185,12 @@ class SessionStore:
         wrapping, _ = self._keys().new_wrapping(self.protection.scheme)
         text = json.dumps({"format": "locaben-store-key", "version": 1, **wrapping.to_json()}, indent=1)
         try:
-            _create_with(self.root / STORE_KEY_FILE, text.encode("utf-8"), sync=True)
+            create_with(self.root / STORE_KEY_FILE, text.encode("utf-8"), sync=True)
         except FileExistsError:
             return read_store_wrapping(self.root)
         except OSError as exc:
             raise JournalError(f"cannot write the store's key description in {self.root}: {exc.strerror}") from None
-        _fsync_dir(self.root)
+        fsync_dir(self.root)
         return wrapping
 
     def _keys(self) -> Keys:
@@ -220,13 +227,13 @@ class SessionStore:
         head, codec = self._new_codec(header)
         data = dump_json(head) + b"\n" + _encode(codec, [e.to_json() for e in events], 1)
         try:
-            _create_with(path, data, sync=True)
+            create_with(path, data, sync=True)
         except FileExistsError:
             raise JournalError(f"session {header.session_id} already exists") from None
         except OSError as exc:
             raise JournalError(f"cannot create {path}: {exc.strerror}") from None
-        _fsync_dir(self.root)
-        return JournalWriter(path, _open_for_append(path), codec, len(events) + 1)
+        fsync_dir(self.root)
+        return JournalWriter(path, open_for_append(path), codec, len(events) + 1)
 
     def append_to(self, session_id: str) -> JournalWriter:
         """A writer that continues the journal: its codec from the header, its next sequence number from
@@ -239,9 +246,9 @@ class SessionStore:
         lines = [line for line in data.split(b"\n")[:-1] if line.strip()]
         record = load_json(lines[0]) if lines else None
         if record is None:
-            raise JournalError(_bad_header(path, 1))
+            raise JournalError(bad_header(path, 1))
         _, codec = self._open_codec(record, path)
-        return JournalWriter(path, _open_for_append(path), codec, len(lines))
+        return JournalWriter(path, open_for_append(path), codec, len(lines))
 
     def replace(self, header: Header, events: list[Event] | tuple[Event, ...]) -> None:
         """Replace a session's journal whole — the old file or the new one, never a mix (the caller holds
@@ -274,7 +281,7 @@ class SessionStore:
             raise JournalError(f"{path}: the file is empty: it holds no header and no answers. It is not a "
                                f"usable session; move it out of {self.root} (or delete it) and start a new "
                                "interview, or restore it from a backup copy.")
-        scan = _Scan(self, path, data)
+        scan = JournalScan(path, data, self._open_codec)
         warnings = scan.repair(repair)
         events = []
         for number, record in scan.records:
@@ -289,125 +296,12 @@ class SessionStore:
         return Journal(scan.header, tuple(events), warnings, tuple(n for n, _ in scan.records),
                        scan.codec.encrypted)
 
-    def _backup(self, path: Path, data: bytes) -> Path:
-        """Keep `data` (the file as it was) next to it, private from the first byte."""
-        for n in range(1, 1000):
-            backup = path.with_name(f"{path.name}.bak{n}")
-            try:
-                fd = os.open(backup, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            except FileExistsError:
-                continue
-            except OSError as exc:
-                raise JournalError(f"cannot keep a backup of {path} before repairing it: {exc.strerror}; "
-                                   "the file was not changed") from None
-            try:
-                _write_all(fd, data)
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-            return backup
-        raise JournalError(f"too many backups of {path} ({path.name}.bak1 … .bak999); move some away")
-
     # ---- locking ----
 
     def lock(self, session_id: str) -> contextlib.AbstractContextManager[None]:
         """Hold the session's OS-level lock (dialogue.store.locks): `SessionInUse` naming the holder's PID
         when another live process has it; a lock of a process that has died is simply free."""
         return locks.hold(self.path(session_id).with_suffix(".lock"))
-
-
-class _Scan:
-    """One pass over a journal's bytes: the header (and its codec, opened first), every event record with
-    its line number, and what a repair would do with a torn or garbled last line."""
-
-    def __init__(self, store: SessionStore, path: Path, data: bytes):
-        self.store, self.path, self.data = store, path, data
-        self.records: list[tuple[int, dict[str, Any]]] = []
-        self.good_bytes = 0
-        self.torn: str | None = None
-        self.needs_newline = False
-        self._codec: LineCodec | None = None
-        self._header: Header | None = None
-        lines = data.split(b"\n")
-        self._read_lines(lines[:-1], lines[-1])
-
-    @property
-    def header(self) -> Header:
-        assert self._header is not None
-        return self._header
-
-    @property
-    def codec(self) -> LineCodec:
-        assert self._codec is not None
-        return self._codec
-
-    def _read_lines(self, complete: list[bytes], tail: bytes) -> None:
-        seq = 0
-        for number, raw in enumerate(complete, start=1):
-            if not raw.strip():  # a blank line (an editor's): nothing to read, nothing lost
-                self.good_bytes += len(raw) + 1
-                continue
-            if self._codec is None:
-                self._open(raw, number, line_end=True)
-            else:
-                seq += 1
-                record = self._codec.decode_line(raw, seq)
-                if record is None:
-                    if number == len(complete) and not tail.strip():
-                        self.torn = "damaged"  # the last line is garbled: treat it like a torn one
-                        return
-                    raise JournalError(f"{self.path}:{number}: damaged line (not a JSON event). The events "
-                                       f"after it cannot be trusted; keep a copy of the file and remove or "
-                                       f"repair line {number}.")
-                self.records.append((number, record))
-            self.good_bytes += len(raw) + 1
-        if tail.strip():
-            self._read_tail(tail, len(complete) + 1, seq + 1)
-
-    def _open(self, raw: bytes, number: int, line_end: bool) -> None:
-        record = load_json(raw)
-        if record is None:
-            raise JournalError(_bad_header(self.path, number, line_end))
-        self._header, self._codec = self.store._open_codec(record, self.path)
-
-    def _read_tail(self, tail: bytes, number: int, seq: int) -> None:
-        if self._codec is None:  # a header without its line end, and nothing else
-            self._open(tail, number, line_end=False)
-            self.needs_newline = True
-            return
-        record = self._codec.decode_line(tail, seq)
-        if record is not None:  # a whole record that only lacks its line end (edited by hand)
-            self.records.append((number, record))
-            self.needs_newline = True
-        else:
-            self.torn = "cut off"
-
-    @property
-    def last(self) -> int:
-        """The line number of the bad (or unfinished) last line."""
-        complete = self.data.count(b"\n")
-        return complete if self.torn == "damaged" else complete + 1
-
-    def repair(self, repair: bool) -> tuple[str, ...]:
-        """Cut a torn last line (or add a missing line end) after a backup; or, read-only, only say so."""
-        if self.torn is None and not self.needs_newline:
-            return ()
-        path, last = self.path, self.last
-        if not repair:
-            what = ("has no line end" if self.needs_newline
-                    else f"is {self.torn} and was ignored (the file was not changed)")
-            return (f"{path}:{last}: the last line {what}.",)
-        backup = self.store._backup(path, self.data)
-        if self.needs_newline:
-            with open(path, "ab") as handle:
-                handle.write(b"\n")
-                handle.flush()
-                os.fsync(handle.fileno())
-            return (f"{path}:{last}: the last line had no line end; one was added "
-                    f"(the original is kept as {backup.name}).",)
-        os.truncate(path, self.good_bytes)
-        reason = "was cut off (the program stopped while writing)" if self.torn == "cut off" else "was damaged"
-        return (f"{path}:{last}: the last line {reason}; it was removed and the original kept as {backup.name}.",)
 
 
 class JournalWriter:
@@ -428,7 +322,7 @@ class JournalWriter:
         data = _encode(self.codec, records, self.next_seq)
         size_before = os.fstat(self._fd).st_size
         try:
-            _write_all(self._fd, data)
+            write_all(self._fd, data)
             os.fsync(self._fd)
         except OSError as exc:
             with contextlib.suppress(OSError):
@@ -451,65 +345,3 @@ class JournalWriter:
 def _encode(codec: LineCodec, records: list[dict[str, Any]], first_seq: int) -> bytes:
     """Event records as journal lines, the first bound to `first_seq`."""
     return b"".join(codec.encode_line(record, seq) for seq, record in enumerate(records, first_seq))
-
-
-def _open_for_append(path: Path) -> int:
-    try:
-        return os.open(path, os.O_WRONLY | os.O_APPEND)
-    except OSError as exc:
-        raise JournalError(f"cannot open {path} for writing: {exc.strerror}") from None
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    written = 0
-    while written < len(data):
-        written += os.write(fd, data[written:])
-
-
-def _bad_header(path: Path, number: int, line_end: bool = True) -> str:
-    what = "is not a session header" if line_end else "is an incomplete session header"
-    return (f"{path}:{number}: the first line {what}: this is not a readable locaben session file (or it is not "
-            "UTF-8 text). The file was not changed; restore it from a backup copy, or move it out of the "
-            "sessions directory.")
-
-
-def _create_with(path: Path, data: bytes, sync: bool = False) -> None:
-    """Create `path` (0600) holding `data`, or raise FileExistsError. Atomic: the data is written to a
-    private temporary file that is then hard-linked into place, so `path` is never seen empty or half
-    written. Where hard links are not supported (FAT, some network drives) it falls back to an exclusive
-    create, which is not atomic but still never overwrites."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        _write_and_close(fd, data, sync)
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            raise
-        except OSError:
-            _create_directly(path, data, sync)
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-
-
-def _create_directly(path: Path, data: bytes, sync: bool) -> None:
-    _write_and_close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), data, sync)
-
-
-def _write_and_close(fd: int, data: bytes, sync: bool) -> None:
-    try:
-        _write_all(fd, data)
-        if sync:
-            os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_dir(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
