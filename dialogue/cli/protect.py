@@ -261,12 +261,37 @@ def cmd_audit(args: argparse.Namespace, env: Env) -> int:
     verdict = log.verify()
     for warning in verdict.warnings:
         _warn(env, args.ui_lang, warning)
-    if verdict.ok:
-        env.stdout.write(say("protect.audit_ok", args.ui_lang, entries=verdict.entries, path=log.path) + "\n")
+    if not verdict.ok:
+        env.stderr.write(say("protect.audit_broken", args.ui_lang, problem=verdict.problem,
+                             line=verdict.line or "-", message=verdict.message, path=log.path) + "\n")
+        return ExitStatus.ERROR
+    env.stdout.write(say("protect.audit_ok", args.ui_lang, entries=verdict.entries, path=log.path) + "\n")
+    return _compare_with_server(log, env, args.ui_lang)
+
+
+def _compare_with_server(log: AuditLog, env: Env, lang: str) -> int:
+    """With a team server configured: the log here must start with exactly the entries sent there (a chain
+    rebuilt on this computer passes the local check, not this one). An unreachable server is only said."""
+    from dialogue.store.config import Config
+
+    config = Config.load(env.environ)
+    url = str(config.get("server.url") or "")
+    if not url:
         return ExitStatus.OK
-    env.stderr.write(say("protect.audit_broken", args.ui_lang, problem=verdict.problem, line=verdict.line or "-",
-                         message=verdict.message, path=log.path) + "\n")
-    return ExitStatus.ERROR
+    try:
+        from dialogue.store.server.audit_copy import compare_with_server
+        from dialogue.store.server.remote import Remote
+
+        with Remote.connect(url, str(config.get("user.id") or "")) as remote:
+            compared = compare_with_server(log, remote)
+    except (ImportError, LocabenError) as exc:
+        _warn(env, lang, say("protect.audit_server_unchecked", lang, error=str(exc)))
+        return ExitStatus.OK
+    if not compared.ok:
+        env.stderr.write(say("protect.audit_server_differs", lang, message=compared.message) + "\n")
+        return ExitStatus.ERROR
+    env.stdout.write(say("protect.audit_server_ok", lang, entries=compared.on_server) + "\n")
+    return ExitStatus.OK
 
 
 def _audit_line(entry: dict[str, Any], lang: str) -> str:

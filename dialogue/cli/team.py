@@ -282,9 +282,25 @@ def cmd_sync(args: argparse.Namespace, env: Env) -> int:
             if outcome.action in ("pushed", "forked") and outcome.events:  # sent to the server: audited
                 manager.audit.record("export", outcome.session_id, [manager.store.path(outcome.session_id)],
                                      to="server", events=outcome.events)
+        audit_failed = _send_audit(manager, remote, env)
     summary = ", ".join(f"{n} {SYNC_WORDS.get(a, a)}" for a, n in sorted(counts.items()))
     env.stdout.write(f"sync: {summary or 'nothing to do'}\n")
-    return EXIT_ERROR if any(a in SYNC_PROBLEMS for a in counts) else EXIT_OK
+    return EXIT_ERROR if audit_failed or any(a in SYNC_PROBLEMS for a in counts) else EXIT_OK
+
+
+def _send_audit(manager: Any, remote: Any, env: Env) -> bool:
+    """The audit log's new entries go to the server too (dialogue/store/server/audit_copy.py); True when
+    this computer's log no longer matches the copy there, or the server refused it."""
+    from dialogue.store.server import ServerError, audit_copy
+
+    try:
+        sent = audit_copy.send(manager.audit, remote)
+    except ServerError as exc:
+        env.stderr.write(f"locaben: audit log: {_plain(str(exc))}\n")
+        return True
+    if sent:
+        env.stdout.write(f"audit log: {sent} entr{'y' if sent == 1 else 'ies'} sent\n")
+    return False
 
 
 def _sync_session(store: Any, remote: Any, session_id: str, company_of: Any) -> Any:

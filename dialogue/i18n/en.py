@@ -430,4 +430,7 @@ MESSAGES: dict[str, str] = {
     'sheet.withheld': '[left out: possibly sensitive personal information ({detail}); compiled once confirmed]',
     'output.customer_data': 'CONFIDENTIAL: contains customer information (personal information under the APPI and the financial-sector guidelines). Do not pass it to anyone not authorised.',
     'output.customer_data_category': 'Confidential (customer information)',
+    'protect.audit_server_ok': 'It matches the copy on the team server ({entries} entries).',
+    'protect.audit_server_differs': 'It does not match the copy on the team server: {message}',
+    'protect.audit_server_unchecked': 'Could not compare it with the copy on the team server: {error}',
 }

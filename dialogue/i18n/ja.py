@@ -430,4 +430,7 @@ MESSAGES: dict[str, str] = {
     'sheet.withheld': '［機微情報の可能性（{detail}）があるため省略。確認後に出力されます］',
     'output.customer_data': '取扱注意：顧客情報を含みます（個人情報保護法・金融分野ガイドラインの対象）。権限のない人に渡さないでください。',
     'output.customer_data_category': '取扱注意（顧客情報）',
+    'protect.audit_server_ok': 'チームサーバーの控え（{entries} 件）と一致しています。',
+    'protect.audit_server_differs': 'チームサーバーの控えと一致しません: {message}',
+    'protect.audit_server_unchecked': 'チームサーバーの控えとは照合できませんでした: {error}',
 }

@@ -96,10 +96,11 @@ class Verdict:
 
 def entry_hash(entry: dict[str, Any]) -> str:
     body = {k: v for k, v in entry.items() if k != "hash"}
-    return hashlib.sha256(_canonical(body)).hexdigest()
+    return hashlib.sha256(canonical(body)).hexdigest()
 
 
-def _canonical(obj: dict[str, Any]) -> bytes:
+def canonical(obj: dict[str, Any]) -> bytes:
+    """An entry as it is written (and hashed): sorted keys, no spaces, UTF-8."""
     return json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
@@ -126,8 +127,8 @@ class AuditLog:
                          "by": self.actor.to_json(), "action": action, "session": session,
                          "files": [str(Path(f).resolve()) for f in files], "detail": detail, "prev": prev}
                 entry["hash"] = entry_hash(entry)
-                self._append(_canonical(entry) + b"\n")
-                replace_file(self.head_path, _canonical({"seq": entry["seq"], "hash": entry["hash"]}))
+                self._append(canonical(entry) + b"\n")
+                replace_file(self.head_path, canonical({"seq": entry["seq"], "hash": entry["hash"]}))
         except OSError as exc:
             raise AuditError(f"cannot write the audit log {self.path}: {exc.strerror or exc}. The action was "
                              "not carried out; free space or fix permissions, then try again.") from None
@@ -143,7 +144,7 @@ class AuditLog:
                                      "by": self.actor.to_json(), "action": "repair", "session": None, "files": [],
                                      "detail": {"torn_bytes": len(torn), "kept_as": kept}, "prev": prev}
             entry["hash"] = entry_hash(entry)
-            self._append(_canonical(entry) + b"\n")
+            self._append(canonical(entry) + b"\n")
             return seq + 1, str(entry["hash"])
         if last is None:
             return 0, GENESIS
