@@ -101,6 +101,26 @@ def test_confirming_is_an_event_and_only_what_waits_can_be_confirmed(tmp_path: P
         assert "confirm_sensitive" not in live.engine.legal_commands()
 
 
+def test_text_recorded_before_the_check_existed_can_be_confirmed_on_its_question(tmp_path: Path) -> None:
+    """A session written before the entry check (no flag) is still left out when compiled; /confirm on the
+    question checks its text then, and flags and confirms it in one write."""
+    sessions = SessionManager(SessionStore(tmp_path), ticking_clock(), sensitive=False)  # as an older locaben
+    with sessions.create(load_bank(MINI_BANK), Started(lang="ja")) as live:
+        to_history(live)
+        live.answer(STORY)
+        sid = live.session_id
+    sessions = manager(tmp_path)
+    assert "持病" not in str(sessions.export_transcript(sid)[0].answers["history_story"].raw)
+    with sessions.resume(sid) as live:
+        with pytest.raises(CommandError):
+            live.confirm_sensitive()  # on the current question (the successor one): nothing there
+        live.jump("history_story")
+        step = live.confirm_sensitive()
+        assert [n.kind for n in step.notices] == [NoticeKind.SENSITIVE_CONFIRMED]
+        assert [e.kind for e in live.engine.events[-2:]] == ["flagged", "sensitive_confirmed"]
+    assert sessions.export_transcript(sid)[0].answers["history_story"].raw == STORY
+
+
 # ---- through `locaben`: the screen, the compiled files, /confirm ----
 
 def interview(tmp_path: Path, kind: str, *extra: str) -> tuple[str, str]:

@@ -21,7 +21,7 @@ from dialogue.banks.builtin import bank_files
 from dialogue.banks.reader import load_bank
 from dialogue.banks.sensitive_reader import load_checker
 from dialogue.engine import Engine, Notice, NoticeKind, Step
-from dialogue.errors import JournalError, ReplayError, SessionNotFound
+from dialogue.errors import CommandError, JournalError, Refusal, ReplayError, SessionNotFound
 from dialogue.i18n import say
 from dialogue.model import Actor, Bank, Transcript
 from dialogue.model.events import Started
@@ -155,7 +155,37 @@ class LiveSession:
         return step
 
     def confirm_sensitive(self, question_id: str | None = None) -> Step:
-        return self._durably(lambda e: e.confirm_sensitive(question_id))
+        """/confirm: keep the possible 機微情報 of `question_id` (default: the latest flagged question). Where
+        nothing was flagged — a session from before the check, a write-up — the current question's texts are
+        checked now, and flagged and confirmed in one write."""
+
+        def run(engine: Engine) -> Step:
+            try:
+                return engine.confirm_sensitive(question_id)
+            except CommandError as exc:
+                target = question_id or engine.current
+                found = self._found_on(engine, target) if exc.refusal is Refusal.NOTHING_TO_CONFIRM else ()
+                if target is None or not found:
+                    raise
+                labels = "・".join(self.checker.label(c, self.lang) for c in found) if self.checker else ""
+                engine.flag_sensitive(target, ",".join(found), say("notice.sensitive_flag", self.lang, detail=labels))
+                return engine.confirm_sensitive(target)
+
+        return self._durably(run)
+
+    def _found_on(self, engine: Engine, question_id: str | None) -> tuple[str, ...]:
+        """The 機微情報 categories in everything recorded on a question (answer, probe answers, notes, parked
+        text and write-ups of its fields)."""
+        if question_id is None or self.checker is None:
+            return ()
+        t = engine.transcript()
+        fills = set(engine.bank.question(question_id).fills)
+        answer = t.answers.get(question_id) or t.hidden.get(question_id)
+        texts = [answer.raw if answer else ""] + [p.text for p in t.probe_answers if p.question_id == question_id]
+        texts += [n.text for n in t.notes if n.question_id == question_id]
+        texts += [p.text for p in t.parked if p.field_id in fills]
+        texts += [w.text for f in fills for w in t.writeup_history.get(f, ())]
+        return tuple(dict.fromkeys(m.category for text in texts for m in self.checker.find(text)))
 
     def pause(self) -> Step:
         return self._durably(lambda e: e.pause())
@@ -296,18 +326,19 @@ class SessionManager:
         file. The warnings say how many texts were left out, and how to put them back."""
         opened = self.open(session_id, bank)
         engine = opened.engine
+        transcript = engine.transcript()
         checker = self.checker(engine.bank)
         if checker is None:
-            return engine.transcript(), opened.warnings
-        lang = engine.transcript().meta.lang or engine.bank.languages[0]
+            return transcript, opened.warnings
+        lang = transcript.meta.lang or engine.bank.languages[0]
 
         def marker(categories: tuple[str, ...]) -> str:
             return say("sheet.withheld", lang, detail="・".join(checker.label(c, lang) for c in categories))
 
         events, withheld = withhold(engine.events, checker, engine.bank, marker)
-        previous, withheld_before = withhold_answers(engine.transcript().previous_answers, checker, marker)
+        previous, withheld_before = withhold_answers(transcript.previous_answers, checker, marker)
         if not withheld + withheld_before:
-            return engine.transcript(), opened.warnings
+            return transcript, opened.warnings
         kept = Engine.replay(engine.bank, events, self._iso_clock(), session_id, previous, self.actor)
         return kept.transcript(), (*opened.warnings, f"{withheld + withheld_before} text(s) that may be sensitive "
                                    "personal information (機微情報) were left out of the compiled files. To include "
