@@ -106,7 +106,7 @@ def _prompt(env: Env) -> Callable[[str], str] | None:
     def ask(question: str) -> str:
         import getpass
 
-        return getpass.getpass(question, stream=env.stderr)
+        return getpass.getpass(question, stream=env.stderr)  # type: ignore[arg-type]  # any text stream
 
     return ask
 
@@ -295,9 +295,9 @@ def _compare_with_server(log: AuditLog, env: Env, lang: str) -> int:
 
 
 def _audit_line(entry: dict[str, Any], lang: str) -> str:
-    by = entry.get("by") if isinstance(entry.get("by"), dict) else {}
-    detail = entry.get("detail") if isinstance(entry.get("detail"), dict) else {}
-    files = entry.get("files") if isinstance(entry.get("files"), list) else []
+    by: dict[str, Any] = entry["by"] if isinstance(entry.get("by"), dict) else {}
+    detail: dict[str, Any] = entry["detail"] if isinstance(entry.get("detail"), dict) else {}
+    files: list[Any] = entry["files"] if isinstance(entry.get("files"), list) else []
     return say("protect.audit_line", lang, seq=entry.get("seq", "?"), at=str(entry.get("at", ""))[:19],
                who=by.get("name") or by.get("id", "?"), action=entry.get("action", "?"),
                session=entry.get("session") or "-",
