@@ -7,7 +7,8 @@
   by answer (the order swapped each time), so a busy neighbour on the machine slows both alike;
 - resume: `SessionManager.open` of a 10,000-event session (the standard bank answered over and over, with
   notes) from its file: read, open the key, decode every line, `Event.from_json`, replay — what
-  `locaben resume` pays before the question shows; and the read alone (`SessionStore.read`);
+  `locaben resume` pays before the question shows; and the read alone (`SessionStore.read`); wall time and
+  the process's CPU time (on a machine shared with others, the CPU time is the steadier of the two);
 - where the decoding time goes: base64, AES-GCM (and AES-OCB3, measured as the alternative) and JSON, per line;
 - once per process: deriving the key-encryption key from a passphrase (Argon2id at the default cost).
 
@@ -147,16 +148,18 @@ def resume(bank: Bank, events: list[Event], directory: Path, runs: int) -> dict[
     made = stores(directory)  # the passphrase is derived once, as in one `locaben resume` process
     for name, store in made.items():
         store.create(header, events).close()
-        results[name] = {"read": [], "resume": []}
+        results[name] = {"read": [], "resume": [], "read_cpu": [], "resume_cpu": []}
     for _ in range(runs):
         for name, store in made.items():
             manager = SessionManager(store, lambda: datetime.now(JST))
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             journal = store.read(header.session_id)
-            middle = time.perf_counter()
+            middle, middle_cpu = time.perf_counter(), time.process_time()
             opened = manager.open(header.session_id, bank)
             results[name]["read"].append(middle - started)
             results[name]["resume"].append(time.perf_counter() - middle)
+            results[name]["read_cpu"].append(middle_cpu - started_cpu)
+            results[name]["resume_cpu"].append(time.process_time() - middle_cpu)
             assert journal.events == opened.journal.events and len(journal.events) == len(events)
     return {n: {k: statistics.median(v) for k, v in r.items()} | {f"{k}_min": min(v) for k, v in r.items()}
             for n, r in results.items()}
@@ -234,7 +237,8 @@ def main() -> int:
     for label, fn in (("median", statistics.median), ("p99", lambda v: percentile(v, 99))):
         print(f"| per answer, {label} ({len(plain)} answers each: engine + check + encode + write + fsync) | "
               f"{fn(plain) * ms:.3f} ms | {fn(enc) * ms:.3f} ms | {overhead(fn(plain), fn(enc))} |")
-    for key, label in (("resume", "resume (read + decode + replay)"), ("read", "read and decode the journal")):
+    for key, label in (("resume", "resume (read + decode + replay)"), ("read", "read and decode the journal"),
+                       ("resume_cpu", "resume, CPU time of the process"), ("read_cpu", "read and decode, CPU time")):
         for stat, name in ((key, f"median of {args.runs}"), (f"{key}_min", f"fastest of {args.runs}")):
             p, e = read["plaintext"][stat], read["encrypted"][stat]
             print(f"| {label}, {len(events):,} events, {name} | {p * ms:.1f} ms | {e * ms:.1f} ms | "
