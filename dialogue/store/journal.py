@@ -44,7 +44,6 @@ from dialogue.store.journal_io import (
     JournalScan,
     bad_header,
     create_with,
-    fsync_dir,
     open_for_append,
     write_all,
 )
@@ -53,6 +52,7 @@ from dialogue.store.keys import (
     Keys,
     KeyUnavailable,
     Wrapping,
+    fsync_dir,
     read_store_wrapping,
     replace_file,
 )
