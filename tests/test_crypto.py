@@ -167,7 +167,7 @@ def test_a_removed_line_in_the_middle_is_detected_and_named() -> None:
     data, k = encrypted_journal()
     lines = lines_of(data)
     del lines[5]
-    with pytest.raises(TamperedLine, match=r"event 5 .*written as event 6.*removed"):
+    with pytest.raises(TamperedLine, match=r"event line 5 .*written as event line 6.*removed"):
         read_records(b"\n".join(lines) + b"\n", k, "s1")
 
 
@@ -175,7 +175,7 @@ def test_swapped_lines_are_detected() -> None:
     data, k = encrypted_journal()
     lines = lines_of(data)
     lines[3], lines[4] = lines[4], lines[3]
-    with pytest.raises(TamperedLine, match=r"event 3 .*written as event 4"):
+    with pytest.raises(TamperedLine, match=r"event line 3 .*written as event line 4"):
         read_records(b"\n".join(lines) + b"\n", k, "s1")
 
 

@@ -147,11 +147,37 @@ def test_a_tampered_line_is_refused_and_never_repaired(tmp_path: Path, damage: s
         lines[3], lines[4] = lines[4], lines[3]
     path.write_bytes(b"\n".join(lines))
     before = snapshot(tmp_path)
-    with pytest.raises(TamperedLine, match="event 3 does not authenticate"):
+    with pytest.raises(TamperedLine, match="event line 3 does not authenticate"):
         manager.store.read(sid)
     with pytest.raises(TamperedLine):
         manager.store.read(sid, repair=False)
     assert snapshot(tmp_path) == before  # no backup, no cut
+
+
+@pytest.mark.parametrize("where", ["to the end", "one line earlier"])
+def test_a_moved_line_holding_several_events_is_refused(tmp_path: Path, where: str) -> None:
+    """One sealed line holds the events of one write (an answer and the question after it); moved as a
+    whole, it is still bound to its old position and refused, naming where it was written."""
+    manager, sid = interview(tmp_path)
+    path = manager.store.path(sid)
+    numbers = manager.store.read(sid).lines  # the file line of each event
+    several = min(n for n in set(numbers) if numbers.count(n) >= 2)  # the first answer's line, 1-based
+    lines = path.read_bytes().rstrip(b"\n").split(b"\n")
+    seq = several - 1  # its sequence number (the header is 0) = its index in `lines`
+    assert seq < len(lines) - 1  # not the last line: moving it changes its position
+    moved = lines.pop(seq)
+    to = len(lines) if where == "to the end" else seq - 1
+    lines.insert(to, moved)
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    before = snapshot(tmp_path)
+    # the first line not where it was written: the one after it (moved back), or the moved one itself
+    first_wrong, written_as = (seq, seq + 1) if to > seq else (to, seq)
+    with pytest.raises(TamperedLine, match=f"event line {first_wrong} does not authenticate: it was written as "
+                                           f"event line {written_as},"):
+        manager.store.read(sid)
+    with pytest.raises(TamperedLine):
+        SessionManager(manager.store, ticking_clock()).resume(sid).__enter__()
+    assert snapshot(tmp_path) == before  # nothing cut, no backup
 
 
 def test_the_header_and_chain_are_those_of_the_plaintext_session(tmp_path: Path) -> None:

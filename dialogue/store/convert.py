@@ -69,10 +69,10 @@ def read_records(data: bytes, keys: Keys | None, where: str) -> tuple[dict[str, 
     codec: LineCodec = open_codec(header, keys, where)
     records = []
     for seq, raw in enumerate(lines[1:], start=1):
-        record = codec.decode_line(raw, seq)
-        if record is None:
-            raise JournalError(f"{where}: event {seq} is damaged or cut off; the file was not changed")
-        records.append(record)
+        found = codec.decode_records(raw, seq)
+        if found is None:
+            raise JournalError(f"{where}: event line {seq} is damaged or cut off; the file was not changed")
+        records += found
     return header, records
 
 

@@ -5,12 +5,13 @@ Every append is flushed and fsync'ed before it returns, so an answer acknowledge
 (dialogue.store.locks) keeps two processes from writing one session; the OS releases it when its holder dies.
 
 Each line goes through a codec (dialogue.store.crypto): plaintext JSON, or — in an encrypted store — one
-AES-256-GCM line per event bound to the session and its sequence number (header = 0, first event = 1,
-blank lines not counted). The header says which: a `crypto` block names the key. The key is opened before
-any other line is read, so a wrong key or passphrase fails before any repair could change the file.
+AES-256-GCM line per write (the events of one append sealed together) bound to the session and its line's
+sequence number (header = 0, first event line = 1, blank lines not counted). The header says which: a
+`crypto` block names the key. The key is opened before any other line is read, so a wrong key or
+passphrase fails before any repair could change the file.
 
 Format versions: 1 (the first), 2 (typed events: what plaintext journals are written as), 3 (an encrypted
-journal: the events of format 2, one sealed line each; a locaben that reads only up to 2 refuses it as
+journal: the events of format 2, sealed a line per write; a locaben that reads only up to 2 refuses it as
 "newer"). The next change of the events' format takes 4, for plaintext and encrypted journals alike.
 `Header.version` is the version of the *events* (3 reads as 2), so a session's header, hash chain and
 server copy are the same whether the journal is encrypted on this computer or not.
@@ -306,7 +307,8 @@ class SessionStore:
 
 class JournalWriter:
     """Appends events durably: one write, flush and fsync per batch. `next_seq` is the sequence number the
-    next event line is bound to (encrypted journals); it moves on only once the batch is on disk."""
+    next event line is bound to (encrypted journals: the count of event lines so far, plus one); it moves on
+    only once the batch is on disk."""
 
     def __init__(self, path: Path, fd: int, codec: LineCodec | None = None, next_seq: int = 1):
         self.path = path
@@ -319,7 +321,9 @@ class JournalWriter:
             self.append_json([e.to_json() for e in events])
 
     def append_json(self, records: list[dict[str, Any]]) -> None:
-        data = _encode(self.codec, records, self.next_seq)
+        """The records of one write, durably: one line each in a plaintext journal, one sealed line for all
+        of them in an encrypted one (dialogue.store.crypto)."""
+        data = self.codec.encode_lines(records, self.next_seq)
         size_before = os.fstat(self._fd).st_size
         try:
             write_all(self._fd, data)
@@ -329,7 +333,7 @@ class JournalWriter:
                 os.ftruncate(self._fd, size_before)  # never leave half a line behind
             raise JournalError(f"could not save to {self.path}: {exc.strerror}. Nothing after the last saved "
                                "answer was lost; free space or fix permissions, then try again.") from None
-        self.next_seq += len(records)
+        self.next_seq += data.count(b"\n")  # lines written (JSON text holds no raw line end)
 
     def close(self) -> None:
         with contextlib.suppress(OSError):

@@ -57,15 +57,15 @@ class JournalScan:
                 self._open(raw, number, line_end=True)
             else:
                 seq += 1
-                record = self._codec.decode_line(raw, seq)
-                if record is None:
+                records = self._codec.decode_records(raw, seq)
+                if records is None:
                     if number == len(complete) and not tail.strip():
                         self.torn = "damaged"  # the last line is garbled: treat it like a torn one
                         return
                     raise JournalError(f"{self.path}:{number}: damaged line (not a JSON event). The events "
                                        f"after it cannot be trusted; keep a copy of the file and remove or "
                                        f"repair line {number}.")
-                self.records.append((number, record))
+                self.records.extend((number, record) for record in records)
             self.good_bytes += len(raw) + 1
         if tail.strip():
             self._read_tail(tail, len(complete) + 1, seq + 1)
@@ -81,9 +81,9 @@ class JournalScan:
             self._open(tail, number, line_end=False)
             self.needs_newline = True
             return
-        record = self._codec.decode_line(tail, seq)
-        if record is not None:  # a whole record that only lacks its line end (edited by hand)
-            self.records.append((number, record))
+        records = self._codec.decode_records(tail, seq)
+        if records is not None:  # a whole line that only lacks its line end (edited by hand)
+            self.records.extend((number, record) for record in records)
             self.needs_newline = True
         else:
             self.torn = "cut off"
