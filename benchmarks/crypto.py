@@ -6,7 +6,8 @@
   check, encoding the events (sealing them), one write and one fsync — the two sessions taking turns answer
   by answer (the order swapped each time), so a busy neighbour on the machine slows both alike;
 - resume: `SessionManager.open` of a 10,000-event session (the standard bank answered over and over, with
-  notes) from its file: read, open the key, decode every line, `Event.from_json`, replay — what
+  notes, written as a live session writes it: one append per command, so an encrypted journal holds a
+  sealed line per write) from its file: read, open the key, decode every line, `Event.from_json`, replay — what
   `locaben resume` pays before the question shows; and the read alone (`SessionStore.read`); wall time and
   the process's CPU time (on a machine shared with others, the CPU time is the steadier of the two);
 - where the decoding time goes: base64, AES-GCM (and AES-OCB3, measured as the alternative) and JSON, per line;
@@ -21,6 +22,7 @@ from __future__ import annotations
 import argparse
 import binascii
 import contextlib
+import itertools
 import os
 import platform
 import shutil
@@ -58,24 +60,29 @@ def iso_clock() -> Callable[[], str]:
     return lambda: (start + timedelta(milliseconds=next(counter))).isoformat(timespec="milliseconds")
 
 
-def long_session(bank: Bank, wanted: int) -> list[Event]:
-    """`wanted` events of real interview traffic: answers (Japanese prose), re-answers via jumps, notes."""
+def long_session(bank: Bank, wanted: int) -> list[list[Event]]:
+    """`wanted` events of real interview traffic (answers in Japanese prose, re-answers via jumps, notes),
+    as the writes a live session makes: the events of one command are one batch."""
     engine = Engine(bank, iso_clock(), "bench-crypto")
     step = engine.start(Started(lang="ja"))
     ids = [q.id for q in bank.questions()]
+    ends = [0, len(engine.events)]
     n = 0
     while len(engine.events) < wanted:
         n += 1
         if step.state == "at_end":
             step = engine.jump(ids[n % len(ids)])
-            continue
-        if n % 7 == 0:
-            engine.note(f"メモ{n}：社長は技術の話になると熱が入る")
-        try:
-            step = engine.answer(_answer(step, n))
-        except AnswerError:
-            step = engine.skip()
-    return list(engine.events)
+        else:
+            if n % 7 == 0:
+                engine.note(f"メモ{n}：社長は技術の話になると熱が入る")
+                ends.append(len(engine.events))
+            try:
+                step = engine.answer(_answer(step, n))
+            except AnswerError:
+                step = engine.skip()
+        ends.append(len(engine.events))
+    events = list(engine.events)
+    return [events[a:b] for a, b in itertools.pairwise(ends) if b > a]
 
 
 def _answer(step: Any, n: int) -> str:
@@ -140,14 +147,18 @@ def per_answer(bank: Bank, directory: Path, count: int) -> dict[str, list[float]
     return times
 
 
-def resume(bank: Bank, events: list[Event], directory: Path, runs: int) -> dict[str, dict[str, float]]:
-    """Median and fastest over `runs` of reading a long session, and of reading + replaying it."""
+def resume(bank: Bank, batches: list[list[Event]], directory: Path, runs: int) -> dict[str, dict[str, float]]:
+    """Median and fastest over `runs` of reading a long session, and of reading + replaying it. The session
+    is written as a live one is: created with its first write, then one append per write."""
     results: dict[str, dict[str, list[float]]] = {}
+    events = [e for batch in batches for e in batch]
     header = Header("bench-resume", bank.id, bank.version, bank.source_hash, bank.source_path,
                     events[0].at, extra={"question_ids": [q.id for q in bank.questions()]})
     made = stores(directory)  # the passphrase is derived once, as in one `locaben resume` process
     for name, store in made.items():
-        store.create(header, events).close()
+        with store.create(header, batches[0]) as writer:
+            for batch in batches[1:]:
+                writer.append(batch)
         results[name] = {"read": [], "resume": [], "read_cpu": [], "resume_cpu": []}
     for _ in range(runs):
         for name, store in made.items():
@@ -218,11 +229,12 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
     bank = load_bank(standard_bank_path())
-    events = long_session(bank, args.events)
+    batches = long_session(bank, args.events)
+    events = [e for batch in batches for e in batch]
     directory = Path(tempfile.mkdtemp(prefix="locaben-crypto-", dir=os.environ.get("LOCABEN_BENCH_DIR")))
     try:
         answers = per_answer(bank, directory / "answers", args.answers)
-        read = resume(bank, events, directory / "resume", args.runs)
+        read = resume(bank, batches, directory / "resume", args.runs)
     finally:
         shutil.rmtree(directory, ignore_errors=True)
     decoding = where_decoding_goes([e.to_json() for e in events])
