@@ -205,6 +205,7 @@ class Refusal(StrEnum):
     UNKNOWN_FIELD = "unknown_field"  # /park or a write-up naming a sheet field no question fills
     EMPTY_TEXT = "empty_text"  # a note, parked text or follow-up with nothing in it
     NO_SUCH_PROBE = "no_such_probe"
+    NOTHING_TO_CONFIRM = "nothing_to_confirm"  # /confirm with no possible 機微情報 waiting to be confirmed
 
 
 class CommandError(LocabenError):

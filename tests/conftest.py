@@ -1,7 +1,7 @@
 """Fixtures every test module may use.
 
-- Every test gets its own bank cache directory, so no test reads or writes the user's ~/.cache, and its own
-  settings folder, so none reads or writes ~/.config/locaben.
+- Every test gets its own bank cache directory and user config folder, so no test reads or writes the
+  user's ~/.cache or ~/.config/locaben, nor stores a key in the real OS keyring.
 - `locaben_command`: the command under test for the end-to-end tests, taken from ONE place: the environment
   variable LOCABEN_COMMAND (a command line, split like a shell would; CI points it at the `locaben` of an
   installed wheel), or else `python -m dialogue` run by this interpreter.
@@ -41,6 +41,9 @@ def private_user_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: p
     monkeypatch.setenv("LOCABEN_CONFIG_DIR", str(config / "locaben"))  # child processes
     for name in ("LOCABEN_SERVER", "LOCABEN_USER"):
         monkeypatch.delenv(name, raising=False)
+    # …and no test stores a key in the real OS keyring: `keyring` has no backend (as on a headless Linux);
+    # tests of the keyring scheme give one of their own (tests/protect_support.py)
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
 
 
 def command_under_test() -> list[str]:

@@ -214,6 +214,7 @@ def test_a_full_disk_leaves_the_old_outputs_and_a_clear_message(tmp_path: Path) 
     old = {p.name: p.read_bytes() for p in out.iterdir()}
     add_answer(sessions, sid, "創業は1978年、父が精密切削で始めました。" * 30)
     sizes = sorted({len(data) for data in old.values() if data})
+    refused_outputs = 0
     for limit in [s - 1 for s in sizes] + [1]:  # each file in turn is the first that does not fit
         result = subprocess.run([sys.executable, "-m", "dialogue", "compile", sid, "-o", str(out),
                                  "--sessions-dir", str(sessions)], capture_output=True, text=True, timeout=60,
@@ -221,8 +222,12 @@ def test_a_full_disk_leaves_the_old_outputs_and_a_clear_message(tmp_path: Path) 
         if result.returncode == 0:
             continue  # every new file fit under this limit
         assert "Traceback" not in result.stderr + result.stdout, limit
-        assert str(out) in result.stderr and "unchanged" in result.stderr, result.stderr
+        # the compile is audited before anything is written: a limit below the audit log's size stops it there
+        audit_full = "audit log" in result.stderr and "not carried out" in result.stderr
+        assert audit_full or (str(out) in result.stderr and "unchanged" in result.stderr), result.stderr
+        refused_outputs += not audit_full
         assert {p.name: p.read_bytes() for p in out.iterdir()} == old, limit  # nothing changed, no leftovers
+    assert refused_outputs >= 2  # the outputs' own all-or-nothing was tested, not only the audit log's refusal
     code, _, err = run(["compile", sid, "-o", str(out), "--sessions-dir", str(sessions)])
     assert code == 0, err  # space is back: the next compile neither refuses nor fails
     assert (out / f"{sid}-sheet.md").read_bytes() != old[f"{sid}-sheet.md"]

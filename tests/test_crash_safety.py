@@ -8,6 +8,8 @@ screen, and `locaben resume` must continue exactly where the replayed journal sa
 A kill in the middle of `write(2)` cannot be aimed at from outside, so the headless test cuts the journal
 at every byte offset of its last write and checks the recovery.
 
+Both run against a plaintext store and an encrypted one (`kind`), with the same assertions.
+
 Reproduce a failing run with `LOCABEN_CRASH_SEED=<seed printed in the failure>`; `LOCABEN_CRASH_KILLS`
 sets the number of kills (default 50).
 """
@@ -30,10 +32,11 @@ from dialogue.errors import AnswerError
 from dialogue.i18n import say
 from dialogue.model import Bank, Question
 from dialogue.model.events import Started
-from dialogue.store.journal import SessionStore
+from dialogue.store.keys import STORE_KEY_FILE
 from dialogue.store.live import SessionManager
 from tests.conftest import command_under_test
 from tests.helpers import STANDARD_BANK, iso_clock, standard_bank, ticking_clock
+from tests.protect_support import KINDS, environ_of_kind, store_of_kind
 
 pytestmark = pytest.mark.e2e
 
@@ -100,8 +103,11 @@ class Tally:
 class Chain:
     """One sessions directory driven through interviews, kills and resumes."""
 
-    def __init__(self, directory: Path, bank: Bank, rng: random.Random, tally: Tally, lock: threading.Lock):
+    def __init__(self, directory: Path, bank: Bank, rng: random.Random, tally: Tally, lock: threading.Lock,
+                 kind: str = "plain"):
+        self.kind = kind
         self.sessions = directory / "sessions"
+        store_of_kind(self.sessions, kind)  # an encrypted store has its key file before the first interview
         self.cwd = directory
         self.bank = bank
         self.rng = rng
@@ -118,7 +124,7 @@ class Chain:
 
     def spawn(self) -> pexpect.spawn:
         env = dict(os.environ, PROMPT_TOOLKIT_NO_CPR="1", TERM="xterm-256color", LANG="C.UTF-8",
-                   COLUMNS="100", LINES="30", NO_COLOR="1")
+                   COLUMNS="100", LINES="30", NO_COLOR="1", **environ_of_kind(self.kind))
         args = (["resume", self.session_id] if self.session_id else ["interview"])
         self.log.append(" ".join(args))
         command = command_under_test()  # python -m dialogue, or the installed `locaben` CI names
@@ -140,7 +146,7 @@ class Chain:
     # ---- the checks ----
 
     def check_after_kill(self) -> None:
-        store = SessionStore(self.sessions)
+        store = store_of_kind(self.sessions, self.kind)
         ids = store.session_ids()
         if self.session_id is None:
             assert len(ids) <= 1, ids
@@ -184,7 +190,7 @@ class Chain:
                 with self.lock:
                     self.tally.resumes += 1
             else:
-                self.session_id = SessionStore(self.sessions).session_ids()[0]
+                self.session_id = store_of_kind(self.sessions, self.kind).session_ids()[0]
             answers = self.rng.randint(1, 8)
             for number in range(1, answers + 1):
                 step = self.expected_step()
@@ -266,17 +272,19 @@ class Chain:
         self.engine = None
         self.acked = Acked()
         self.sessions = self.cwd / f"sessions{self.counter}"
+        store_of_kind(self.sessions, self.kind)
 
 
 @pytest.mark.slow
-def test_sigkill_at_random_moments_loses_no_acknowledged_answer(tmp_path: Path) -> None:
+@pytest.mark.parametrize("kind", KINDS)
+def test_sigkill_at_random_moments_loses_no_acknowledged_answer(tmp_path: Path, kind: str) -> None:
     seed = int(os.environ.get("LOCABEN_CRASH_SEED", "20261123"))  # fixed by default; set it to explore others
     bank = standard_bank()
     tally = Tally()
     lock = threading.Lock()
     stop_at = time.monotonic() + DEADLINE_S
     errors: list[BaseException] = []
-    chains = [Chain(tmp_path / f"chain{i}", bank, random.Random(seed + i), tally, lock) for i in range(CHAINS)]
+    chains = [Chain(tmp_path / f"chain{i}", bank, random.Random(seed + i), tally, lock, kind) for i in range(CHAINS)]
 
     def drive(chain: Chain) -> None:
         try:
@@ -299,14 +307,17 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_answer(tmp_path: Path) 
         raise errors[0]
     assert tally.kills >= KILLS, f"only {tally.kills} kills in {DEADLINE_S:.0f} s (seed {seed}): {tally}"
     assert tally.answers >= KILLS // 2 and tally.resumes >= KILLS // 2, tally
-    print(f"\ncrash test: seed {seed}, {tally}")
+    if kind == "encrypted":  # every answer that reached the disk did so as ciphertext
+        for journal in tmp_path.rglob("*.jsonl*"):
+            assert "株式会社みどり精工".encode() not in journal.read_bytes() and "回答".encode() not in journal.read_bytes()
+    print(f"\ncrash test ({kind}): seed {seed}, {tally}")
 
 
 # ---- the write itself, cut at every byte ----
 
-def _session_with_answers(tmp_path: Path) -> tuple[SessionManager, str, list[int]]:
+def _session_with_answers(tmp_path: Path, kind: str = "plain") -> tuple[SessionManager, str, list[int]]:
     """A session with a few Japanese answers; returns the byte offsets where each write started."""
-    manager = SessionManager(SessionStore(tmp_path / "sessions"), ticking_clock())
+    manager = SessionManager(store_of_kind(tmp_path / "sessions", kind), ticking_clock())
     bank = standard_bank()
     starts: list[int] = []
     with manager.create(bank, Started(lang="ja")) as live:
@@ -319,15 +330,20 @@ def _session_with_answers(tmp_path: Path) -> tuple[SessionManager, str, list[int
     return manager, session_id, starts
 
 
-def test_a_journal_cut_at_every_byte_of_its_last_write_recovers(tmp_path: Path) -> None:
-    manager, session_id, starts = _session_with_answers(tmp_path)
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_journal_cut_at_every_byte_of_its_last_write_recovers(tmp_path: Path, kind: str) -> None:
+    manager, session_id, starts = _session_with_answers(tmp_path, kind)
     bank = standard_bank()
     store = manager.store
     path = store.path(session_id)
     full = path.read_bytes()
     last_write = starts[-1]  # the last answer: `answered` + `probed`, written in one batch
-    assert full[last_write:].count(b"\n") >= 2
-    every_event = store.read(session_id).events
+    whole = store.read(session_id)
+    every_event, line_of = whole.events, whole.lines  # (an encrypted journal seals a batch as one line)
+    last_events = [n for n in line_of if n > full[:last_write].count(b"\n")]
+    # plaintext: a line per event; encrypted: the write's events sealed as ONE line, so a cut anywhere in it
+    # must drop all of them (and the resumed writer must reuse that line's sequence number)
+    assert len(last_events) >= 2 and full[last_write:].count(b"\n") == (1 if kind == "encrypted" else len(last_events))
     for cut in range(last_write, len(full) + 1):
         for old in path.parent.glob("*.bak*"):
             old.unlink()
@@ -336,7 +352,7 @@ def test_a_journal_cut_at_every_byte_of_its_last_write_recovers(tmp_path: Path) 
         torn = not damaged.endswith(b"\n")
         whole_record = torn and full[cut:cut + 1] == b"\n"  # only the line end is missing
         journal = store.read(session_id)  # never raises
-        kept = damaged.count(b"\n") - 1 + whole_record
+        kept = sum(1 for n in line_of if n <= damaged.count(b"\n") + whole_record)  # events of whole lines
         assert journal.events == every_event[:kept], cut  # every earlier event is kept
         backups = list(path.parent.glob("*.bak*"))
         if torn:
@@ -352,9 +368,10 @@ def test_a_journal_cut_at_every_byte_of_its_last_write_recovers(tmp_path: Path) 
         assert store.read(session_id).events[-1].kind in ("asked", "probed", "probes_skipped")
 
 
-def test_a_crash_while_creating_leaves_no_half_made_session(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_crash_while_creating_leaves_no_half_made_session(tmp_path: Path, monkeypatch, kind) -> None:  # type: ignore[no-untyped-def]
     """The header and the first question are written as one file that appears whole, or not at all."""
-    manager = SessionManager(SessionStore(tmp_path / "sessions"), ticking_clock())
+    manager = SessionManager(store_of_kind(tmp_path / "sessions", kind), ticking_clock())
     real_fsync = os.fsync
 
     def dying_fsync(fd: int) -> None:
@@ -368,24 +385,26 @@ def test_a_crash_while_creating_leaves_no_half_made_session(tmp_path: Path, monk
     assert not [p for p in (tmp_path / "sessions").iterdir() if p.suffix in (".jsonl", ".tmp")]
 
 
-def test_without_hard_links_sessions_and_locks_are_still_created(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("kind", KINDS)
+def test_without_hard_links_sessions_and_locks_are_still_created(tmp_path: Path, monkeypatch, kind) -> None:  # type: ignore[no-untyped-def]
     """FAT-formatted USB sticks and some network drives have no hard links: fall back, don't fail."""
 
     def no_link(src: object, dst: object) -> None:
         raise OSError(1, "Operation not permitted")
 
     monkeypatch.setattr(os, "link", no_link)
-    manager = SessionManager(SessionStore(tmp_path / "sessions"), ticking_clock())
+    manager = SessionManager(store_of_kind(tmp_path / "sessions", kind), ticking_clock())
     with manager.create(standard_bank(), Started(lang="ja")) as live:
         live.answer("株式会社みどり精工")
         session_id = live.session_id
     with manager.resume(session_id) as live:
         assert live.step().question is not None
-    assert sorted(p.suffix for p in (tmp_path / "sessions").iterdir()) == [".jsonl"]
+    assert sorted(p.suffix for p in (tmp_path / "sessions").iterdir() if p.name != STORE_KEY_FILE) == [".jsonl"]
 
 
-def test_a_header_only_session_resumes_at_the_first_question(tmp_path: Path) -> None:
-    manager, session_id, _ = _session_with_answers(tmp_path)
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_header_only_session_resumes_at_the_first_question(tmp_path: Path, kind: str) -> None:
+    manager, session_id, _ = _session_with_answers(tmp_path, kind)
     path = manager.store.path(session_id)
     path.write_bytes(path.read_bytes().split(b"\n")[0] + b"\n")
     with manager.resume(session_id) as live:
@@ -395,9 +414,10 @@ def test_a_header_only_session_resumes_at_the_first_question(tmp_path: Path) -> 
     assert [e.kind for e in manager.store.read(session_id).events] == ["started", "asked"]
 
 
-def test_events_of_one_write_are_never_split_by_a_kill(tmp_path: Path) -> None:
+@pytest.mark.parametrize("kind", KINDS)
+def test_events_of_one_write_are_never_split_by_a_kill(tmp_path: Path, kind: str) -> None:
     """Each batch goes out in one `write(2)`: SIGKILL lands before or after it, never inside."""
-    manager, session_id, _ = _session_with_answers(tmp_path)
+    manager, session_id, _ = _session_with_answers(tmp_path, kind)
     writes: list[bytes] = []
     real_write = os.write
 
@@ -411,4 +431,6 @@ def test_events_of_one_write_are_never_split_by_a_kill(tmp_path: Path) -> None:
             live.answer("所在地：長野県上田市。本社工場のほかに佐久市に第二工場があります。")
         finally:
             os.write = real_write
-    assert len(writes) == 1 and writes[0].count(b"\n") >= 2 and writes[0].endswith(b"\n")
+    assert len(writes) == 1 and writes[0].endswith(b"\n")
+    # the batch (the answer and the question after it) is one line per event, or one sealed line for all
+    assert writes[0].count(b"\n") >= 2 if kind == "plain" else writes[0].count(b"\n") == 1

@@ -1,5 +1,8 @@
 """Damaged session files, as a user meets them through `locaben`: a clear message naming the file (and the
-line), a way out, exit codes instead of tracebacks, and never a rewrite of the file without a backup."""
+line), a way out, exit codes instead of tracebacks, and never a rewrite of the file without a backup.
+
+Every test runs on a plaintext and on an encrypted store (`ws`), except those about the bytes of a plaintext
+line (`plain_ws`): an encrypted line edited by hand is refused by its authentication (test_journal_encrypted)."""
 
 from __future__ import annotations
 
@@ -11,13 +14,15 @@ from pathlib import Path
 import pytest
 
 from dialogue.cli.main import Env, main
-from dialogue.store.journal import FORMAT_VERSION
+from dialogue.store.journal import READS_UP_TO, SessionStore
 from tests.helpers import MINI_BANK, ticking_clock
+from tests.protect_support import KINDS, environ_of_kind, store_of_kind
 
 
-def run(args: list[str], stdin: str = "") -> tuple[int, str, str]:
+def run(args: list[str], stdin: str = "", environ: dict[str, str] | None = None) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
-    env = Env(stdin=io.StringIO(stdin), stdout=out, stderr=err, clock=ticking_clock(), environ={"NO_COLOR": "1"})
+    env = Env(stdin=io.StringIO(stdin), stdout=out, stderr=err, clock=ticking_clock(),
+              environ={"NO_COLOR": "1", **(environ or {})})
     code = main(args, env)  # any exception other than SystemExit fails the test: users never see tracebacks
     assert isinstance(code, int)
     assert "Traceback" not in out.getvalue() + err.getvalue()
@@ -27,28 +32,39 @@ def run(args: list[str], stdin: str = "") -> tuple[int, str, str]:
 class Workspace:
     """A sessions directory with one paused interview on a private copy of the mini bank."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, kind: str = "plain"):
         self.root = root
+        self.kind = kind
         self.sessions = root / "sessions"
+        store_of_kind(self.sessions, kind)
         self.bank = root / "bank.yaml"
         shutil.copy(MINI_BANK, self.bank)
-        code, _, _ = run(["interview", "--plain", "--lang", "ja", "--bank", str(self.bank),
-                          "--sessions-dir", str(self.sessions)], "株式会社みどり精工\n24\n/pause\n")
+        code, _, _ = self.run(["interview", "--plain", "--lang", "ja", "--bank", str(self.bank),
+                               "--sessions-dir", str(self.sessions)], "株式会社みどり精工\n24\n/pause\n")
         assert code == 0
         self.session_id = next(self.sessions.glob("*.jsonl")).stem
         self.path = self.sessions / f"{self.session_id}.jsonl"
         self.original = self.path.read_bytes()
 
+    def run(self, args: list[str], stdin: str = "") -> tuple[int, str, str]:
+        return run(args, stdin, environ_of_kind(self.kind))
+
+    def store(self) -> SessionStore:
+        return store_of_kind(self.sessions, self.kind)
+
+    def answers(self) -> list[str]:
+        return [e.payload.raw for e in self.store().read(self.session_id).events if e.kind == "answered"]
+
     def resume(self, stdin: str = "/pause\n", *extra: str) -> tuple[int, str, str]:
-        return run(["resume", self.session_id, "--plain", "--lang", "ja", "--sessions-dir", str(self.sessions),
-                    *extra], stdin)
+        return self.run(["resume", self.session_id, "--plain", "--lang", "ja", "--sessions-dir", str(self.sessions),
+                         *extra], stdin)
 
     def compile(self, *extra: str) -> tuple[int, str, str]:
-        return run(["compile", self.session_id, "--format", "md", "-o", str(self.root / "out"),
-                    "--sessions-dir", str(self.sessions), *extra])
+        return self.run(["compile", self.session_id, "--format", "md", "-o", str(self.root / "out"),
+                         "--sessions-dir", str(self.sessions), *extra])
 
     def listing(self) -> list[dict[str, str]]:
-        code, out, _ = run(["sessions", "--json", "--sessions-dir", str(self.sessions)])
+        code, out, _ = self.run(["sessions", "--json", "--sessions-dir", str(self.sessions)])
         assert code == 0
         return json.loads(out)
 
@@ -59,8 +75,13 @@ class Workspace:
         return self.original.splitlines(keepends=True)
 
 
+@pytest.fixture(params=KINDS)
+def ws(tmp_path: Path, request: pytest.FixtureRequest) -> Workspace:
+    return Workspace(tmp_path, request.param)
+
+
 @pytest.fixture
-def ws(tmp_path: Path) -> Workspace:
+def plain_ws(tmp_path: Path) -> Workspace:
     return Workspace(tmp_path)
 
 
@@ -89,7 +110,9 @@ def test_truncated_last_line_is_repaired_after_a_backup_and_the_interview_goes_o
     assert f"{ws.path}:{line}: the last line was cut off" in err and "bak1" in err
     assert ws.backups() == [damaged]  # the user's bytes, kept as they were
     repaired = ws.path.read_bytes()
-    assert repaired.startswith(ws.original) and b"\xe5\x89\xb5\xe6\xa5\xad" in repaired  # 創業: the new answer
+    assert repaired.startswith(ws.original)
+    assert ws.answers()[-1].startswith("創業は1978年")  # the new answer
+    assert (b"\xe5\x89\xb5\xe6\xa5\xad" in repaired) == (ws.kind == "plain")  # 創業, in the clear or not
 
 
 def test_reading_a_torn_file_for_listing_or_compiling_changes_nothing(ws: Workspace) -> None:
@@ -108,12 +131,11 @@ def test_compiling_a_torn_file_says_the_last_line_was_ignored(ws: Workspace) -> 
 
 
 def test_the_warnings_compile_should_show_are_available(ws: Workspace) -> None:
-    from dialogue.store.journal import SessionStore
     from dialogue.store.live import SessionManager
 
     ws.path.write_bytes(ws.original + b'{"kind":"noted","at":"x","te')
     ws.bank.write_text(ws.bank.read_text(encoding="utf-8").replace("会社名を", "御社名を"), encoding="utf-8")
-    manager = SessionManager(SessionStore(ws.sessions), ticking_clock())
+    manager = SessionManager(ws.store(), ticking_clock())
     transcript, warnings = manager.transcript_and_warnings(ws.session_id)
     assert transcript.answers["company_name"].raw == "株式会社みどり精工"
     assert len(warnings) == 2 and "ignored" in warnings[0] and "not the one this session started" in warnings[1]
@@ -146,7 +168,8 @@ def test_blank_lines_added_by_an_editor_are_harmless(ws: Workspace) -> None:
     assert ws.path.read_bytes().startswith(edited) and ws.backups() == []
 
 
-def test_an_event_without_kind_names_its_line(ws: Workspace) -> None:
+def test_an_event_without_kind_names_its_line(plain_ws: Workspace) -> None:
+    ws = plain_ws
     lines = ws.lines()
     damaged = b"".join(lines[:2] + [b'{"question":"company_name"}\n'] + lines[2:])
     ws.path.write_bytes(damaged)
@@ -155,7 +178,7 @@ def test_an_event_without_kind_names_its_line(ws: Workspace) -> None:
 
 def test_an_unknown_future_format_version_asks_for_an_upgrade(ws: Workspace) -> None:
     header = json.loads(ws.lines()[0])
-    header["version"] = FORMAT_VERSION + 1
+    header["version"] = READS_UP_TO + 1
     damaged = json.dumps(header).encode() + b"\n" + b"".join(ws.lines()[1:])
     ws.path.write_bytes(damaged)
     assert_refused_untouched(ws, damaged, "newer than this locaben reads", "Upgrade locaben")
@@ -186,10 +209,12 @@ def test_a_header_only_file_resumes_at_the_first_question(ws: Workspace) -> None
     assert code == 0, err
     assert "会社名を教えてください" in out
     assert ws.path.read_bytes().startswith(header_only)
-    assert "株式会社さくら食品" in ws.path.read_text(encoding="utf-8")
+    assert ws.answers() == ["株式会社さくら食品"]
+    assert ("株式会社さくら食品" in ws.path.read_text(encoding="utf-8")) == (ws.kind == "plain")
 
 
-def test_a_file_saved_as_shift_jis_names_the_first_line_it_cannot_read(ws: Workspace) -> None:
+def test_a_file_saved_as_shift_jis_names_the_first_line_it_cannot_read(plain_ws: Workspace) -> None:
+    ws = plain_ws
     damaged = ws.original.decode("utf-8").encode("shift_jis")  # the header is ASCII, the answers are not
     first_bad = next(n for n, line in enumerate(damaged.splitlines(), 1) if not line.isascii())
     assert first_bad < len(damaged.splitlines())

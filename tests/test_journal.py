@@ -1,4 +1,5 @@
-"""The session journal on disk: durable, private, recoverable, and never shared by two writers."""
+"""The session journal on disk: durable, private, recoverable, and never shared by two writers — in a
+plaintext store and in an encrypted one alike (`kind`), with the same assertions."""
 
 from __future__ import annotations
 
@@ -13,6 +14,12 @@ from dialogue.model import Event
 from dialogue.model.events import Noted
 from dialogue.store.journal import FORMAT_VERSION, Header, SessionStore
 from tests.helpers import read_only_folder
+from tests.protect_support import KINDS, store_of_kind
+
+
+@pytest.fixture(params=KINDS)
+def kind(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
 
 
 def header(session_id: str = "s1") -> Header:
@@ -25,8 +32,8 @@ def write_session(store: SessionStore, n: int = 3, session_id: str = "s1") -> No
             writer.append([Event(f"t{i}", Noted(None, f"メモ{i}"))])
 
 
-def test_files_are_private_to_the_user(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    store = SessionStore(tmp_path / "sessions")
+def test_files_are_private_to_the_user(tmp_path, kind) -> None:  # type: ignore[no-untyped-def]
+    store = store_of_kind(tmp_path / "sessions", kind)
     write_session(store)
     assert stat.S_IMODE(os.stat(tmp_path / "sessions").st_mode) == 0o700
     assert stat.S_IMODE(os.stat(store.path("s1")).st_mode) == 0o600
@@ -40,16 +47,16 @@ def test_first_line_is_a_versioned_header_with_the_bank_hash(tmp_path) -> None: 
     assert (first["bank_id"], first["bank_version"], first["bank_hash"]) == ("mini", "0.1", "abc")
 
 
-def test_round_trip(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    store = SessionStore(tmp_path)
+def test_round_trip(tmp_path, kind) -> None:  # type: ignore[no-untyped-def]
+    store = store_of_kind(tmp_path, kind)
     write_session(store, 5)
     journal = store.read("s1")
     assert [e.payload.text for e in journal.events] == [f"メモ{i}" for i in range(5)]
-    assert journal.warnings == ()
+    assert journal.warnings == () and journal.encrypted == (kind == "encrypted")
 
 
-def test_torn_last_line_is_recovered_with_a_warning_and_a_backup(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    store = SessionStore(tmp_path)
+def test_torn_last_line_is_recovered_with_a_warning_and_a_backup(tmp_path, kind) -> None:  # type: ignore[no-untyped-def]
+    store = store_of_kind(tmp_path, kind)
     write_session(store, 3)
     path = store.path("s1")
     original = path.read_bytes()
@@ -64,8 +71,8 @@ def test_torn_last_line_is_recovered_with_a_warning_and_a_backup(tmp_path) -> No
     assert stat.S_IMODE(os.stat(backups[0]).st_mode) == 0o600
 
 
-def test_garbage_in_the_middle_is_reported_with_its_line(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    store = SessionStore(tmp_path)
+def test_garbage_in_the_middle_is_reported_with_its_line(tmp_path, kind) -> None:  # type: ignore[no-untyped-def]
+    store = store_of_kind(tmp_path, kind)
     write_session(store, 3)
     path = store.path("s1")
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
@@ -75,8 +82,8 @@ def test_garbage_in_the_middle_is_reported_with_its_line(tmp_path) -> None:  # t
         store.read("s1")
 
 
-def test_a_newer_format_version_is_refused_clearly(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    store = SessionStore(tmp_path)
+def test_a_newer_format_version_is_refused_clearly(tmp_path, kind) -> None:  # type: ignore[no-untyped-def]
+    store = store_of_kind(tmp_path, kind)
     write_session(store)
     path = store.path("s1")
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
@@ -118,8 +125,8 @@ def test_lock_of_a_process_that_died_is_simply_taken(tmp_path, session_holder) -
     assert not lock_path.exists() and not lock_path.with_suffix(".holder").exists()
 
 
-def test_write_failure_is_reported_and_leaves_no_half_line(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    store = SessionStore(tmp_path)
+def test_write_failure_is_reported_and_leaves_no_half_line(tmp_path, monkeypatch, kind) -> None:  # type: ignore[no-untyped-def]
+    store = store_of_kind(tmp_path, kind)
     write_session(store, 1)
     before = store.path("s1").read_bytes()
     writer = store.append_to("s1")
@@ -142,8 +149,9 @@ def test_write_failure_is_reported_and_leaves_no_half_line(tmp_path, monkeypatch
     assert [e.payload.text for e in store.read("s1").events][-1] == "空きができたので再試行"
 
 
-def test_read_only_directory_gives_a_clear_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    with read_only_folder(tmp_path / "ro") as root, pytest.raises(JournalError, match="cannot create"):
-        SessionStore(root).create(header())
+def test_read_only_directory_gives_a_clear_error(tmp_path, kind) -> None:  # type: ignore[no-untyped-def]
+    with read_only_folder(tmp_path / "ro") as root, \
+            pytest.raises(JournalError, match="cannot create|cannot write the store's key description in .*/ro"):
+        store_of_kind(root, kind).create(header())
     with read_only_folder(tmp_path / "ro2") as root, pytest.raises(JournalError, match="cannot use .* as the session store"):
-        SessionStore(root / "sessions").create(header())  # the store itself cannot be made
+        store_of_kind(root / "sessions", kind).create(header())  # the store itself cannot be made

@@ -68,8 +68,11 @@ def test_session_files_directory_backups_and_outputs_are_private(tmp_path: Path,
     files = list(out.iterdir())
     assert len(files) >= len(FORMATS)
     assert {f.name: mode(f) for f in files} == {f.name: 0o600 for f in files}
-    # nothing else was left in the sessions directory (temporary files, locks)
-    assert sorted(p.suffix for p in sessions.iterdir()) == [".bak1", ".jsonl"]
+    # nothing else was left in the sessions directory (temporary files, session locks) but the audit log
+    # (its entries, its head record and the lock appends take turns on), private like the rest
+    assert sorted(p.name.replace(path.stem, "ID") for p in sessions.iterdir()) == [
+        "ID.jsonl", "ID.jsonl.bak1", "audit.log", "audit.log.head", "audit.log.lock"]
+    assert {p.name: mode(p) for p in sessions.iterdir()} == {p.name: 0o600 for p in sessions.iterdir()}
 
 
 def test_a_directory_that_exists_already_is_made_private(tmp_path: Path, open_umask: None) -> None:

@@ -15,6 +15,7 @@ from dialogue.banks.conditions_reader import CONDITION_OPS, MAX_CONDITION_DEPTH,
 from dialogue.banks.header_reader import HeaderReader
 from dialogue.banks.node_reader import KNOWN_LANGUAGES, suggest
 from dialogue.banks.probes_reader import ProbeReader
+from dialogue.banks.sensitive_reader import BANK_KEY, SensitiveListReader, builtin_ids
 from dialogue.errors import BankError, Position, Problem, Severity
 from dialogue.model import (
     QUESTION_TYPES,
@@ -35,7 +36,7 @@ __all__ = ["CONDITION_OPS", "MAX_CONDITION_DEPTH", "bank_hash", "check_bank", "l
 BANK_FORMAT = "locaben-bank/1"
 
 BANK_KEYS = {"format", "id", "version", "title", "description", "languages", "targets", "imports", "max_probes",
-             "sections"}
+             "sections", "sensitive"}
 BANK_REQUIRED = ("id", "version", "title", "languages", "sections")
 SECTION_KEYS = {"id", "title", "guidance", "recap", "questions"}
 SECTION_REQUIRED = ("id", "title", "questions")
@@ -155,6 +156,8 @@ class _BankReader(ConditionReader, ProbeReader, HeaderReader):
                           "The only target is 'locaben-sheet'.")
         if "imports" in items:
             self._imports(items["imports"][1])
+        if "sensitive" in items:
+            self._sensitive(items["sensitive"][1])
         if "max_probes" in items:
             self.max_probes = self._max_probes(items["max_probes"][1], "the bank") or DEFAULT_MAX_PROBES
         sections: list[Section] = []
@@ -197,6 +200,20 @@ class _BankReader(ConditionReader, ProbeReader, HeaderReader):
             self.files.extend(imported.files)  # its own imports too: the hash and the cache see them all
             for q in bank.questions():
                 self.imported.setdefault(q.id, q)
+
+    def _sensitive(self, node: yn.Node) -> None:
+        """`sensitive:` — the bank's own 機微情報 word lists (one path or a list), each read and checked here
+        (dialogue/banks/sensitive_reader.py); they count as part of the bank (its hash, its cache entry)."""
+        for item in self._sequence(node, BANK_KEY) if isinstance(node, yn.SequenceNode) else [node]:
+            rel = self._string(item, "sensitive-word list path")
+            if rel is None:
+                continue
+            target = self.path.parent / rel
+            if not target.is_file():
+                self._add("E140", f"sensitive-word list {rel!r} does not exist", item)
+                continue
+            self.problems.extend(SensitiveListReader(target, builtin_ids()).read()[1])
+            self.files.append(target)
 
     def _sections(self, node: yn.Node) -> list[Section]:
         sections: list[Section] = []

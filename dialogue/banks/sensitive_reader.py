@@ -16,13 +16,14 @@ A list (question_banks/sensitive/ja.yaml, en.yaml, or a bank's own):
 A bank extends the built-in lists with a root key `sensitive:` naming one list file or a list of them,
 relative to the bank file. An extension's category with a built-in id adds words, patterns and `not`
 phrases to it (e.g. a bank for medical-device makers adds `not: [手術支援ロボット]`); a new id adds a
-category, which then needs a label. The bank reader must allow the `sensitive` key (see
-docs/security.md); until it does, `extension_paths` reads the key itself.
+category, which then needs a label. The bank reader (dialogue/banks/reader.py) accepts the key and checks
+each list when the bank is validated; `extension_paths` finds them for the interview.
 """
 
 from __future__ import annotations
 
 import re
+from functools import cache
 from pathlib import Path
 
 from dialogue.banks import yaml_nodes as yn
@@ -42,6 +43,12 @@ MAX_PATTERN = 200  # characters: a list is data, not a program
 def builtin_lists() -> dict[str, Path]:
     """Language → the built-in list shipped as package data."""
     return {p.stem: p for p in sorted((data_dir() / "sensitive").glob("*.yaml"))}
+
+
+@cache
+def builtin_ids() -> frozenset[str]:
+    """The category ids of the built-in lists (what a bank's extension may extend without a label)."""
+    return frozenset(c.id for path in builtin_lists().values() for c in load_list(path))
 
 
 class SensitiveListReader(NodeReader):
@@ -132,7 +139,6 @@ def load_checker(bank_path: Path | None = None) -> SensitiveChecker:
     """The checker for an interview: every built-in language's list (staff type English words in Japanese
     notes and the reverse), extended by the bank's own lists."""
     lists = [load_list(p) for p in builtin_lists().values()]
-    known = frozenset(c.id for categories in lists for c in categories)
     if bank_path is not None:
-        lists += [load_list(p, known) for p in extension_paths(bank_path)]
+        lists += [load_list(p, builtin_ids()) for p in extension_paths(bank_path)]
     return SensitiveChecker(merge(*lists))

@@ -31,13 +31,15 @@ def wanted(args: argparse.Namespace) -> bool:
 
 def cmd_filing(args: argparse.Namespace, env: Env, bank: Bank | None) -> int:
     from dialogue.cli.compiling import sheet_language
+    from dialogue.cli.protect import audited_compile, private_output
     from dialogue.sheet.files import write_outputs
     from dialogue.sheet.filing import filing_files, session_filing
 
     if bool(args.template) != bool(args.map) or args.all:
         env.stderr.write(say("cli.filing_usage", args.ui_lang) + "\n")
         return ExitStatus.USAGE
-    transcript, warnings = manager(args, env).transcript_and_warnings(args.session_id, bank)
+    sessions = manager(args, env)
+    transcript, warnings = sessions.export_transcript(args.session_id, bank)  # 機微情報 left out until confirmed
     for warning in warnings:
         env.stderr.write(say("cli.warning", args.ui_lang, text=warning) + "\n")
     lang = sheet_language(args, transcript)
@@ -47,7 +49,11 @@ def cmd_filing(args: argparse.Namespace, env: Env, bank: Bank | None) -> int:
     if args.template:
         name, data, problems = _filled(filing, Path(args.template), Path(args.map))
         files[name] = data
-    for path in write_outputs(Path(args.output), files, force=args.force):
+    folder = private_output(sessions.store, Path(args.output), args.ui_lang)
+    kinds = ["filing"] if args.filing or args.audience or not args.template else []
+    audited_compile(sessions, args.session_id, folder, files, kinds + (["form"] if args.template else []),
+                    len(transcript.events))  # recorded before the files are written, like every compile
+    for path in write_outputs(folder, files, force=args.force):
         env.stdout.write(f"{path}\n")
     print_problems(problems, env.stderr)  # the form's warnings, after it is written
     _not_written(filing, args, env)

@@ -72,14 +72,21 @@ def sheet_language(args: argparse.Namespace, transcript: Transcript) -> str:
 
 def _compile_one(sessions: SessionManager, session_id: str, bank: Bank | None, formats: list[str],
                  args: argparse.Namespace, env: Env) -> list[Path]:
+    from dialogue.cli.protect import audited_compile, private_output
     from dialogue.sheet.files import write_outputs
+    from dialogue.sheet.marking import mark_customer_data
     from dialogue.sheet.outputs import render_files
 
-    transcript, warnings = sessions.transcript_and_warnings(session_id, bank)
+    transcript, warnings = sessions.export_transcript(session_id, bank)  # 機微情報 left out until confirmed
     for warning in warnings:
         env.stderr.write(say("cli.warning", args.ui_lang, text=warning) + "\n")
     lang = sheet_language(args, transcript)
-    return write_outputs(Path(args.output), render_files(transcript, formats, lang), force=args.force)
+    files = render_files(transcript, formats, lang)
+    if not transcript.meta.training:
+        files = mark_customer_data(files, lang)
+    folder = private_output(sessions.store, Path(args.output), args.ui_lang)
+    audited_compile(sessions, session_id, folder, files, formats, len(transcript.events))
+    return write_outputs(folder, files, force=args.force)
 
 
 def _compile_all(sessions: SessionManager, bank: Bank | None, formats: list[str], args: argparse.Namespace,

@@ -6,6 +6,7 @@ USAGE_STATUS = 2  # `locaben` alone prints the top page with this status
 
 LANG_OPTION = frozenset({
     'assign',
+    'audit',
     'bank graph',
     'bank list',
     'compile',
@@ -15,8 +16,10 @@ LANG_OPTION = frozenset({
     'config path',
     'config set',
     'config unset',
+    'delete',
     'demo',
     'interview',
+    'purge',
     'report',
     'resume',
     'review',
@@ -27,6 +30,9 @@ LANG_OPTION = frozenset({
     'server init',
     'server verify',
     'sessions',
+    'store encrypt',
+    'store rekey',
+    'store status',
     'submit',
     'sync',
     'write',
@@ -56,6 +62,10 @@ PAGES = {
         '    submit    シートの承認を申請\n'
         '    review    承認申請されたシートを承認、または差し戻す\n'
         '    report    支店・担当者ごとの面談企業数と承認シート数（選択ベンチマーク5）\n'
+        '    store     保存データの保護: 暗号化・鍵の変更・状態の確認（encrypt / rekey / status）\n'
+        '    audit     監査ログ（誰が・いつ・どのセッションを開き・出力し・削除したか）を表示\n'
+        '    delete    セッションを削除します（記録・バックアップ・ロック・出力済みファイル）。確認してから実行し、削除は監査ログに残ります\n'
+        '    purge     保存期間を過ぎたセッションを一括削除（既定は確認のみ。--apply で実行）\n'
         '\n'
         'オプション:\n'
         '  -h, --help  このヘルプを表示して終了\n'
@@ -520,6 +530,115 @@ PAGES = {
         '  --csv FILE          表を CSV（BOM 付き UTF-8、Excel 用）でも書き出す。- なら表の代わりに標準出力へ\n'
         '  --json              行を JSON で出力\n'
     ),
+    'ja:store': (
+        '使い方: locaben store [-h] ACTION ...\n'
+        '\n'
+        '保存データの保護: 暗号化・鍵の変更・状態の確認（encrypt / rekey / status）\n'
+        '\n'
+        '引数:\n'
+        '  ACTION\n'
+        '    encrypt   保存先を暗号化します（既存の平文セッションも変換。途中で止まっても再実行で完了し、何も失われません）\n'
+        '    rekey     暗号化の鍵を新しくします（新しいパスフレーズ、または OS のキーリング）。回答の行はそのまま\n'
+        '    status    保存先の暗号化の状態と、暗号化済み・平文のセッション数を表示\n'
+        '\n'
+        'オプション:\n'
+        '  -h, --help  このヘルプを表示して終了\n'
+    ),
+    'ja:store encrypt': (
+        '使い方: locaben store encrypt [-h] [--sessions-dir DIR] [--lang {ja,en}]\n'
+        '                           [--passphrase]\n'
+        '\n'
+        '保存先を暗号化します（既存の平文セッションも変換。途中で止まっても再実行で完了し、何も失われません）\n'
+        '\n'
+        'オプション:\n'
+        '  -h, --help          このヘルプを表示して終了\n'
+        '  --sessions-dir DIR  セッションの保存先（既定: 環境変数\n'
+        '                      LOCABEN_SESSIONS_DIR、このプロジェクトのチェックアウト内の\n'
+        '                      sessions/、ユーザーごとのデータフォルダーの順。locaben --version で表示）\n'
+        '  --lang {ja,en}      表示言語（既定: 質問バンクの第一言語、またはロケール）\n'
+        '  --passphrase        OS のキーリングではなくパスフレーズで鍵を作る（スクリプトでは\n'
+        '                      $LOCABEN_PASSPHRASE、rekey の新しい鍵は\n'
+        '                      $LOCABEN_NEW_PASSPHRASE）\n'
+    ),
+    'ja:store rekey': (
+        '使い方: locaben store rekey [-h] [--sessions-dir DIR] [--lang {ja,en}]\n'
+        '                         [--passphrase]\n'
+        '\n'
+        '暗号化の鍵を新しくします（新しいパスフレーズ、または OS のキーリング）。回答の行はそのまま\n'
+        '\n'
+        'オプション:\n'
+        '  -h, --help          このヘルプを表示して終了\n'
+        '  --sessions-dir DIR  セッションの保存先（既定: 環境変数\n'
+        '                      LOCABEN_SESSIONS_DIR、このプロジェクトのチェックアウト内の\n'
+        '                      sessions/、ユーザーごとのデータフォルダーの順。locaben --version で表示）\n'
+        '  --lang {ja,en}      表示言語（既定: 質問バンクの第一言語、またはロケール）\n'
+        '  --passphrase        OS のキーリングではなくパスフレーズで鍵を作る（スクリプトでは\n'
+        '                      $LOCABEN_PASSPHRASE、rekey の新しい鍵は\n'
+        '                      $LOCABEN_NEW_PASSPHRASE）\n'
+    ),
+    'ja:store status': (
+        '使い方: locaben store status [-h] [--sessions-dir DIR] [--lang {ja,en}]\n'
+        '\n'
+        '保存先の暗号化の状態と、暗号化済み・平文のセッション数を表示\n'
+        '\n'
+        'オプション:\n'
+        '  -h, --help          このヘルプを表示して終了\n'
+        '  --sessions-dir DIR  セッションの保存先（既定: 環境変数\n'
+        '                      LOCABEN_SESSIONS_DIR、このプロジェクトのチェックアウト内の\n'
+        '                      sessions/、ユーザーごとのデータフォルダーの順。locaben --version で表示）\n'
+        '  --lang {ja,en}      表示言語（既定: 質問バンクの第一言語、またはロケール）\n'
+    ),
+    'ja:audit': (
+        '使い方: locaben audit [-h] [--sessions-dir DIR] [--lang {ja,en}] [--verify]\n'
+        '                   [--session ID] [--json]\n'
+        '\n'
+        '監査ログ（誰が・いつ・どのセッションを開き・出力し・削除したか）を表示\n'
+        '\n'
+        'オプション:\n'
+        '  -h, --help          このヘルプを表示して終了\n'
+        '  --sessions-dir DIR  セッションの保存先（既定: 環境変数\n'
+        '                      LOCABEN_SESSIONS_DIR、このプロジェクトのチェックアウト内の\n'
+        '                      sessions/、ユーザーごとのデータフォルダーの順。locaben --version で表示）\n'
+        '  --lang {ja,en}      表示言語（既定: 質問バンクの第一言語、またはロケール）\n'
+        '  --verify            ハッシュの連鎖を検証し、削除・改ざんされた行を報告\n'
+        '  --session ID        このセッションの記録だけを表示\n'
+        '  --json              スクリプト向けに JSON で出力\n'
+    ),
+    'ja:delete': (
+        '使い方: locaben delete [-h] [--sessions-dir DIR] [--lang {ja,en}] [--yes]\n'
+        '                    [-o DIR]\n'
+        '                    ID\n'
+        '\n'
+        'セッションを削除します（記録・バックアップ・ロック・出力済みファイル）。確認してから実行し、削除は監査ログに残ります\n'
+        '\n'
+        '引数:\n'
+        '  ID                    セッション ID（locaben sessions で一覧）\n'
+        '\n'
+        'オプション:\n'
+        '  -h, --help            このヘルプを表示して終了\n'
+        '  --sessions-dir DIR    セッションの保存先（既定: 環境変数\n'
+        '                        LOCABEN_SESSIONS_DIR、このプロジェクトのチェックアウト内の\n'
+        '                        sessions/、ユーザーごとのデータフォルダーの順。locaben --version で表示）\n'
+        '  --lang {ja,en}        表示言語（既定: 質問バンクの第一言語、またはロケール）\n'
+        '  --yes                 確認せずに実行（スクリプト向け）\n'
+        '  -o DIR, --output DIR  出力ファイルを探すフォルダ（監査ログにある出力先は自動で含みます。複数指定可）\n'
+    ),
+    'ja:purge': (
+        '使い方: locaben purge [-h] [--sessions-dir DIR] [--lang {ja,en}] --older-than AGE\n'
+        '                   [--apply] [-o DIR]\n'
+        '\n'
+        '保存期間を過ぎたセッションを一括削除（既定は確認のみ。--apply で実行）\n'
+        '\n'
+        'オプション:\n'
+        '  -h, --help            このヘルプを表示して終了\n'
+        '  --sessions-dir DIR    セッションの保存先（既定: 環境変数\n'
+        '                        LOCABEN_SESSIONS_DIR、このプロジェクトのチェックアウト内の\n'
+        '                        sessions/、ユーザーごとのデータフォルダーの順。locaben --version で表示）\n'
+        '  --lang {ja,en}        表示言語（既定: 質問バンクの第一言語、またはロケール）\n'
+        '  --older-than AGE      最後の記録からの期間: 5y（年）、18m（月）、6w（週）、90d（日）\n'
+        '  --apply               一覧の確認だけでなく、実際に削除する\n'
+        '  -o DIR, --output DIR  出力ファイルを探すフォルダ（監査ログにある出力先は自動で含みます。複数指定可）\n'
+    ),
     'en:': (
         'usage: locaben [-h] [--version] COMMAND ...\n'
         '\n'
@@ -548,6 +667,14 @@ PAGES = {
         '    review    approve or return a submitted sheet\n'
         '    report    companies interviewed and sheets approved, per branch and\n'
         '              officer (選択ベンチマーク5)\n'
+        '    store     protect the stored data: encrypt, change the key, show the state\n'
+        '              (encrypt / rekey / status)\n'
+        '    audit     show the audit log: who opened, compiled, exported or deleted\n'
+        '              which session, and when\n'
+        '    delete    delete a session: its journal, backups, locks and compiled\n'
+        '              files; asks first, and the deletion is audited\n'
+        '    purge     delete every session past its retention period (a dry run unless\n'
+        '              --apply)\n'
         '\n'
         'options:\n'
         '  -h, --help  show this help message and exit\n'
@@ -1062,5 +1189,133 @@ PAGES = {
         '  --csv FILE          also write the table as CSV (UTF-8 with BOM, for Excel);\n'
         "                      '-' for standard output instead of the table\n"
         '  --json              print the rows as JSON\n'
+    ),
+    'en:store': (
+        'usage: locaben store [-h] ACTION ...\n'
+        '\n'
+        'protect the stored data: encrypt, change the key, show the state (encrypt /\n'
+        'rekey / status)\n'
+        '\n'
+        'positional arguments:\n'
+        '  ACTION\n'
+        '    encrypt   encrypt the store, converting existing plaintext sessions (if it\n'
+        '              stops half way, run it again: nothing is lost)\n'
+        '    rekey     move the store to a new key (a new passphrase, or the OS\n'
+        '              keyring); the answer lines stay as they are\n'
+        '    status    show whether the store is encrypted, and how many sessions are\n'
+        '              encrypted or plaintext\n'
+        '\n'
+        'options:\n'
+        '  -h, --help  show this help message and exit\n'
+    ),
+    'en:store encrypt': (
+        'usage: locaben store encrypt [-h] [--sessions-dir DIR] [--lang {ja,en}]\n'
+        '                             [--passphrase]\n'
+        '\n'
+        'encrypt the store, converting existing plaintext sessions (if it stops half\n'
+        'way, run it again: nothing is lost)\n'
+        '\n'
+        'options:\n'
+        '  -h, --help          show this help message and exit\n'
+        '  --sessions-dir DIR  where sessions are saved (default:\n'
+        "                      $LOCABEN_SESSIONS_DIR, then sessions/ of this project's\n"
+        '                      checkout, then the per-user data folder; locaben\n'
+        '                      --version shows it)\n'
+        "  --lang {ja,en}      UI language (default: the bank's first, or locale)\n"
+        '  --passphrase        make the key from a passphrase instead of the OS keyring\n'
+        '                      (scripts: $LOCABEN_PASSPHRASE; the new key of a rekey:\n'
+        '                      $LOCABEN_NEW_PASSPHRASE)\n'
+    ),
+    'en:store rekey': (
+        'usage: locaben store rekey [-h] [--sessions-dir DIR] [--lang {ja,en}]\n'
+        '                           [--passphrase]\n'
+        '\n'
+        'move the store to a new key (a new passphrase, or the OS keyring); the answer\n'
+        'lines stay as they are\n'
+        '\n'
+        'options:\n'
+        '  -h, --help          show this help message and exit\n'
+        '  --sessions-dir DIR  where sessions are saved (default:\n'
+        "                      $LOCABEN_SESSIONS_DIR, then sessions/ of this project's\n"
+        '                      checkout, then the per-user data folder; locaben\n'
+        '                      --version shows it)\n'
+        "  --lang {ja,en}      UI language (default: the bank's first, or locale)\n"
+        '  --passphrase        make the key from a passphrase instead of the OS keyring\n'
+        '                      (scripts: $LOCABEN_PASSPHRASE; the new key of a rekey:\n'
+        '                      $LOCABEN_NEW_PASSPHRASE)\n'
+    ),
+    'en:store status': (
+        'usage: locaben store status [-h] [--sessions-dir DIR] [--lang {ja,en}]\n'
+        '\n'
+        'show whether the store is encrypted, and how many sessions are encrypted or\n'
+        'plaintext\n'
+        '\n'
+        'options:\n'
+        '  -h, --help          show this help message and exit\n'
+        '  --sessions-dir DIR  where sessions are saved (default:\n'
+        "                      $LOCABEN_SESSIONS_DIR, then sessions/ of this project's\n"
+        '                      checkout, then the per-user data folder; locaben\n'
+        '                      --version shows it)\n'
+        "  --lang {ja,en}      UI language (default: the bank's first, or locale)\n"
+    ),
+    'en:audit': (
+        'usage: locaben audit [-h] [--sessions-dir DIR] [--lang {ja,en}] [--verify]\n'
+        '                     [--session ID] [--json]\n'
+        '\n'
+        'show the audit log: who opened, compiled, exported or deleted which session,\n'
+        'and when\n'
+        '\n'
+        'options:\n'
+        '  -h, --help          show this help message and exit\n'
+        '  --sessions-dir DIR  where sessions are saved (default:\n'
+        "                      $LOCABEN_SESSIONS_DIR, then sessions/ of this project's\n"
+        '                      checkout, then the per-user data folder; locaben\n'
+        '                      --version shows it)\n'
+        "  --lang {ja,en}      UI language (default: the bank's first, or locale)\n"
+        '  --verify            check the hash chain and report any line removed or\n'
+        '                      changed\n'
+        "  --session ID        show only this session's entries\n"
+        '  --json              print JSON for scripts\n'
+    ),
+    'en:delete': (
+        'usage: locaben delete [-h] [--sessions-dir DIR] [--lang {ja,en}] [--yes]\n'
+        '                      [-o DIR]\n'
+        '                      ID\n'
+        '\n'
+        'delete a session: its journal, backups, locks and compiled files; asks first,\n'
+        'and the deletion is audited\n'
+        '\n'
+        'positional arguments:\n'
+        '  ID                    a session id (see locaben sessions)\n'
+        '\n'
+        'options:\n'
+        '  -h, --help            show this help message and exit\n'
+        '  --sessions-dir DIR    where sessions are saved (default:\n'
+        '                        $LOCABEN_SESSIONS_DIR, then sessions/ of this\n'
+        "                        project's checkout, then the per-user data folder;\n"
+        '                        locaben --version shows it)\n'
+        "  --lang {ja,en}        UI language (default: the bank's first, or locale)\n"
+        '  --yes                 do not ask (for scripts)\n'
+        '  -o DIR, --output DIR  a folder to look for compiled files in (folders the\n'
+        '                        audit log names are included anyway; may be repeated)\n'
+    ),
+    'en:purge': (
+        'usage: locaben purge [-h] [--sessions-dir DIR] [--lang {ja,en}] --older-than\n'
+        '                     AGE [--apply] [-o DIR]\n'
+        '\n'
+        'delete every session past its retention period (a dry run unless --apply)\n'
+        '\n'
+        'options:\n'
+        '  -h, --help            show this help message and exit\n'
+        '  --sessions-dir DIR    where sessions are saved (default:\n'
+        '                        $LOCABEN_SESSIONS_DIR, then sessions/ of this\n'
+        "                        project's checkout, then the per-user data folder;\n"
+        '                        locaben --version shows it)\n'
+        "  --lang {ja,en}        UI language (default: the bank's first, or locale)\n"
+        '  --older-than AGE      time since the last entry: 5y (years), 18m (months),\n'
+        '                        6w (weeks), 90d (days)\n'
+        '  --apply               delete them, instead of only listing them\n'
+        '  -o DIR, --output DIR  a folder to look for compiled files in (folders the\n'
+        '                        audit log names are included anyway; may be repeated)\n'
     ),
 }

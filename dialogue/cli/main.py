@@ -43,7 +43,7 @@ def __getattr__(name: str) -> object:
 def build_parser(lang: str = "ja") -> argparse.ArgumentParser:
     import argparse
 
-    from dialogue.cli import bank_tools, compiling, interview, sessions, team, training, write
+    from dialogue.cli import bank_tools, compiling, interview, protect, sessions, team, training, write
     from dialogue.cli.help import Parser, h
 
     parser = Parser(prog="locaben", description=h("description", lang), epilog=h("epilog", lang))
@@ -61,6 +61,7 @@ def build_parser(lang: str = "ja") -> argparse.ArgumentParser:
     bank_tools.add_parsers(bank_sub, lang)
     training.add_parsers(sub, bank_sub, common, lang)
     team.add_parsers(sub, bank_sub, common, lang)
+    protect.add_parsers(sub, bank_sub, common, lang)
     return parser
 
 
@@ -149,11 +150,10 @@ def sessions_dir(args: argparse.Namespace, env: Env) -> Path:
 
 
 def manager(args: argparse.Namespace, env: Env) -> SessionManager:
-    from dialogue.cli.team import identity
-    from dialogue.store.journal import SessionStore
-    from dialogue.store.live import SessionManager
+    """The store with its keys and policy, audited (dialogue/cli/protect.py)."""
+    from dialogue.cli.protect import manager_of
 
-    return SessionManager(SessionStore(sessions_dir(args, env)), env.clock, actor=identity(args, env))
+    return manager_of(args, env)
 
 
 def load_bank(name: str | Path | None) -> Bank:

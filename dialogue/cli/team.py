@@ -119,11 +119,30 @@ def cmd_sync(args: argparse.Namespace, env: Env) -> int:
         for outcome in outcomes:
             counts[outcome.action] = counts.get(outcome.action, 0) + 1
             _report_outcome(outcome, args, env)
+            if outcome.action in ("pushed", "forked") and outcome.events:  # sent to the server: audited
+                sessions.audit.record("export", outcome.session_id, [sessions.store.path(outcome.session_id)],
+                                      to="server", events=outcome.events)
+        audit_failed = _send_audit(sessions, remote, args, env)
     lang = args.ui_lang
     summary = say("team.sync_separator", lang).join(
         say("team.sync_count", lang, action=say(f"sync.action.{a}", lang), n=n) for a, n in sorted(counts.items()))
     say_line(env, args.ui_lang, "team.sync_summary", summary=summary or say("team.sync_nothing", lang))
-    return ExitStatus.ERROR if any(a in SYNC_PROBLEMS for a in counts) else ExitStatus.OK
+    return ExitStatus.ERROR if audit_failed or any(a in SYNC_PROBLEMS for a in counts) else ExitStatus.OK
+
+
+def _send_audit(sessions: Any, remote: Any, args: argparse.Namespace, env: Env) -> bool:
+    """The audit log's new entries go to the server too (dialogue/store/server/audit_copy.py); True when
+    this computer's log no longer matches the copy there, or the server refused it."""
+    from dialogue.store.server import ServerError, audit_copy
+
+    try:
+        sent = audit_copy.send(sessions.audit, remote)
+    except ServerError as exc:
+        env.stderr.write(plain_text(say("team.audit_not_sent", args.ui_lang, reason=exc.text(args.ui_lang))) + "\n")
+        return True
+    if sent:
+        say_line(env, args.ui_lang, "team.audit_sent", n=sent)
+    return False
 
 
 def _sync_session(store: Any, remote: Any, session_id: str, company_of: Any) -> Outcome:
@@ -173,6 +192,9 @@ def auto_sync(sessions: SessionManager, session_id: str, lang: str, env: Env, be
         env.stderr.write(say("team.auto_sync.needs_extra", lang) + "\n")
         return
     outcome = try_sync(sessions.store, session_id, url, user, _company_of(sessions), timeout=3)
+    if outcome.action in ("pushed", "forked") and outcome.events and sessions.audit is not None:
+        sessions.audit.record("export", session_id, [sessions.store.path(session_id)], to="server",
+                              events=outcome.events)  # sent to the server: audited, as by `locaben sync`
     if before_resume and outcome.action not in SAID_BEFORE_RESUME:
         return
     reason = outcome.message
@@ -202,8 +224,10 @@ def cmd_assign(args: argparse.Namespace, env: Env) -> int:
     from dialogue.store.server import team
 
     sessions = manager(args, env)
+    now = _now(env)  # the moment of the action: the event and its audit entry
     with connect(env) as remote:
-        team.assign(sessions.store, remote, args.session_id, args.to, _now(env), _signed(sessions, remote),
+        sessions.audit.record("assign", args.session_id, [sessions.store.path(args.session_id)], to=args.to)
+        team.assign(sessions.store, remote, args.session_id, args.to, now, _signed(sessions, remote),
                     _company_of(sessions))
     say_line(env, args.ui_lang, "team.assigned", id=args.session_id, staff=args.to)
     return ExitStatus.OK
@@ -214,8 +238,11 @@ def cmd_submit(args: argparse.Namespace, env: Env) -> int:
     from dialogue.store.server import team
 
     sessions = manager(args, env)
+    now = _now(env)  # the moment of the action: the event and its audit entry
     with connect(env) as remote:
-        team.submit(sessions.store, remote, args.session_id, _now(env), _signed(sessions, remote),
+        sessions.audit.record("review", args.session_id, [sessions.store.path(args.session_id)],
+                              outcome="submitted")
+        team.submit(sessions.store, remote, args.session_id, now, _signed(sessions, remote),
                     _company_of(sessions))
     say_line(env, args.ui_lang, "team.submitted", id=args.session_id)
     return ExitStatus.OK
@@ -231,8 +258,11 @@ def cmd_review(args: argparse.Namespace, env: Env) -> int:
         env.stderr.write(say("team.return_needs_comment", args.ui_lang) + "\n")
         return ExitStatus.USAGE
     sessions = manager(args, env)
+    now = _now(env)  # the moment of the action: the event and its audit entry
     with connect(env) as remote:
-        team.review(sessions.store, remote, args.session_id, approve, comment, _now(env), _signed(sessions, remote),
+        sessions.audit.record("review", args.session_id, [sessions.store.path(args.session_id)],
+                              outcome="approved" if approve else "returned")
+        team.review(sessions.store, remote, args.session_id, approve, comment, now, _signed(sessions, remote),
                     _company_of(sessions))
     say_line(env, args.ui_lang, "team.approved" if approve else "team.returned", id=args.session_id)
     return ExitStatus.OK

@@ -129,6 +129,11 @@ class Engine:
         return tuple(self._events)
 
     @property
+    def current(self) -> str | None:
+        """The id of the question being asked (or probed), if any."""
+        return self._s.current
+
+    @property
     def event_count(self) -> int:
         return len(self._events)
 
@@ -149,6 +154,8 @@ class Engine:
         commands = legal_commands(self._machine, self.state)
         if not self._s.history:
             commands -= {Command.BACK}
+        if not self._s.sensitive:
+            commands -= {Command.CONFIRM_SENSITIVE}  # offered only while a 機微情報 warning waits
         return commands
 
     def values(self) -> dict[str, Any]:
@@ -365,6 +372,23 @@ class Engine:
         """Mark the current question to confirm at the next visit."""
         self._require(Command.FLAG)
         self._emit(ev.Flagged(self._current_question().id, note.strip()))
+        return self.step()
+
+    def flag_sensitive(self, question_id: str, categories: str, note: str) -> Step:
+        """The entry check's flag: what was said on `question_id` may be 機微情報 (`categories`: ids, comma
+        separated). Not a command of the interviewer's: the live session adds it after the text it checked."""
+        self._emit(ev.Flagged(self.bank.question(question_id).id, note, categories))
+        return self.step()
+
+    def confirm_sensitive(self, question_id: str | None = None) -> Step:
+        """Keep what was flagged as possible 機微情報 on `question_id` (default: the latest such question) in
+        the owner's copy and the compiled files: the owner agreed, or it is not sensitive."""
+        target = question_id or next(reversed(self._s.sensitive), None)
+        if target is None or target not in self._s.sensitive:
+            raise CommandError(Refusal.NOTHING_TO_CONFIRM, Command.CONFIRM_SENSITIVE, question_id or "")
+        self._require(Command.CONFIRM_SENSITIVE)
+        self._emit(ev.SensitiveConfirmed(target))
+        self._s.notices.append(Notice(NoticeKind.SENSITIVE_CONFIRMED, target))
         return self.step()
 
     def unflag(self) -> Step:

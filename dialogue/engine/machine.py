@@ -41,6 +41,7 @@ class Command(StrEnum):
     DRAFT = "draft"
     SET_HINTS = "set_hints"
     WRITE_UP = "write_up"
+    CONFIRM_SENSITIVE = "confirm_sensitive"
 
 
 # trigger, source(s), destination, the command it belongs to. `=` keeps the state. Returns to a saved state
@@ -72,6 +73,8 @@ TRANSITIONS: tuple[tuple[str, str | list[str], str, Command | None], ...] = (
     ("draft", ACTIVE + ["reviewing"], "=", Command.DRAFT),
     ("set_hints", ACTIVE + ["reviewing"], "=", Command.SET_HINTS),
     ("write_up", ANYTIME, "=", Command.WRITE_UP),
+    ("flag_sensitive", ANYTIME, "=", None),  # the entry check's flag: after an answer, a note, at any time
+    ("confirm_sensitive", ANYTIME, "=", Command.CONFIRM_SENSITIVE),
 )
 RETURNS: tuple[tuple[str, str, Command], ...] = (("resume", "paused", Command.RESUME),
                                                   ("close_review", "reviewing", Command.CLOSE_REVIEW))

@@ -28,12 +28,15 @@ class NoticeKind(StrEnum):
     HIDDEN = "hidden"  # a changed answer takes a later answer off the sheet
     REOFFER = "reoffer"  # a changed answer means a later question is asked again
     INAPPLICABLE = "inapplicable"  # jumped to a question whose condition does not hold
+    SENSITIVE = "sensitive"  # what was just said may be 機微情報; `detail`: the categories, as the screen names them
+    SENSITIVE_CONFIRMED = "sensitive_confirmed"  # the interviewer confirmed it may be kept
 
 
 @dataclass(frozen=True, slots=True)
 class Notice:
     kind: NoticeKind
     question: str
+    detail: str = ""
 
 
 @dataclass
@@ -64,6 +67,7 @@ class SessionState:
     hints_shown: bool | None = None  # None: as the interviewer's default
     writeups: dict[str, list[WriteUp]] = field(default_factory=dict)
     review: Event | None = None  # the latest team event (assigned, submitted, approved, returned)
+    sensitive: dict[str, str] = field(default_factory=dict)  # question → 機微情報 categories flagged, unconfirmed
 
     # ---- derived ----
 
@@ -150,9 +154,15 @@ class SessionState:
             case ev.SourceSet(question=qid, source=source, detail=detail):
                 self.sources[self.question(qid).id] = Source(source, detail)
                 flow.fire("set_source")
-            case ev.Flagged(question=qid, note=note):
+            case ev.Flagged(question=qid, note=note, sensitive=categories):
                 self.flags[self.question(qid).id] = note
-                flow.fire("flag")
+                if categories:
+                    self.sensitive.pop(qid, None)  # the latest finding last (what /confirm takes)
+                    self.sensitive[qid] = categories
+                flow.fire("flag_sensitive" if categories else "flag")
+            case ev.SensitiveConfirmed(question=qid):
+                self.sensitive.pop(self.question(qid).id, None)
+                flow.fire("confirm_sensitive")
             case ev.Unflagged(question=qid):
                 self.flags.pop(qid, None)
                 flow.fire("unflag")

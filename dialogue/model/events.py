@@ -52,6 +52,7 @@ class EventKind(StrEnum):
     SUBMITTED = "submitted"
     APPROVED = "approved"
     RETURNED = "returned"
+    SENSITIVE_CONFIRMED = "sensitive_confirmed"
 
 
 class EventDecodeError(ValueError):
@@ -241,9 +242,22 @@ class SourceSet:
 
 @dataclass(frozen=True, slots=True)
 class Flagged:
+    """`question` marked to confirm at the next visit. `sensitive`: the 機微情報 categories found in what was
+    said there (comma-separated ids, dialogue.model.sensitive), when the flag is the entry check's."""
+
     kind: ClassVar[EventKind] = EventKind.FLAGGED
     question: str
     note: str = ""
+    sensitive: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SensitiveConfirmed:
+    """The interviewer confirmed that what was flagged as possible 機微情報 on `question` may be kept (the
+    owner agreed, or it is not sensitive): it then goes into the owner's copy and the compiled files."""
+
+    kind: ClassVar[EventKind] = EventKind.SENSITIVE_CONFIRMED
+    question: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -329,7 +343,7 @@ class Returned:
 Payload = (Started | Asked | Answered | Probed | ProbeAnswered | FollowedUp | ProbesSkipped | Skipped | WentBack
            | Jumped | ReachedEnd | Noted | Paused | Resumed | Reviewed | ReviewClosed | Finished | Reopened
            | StatusMarked | SourceSet | Flagged | Unflagged | ParkedText | VisitStarted | Drafted | HintsSet
-           | WrittenUp | Assigned | Submitted | Approved | Returned)
+           | WrittenUp | Assigned | Submitted | Approved | Returned | SensitiveConfirmed)
 
 PAYLOAD_TYPES: dict[EventKind, type[Any]] = {cls.kind: cls for cls in typing.get_args(Payload)}
 EVENT_KINDS: tuple[str, ...] = tuple(kind.value for kind in EventKind)

@@ -12,10 +12,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from typing import Any
 
+from dialogue.model import events as ev
+from dialogue.model.bank import Bank
+from dialogue.model.events import Event
 from dialogue.model.text import Text
+from dialogue.model.transcript import Answer
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +61,14 @@ def merge(*lists: Iterable[SensitiveCategory]) -> tuple[SensitiveCategory, ...]:
     return tuple(merged.values())
 
 
-def fold(text: str) -> tuple[str, list[int]]:
-    """NFKC + casefold, character by character, with each folded character's index in `text`."""
+def fold(text: str) -> tuple[str, list[int] | range]:
+    """NFKC + casefold, character by character, with each folded character's index in `text`. Most text
+    typed in an interview is NFKC already and keeps its length when case-folded (casefold never shortens):
+    then every character folds to one, and the index map is the identity — a fast path for every answer."""
+    if unicodedata.is_normalized("NFKC", text):
+        folded = text.casefold()
+        if len(folded) == len(text):
+            return folded, range(len(text))
     out: list[str] = []
     where: list[int] = []
     for index, char in enumerate(text):
@@ -85,19 +96,23 @@ class SensitiveChecker:
 
     def __init__(self, categories: Iterable[SensitiveCategory]):
         self.categories = {c.id: c for c in categories}
-        self._compiled = [(c.id, _alternation(c.words, c.patterns), _alternation(c.not_))
-                          for c in self.categories.values()]
+        self._compiled = [(c.id, tuple(fold(w)[0] for w in c.words if w.strip()), _alternation(c.words),
+                           _alternation((), c.patterns), _alternation(c.not_)) for c in self.categories.values()]
 
     def find(self, text: str) -> tuple[SensitiveMatch, ...]:
-        """Every possible mention, in text order (one span may be in two categories)."""
+        """Every possible mention, in text order (one span may be in two categories). A category's word
+        alternation runs only when one of its words occurs at all (a substring test, in C): most answers
+        mention none, and the check stays well under a millisecond."""
         folded, where = fold(text)
         found = []
-        for category, words, exceptions in self._compiled:
-            if words is None:
+        for category, literals, words, patterns, exceptions in self._compiled:
+            hits = [m for regex in (words if any(w in folded for w in literals) else None, patterns)
+                    if regex is not None for m in regex.finditer(folded) if m.end() > m.start()]
+            if not hits:
                 continue
             shielded = [m.span() for m in exceptions.finditer(folded)] if exceptions else []
-            for m in words.finditer(folded):
-                if m.end() > m.start() and not any(s < m.end() and m.start() < e for s, e in shielded):
+            for m in hits:
+                if not any(s < m.end() and m.start() < e for s, e in shielded):
                     start, end = where[m.start()], where[m.end() - 1] + 1
                     found.append(SensitiveMatch(category, start, end, text[start:end]))
         return tuple(sorted(found, key=lambda m: (m.start, m.category)))
@@ -108,3 +123,101 @@ class SensitiveChecker:
     def labels(self, matches: Iterable[SensitiveMatch], lang: str) -> tuple[str, ...]:
         """The categories found, once each, as the screen names them (「健康」…)."""
         return tuple(dict.fromkeys(self.label(m.category, lang) for m in matches))
+
+
+# ---- what may leave the store: text that may be 機微情報 is withheld until the interviewer confirms it ----
+
+Marker = Callable[[tuple[str, ...]], str]  # category ids found → the text put in place of the withheld text
+
+
+def withhold(events: Iterable[Event], checker: SensitiveChecker, bank: Bank, marker: Marker
+             ) -> tuple[tuple[Event, ...], int]:
+    """The events as they may go into the owner's copy and the compiled files, and how many texts were
+    withheld: every text said or written (answers, probe answers, notes, parked text, write-ups, drafts,
+    the interviewer's own flag notes) in which the checker finds possible 機微情報 is replaced by
+    `marker(categories)` — unless a `sensitive_confirmed` event for its question (for parked text and
+    write-ups: a question filling its field) comes after it. A session-level note has no question to
+    confirm: it is always withheld when it matches. Choices and numbers are never text of this kind."""
+    kept: list[Event] = []
+    count = 0
+    confirmed: set[str] = set()
+    for event in reversed(tuple(events)):
+        if isinstance(event.payload, ev.SensitiveConfirmed):
+            confirmed.add(event.payload.question)
+        elif not _confirmed(event, confirmed, bank) and not _chosen(event, bank):
+            event, changed = _withheld(event, checker, marker)
+            count += changed
+        kept.append(event)
+    return tuple(reversed(kept)), count
+
+
+def withhold_answers(answers: Iterable[Answer], checker: SensitiveChecker, marker: Marker
+                     ) -> tuple[tuple[Answer, ...], int]:
+    """Answers kept aside (to questions a changed bank no longer has) with possible 機微情報 withheld; with
+    their question gone they cannot be confirmed."""
+    kept, count = [], 0
+    for answer in answers:
+        value, raw = _value(answer.value, checker, marker), withhold_text(answer.raw, checker, marker)
+        count += (value, raw) != (answer.value, answer.raw)
+        kept.append(replace(answer, value=value, raw=raw))
+    return tuple(kept), count
+
+
+def withhold_text(text: str, checker: SensitiveChecker, marker: Marker) -> str:
+    """`text`, or the marker when it may hold 機微情報."""
+    found = checker.find(text)
+    return marker(tuple(dict.fromkeys(m.category for m in found))) if found else text
+
+
+def confirmed_fields(events: Iterable[Event], bank: Bank) -> set[str]:
+    """The sheet fields filled by a question whose possible 機微情報 the interviewer confirmed."""
+    return {f for e in events if isinstance(e.payload, ev.SensitiveConfirmed) and bank.has_question(e.payload.question)
+            for f in bank.question(e.payload.question).fills}
+
+
+def _confirmed(event: Event, confirmed: set[str], bank: Bank) -> bool:
+    p = event.payload
+    if isinstance(p, ev.ParkedText | ev.WrittenUp):
+        return any(q in confirmed and bank.has_question(q) and p.field in bank.question(q).fills for q in confirmed)
+    return event.question is not None and event.question in confirmed
+
+
+def _chosen(event: Event, bank: Bank) -> bool:
+    """An answer to a choice or number question: the bank's words or a figure, not the owner's text."""
+    qid = event.question
+    return (isinstance(event.payload, ev.Answered) and qid is not None and bank.has_question(qid)
+            and bank.question(qid).type in ("choice", "number"))
+
+
+_TEXT_FIELDS: dict[type[Any], str] = {ev.ProbeAnswered: "text", ev.FollowedUp: "text", ev.Noted: "text",
+                                      ev.ParkedText: "text", ev.WrittenUp: "text", ev.Drafted: "text"}
+
+
+def _withheld(event: Event, checker: SensitiveChecker, marker: Marker) -> tuple[Event, int]:
+    p = event.payload
+    if isinstance(p, ev.Answered):
+        value = _value(p.value, checker, marker)
+        raw = withhold_text(p.raw, checker, marker)
+        if value == p.value and raw == p.raw:
+            return event, 0
+        return replace(event, payload=replace(p, value=value, raw=raw)), 1
+    if isinstance(p, ev.Flagged) and not p.sensitive:
+        name = "note"  # the interviewer's own note on a flag (the entry check's names only categories)
+    elif type(p) in _TEXT_FIELDS:
+        name = _TEXT_FIELDS[type(p)]
+    else:
+        return event, 0
+    text = getattr(p, name)
+    new = withhold_text(text, checker, marker)
+    return (event, 0) if new == text else (replace(event, payload=replace(p, **{name: new})), 1)  # type: ignore[arg-type]
+
+
+def _value(value: Any, checker: SensitiveChecker, marker: Marker) -> Any:
+    """An answer's value with each text in it (a text, the items of a list, the cells of records) checked."""
+    if isinstance(value, str):
+        return withhold_text(value, checker, marker)
+    if isinstance(value, list):
+        return [_value(item, checker, marker) for item in value]
+    if isinstance(value, dict):
+        return {key: _value(item, checker, marker) for key, item in value.items()}
+    return value

@@ -16,7 +16,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from dialogue.i18n import say
 from dialogue.model import EventKind, Question, Transcript
+from dialogue.model.sensitive import SensitiveChecker, confirmed_fields, withhold_text
 from dialogue.model.sheet_fields import (
     COMBINED_HEADERS,
     FIELDS_BY_ID,
@@ -203,13 +205,17 @@ class Filing:
 
 
 def build_filing(transcript: Transcript, writeups: Mapping[str, str], header: Mapping[str, str] | None = None,
-                 lang: str = "ja", audience: str = "bank") -> Filing:
+                 lang: str = "ja", audience: str = "bank", sensitive: SensitiveChecker | None = None) -> Filing:
     """The filed sheet of a session: `writeups` maps write-up box ids (sheet field ids, `<id>.supporter`,
-    header ids) to the supporter's text; `header` gives header fields directly and wins over everything."""
+    header ids) to the supporter's text; `header` gives header fields directly and wins over everything.
+    With `sensitive` (the 機微情報 word lists), the owner's copy leaves out every box that may hold 機微情報,
+    unless the interviewer confirmed it on a question filling that box (/confirm, docs/security.md)."""
     if audience not in AUDIENCES:
         raise ValueError(f"audience must be one of {AUDIENCES}, not {audience!r}")
     labels = FILING_LABELS.get(lang, FILING_LABELS["en"])
     texts = {k: _clean(v) for k, v in writeups.items() if isinstance(v, str)}
+    if audience == "owner" and sensitive is not None:
+        texts = _withheld(texts, transcript, sensitive, lang)
     heads = _header(transcript, texts, dict(header or {}), lang)
     owner = audience == "owner"
     box = {b.id: FiledBox(b.id, b.label(lang), "" if owner and b.voice == "supporter" else texts.get(b.id, ""),
@@ -238,6 +244,16 @@ def session_filing(transcript: Transcript, lang: str = "ja", audience: str = "ba
                    header: Mapping[str, str] | None = None) -> Filing:
     """The filed sheet of a session from its own write-ups (what `compile --filing` and the demo file)."""
     return build_filing(transcript, session_writeups(transcript), header, lang, audience)
+
+
+def _withheld(texts: dict[str, str], transcript: Transcript, checker: SensitiveChecker, lang: str) -> dict[str, str]:
+    confirmed = confirmed_fields(transcript.events, transcript.bank)
+
+    def marker(categories: tuple[str, ...]) -> str:
+        return say("sheet.withheld", lang, detail="・".join(checker.label(c, lang) for c in categories))
+
+    return {k: v if k.removesuffix(SUPPORTER_SUFFIX) in confirmed else withhold_text(v, checker, marker)
+            for k, v in texts.items()}
 
 
 def _clean(text: str) -> str:

@@ -123,4 +123,5 @@ _DESCRIBERS: dict[EventKind, Callable[..., str]] = {
     EventKind.ASSIGNED: lambda p, q, lang: say("sheet.assigned_detail", lang, previous=p.previous or "—", to=p.to),
     EventKind.APPROVED: lambda p, q, lang: p.comment,
     EventKind.RETURNED: lambda p, q, lang: p.comment,
+    EventKind.SENSITIVE_CONFIRMED: lambda p, q, lang: _q(q, lang, p.question),
 }

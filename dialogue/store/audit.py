@@ -31,7 +31,7 @@ from typing import Any
 
 from filelock import FileLock
 
-from dialogue.errors import LocabenError
+from dialogue.errors import ExitStatus, LocabenError
 from dialogue.store.keys import replace_file
 
 LOG_NAME = "audit.log"
@@ -58,7 +58,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
 class AuditError(LocabenError):
     """The audit log cannot be written or read; the action it would record did not happen."""
 
-    exit_code = 4
+    exit_status = ExitStatus.SESSION
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,10 +96,11 @@ class Verdict:
 
 def entry_hash(entry: dict[str, Any]) -> str:
     body = {k: v for k, v in entry.items() if k != "hash"}
-    return hashlib.sha256(_canonical(body)).hexdigest()
+    return hashlib.sha256(canonical(body)).hexdigest()
 
 
-def _canonical(obj: dict[str, Any]) -> bytes:
+def canonical(obj: dict[str, Any]) -> bytes:
+    """An entry as it is written (and hashed): sorted keys, no spaces, UTF-8."""
     return json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
@@ -120,14 +121,14 @@ class AuditLog:
         _check_detail(action, detail)
         self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         try:
-            with FileLock(str(self.path) + ".lock", timeout=30):
+            with FileLock(str(self.path) + ".lock", timeout=30, mode=0o600):
                 seq, prev = self._tail()
                 entry = {"seq": seq + 1, "at": self.clock().isoformat(timespec="milliseconds"),
                          "by": self.actor.to_json(), "action": action, "session": session,
                          "files": [str(Path(f).resolve()) for f in files], "detail": detail, "prev": prev}
                 entry["hash"] = entry_hash(entry)
-                self._append(_canonical(entry) + b"\n")
-                replace_file(self.head_path, _canonical({"seq": entry["seq"], "hash": entry["hash"]}))
+                self._append(canonical(entry) + b"\n")
+                replace_file(self.head_path, canonical({"seq": entry["seq"], "hash": entry["hash"]}))
         except OSError as exc:
             raise AuditError(f"cannot write the audit log {self.path}: {exc.strerror or exc}. The action was "
                              "not carried out; free space or fix permissions, then try again.") from None
@@ -139,12 +140,12 @@ class AuditLog:
         if torn:
             kept = self._keep_torn(torn)
             seq, prev = self._tail()
-            entry = {"seq": seq + 1, "at": self.clock().isoformat(timespec="milliseconds"),
-                     "by": self.actor.to_json(), "action": "repair", "session": None, "files": [],
-                     "detail": {"torn_bytes": len(torn), "kept_as": kept}, "prev": prev}
+            entry: dict[str, Any] = {"seq": seq + 1, "at": self.clock().isoformat(timespec="milliseconds"),
+                                     "by": self.actor.to_json(), "action": "repair", "session": None, "files": [],
+                                     "detail": {"torn_bytes": len(torn), "kept_as": kept}, "prev": prev}
             entry["hash"] = entry_hash(entry)
-            self._append(_canonical(entry) + b"\n")
-            return entry["seq"], entry["hash"]
+            self._append(canonical(entry) + b"\n")
+            return seq + 1, str(entry["hash"])
         if last is None:
             return 0, GENESIS
         try:
@@ -206,7 +207,7 @@ class AuditLog:
         return self._check_head(count, complete, tail)
 
     def _check_head(self, count: int, complete: list[bytes], tail: bytes) -> Verdict:
-        warnings = ()
+        warnings: tuple[str, ...] = ()
         if tail:
             warnings = (f"line {count + 1}: the last entry is incomplete (the program stopped while writing "
                         "it); the next entry moves it aside and records the repair.",)

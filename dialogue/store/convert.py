@@ -45,6 +45,7 @@ from dialogue.store.keys import (
     replace_file,
     write_store_wrapping,
 )
+from dialogue.store.legacy import upgrade_event
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,10 +69,10 @@ def read_records(data: bytes, keys: Keys | None, where: str) -> tuple[dict[str, 
     codec: LineCodec = open_codec(header, keys, where)
     records = []
     for seq, raw in enumerate(lines[1:], start=1):
-        record = codec.decode_line(raw, seq)
-        if record is None:
-            raise JournalError(f"{where}: event {seq} is damaged or cut off; the file was not changed")
-        records.append(record)
+        found = codec.decode_records(raw, seq)
+        if found is None:
+            raise JournalError(f"{where}: event line {seq} is damaged or cut off; the file was not changed")
+        records += found
     return header, records
 
 
@@ -100,8 +101,11 @@ def encrypt_session(store: SessionStore, session_id: str, keys: Keys, wrapping: 
     with store.lock(session_id):
         if _first_record(path).get("crypto") is not None:
             return Converted(session_id, False)
-        store.read(session_id)  # the journal's own repair of a torn last line, with its backup
+        SessionStore(store.root, keys).read(session_id)  # the journal's own repair of a torn last line
         header, records = read_records(path.read_bytes(), None, str(path))
+        # An encrypted journal holds events of the current format (journal.py: version 3 = format-2 events),
+        # so the events of a format-1 journal are upgraded as they are sealed.
+        records = [upgrade_event(r, _version(header)) for r in records]
         sealed_header, codec = encrypt_header(header, wrapping, kek)
         data = encode_journal(sealed_header, records, codec)
         if read_records(data, keys, str(path))[1] != records:  # never replace what we cannot read back
@@ -196,6 +200,11 @@ def rewrap_file(path: Path, keys: Keys, wrapping: Wrapping, kek: bytes) -> bool:
 
 
 # ---- helpers ----
+
+
+def _version(header: dict[str, Any]) -> int:
+    version = header.get("version")
+    return version if isinstance(version, int) and not isinstance(version, bool) else 1
 
 
 def _first_record(path: Path) -> dict[str, Any]:

@@ -1,20 +1,26 @@
 """Journal lines encrypted at rest: a small codec the journal calls for each line.
 
-An encrypted journal keeps the shape of a plaintext one — a header line, then one line per event — so
-fsync per append, atomic create, torn-line repair and resume after `kill -9` work unchanged:
+An encrypted journal keeps the shape of a plaintext one — a header line, then lines of events — so fsync
+per append, atomic create, torn-line repair and resume after `kill -9` work unchanged:
 
-    {"format": "locaben-session", "version": 2, "session_id": …, "bank_id": …, …,
+    {"format": "locaben-session", "version": 3, "session_id": …, "bank_id": …, …,
      "crypto": {"aead": "AES-256-GCM", "wrap": {<Wrapping>}, "key": "<wrapped data key>", "check": "…"}}
     {"enc":1,"n":"<nonce>","c":"<ciphertext+tag>"}
     …
 
 The header stays readable (bank, dates: no customer data) and is authenticated by `check`, an AEAD tag
 over its digest. Each event line is AES-256-GCM under the session's own data key, with associated data
-binding it to the session id and its sequence number (header = 0, first event = 1, blank lines not
+binding it to the session id and its sequence number (header = 0, first event line = 1, blank lines not
 counted): a line moved between sessions or positions, or a line removed from the middle, fails to
 authenticate. A torn last line is not valid JSON, so the journal's repair cuts it as before; the next
 append reuses its number. Removing whole lines from the *end* cannot be told from a session that simply
 stopped there — the audit log's event counts are the cross-check (docs/security.md).
+
+One sealed line holds the events of one write (`encode_lines`): an answer with the question that follows
+it is one line, one AES-GCM seal and one base64 text, and a write that was all-or-nothing on disk stays so
+when read (a cut anywhere in it drops all its events). Its plaintext is the event's JSON object, or a JSON
+array of them. A plaintext journal keeps one line per event; lines written one per event (journals created
+or converted whole, or written before this) read as before. What it saves is measured in docs/security.md.
 """
 
 from __future__ import annotations
@@ -32,7 +38,8 @@ from dialogue.errors import JournalError
 from dialogue.store.keys import NONCE, Keys, Wrapping, b64, unb64, unwrap_key, wrap_key
 
 AEAD = "AES-256-GCM"
-ENCRYPTED_VERSION = 2  # the session format version of an encrypted journal (older locaben refuses it)
+ENCRYPTED_VERSION = 3  # the file version of an encrypted journal: format-2 events, sealed (an older locaben
+# refuses it as "newer than this locaben reads"); see dialogue/store/journal.py for the numbering
 _PREFIX = b'{"enc":1,"n":"'
 _MIDDLE = b'","c":"'
 _N_START = len(_PREFIX)
@@ -45,10 +52,16 @@ class TamperedLine(JournalError):
 
 
 class LineCodec(Protocol):
-    """What the journal needs per line. `decode_line` returns None for a line that is not a whole JSON
-    object (torn or garbled: the journal's repair decides), and raises for one that is whole but fails."""
+    """What the journal needs per line. `encode_lines` writes the records of one write as lines (each with
+    its `\n`), the first bound to `seq`; `decode_records` returns a line's records, or None for a line that
+    is not a whole JSON object (torn or garbled: the journal's repair decides), and raises for one that is
+    whole but fails."""
 
     encrypted: bool
+
+    def encode_lines(self, records: list[dict[str, Any]], seq: int) -> bytes: ...
+
+    def decode_records(self, raw: bytes, seq: int) -> list[dict[str, Any]] | None: ...
 
     def encode_line(self, record: dict[str, Any], seq: int) -> bytes: ...
 
@@ -82,6 +95,13 @@ class PlainCodec:
     def decode_line(self, raw: bytes, seq: int) -> dict[str, Any] | None:
         return load_json(raw)
 
+    def encode_lines(self, records: list[dict[str, Any]], seq: int) -> bytes:
+        return b"".join(dump_json(record) + b"\n" for record in records)
+
+    def decode_records(self, raw: bytes, seq: int) -> list[dict[str, Any]] | None:
+        record = load_json(raw)
+        return None if record is None else [record]
+
 
 class AeadCodec:
     """Event lines under one session's data key (AES-256-GCM, a random 96-bit nonce per line)."""
@@ -98,14 +118,30 @@ class AeadCodec:
         return self._prefix + seq.to_bytes(8, "big")
 
     def encode_line(self, record: dict[str, Any], seq: int) -> bytes:
+        return self._seal_line(dump_json(record), seq)
+
+    def encode_lines(self, records: list[dict[str, Any]], seq: int) -> bytes:
+        """The records of one write as one sealed line (nothing for none)."""
+        if len(records) <= 1:
+            return b"".join(self.encode_line(record, seq) for record in records)
+        return self._seal_line(b"[" + b",".join(dump_json(record) for record in records) + b"]", seq)
+
+    def _seal_line(self, plain: bytes, seq: int) -> bytes:
         nonce = secrets.token_bytes(NONCE)
-        sealed = self._aead.encrypt(nonce, dump_json(record), self._context(seq))
+        sealed = self._aead.encrypt(nonce, plain, self._context(seq))
         return _PREFIX + b64(nonce).encode() + _MIDDLE + b64(sealed).encode() + b'"}\n'
 
     def decode_line(self, raw: bytes, seq: int) -> dict[str, Any] | None:
+        """A line holding one record (as `encode_line` writes it)."""
+        records = self.decode_records(raw, seq)
+        if records is not None and len(records) != 1:
+            raise TamperedLine(f"{self.where}: event line {seq} holds {len(records)} events, not one.")
+        return None if records is None else records[0]
+
+    def decode_records(self, raw: bytes, seq: int) -> list[dict[str, Any]] | None:
         # The hot path of a resume (one call per event): a line exactly as encode_line writes it is split
         # by position, not parsed as JSON; anything else takes the slow path with its checks.
-        if raw[:_N_START] == _PREFIX and raw[_N_END:_C_START] == _MIDDLE and raw[-2:] == b'"}':
+        if raw.startswith(_PREFIX) and raw.startswith(_MIDDLE, _N_END) and raw.endswith(b'"}'):
             nonce_b64, sealed_b64 = raw[_N_START:_N_END], raw[_C_START:-2]
         else:
             parts = self._outer(raw, seq)
@@ -113,14 +149,18 @@ class AeadCodec:
                 return None
             nonce_b64, sealed_b64 = parts
         try:
-            nonce, sealed = binascii.a2b_base64(nonce_b64), binascii.a2b_base64(sealed_b64)
-            plain = self._aead.decrypt(nonce, sealed, self._prefix + seq.to_bytes(8, "big"))
+            plain = self._aead.decrypt(binascii.a2b_base64(nonce_b64), binascii.a2b_base64(sealed_b64),
+                                       self._prefix + seq.to_bytes(8, "big"))
         except (InvalidTag, ValueError):  # binascii.Error is a ValueError
             raise TamperedLine(self._diagnose(nonce_b64, sealed_b64, seq)) from None
-        record = load_json(plain)
-        if record is None:
-            raise TamperedLine(f"{self.where}: event {seq} decrypts to something that is not an event.")
-        return record
+        try:
+            found = json.loads(plain.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            found = None
+        records = [found] if isinstance(found, dict) else found
+        if not isinstance(records, list) or not records or not all(isinstance(r, dict) for r in records):
+            raise TamperedLine(f"{self.where}: event line {seq} decrypts to something that is not events.")
+        return records
 
     def _outer(self, raw: bytes, seq: int) -> tuple[bytes, bytes] | None:
         """(nonce, ciphertext) in base64 of a line written otherwise (e.g. re-serialised by a tool), or None
@@ -129,7 +169,7 @@ class AeadCodec:
         if outer is None:
             return None
         if outer.get("enc") != 1 or not isinstance(outer.get("n"), str) or not isinstance(outer.get("c"), str):
-            raise TamperedLine(f"{self.where}: event {seq} is not an encrypted line in an encrypted journal "
+            raise TamperedLine(f"{self.where}: event line {seq} is not an encrypted line in an encrypted journal "
                                "(it was added by hand or by another program). The file was not changed; keep "
                                "a copy and remove that line.")
         return outer["n"].encode("ascii", "replace"), outer["c"].encode("ascii", "replace")
@@ -150,7 +190,7 @@ class AeadCodec:
 
     def _diagnose(self, nonce_b64: bytes, sealed_b64: bytes, seq: int) -> str:
         """Why event `seq` fails: written at another position (lines removed or moved), or not ours."""
-        head = f"{self.where}: event {seq} does not authenticate"
+        head = f"{self.where}: event line {seq} does not authenticate"
         tail = " The file was not changed; keep a copy and restore the session from a backup."
         try:
             nonce, sealed = binascii.a2b_base64(nonce_b64), binascii.a2b_base64(sealed_b64)
@@ -159,8 +199,8 @@ class AeadCodec:
         for other in range(max(1, seq - 50), seq + 51):
             if other != seq and self._opens(nonce, sealed, other):
                 what = "removed" if other > seq else "repeated or inserted"
-                return (f"{head}: it was written as event {other}, so events before it were {what} or the lines "
-                        f"were reordered.{tail}")
+                return (f"{head}: it was written as event line {other}, so lines before it were {what} or the "
+                        f"lines were reordered.{tail}")
         return f"{head}: it was changed, or copied from another session.{tail}"
 
     def _opens(self, nonce: bytes, sealed: bytes, seq: int) -> bool:

@@ -3,6 +3,18 @@
 Every append is flushed and fsync'ed before it returns, so an answer acknowledged on screen survives
 `kill -9` or a dead battery. Files are created 0600 and the store directory 0700. An OS-level lock
 (dialogue.store.locks) keeps two processes from writing one session; the OS releases it when its holder dies.
+
+Each line goes through a codec (dialogue.store.crypto): plaintext JSON, or — in an encrypted store — one
+AES-256-GCM line per write (the events of one append sealed together) bound to the session and its line's
+sequence number (header = 0, first event line = 1, blank lines not counted). The header says which: a
+`crypto` block names the key. The key is opened before any other line is read, so a wrong key or
+passphrase fails before any repair could change the file.
+
+Format versions: 1 (the first), 2 (typed events: what plaintext journals are written as), 3 (an encrypted
+journal: the events of format 2, sealed a line per write; a locaben that reads only up to 2 refuses it as
+"newer"). The next change of the events' format takes 4, for plaintext and encrypted journals alike.
+`Header.version` is the version of the *events* (3 reads as 2), so a session's header, hash chain and
+server copy are the same whether the journal is encrypted on this computer or not.
 """
 
 from __future__ import annotations
@@ -12,7 +24,6 @@ import json
 import os
 import re
 import secrets
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,11 +32,53 @@ from dialogue.errors import JournalError, SessionNotFound
 from dialogue.model import Event
 from dialogue.model.events import EventDecodeError
 from dialogue.store import locks
+from dialogue.store.crypto import (
+    ENCRYPTED_VERSION,
+    LineCodec,
+    PlainCodec,
+    dump_json,
+    encrypt_header,
+    load_json,
+    open_codec,
+)
+from dialogue.store.journal_io import (
+    JournalScan,
+    bad_header,
+    create_with,
+    open_for_append,
+    write_all,
+)
+from dialogue.store.keys import (
+    STORE_KEY_FILE,
+    Keys,
+    KeyUnavailable,
+    Wrapping,
+    fsync_dir,
+    read_store_wrapping,
+    replace_file,
+)
 from dialogue.store.legacy import upgrade_event
 
 FORMAT = "locaben-session"
 FORMAT_VERSION = 2  # 2: events name their question `question` everywhere and may carry `by` (see legacy.py)
+READS_UP_TO = ENCRYPTED_VERSION  # 3: an encrypted journal of format-2 events
+EVENTS_OF_VERSION = {ENCRYPTED_VERSION: FORMAT_VERSION}  # file version → the version of its events
 SESSION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$")
+
+
+class PolicyRefusal(JournalError):
+    """The administrator's policy forbids this (e.g. a plaintext session where encryption is required)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Protection:
+    """How a store protects what it writes: `encrypt_new` gives a store without a key one at its first new
+    session (`locaben config set store.encrypt on`, or the policy); `require` refuses plaintext journals
+    (the administrator's policy, dialogue.store.policy); `scheme` is where a new key is kept."""
+
+    encrypt_new: bool = False
+    require: bool = False
+    scheme: str = "keyring"
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,13 +102,14 @@ class Header:
             raise JournalError(f"{where}:1: not a locaben session file (no '{FORMAT}' header). The file was "
                                "not changed; move it out of the sessions directory.")
         version = obj.get("version")
-        if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION:
+        if isinstance(version, int) and not isinstance(version, bool) and version > READS_UP_TO:
             raise JournalError(f"{where}:1: written in session format version {version!r}, newer than this "
-                               f"locaben reads ({FORMAT_VERSION}). Upgrade locaben to open it; the file was "
+                               f"locaben reads ({READS_UP_TO}). Upgrade locaben to open it; the file was "
                                "not changed.")
         if not isinstance(version, int) or isinstance(version, bool) or version < 1:
             raise JournalError(f"{where}:1: the header has an invalid format version {version!r} "
-                               f"(expected 1 … {FORMAT_VERSION}); the file was not changed.")
+                               f"(expected 1 … {READS_UP_TO}); the file was not changed.")
+        version = EVENTS_OF_VERSION.get(version, version)
         keys = ("session_id", "bank_id", "bank_version", "bank_hash", "bank_path", "created")
         for key in keys:
             if key not in obj:
@@ -74,6 +128,7 @@ class Journal:
     events: tuple[Event, ...]
     warnings: tuple[str, ...] = ()
     lines: tuple[int, ...] = ()  # the file line of each event, for messages that point at one
+    encrypted: bool = False
 
     def line_of(self, index: int | None) -> int | None:
         return self.lines[index] if index is not None and 0 <= index < len(self.lines) else None
@@ -85,10 +140,13 @@ def new_session_id(now_compact: str) -> str:
 
 
 class SessionStore:
-    """The directory of session journals."""
+    """The directory of session journals. `keys` opens (and makes) the keys of an encrypted store;
+    `protection` says whether new sessions are encrypted and whether plaintext ones are refused."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, keys: Keys | None = None, protection: Protection | None = None):
         self.root = Path(root)
+        self.keys = keys
+        self.protection = protection or Protection()
 
     # ---- paths ----
 
@@ -115,6 +173,50 @@ class SessionStore:
             return []
         return sorted(p.stem for p in self.root.glob("*.jsonl") if SESSION_ID.match(p.stem))
 
+    # ---- keys ----
+
+    def wrapping(self, create: bool = False) -> Wrapping | None:
+        """The store's key description (`.locaben-key.json`; None: the store is not encrypted). With
+        `create`, a store that should encrypt and has no key gets one, made whole or not at all (a second
+        process making one at the same moment wins, and its key is used)."""
+        found = read_store_wrapping(self.root)
+        if found is not None or not create or not (self.protection.encrypt_new or self.protection.require):
+            return found
+        self.ensure()
+        wrapping, _ = self._keys().new_wrapping(self.protection.scheme)
+        text = json.dumps({"format": "locaben-store-key", "version": 1, **wrapping.to_json()}, indent=1)
+        try:
+            create_with(self.root / STORE_KEY_FILE, text.encode("utf-8"), sync=True)
+        except FileExistsError:
+            return read_store_wrapping(self.root)
+        except OSError as exc:
+            raise JournalError(f"cannot write the store's key description in {self.root}: {exc.strerror}") from None
+        fsync_dir(self.root)
+        return wrapping
+
+    def _keys(self) -> Keys:
+        if self.keys is None:
+            raise KeyUnavailable(f"{self.root} is an encrypted store, and no key source was given "
+                                 "(see docs/security.md). Nothing was changed.")
+        return self.keys
+
+    def _new_codec(self, header: Header) -> tuple[dict[str, Any], LineCodec]:
+        """The header to write and the codec for a new journal: encrypted under the store's key, if any."""
+        wrapping = self.wrapping(create=True)
+        if wrapping is None:
+            return header.to_json(), PlainCodec()
+        return encrypt_header(header.to_json(), wrapping, self._keys().kek(wrapping, str(self.root)))
+
+    def _open_codec(self, record: dict[str, Any], path: Path) -> tuple[Header, LineCodec]:
+        """The header of an existing journal and the codec for its lines; the key is checked here, before
+        anything else is read or repaired (WrongKey / KeyUnavailable / TamperedLine / PolicyRefusal)."""
+        header = Header.from_json(record, str(path))
+        codec = open_codec(record, self.keys, str(path))
+        if not codec.encrypted and self.protection.require:
+            raise PolicyRefusal(f"{path} is not encrypted, and this computer's policy requires encryption "
+                                "(set by the administrator). Encrypt the store first: locaben store encrypt")
+        return header, codec
+
     # ---- writing ----
 
     def create(self, header: Header, events: list[Event] | tuple[Event, ...] = ()) -> JournalWriter:
@@ -123,23 +225,41 @@ class SessionStore:
         can never leave an empty or header-less session behind."""
         self.ensure()
         path = self.path(header.session_id)
-        records = [header.to_json()] + [e.to_json() for e in events]
+        head, codec = self._new_codec(header)
+        data = dump_json(head) + b"\n" + _encode(codec, [e.to_json() for e in events], 1)
         try:
-            _create_with(path, _encode(records), sync=True)
+            create_with(path, data, sync=True)
         except FileExistsError:
             raise JournalError(f"session {header.session_id} already exists") from None
         except OSError as exc:
             raise JournalError(f"cannot create {path}: {exc.strerror}") from None
-        _fsync_dir(self.root)
-        return self.append_to(header.session_id)
+        fsync_dir(self.root)
+        return JournalWriter(path, open_for_append(path), codec, len(events) + 1)
 
     def append_to(self, session_id: str) -> JournalWriter:
+        """A writer that continues the journal: its codec from the header, its next sequence number from
+        the lines already there (the caller holds the lock, and has read the journal, which repairs it)."""
         path = self.path(session_id)
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_APPEND)
+            data = path.read_bytes().removeprefix(b"\xef\xbb\xbf")
         except OSError as exc:
             raise JournalError(f"cannot open {path} for writing: {exc.strerror}") from None
-        return JournalWriter(path, fd)
+        lines = [line for line in data.split(b"\n")[:-1] if line.strip()]
+        record = load_json(lines[0]) if lines else None
+        if record is None:
+            raise JournalError(bad_header(path, 1))
+        _, codec = self._open_codec(record, path)
+        return JournalWriter(path, open_for_append(path), codec, len(lines))
+
+    def replace(self, header: Header, events: list[Event] | tuple[Event, ...]) -> None:
+        """Replace a session's journal whole — the old file or the new one, never a mix (the caller holds
+        the lock); encrypted under the store's key as a new session would be."""
+        head, codec = self._new_codec(header)
+        try:
+            replace_file(self.path(header.session_id), dump_json(head) + b"\n"
+                         + _encode(codec, [e.to_json() for e in events], 1))
+        except OSError as exc:
+            raise JournalError(f"cannot replace {self.path(header.session_id)}: {exc.strerror}") from None
 
     # ---- reading ----
 
@@ -147,7 +267,8 @@ class SessionStore:
         """Read a journal. A torn last line (a crash mid-write) is cut off with a warning, after a backup.
 
         With `repair=False` (listing, compiling) the file is left exactly as it is: the damaged line is
-        only ignored, and no backup is made.
+        only ignored, and no backup is made. An encrypted line that does not authenticate (changed, moved,
+        removed lines) is never repaired: `TamperedLine` names it and nothing is changed.
         """
         path = self.path(session_id)
         if not path.is_file():
@@ -161,90 +282,20 @@ class SessionStore:
             raise JournalError(f"{path}: the file is empty: it holds no header and no answers. It is not a "
                                f"usable session; move it out of {self.root} (or delete it) and start a new "
                                "interview, or restore it from a backup copy.")
-        lines = data.split(b"\n")
-        complete, tail = lines[:-1], lines[-1]
-        warnings: list[str] = []
-        records: list[tuple[int, dict[str, Any]]] = []  # (line number, record)
-        good_bytes = 0
-        torn: str | None = None
-        for number, raw in enumerate(complete, start=1):
-            if not raw.strip():  # a blank line (an editor's): nothing to read, nothing lost
-                good_bytes += len(raw) + 1
-                continue
-            record = _parse_line(raw)
-            if record is None:
-                if not records:
-                    raise JournalError(_bad_header(path, number))
-                if number == len(complete) and not tail.strip():
-                    torn = "damaged"  # the last line is garbled: treat it like a torn one
-                    break
-                raise JournalError(f"{path}:{number}: damaged line (not a JSON event). The events after it "
-                                   f"cannot be trusted; keep a copy of the file and remove or repair line "
-                                   f"{number}.")
-            records.append((number, record))
-            good_bytes += len(raw) + 1
-        last = len(complete) + 1 if torn is None else len(complete)  # the line number of the bad line
-        needs_newline = False
-        if torn is None and tail.strip():
-            record = _parse_line(tail)
-            if record is not None:  # a whole record that only lacks its line end (edited by hand)
-                records.append((last, record))
-                needs_newline = True
-            elif not records:
-                raise JournalError(_bad_header(path, last, line_end=False))
-            else:
-                torn = "cut off"
-        if torn is not None or needs_newline:
-            if not repair:
-                what = ("has no line end" if needs_newline
-                        else f"is {torn} and was ignored (the file was not changed)")
-                warnings.append(f"{path}:{last}: the last line {what}.")
-            else:
-                backup = self._backup(path, data)
-                if needs_newline:
-                    with open(path, "ab") as handle:
-                        handle.write(b"\n")
-                        handle.flush()
-                        os.fsync(handle.fileno())
-                    warnings.append(f"{path}:{last}: the last line had no line end; one was added "
-                                    f"(the original is kept as {backup.name}).")
-                else:
-                    os.truncate(path, good_bytes)
-                    reason = ("was cut off (the program stopped while writing)" if torn == "cut off"
-                              else "was damaged")
-                    warnings.append(f"{path}:{last}: the last line {reason}; it was removed and the "
-                                    f"original kept as {backup.name}.")
-        header = Header.from_json(records[0][1], str(path))
+        scan = JournalScan(path, data, self._open_codec)
+        warnings = scan.repair(repair)
         events = []
-        for number, record in records[1:]:
+        for number, record in scan.records:
             if "kind" not in record or "at" not in record:
                 raise JournalError(f"{path}:{number}: not an event (no 'kind'/'at'); keep a copy of the file "
                                    f"and remove or repair line {number}.")
             try:
-                events.append(Event.from_json(upgrade_event(record, header.version)))
+                events.append(Event.from_json(upgrade_event(record, scan.header.version)))
             except EventDecodeError as exc:
                 raise JournalError(f"{path}:{number}: {exc.what}. The file was not changed; keep a copy of it "
                                    f"and repair or remove line {number}.") from None
-        return Journal(header, tuple(events), tuple(warnings), tuple(n for n, _ in records[1:]))
-
-    def _backup(self, path: Path, data: bytes) -> Path:
-        """Keep `data` (the file as it was) next to it, private from the first byte."""
-        for n in range(1, 1000):
-            backup = path.with_name(f"{path.name}.bak{n}")
-            try:
-                fd = os.open(backup, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            except FileExistsError:
-                continue
-            except OSError as exc:
-                raise JournalError(f"cannot keep a backup of {path} before repairing it: {exc.strerror}; "
-                                   "the file was not changed") from None
-            try:
-                _write_all(fd, data)
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-            return backup
-        raise JournalError(f"too many backups of {path} ({path.name}.bak1 … .bak999); move some away")
+        return Journal(scan.header, tuple(events), warnings, tuple(n for n, _ in scan.records),
+                       scan.codec.encrypted)
 
     # ---- locking ----
 
@@ -255,27 +306,34 @@ class SessionStore:
 
 
 class JournalWriter:
-    """Appends events durably: one write, flush and fsync per batch."""
+    """Appends events durably: one write, flush and fsync per batch. `next_seq` is the sequence number the
+    next event line is bound to (encrypted journals: the count of event lines so far, plus one); it moves on
+    only once the batch is on disk."""
 
-    def __init__(self, path: Path, fd: int):
+    def __init__(self, path: Path, fd: int, codec: LineCodec | None = None, next_seq: int = 1):
         self.path = path
         self._fd = fd
+        self.codec: LineCodec = codec or PlainCodec()
+        self.next_seq = next_seq
 
     def append(self, events: list[Event]) -> None:
         if events:
             self.append_json([e.to_json() for e in events])
 
     def append_json(self, records: list[dict[str, Any]]) -> None:
-        data = _encode(records)
+        """The records of one write, durably: one line each in a plaintext journal, one sealed line for all
+        of them in an encrypted one (dialogue.store.crypto)."""
+        data = self.codec.encode_lines(records, self.next_seq)
         size_before = os.fstat(self._fd).st_size
         try:
-            _write_all(self._fd, data)
+            write_all(self._fd, data)
             os.fsync(self._fd)
         except OSError as exc:
             with contextlib.suppress(OSError):
                 os.ftruncate(self._fd, size_before)  # never leave half a line behind
             raise JournalError(f"could not save to {self.path}: {exc.strerror}. Nothing after the last saved "
                                "answer was lost; free space or fix permissions, then try again.") from None
+        self.next_seq += data.count(b"\n")  # lines written (JSON text holds no raw line end)
 
     def close(self) -> None:
         with contextlib.suppress(OSError):
@@ -288,78 +346,6 @@ class JournalWriter:
         self.close()
 
 
-def _encode(records: list[dict[str, Any]]) -> bytes:
-    return b"".join(_encode_one(r) for r in records)
-
-
-def _encode_one(record: dict[str, Any]) -> bytes:
-    """One JSON line, readable UTF-8. Text that is not valid Unicode (a lone surrogate, as a terminal in
-    the wrong encoding delivers undecodable bytes) is written as JSON escapes: kept, and read back as is."""
-    try:
-        return (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
-    except UnicodeEncodeError:
-        return (json.dumps(record, ensure_ascii=True, separators=(",", ":")) + "\n").encode("ascii")
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    written = 0
-    while written < len(data):
-        written += os.write(fd, data[written:])
-
-
-def _parse_line(raw: bytes) -> dict[str, Any] | None:
-    """One journal line as a JSON object, or None when it is not one (garbled, cut off, not UTF-8)."""
-    try:
-        record = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        return None
-    return record if isinstance(record, dict) else None
-
-
-def _bad_header(path: Path, number: int, line_end: bool = True) -> str:
-    what = "is not a session header" if line_end else "is an incomplete session header"
-    return (f"{path}:{number}: the first line {what}: this is not a readable locaben session file (or it is not "
-            "UTF-8 text). The file was not changed; restore it from a backup copy, or move it out of the "
-            "sessions directory.")
-
-
-def _create_with(path: Path, data: bytes, sync: bool = False) -> None:
-    """Create `path` (0600) holding `data`, or raise FileExistsError. Atomic: the data is written to a
-    private temporary file that is then hard-linked into place, so `path` is never seen empty or half
-    written. Where hard links are not supported (FAT, some network drives) it falls back to an exclusive
-    create, which is not atomic but still never overwrites."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        _write_and_close(fd, data, sync)
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            raise
-        except OSError:
-            _create_directly(path, data, sync)
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-
-
-def _create_directly(path: Path, data: bytes, sync: bool) -> None:
-    _write_and_close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), data, sync)
-
-
-def _write_and_close(fd: int, data: bytes, sync: bool) -> None:
-    try:
-        _write_all(fd, data)
-        if sync:
-            os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_dir(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
+def _encode(codec: LineCodec, records: list[dict[str, Any]], first_seq: int) -> bytes:
+    """Event records as journal lines, the first bound to `first_seq`."""
+    return b"".join(codec.encode_line(record, seq) for seq, record in enumerate(records, first_seq))

@@ -30,7 +30,8 @@ from typing import Any, Protocol
 from cryptography.exceptions import InvalidTag, UnsupportedAlgorithm
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from dialogue.errors import JournalError, LocabenError
+from dialogue.errors import ExitStatus, JournalError, LocabenError
+from dialogue.i18n import say
 
 SERVICE = "locaben-dialogue"  # the OS keyring's service name for our KEKs
 PASSPHRASE_ENV = "LOCABEN_PASSPHRASE"
@@ -54,7 +55,7 @@ class WrongKey(JournalError):
 class KeyUnavailable(LocabenError):
     """No key-encryption key can be had: no keyring backend, no passphrase, or no terminal to ask one."""
 
-    exit_code = 4
+    exit_status = ExitStatus.SESSION
 
 
 class KeyringLike(Protocol):
@@ -186,16 +187,20 @@ class Keys:
     """This process's source of KEKs: the OS keyring, `LOCABEN_PASSPHRASE`, or a prompt.
 
     `environ` and `prompt` are injected (the CLI passes os.environ and a no-echo prompt; tests a dict).
-    `keyring` defaults to the `keyring` module, imported only when a keyring KEK is needed."""
+    `keyring` defaults to the `keyring` module, imported only when a keyring KEK is needed. `notify` is
+    told what the user should know at once (e.g. that a passphrase is used because there is no keyring)."""
 
     def __init__(self, environ: Mapping[str, str], prompt: Callable[[str], str] | None = None,
-                 keyring: KeyringLike | None = None, kdf_cost: Mapping[str, int] | None = None):
+                 keyring: KeyringLike | None = None, kdf_cost: Mapping[str, int] | None = None,
+                 notify: Callable[[str], None] | None = None, lang: str = "ja"):
         self.environ = environ
+        self.lang = lang
         self.prompt = prompt
         self._keyring = keyring
         self.kdf_cost = kdf_cost
         self._keks: dict[str, bytes] = {}
         self.notices: list[str] = []  # what the user should be told (e.g. the keyring fallback)
+        self._notify = notify
 
     # ---- opening ----
 
@@ -227,7 +232,7 @@ class Keys:
         from_env = self.environ.get(PASSPHRASE_ENV)
         attempts = 1 if from_env is not None or self.prompt is None else 3
         for _ in range(attempts):
-            kek = derive(self._passphrase(f"Passphrase for {where}: "), wrapping.kdf)
+            kek = derive(self._passphrase(say("keys.prompt", self.lang, where=where)), wrapping.kdf)
             if _verify(kek, wrapping):
                 return kek
         source = f"the passphrase in {PASSPHRASE_ENV}" if from_env is not None else "that passphrase"
@@ -252,10 +257,12 @@ class Keys:
             try:
                 return self._new_keyring_kek(kid)
             except KeyUnavailable as exc:
-                self.notices.append(f"{exc} Using a passphrase instead.")
-        passphrase = self._passphrase("New passphrase for the session store: ")
+                self.notice(f"{exc} Using a passphrase instead.")
+        passphrase = self._passphrase(say("keys.prompt_new", self.lang))
         if len(passphrase) < MIN_PASSPHRASE:
             raise KeyUnavailable(f"the passphrase is too short: use at least {MIN_PASSPHRASE} characters.")
+        if self.environ.get(PASSPHRASE_ENV) is None and self._passphrase(say("keys.prompt_again", self.lang)) != passphrase:
+            raise KeyUnavailable("the two passphrases typed differ; nothing was changed.")
         kdf = default_kdf(self.kdf_cost)
         kek = derive(passphrase, kdf)
         return self._remember(Wrapping("passphrase", kid, _check_value(kek, kid), kdf), kek)
@@ -264,6 +271,11 @@ class Keys:
         kek = AESGCM.generate_key(bit_length=256)
         self._keyring_call(lambda k: k.set_password(SERVICE, kid, b64(kek)), "the new key")
         return self._remember(Wrapping("keyring", kid, _check_value(kek, kid)), kek)
+
+    def notice(self, text: str) -> None:
+        self.notices.append(text)
+        if self._notify is not None:
+            self._notify(text)
 
     def _remember(self, wrapping: Wrapping, kek: bytes) -> tuple[Wrapping, bytes]:
         self._keks[wrapping.kid] = kek

@@ -2,22 +2,30 @@
 
 Each typed command runs on the engine, and the events it produced are appended and fsync'ed **before** the
 new step is returned — so whatever the UI shows next, the answer before it is already on disk.
+
+Two protections ride along (docs/security.md): what the owner says (an answer, a probe answer, a note,
+parked text) is checked against the 機微情報 word lists — a match puts a `SENSITIVE` notice on the step and
+a `flagged` event naming the categories into the same write as the text; and, with an audit log, opening,
+resuming and each write-up are recorded in it (who, when, which session and file; never the content).
 """
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
 from dialogue.banks.builtin import bank_files
 from dialogue.banks.cache import load_bank
-from dialogue.engine import Engine, Step
-from dialogue.errors import JournalError, ReplayError, SessionNotFound
+from dialogue.engine import Engine, Notice, NoticeKind, Step
+from dialogue.errors import CommandError, JournalError, Refusal, ReplayError, SessionNotFound
+from dialogue.i18n import say
 from dialogue.model import Actor, Bank, Transcript
 from dialogue.model.events import Started
+from dialogue.model.sensitive import SensitiveChecker, withhold, withhold_answers
+from dialogue.store.audit import AuditLog
 from dialogue.store.journal import Header, Journal, JournalWriter, SessionStore, new_session_id
 from dialogue.store.migration import BankDiff, diff_banks, fits, migrate
 
@@ -35,6 +43,18 @@ class LiveSession:
     writer: JournalWriter
     warnings: tuple[str, ...] = ()
     bank_changed: bool = False  # resumed on another version of the bank: call `reorient` once active
+    load_checker: Callable[[], SensitiveChecker | None] | None = None  # the 機微情報 word lists, read on first use
+    audit: AuditLog | None = None
+    lang: str = "ja"  # the language the entry check's flag notes and notices are written in
+    _checker: list[SensitiveChecker | None] = field(default_factory=list, repr=False)
+
+    @property
+    def checker(self) -> SensitiveChecker | None:
+        """The word lists (the bank's extension included), read when the first text is checked: a resume shows
+        its question before the YAML reader is imported."""
+        if not self._checker:
+            self._checker.append(self.load_checker() if self.load_checker is not None else None)
+        return self._checker[0]
 
     def step(self) -> Step:
         return self.engine.step()
@@ -64,11 +84,32 @@ class LiveSession:
 
     # ---- the engine's commands, each journalled ----
 
+    def _checked(self, command: Callable[[Engine], Step], text: str) -> Step:
+        """Run `command` (which records `text`, said on the current question), then the entry check: on
+        possible 機微情報 the step carries a `SENSITIVE` notice naming the categories, and the question is
+        flagged for review in the same write (docs/security.md)."""
+        question = self.engine.current
+
+        def run(engine: Engine) -> Step:
+            step = command(engine)
+            matches = self.checker.find(text) if self.checker is not None else ()
+            if not matches:
+                return step
+            categories = tuple(dict.fromkeys(m.category for m in matches))
+            labels = "・".join(self.checker.label(c, self.lang) for c in categories) if self.checker else ""
+            notices = (*step.notices, Notice(NoticeKind.SENSITIVE, question or "", labels))
+            if question is not None:
+                note = say("notice.sensitive_flag", self.lang, detail=labels)
+                step = engine.flag_sensitive(question, ",".join(categories), note)
+            return replace(step, notices=notices)
+
+        return self._durably(run)
+
     def start(self, meta: Started | None = None) -> Step:
         return self._durably(lambda e: e.start(meta))
 
     def answer(self, raw: str, append: bool = False, confirmed: bool = False) -> Step:
-        return self._durably(lambda e: e.answer(raw, append, confirmed))
+        return self._checked(lambda e: e.answer(raw, append, confirmed), raw)
 
     def next(self) -> Step:
         return self._durably(lambda e: e.next())
@@ -80,7 +121,7 @@ class LiveSession:
         return self._durably(lambda e: e.mark(status))
 
     def follow_up(self, probe: int, text: str) -> Step:
-        return self._durably(lambda e: e.follow_up(probe, text))
+        return self._checked(lambda e: e.follow_up(probe, text), text)
 
     def back(self) -> Step:
         return self._durably(lambda e: e.back())
@@ -95,7 +136,7 @@ class LiveSession:
         return self._durably(lambda e: e.new_visit())
 
     def note(self, text: str) -> Step:
-        return self._durably(lambda e: e.note(text))
+        return self._checked(lambda e: e.note(text), text)
 
     def set_source(self, kind: str, detail: str = "", question_id: str | None = None) -> Step:
         return self._durably(lambda e: e.set_source(kind, detail, question_id))
@@ -107,7 +148,7 @@ class LiveSession:
         return self._durably(lambda e: e.unflag())
 
     def park(self, field_id: str, text: str) -> Step:
-        return self._durably(lambda e: e.park(field_id, text))
+        return self._checked(lambda e: e.park(field_id, text), text)
 
     def draft(self, text: str) -> Step:
         return self._durably(lambda e: e.draft(text))
@@ -116,7 +157,43 @@ class LiveSession:
         return self._durably(lambda e: e.set_hints(shown))
 
     def write_up(self, field_id: str, text: str, by: Actor | None = None) -> Step:
-        return self._durably(lambda e: e.write_up(field_id, text, by))
+        step = self._durably(lambda e: e.write_up(field_id, text, by))
+        if self.audit is not None:
+            self.audit.record("write_up", self.session_id, [self.writer.path], field=field_id)
+        return step
+
+    def confirm_sensitive(self, question_id: str | None = None) -> Step:
+        """/confirm: keep the possible 機微情報 of `question_id` (default: the latest flagged question). Where
+        nothing was flagged — a session from before the check, a write-up — the current question's texts are
+        checked now, and flagged and confirmed in one write."""
+
+        def run(engine: Engine) -> Step:
+            try:
+                return engine.confirm_sensitive(question_id)
+            except CommandError as exc:
+                target = question_id or engine.current
+                found = self._found_on(engine, target) if exc.refusal is Refusal.NOTHING_TO_CONFIRM else ()
+                if target is None or not found:
+                    raise
+                labels = "・".join(self.checker.label(c, self.lang) for c in found) if self.checker else ""
+                engine.flag_sensitive(target, ",".join(found), say("notice.sensitive_flag", self.lang, detail=labels))
+                return engine.confirm_sensitive(target)
+
+        return self._durably(run)
+
+    def _found_on(self, engine: Engine, question_id: str | None) -> tuple[str, ...]:
+        """The 機微情報 categories in everything recorded on a question (answer, probe answers, notes, parked
+        text and write-ups of its fields)."""
+        if question_id is None or self.checker is None:
+            return ()
+        t = engine.transcript()
+        fills = set(engine.bank.question(question_id).fills)
+        answer = t.answers.get(question_id) or t.hidden.get(question_id)
+        texts = [answer.raw if answer else ""] + [p.text for p in t.probe_answers if p.question_id == question_id]
+        texts += [n.text for n in t.notes if n.question_id == question_id]
+        texts += [p.text for p in t.parked if p.field_id in fills]
+        texts += [w.text for f in fills for w in t.writeup_history.get(f, ())]
+        return tuple(dict.fromkeys(m.category for text in texts for m in self.checker.find(text)))
 
     def pause(self) -> Step:
         return self._durably(lambda e: e.pause())
@@ -147,13 +224,37 @@ class Opened:
 
 
 class SessionManager:
-    """Create, resume and read sessions in one store. `actor`: who the new events are written by."""
+    """Create, resume and read sessions in one store. `actor`: who the new events are written by; `audit`:
+    where opening and resuming are recorded (the CLI always gives one); `sensitive`: check what is said
+    against the 機微情報 word lists (the bank's own extension included)."""
 
-    def __init__(self, store: SessionStore, clock: Clock, actor: Actor | None = None):
+    def __init__(self, store: SessionStore, clock: Clock, actor: Actor | None = None, audit: AuditLog | None = None,
+                 sensitive: bool = True):
         self.store = store
         self.clock = clock
         self.actor = actor
+        self.audit = audit
+        self.sensitive = sensitive
         self._banks: dict[tuple[str, int, int], Bank] = {}  # (path, mtime, size) → validated bank
+        self._checkers: dict[str, SensitiveChecker] = {}
+
+    def checker(self, bank: Bank) -> SensitiveChecker | None:
+        """The word lists for interviews on `bank`, read once per bank file."""
+        if not self.sensitive:
+            return None
+        if bank.source_path not in self._checkers:
+            path = Path(bank.source_path)
+            from dialogue.banks.sensitive_reader import load_checker
+
+            self._checkers[bank.source_path] = load_checker(path if path.is_file() else None)
+        return self._checkers[bank.source_path]
+
+    def _live(self, session_id: str, engine: Engine, writer: JournalWriter, warnings: tuple[str, ...] = ()
+              ) -> LiveSession:
+        lang = engine.transcript().meta.lang
+        return LiveSession(session_id, engine, writer, warnings, load_checker=lambda: self.checker(engine.bank),
+                           audit=self.audit,
+                           lang=lang if lang in ("ja", "en") else engine.bank.languages[0])
 
     def _iso_clock(self) -> Callable[[], str]:
         return lambda: iso(self.clock())
@@ -172,8 +273,10 @@ class SessionManager:
             # The header and the first question are written in one atomic step: a crash at any moment
             # leaves either no session or one that resumes at its first question.
             writer = self.store.create(header, engine.take_events())
-            live = LiveSession(session_id, engine, writer)
+            live = self._live(session_id, engine, writer)
             try:
+                if self.audit is not None:
+                    self.audit.record("open", session_id, [writer.path], mode=engine.mode, bank=bank.id)
                 yield live
             finally:
                 live.close()
@@ -184,8 +287,10 @@ class SessionManager:
             raise SessionNotFound(f"no session {session_id!r} in {self.store.root}")
         with self.store.lock(session_id):
             opened = self.open(session_id, bank, repair=True)
-            live = LiveSession(session_id, opened.engine, self.store.append_to(session_id), opened.warnings)
+            live = self._live(session_id, opened.engine, self.store.append_to(session_id), opened.warnings)
             try:
+                if self.audit is not None:
+                    self.audit.record("resume", session_id, [live.writer.path], visit=live.step().visit)
                 if opened.engine.state == "intro":  # a header without events (an old crash, or made by hand)
                     live.start()
                 live.bank_changed = opened.engine.bank.source_hash != opened.journal.header.bank_hash
@@ -237,6 +342,30 @@ class SessionManager:
         a damaged last line that was ignored, a bank that is not the one the session started with."""
         opened = self.open(session_id, bank)
         return opened.engine.transcript(), opened.warnings
+
+    def export_transcript(self, session_id: str, bank: Bank | None = None) -> tuple[Transcript, tuple[str, ...]]:
+        """The transcript as it may leave the store (compiled files, the owner's copy): every text that may be
+        機微情報 and was not confirmed (/confirm) is replaced by a note saying so; read without changing the
+        file. The warnings say how many texts were left out, and how to put them back."""
+        opened = self.open(session_id, bank)
+        engine = opened.engine
+        transcript = engine.transcript()
+        checker = self.checker(engine.bank)
+        if checker is None:
+            return transcript, opened.warnings
+        lang = transcript.meta.lang or engine.bank.languages[0]
+
+        def marker(categories: tuple[str, ...]) -> str:
+            return say("sheet.withheld", lang, detail="・".join(checker.label(c, lang) for c in categories))
+
+        events, withheld = withhold(engine.events, checker, engine.bank, marker)
+        previous, withheld_before = withhold_answers(transcript.previous_answers, checker, marker)
+        if not withheld + withheld_before:
+            return transcript, opened.warnings
+        kept = Engine.replay(engine.bank, events, self._iso_clock(), session_id, previous, self.actor)
+        return kept.transcript(), (*opened.warnings, f"{withheld + withheld_before} text(s) that may be sensitive "
+                                   "personal information (機微情報) were left out of the compiled files. To include "
+                                   "one, resume the session and /confirm it on its question.")
 
     def _replay(self, session_id: str, journal: Journal, bank: Bank) -> tuple[Engine, BankDiff | None]:
         """Replay the journal. When an event names a question the bank does not have (a changed or a

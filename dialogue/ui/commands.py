@@ -62,6 +62,7 @@ COMMANDS: tuple[SlashCommand, ...] = (
     SlashCommand("source", lambda s, a: s.source(a), Command.SET_SOURCE, Arg.REQUIRED),
     SlashCommand("flag", lambda s, a: s.flag(a), Command.FLAG, Arg.OPTIONAL),
     SlashCommand("unflag", lambda s, a: s.unflag(), Command.UNFLAG),
+    SlashCommand("confirm", lambda s, a: s.act(lambda live: live.confirm_sensitive()), Command.CONFIRM_SENSITIVE),
     SlashCommand("park", lambda s, a: s.park(a), Command.PARK, Arg.REQUIRED, "field"),
     SlashCommand("outline", lambda s, a: s.outline()),
     SlashCommand("review", lambda s, a: s.act(lambda live: live.review()), Command.REVIEW),

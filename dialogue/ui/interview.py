@@ -289,7 +289,8 @@ class Interview:
         return bank.question(question_id).text.get(self.lang)[:30] if bank.has_question(question_id) else question_id
 
     def _notice(self, notice: Notice) -> None:
-        self._say(f"notice.{notice.kind.value}", "yellow", question=self._question_label(notice.question))
+        self._say(f"notice.{notice.kind.value}", "yellow", question=self._question_label(notice.question),
+                  detail=notice.detail)
 
     def _answer_problem(self, exc: AnswerError) -> None:
         question = self.live.step().question

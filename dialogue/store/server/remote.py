@@ -164,6 +164,22 @@ class Remote:
         self._run("UPDATE sessions SET company = %s WHERE id = %s AND company IS DISTINCT FROM %s",
                   (company, session_id, company))
 
+    # ---- the audit log's copy (dialogue/store/server/audit_copy.py) ----
+
+    def audit_hashes(self, log_id: str) -> list[str]:
+        """The hashes of the entries of log `log_id` this user may read, in order (entry 1 first)."""
+        rows = self._all("SELECT hash FROM audit_entries WHERE log_id = %s ORDER BY seq", (log_id,))
+        return [str(r[0]) for r in rows]
+
+    def append_audit(self, log_id: str, first_seq: int, entries: list[str], hashes: list[str]) -> None:
+        """Entries `first_seq`, `first_seq + 1`, … of one log in one statement (the server checks the links)."""
+        if not entries:
+            return
+        seqs = list(range(first_seq, first_seq + len(entries)))
+        self._run("INSERT INTO audit_entries (log_id, seq, entry, hash) "
+                  "SELECT %s, s, e, h FROM unnest(%s::integer[], %s::text[], %s::text[]) AS t(s, e, h)",
+                  (log_id, seqs, entries, hashes))
+
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
         """One all-or-nothing unit: a kill or lost connection inside it leaves the server as before."""

@@ -283,9 +283,71 @@ GRANT UPDATE (company) ON sessions TO locaben_staff;
 GRANT INSERT (session_id, seq, body, hash) ON events TO locaben_staff;
 """
 
+# The laptops' audit logs (dialogue/store/audit.py), copied at each sync: what a staff member did with
+# customer data stays on record where they cannot change it. One log is named by the hash of its first entry;
+# each row is one entry as the laptop wrote it. The server checks the sequence and the links (each entry's
+# `prev` is the hash of the entry before it) and keeps the rows append-only; entry hashes are checked by the
+# client (`locaben audit --verify`), which compares its log with this copy. Staff add and read their own
+# rows; an administrator reads every row.
+_V2 = r"""
+CREATE TABLE audit_entries (
+    log_id text NOT NULL CHECK (log_id ~ '^[0-9a-f]{64}$'),
+    seq integer NOT NULL CHECK (seq >= 1),
+    entry text NOT NULL,
+    hash text NOT NULL CHECK (hash ~ '^[0-9a-f]{64}$'),
+    staff_id text NOT NULL DEFAULT current_user,
+    received_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (log_id, seq)
+);
+
+CREATE FUNCTION locaben_audit_insert() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = locaben, pg_catalog AS $f$
+DECLARE
+    j jsonb;
+    previous text;
+BEGIN
+    j := NEW.entry::jsonb;
+    IF (j ->> 'seq')::integer IS DISTINCT FROM NEW.seq OR j ->> 'hash' IS DISTINCT FROM NEW.hash THEN
+        RAISE EXCEPTION 'locaben: audit entry % does not carry its own number and hash', NEW.seq
+            USING ERRCODE = 'LB005';
+    END IF;
+    IF NEW.seq = 1 THEN
+        previous := repeat('0', 64);
+        IF NEW.log_id IS DISTINCT FROM NEW.hash THEN
+            RAISE EXCEPTION 'locaben: an audit log is named by its first entry''s hash' USING ERRCODE = 'LB005';
+        END IF;
+    ELSE
+        SELECT hash INTO previous FROM audit_entries WHERE log_id = NEW.log_id AND seq = NEW.seq - 1;
+    END IF;
+    IF previous IS NULL OR j ->> 'prev' IS DISTINCT FROM previous THEN
+        RAISE EXCEPTION 'locaben: audit entry % of log % does not follow the server''s copy', NEW.seq, NEW.log_id
+            USING ERRCODE = 'LB002';
+    END IF;
+    NEW.staff_id := session_user;
+    NEW.received_at := now();
+    RETURN NEW;
+END $f$;
+CREATE TRIGGER audit_entries_insert BEFORE INSERT ON audit_entries
+    FOR EACH ROW EXECUTE FUNCTION locaben_audit_insert();
+CREATE TRIGGER audit_entries_append_only BEFORE UPDATE OR DELETE ON audit_entries
+    FOR EACH ROW EXECUTE FUNCTION locaben_append_only();
+CREATE TRIGGER audit_entries_no_truncate BEFORE TRUNCATE ON audit_entries
+    FOR EACH STATEMENT EXECUTE FUNCTION locaben_append_only();
+
+ALTER TABLE audit_entries ENABLE ROW LEVEL SECURITY;
+CREATE POLICY audit_read ON audit_entries FOR SELECT TO locaben_staff USING (
+    staff_id = current_user OR (SELECT locaben_scope()) = 'all');
+CREATE POLICY audit_append ON audit_entries FOR INSERT TO locaben_staff WITH CHECK (
+    staff_id = current_user AND (SELECT locaben_scope()) IS NOT NULL);
+REVOKE ALL ON audit_entries FROM PUBLIC;
+GRANT SELECT ON audit_entries TO locaben_staff;
+GRANT INSERT (log_id, seq, entry, hash) ON audit_entries TO locaben_staff;
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "roles, branches, staff; sessions and their append-only hash-chained events; access rules",
               _V1),
+    Migration(2, "the laptops' audit logs, append-only, each staff member's own rows", _V2),
 )
 
 

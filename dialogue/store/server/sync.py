@@ -18,15 +18,13 @@ the server that are not on this computer (assigned to them) are written as new j
 from __future__ import annotations
 
 import contextlib
-import os
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from dialogue.errors import JournalError, LocabenError, SessionInUse
 from dialogue.i18n import Message
 from dialogue.model import Event
-from dialogue.store.journal import Header, Journal, SessionStore, _encode, _fsync_dir, new_session_id
+from dialogue.store.journal import Header, Journal, SessionStore, new_session_id
 from dialogue.store.server import AccessDenied, ServerError
 from dialogue.store.server.chain import Chain, chain_of, event_of, header_of, journal_chain, link
 from dialogue.store.server.remote import DatabaseError, Head, Remote, UniqueViolation, describe, refusal_code
@@ -282,19 +280,7 @@ def _write_fork(store: SessionStore, journal: Journal, shared: int, now_compact:
 def replace_journal(store: SessionStore, header: Header, events: list[Event]) -> None:
     """Replace a session's journal whole: the old file or the new one, never a mix (the caller holds the
     lock). Used only to take the server's version after the local one was kept as a fork."""
-    path = store.path(header.session_id)
-    data = _encode([header.to_json()] + [e.to_json() for e in events])
-    fd, tmp = tempfile.mkstemp(dir=store.root, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-    _fsync_dir(store.root)
+    store.replace(header, events)
 
 
 AUTO_SYNC_STATEMENT_SECONDS = 10  # the longest one statement of the automatic sync may take
