@@ -186,15 +186,16 @@ def auto_sync(sessions: SessionManager, session_id: str, lang: str, env: Env, be
 # ---- assign / submit / review ----
 
 def _signed(sessions: SessionManager, remote: Any) -> Actor:
-    """Who signs a team event: this install's identity, with the name the server's staff table gives when no
-    `user.name` is set (a clear message first when this user is not staff on the server)."""
-    from dataclasses import replace
-
+    """Who signs a team event: the staff member connected to the server (it accepts events only from their
+    author), with this install's device, and `user.name` when `user.id` is that staff member — else the name
+    the server's staff table gives (a clear message first when this user is not staff on the server)."""
     from dialogue.model import Actor
 
     me = remote.me()
-    actor = sessions.actor or Actor(me.id)
-    return replace(actor, name=me.name) if me.name and actor.name in ("", actor.id) else actor
+    actor = sessions.actor
+    if actor is None or actor.id != me.id:
+        return Actor(me.id, me.name, actor.device if actor else "")
+    return Actor(me.id, me.name, actor.device) if me.name and actor.name in ("", actor.id) else actor
 
 
 def cmd_assign(args: argparse.Namespace, env: Env) -> int:
