@@ -135,8 +135,8 @@ def _sync_session(store: Any, remote: Any, session_id: str, company_of: Any) -> 
 
 
 def _report_outcome(outcome: Outcome, args: argparse.Namespace, env: Env) -> None:
-    if outcome.action == "in_step":
-        return
+    if outcome.action == "in_step" or (outcome.action == "demo" and not args.session):
+        return  # (demo sessions, never sent, are counted in the summary line)
     lang = args.ui_lang
     line = say("team.sync_line", lang, id=outcome.session_id, action=say(f"sync.action.{outcome.action}", lang))
     if outcome.events and outcome.action != "diverged":

@@ -48,17 +48,23 @@ class ReportRow:
     approved: int
 
 
-# Interviewed: a company for which the staff member recorded an answer in the period (who: the event's `by`,
-# else the staff member who sent it). Approved: a company whose sheet was approved in the period, counted for
-# the staff member who submitted it (else the session's owner). Branch: the staff member's branch.
+# Interviewed: a company for which the staff member recorded an answer in the period (who: the event's `by`
+# as the server vouched for it, else the staff member who sent it). Approved: a company whose sheet was
+# approved in the period, counted for the staff member who submitted it (else the session's owner). Branch:
+# the staff member's branch. Training sessions (role-play with a fictional company, a demo: `training` in the
+# session's `started` event) are nobody's customer and are left out.
 _REPORT = """
-WITH activity AS (
+WITH real_sessions AS (
+    SELECT s.id, s.company, s.owner_id FROM sessions s
+    WHERE NOT EXISTS (SELECT 1 FROM events t WHERE t.session_id = s.id AND t.seq = 1 AND t.kind = 'started'
+                      AND coalesce(locaben_json(t.body) ->> 'training', '') <> '')
+), activity AS (
     SELECT e.by_id AS staff_id, locaben_company_key(s.company, s.id) AS company, 'interviewed' AS what
-    FROM events e JOIN sessions s ON s.id = e.session_id
+    FROM events e JOIN real_sessions s ON s.id = e.session_id
     WHERE e.kind = 'answered' AND e.at >= %(start)s AND e.at < %(end)s
   UNION ALL
     SELECT coalesce(sub.by_id, s.owner_id), locaben_company_key(s.company, s.id), 'approved'
-    FROM events e JOIN sessions s ON s.id = e.session_id
+    FROM events e JOIN real_sessions s ON s.id = e.session_id
     LEFT JOIN LATERAL (SELECT x.by_id FROM events x WHERE x.session_id = e.session_id
                        AND x.kind = 'submitted' AND x.seq < e.seq ORDER BY x.seq DESC LIMIT 1) sub ON true
     WHERE e.kind = 'approved' AND e.at >= %(start)s AND e.at < %(end)s
