@@ -189,3 +189,30 @@ def test_verify_lists_rows_sent_by_someone_else_before_the_check(server: Server,
     finally:
         with psycopg.connect(server.url(), autocommit=True) as conn:
             conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def test_a_fork_with_a_forged_event_after_the_relayed_ones_names_the_forged_one(server: Server,
+                                                                                  tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from dialogue.model import Event
+    from dialogue.model.events import Noted
+
+    tanaka = signed_device(tmp_path / "tanaka", TANAKA)
+    sid = tanaka.interview()
+    with server.remote("tanaka") as remote:
+        tanaka.sync(remote)
+    journal = tanaka.store.read(sid)
+    forged = Event("2026-11-24T09:00:00.000+09:00", Noted(None, "課長確認済み"), Actor("sato", "佐藤 課長"))
+    yamada = signed_device(tmp_path / "yamada", YAMADA)
+    header = replace(journal.header, session_id="20261124-090000-fork",
+                     extra={**journal.header.extra, "forked_from": sid, "forked_at": len(journal.events)})
+    yamada.store.create(header, [*journal.events, forged]).close()  # tanaka's events, relayed, then sato's
+    with server.remote("yamada") as remote:
+        [outcome] = yamada.sync(remote)
+    assert outcome.action == sync.FAILED
+    assert outcome.text("en").startswith(f"event {len(journal.events) + 1} was written by sato: "), outcome.text("en")
+    assert "(you are yamada)" in outcome.text("en")
+    with server.remote() as dba:
+        assert dba.conn.execute("SELECT count(*) FROM locaben.sessions WHERE id = %s",
+                                (header.session_id,)).fetchone()[0] == 0

@@ -18,8 +18,8 @@ the server that are not on this computer (assigned to them) are written as new j
 from __future__ import annotations
 
 import contextlib
-import json
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -171,7 +171,7 @@ def _create(remote: Remote, local: Chain, company_of: CompanyOf) -> Outcome:
             raise  # another device of ours created it meanwhile: the caller looks again
         return Outcome(local.session_id, NOT_YOURS, message=Message("sync.not_yours"))
     except (AccessDenied, DatabaseError) as exc:
-        return _refused(remote, local, 0, exc)
+        return _refused(local, exc)
     return Outcome(local.session_id, PUSHED, local.count, Message("sync.new_on_server"))
 
 
@@ -189,26 +189,24 @@ def _push(remote: Remote, local: Chain, server_count: int, company_of: CompanyOf
     except DatabaseError as exc:  # refused by the server's checks: report it and go on with the others
         if refusal_code(exc) == "LB002":
             return _diverged(remote, local, remote.heads([local.session_id]).get(local.session_id))
-        return _refused(remote, local, server_count, exc)
+        return _refused(local, exc)
     return Outcome(local.session_id, PUSHED, local.count - server_count)
 
 
-def _refused(remote: Remote, local: Chain, first: int, exc: BaseException) -> Outcome:
+def _refused(local: Chain, exc: BaseException) -> Outcome:
     """A push the server refused. When it is because an event names another staff member as its author
-    (LB005: only the author may send their events), the outcome says which event and whose it is."""
-    if refusal_code(exc) == "LB005":
-        user = remote.user()
-        for seq, body in enumerate(local.bodies[first:], first + 1):
-            author = _author(body)
-            if author and author != user and remote.staff(author) is not None:
-                return Outcome(local.session_id, FAILED, message=Message("sync.not_author", {
-                    "seq": seq, "author": author, "user": user}))
+    (LB005: only the author may send their events), the outcome says which event and whose it is, as the
+    server's message gives them."""
+    found = _NOT_AUTHOR.search(describe(exc)) if refusal_code(exc) == "LB005" else None
+    if found:
+        return Outcome(local.session_id, FAILED, message=Message("sync.not_author", {
+            "seq": int(found["seq"]), "author": found["author"], "user": found["user"]}))
     return Outcome(local.session_id, FAILED, message=error_message(exc))
 
 
-def _author(body: bytes) -> str:
-    by = json.loads(body).get("by")
-    return str(by.get("id") or "") if isinstance(by, dict) else ""
+# The server's words for LB005 (schema.py, migration 3).
+_NOT_AUTHOR = re.compile(r"event (?P<seq>\d+) of session \S+ was written by (?P<author>.+?); only they can send it "
+                         r"\(you are (?P<user>.+)\)")
 
 
 def _pull(store: SessionStore, remote: Remote, local: Chain) -> Outcome:
