@@ -12,7 +12,6 @@ from dialogue.cli.env import Env
 from dialogue.cli.help import h
 from dialogue.cli.main import NEW_VISIT_HOURS, command_hint, language, load_bank, manager
 from dialogue.cli.team import auto_sync, returned_notice
-from dialogue.engine import Command
 from dialogue.errors import ExitStatus
 from dialogue.i18n import say
 
@@ -73,6 +72,7 @@ def cmd_resume(args: argparse.Namespace, env: Env) -> int:
     bank = load_bank(args.bank) if args.bank else None
     if not _can_read_input(args, env, args.ui_lang):
         return ExitStatus.USAGE
+    from dialogue.engine import Command  # (not at the top: building the parser must not load the engine)
     from dialogue.ui.text import plain
 
     if sessions.store.exists(args.session_id):  # take in the team server's news first (a returned sheet)

@@ -154,8 +154,8 @@ def _sync_session(store: Any, remote: Any, session_id: str, company_of: Any) -> 
 
 
 def _report_outcome(outcome: Outcome, args: argparse.Namespace, env: Env) -> None:
-    if outcome.action == "in_step":
-        return
+    if outcome.action == "in_step" or (outcome.action == "demo" and not args.session):
+        return  # (demo sessions, never sent, are counted in the summary line)
     lang = args.ui_lang
     line = say("team.sync_line", lang, id=outcome.session_id, action=say(f"sync.action.{outcome.action}", lang))
     if outcome.events and outcome.action != "diverged":
@@ -208,15 +208,16 @@ def auto_sync(sessions: SessionManager, session_id: str, lang: str, env: Env, be
 # ---- assign / submit / review ----
 
 def _signed(sessions: SessionManager, remote: Any) -> Actor:
-    """Who signs a team event: this install's identity, with the name the server's staff table gives when no
-    `user.name` is set (a clear message first when this user is not staff on the server)."""
-    from dataclasses import replace
-
+    """Who signs a team event: the staff member connected to the server (it accepts events only from their
+    author), with this install's device, and `user.name` when `user.id` is that staff member — else the name
+    the server's staff table gives (a clear message first when this user is not staff on the server)."""
     from dialogue.model import Actor
 
     me = remote.me()
-    actor = sessions.actor or Actor(me.id)
-    return replace(actor, name=me.name) if me.name and actor.name in ("", actor.id) else actor
+    actor = sessions.actor
+    if actor is None or actor.id != me.id:
+        return Actor(me.id, me.name, actor.device if actor else "")
+    return Actor(me.id, me.name, actor.device) if me.name and actor.name in ("", actor.id) else actor
 
 
 def cmd_assign(args: argparse.Namespace, env: Env) -> int:

@@ -142,6 +142,7 @@ def cmd_demo(args: argparse.Namespace, env: Env) -> int:
                             "bold"))
         run_demo(live, persona, console, lang)
         transcript = live.transcript()
+    # No auto_sync here: a demo session is never sent to the team server (store/server/sync.py: is_demo).
     files = render_files(transcript, list(FORMATS), lang) | filing_files(session_filing(transcript, lang))
     paths = write_outputs(Path(args.output), files)
     console.print(plain(say("roleplay.demo_written", lang, dir=args.output), "bold"))

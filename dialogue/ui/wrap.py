@@ -107,6 +107,8 @@ def break_offsets(text: str, width: int, fold: bool = True) -> list[int]:
     """Where to break one line of `text` (no newlines) so that every line fits `width` cells: the indices
     at which new lines start, as rich's `divide_line` gives them."""
     width = max(width, 1)
+    if cell_len(text) <= width:  # it fits: no break (the loop below would find none either)
+        return []
     offsets: list[int] = []
     used = 0
     for start, end in _groups(text):

@@ -35,9 +35,9 @@ def locaben(*args: str, tmp_path: Path) -> tuple[int, str, str]:
 
 
 def test_init_creates_then_changes_nothing(empty_url: str, tmp_path: Path) -> None:
-    every = ", ".join(str(m.version) for m in MIGRATIONS)  # 1: sessions and events; 2: the audit logs' copy
+    versions = ", ".join(str(m.version) for m in MIGRATIONS)
     assert locaben("server", "init", "--url", empty_url, tmp_path=tmp_path)[1] == \
-        f"チームサーバーのスキーマ: マイグレーション {every} を適用しました\n"
+        f"チームサーバーのスキーマ: マイグレーション {versions} を適用しました\n"
     assert locaben("server", "init", "--url", empty_url, "--lang", "en", tmp_path=tmp_path)[1] == \
         "team server schema: already up to date\n"
     code, out, _ = locaben("server", "add-branch", "honten", "本店", "--url", empty_url, tmp_path=tmp_path)
@@ -56,7 +56,7 @@ def test_a_later_version_upgrades_in_place_keeping_the_data(empty_url: str) -> N
     with psycopg.connect(empty_url, autocommit=True) as conn:
         assert apply_migrations(conn) == [m.version for m in MIGRATIONS]
         conn.execute("INSERT INTO locaben.branches VALUES ('honten', '本店')")
-        later = len(MIGRATIONS) + 1
+        later = MIGRATIONS[-1].version + 1
         upgrade = Migration(later, "a test column", "ALTER TABLE branches ADD COLUMN region text NOT NULL DEFAULT ''")
         assert apply_migrations(conn, (*MIGRATIONS, upgrade)) == [later]
         assert apply_migrations(conn, (*MIGRATIONS, upgrade)) == []
@@ -65,7 +65,7 @@ def test_a_later_version_upgrades_in_place_keeping_the_data(empty_url: str) -> N
 
 
 def test_a_failed_migration_leaves_the_database_as_it_was(empty_url: str) -> None:
-    broken = Migration(len(MIGRATIONS) + 1, "broken", "ALTER TABLE branches ADD COLUMN x text; SELECT no_such_function();")
+    broken = Migration(MIGRATIONS[-1].version + 1, "broken", "ALTER TABLE branches ADD COLUMN x text; SELECT no_such_function();")
     with psycopg.connect(empty_url, autocommit=True) as conn:
         with pytest.raises(psycopg.Error):
             apply_migrations(conn, (*MIGRATIONS, broken))

@@ -11,15 +11,17 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import psycopg
 from psycopg import errors as pg_errors
 from psycopg.conninfo import conninfo_to_dict
 
 from dialogue.store.server import AccessDenied, ServerError
-from dialogue.store.server.chain import Chain
 from dialogue.store.server.schema import MIGRATIONS, SCHEMA, schema_version
+
+if TYPE_CHECKING:  # the chain needs the journal and the events: not loaded for the team's lists and report
+    from dialogue.store.server.chain import Chain
 
 CONNECT_TIMEOUT = 5  # seconds: an unreachable server is reported quickly, the interview never waits on it
 

@@ -344,10 +344,68 @@ GRANT SELECT ON audit_entries TO locaben_staff;
 GRANT INSERT (log_id, seq, entry, hash) ON audit_entries TO locaben_staff;
 """
 
+# Migration 3: the server vouches for each event's author. An event whose `by.id` names a staff member other
+# than the one sending it is refused (LB005), unless it is relayed unchanged: the same event at the same place
+# of the session this one was forked from, already on the server. `by.id` that names nobody on the staff (the
+# OS user name of a laptop used before its `user.id` was set) is kept as written and credited to the sender,
+# as before. Rows received before this migration are listed by `locaben server verify` when their author is not
+# their sender (`pushed_by`) and they are not relayed.
+_V3 = r"""
+CREATE OR REPLACE FUNCTION locaben_relayed(sid text, event_seq integer, event_body text) RETURNS boolean
+LANGUAGE sql STABLE AS $f$
+    SELECT EXISTS (SELECT 1 FROM locaben.sessions s JOIN locaben.events o
+                   ON o.session_id = s.forked_from AND o.seq = event_seq
+                   WHERE s.id = sid AND o.body = event_body)
+$f$;
+
+CREATE OR REPLACE FUNCTION locaben_event_insert() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = locaben, pg_catalog AS $f$
+DECLARE
+    previous bytea;
+    j jsonb;
+    claimed text;
+    author text;
+BEGIN
+    IF NEW.seq = 1 THEN
+        SELECT header_hash INTO previous FROM sessions WHERE id = NEW.session_id;
+    ELSE
+        SELECT hash INTO previous FROM events WHERE session_id = NEW.session_id AND seq = NEW.seq - 1;
+    END IF;
+    IF previous IS NULL THEN
+        RAISE EXCEPTION 'locaben: session % has no event % on the server (or is not yours) to follow',
+            NEW.session_id, NEW.seq - 1 USING ERRCODE = 'LB001';
+    END IF;
+    IF NEW.hash IS DISTINCT FROM sha256(previous || convert_to(NEW.body, 'UTF8')) THEN
+        RAISE EXCEPTION 'locaben: event % of session % does not continue the server''s history',
+            NEW.seq, NEW.session_id USING ERRCODE = 'LB002';
+    END IF;
+    j := locaben_json(NEW.body);
+    NEW.kind := coalesce(j ->> 'kind', '');
+    NEW.at := locaben_time(j ->> 'at');
+    claimed := CASE WHEN jsonb_typeof(j -> 'by') = 'object' THEN j -> 'by' ->> 'id' END;
+    SELECT id INTO author FROM staff WHERE id = claimed;
+    IF author IS NOT NULL AND author <> session_user
+       AND NOT locaben_relayed(NEW.session_id, NEW.seq, NEW.body) THEN
+        RAISE EXCEPTION 'locaben: event % of session % was written by %; only they can send it (you are %)',
+            NEW.seq, NEW.session_id, author, session_user USING ERRCODE = 'LB005';
+    END IF;
+    NEW.by_id := coalesce(author, session_user);
+    NEW.assignee := CASE WHEN NEW.kind = 'assigned' THEN j ->> 'to' END;
+    IF NEW.kind = 'assigned' AND NEW.assignee IS NULL THEN
+        RAISE EXCEPTION 'locaben: an assigned event names no staff member (to)' USING ERRCODE = 'LB004';
+    END IF;
+    NEW.pushed_by := session_user;
+    NEW.received_at := now();
+    RETURN NEW;
+END $f$;
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "roles, branches, staff; sessions and their append-only hash-chained events; access rules",
               _V1),
     Migration(2, "the laptops' audit logs, append-only, each staff member's own rows", _V2),
+    Migration(3, "an event is sent by its author, or relayed unchanged from the session it was forked from",
+              _V3),
 )
 
 

@@ -18,12 +18,14 @@ the server that are not on this computer (assigned to them) are written as new j
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from dialogue.errors import JournalError, LocabenError, SessionInUse
 from dialogue.i18n import Message
 from dialogue.model import Event
+from dialogue.model.events import Started
 from dialogue.store.journal import Header, Journal, SessionStore, new_session_id
 from dialogue.store.server import AccessDenied, ServerError
 from dialogue.store.server.chain import Chain, chain_of, event_of, header_of, journal_chain, link
@@ -32,8 +34,8 @@ from dialogue.store.server.remote import DatabaseError, Head, Remote, UniqueViol
 _NEEDS_PULL = "needs_pull"  # internal: the server is ahead, and the journal is not locked yet
 CompanyOf = Callable[[str], str]  # session id → the company's name as the sheet shows it ('' if unknown)
 
-IN_STEP, PUSHED, PULLED, FETCHED, DIVERGED, NOT_YOURS, IN_USE, FAILED, FORKED = (
-    "in_step", "pushed", "pulled", "fetched", "diverged", "not_yours", "in_use", "failed", "forked")
+IN_STEP, PUSHED, PULLED, FETCHED, DIVERGED, NOT_YOURS, IN_USE, FAILED, FORKED, DEMO = (
+    "in_step", "pushed", "pulled", "fetched", "diverged", "not_yours", "in_use", "failed", "forked", "demo")
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +100,15 @@ def sync_one(store: SessionStore, remote: Remote, session_id: str, company_of: C
         return Outcome(session_id, IN_USE, message=Message("sync.in_use"))
 
 
+def is_demo(journal: Journal) -> bool:
+    """A `locaben demo` session: a model interview of a fictional company, written to show the tool. It is
+    never sent to the team server (not by the automatic sync, not by `locaben sync`): it is nobody's work, and
+    on the server it would count as a company interviewed. Role-play sessions are a trainee's own practice
+    and are sent (the report leaves them out)."""
+    first = journal.events[0].payload if journal.events else None
+    return isinstance(first, Started) and first.training == "demo"
+
+
 def sync_locked(store: SessionStore, remote: Remote, session_id: str, company_of: CompanyOf,
                 head: Head | None | bool, writable: bool) -> Outcome:
     """One session's sync step. With `writable` the caller holds the session's lock (a torn last line is then
@@ -106,6 +117,8 @@ def sync_locked(store: SessionStore, remote: Remote, session_id: str, company_of
         journal = store.read(session_id, repair=writable)
     except LocabenError as exc:
         return Outcome(session_id, FAILED, message=Message("sync.unreadable", {"error": error_message(exc)}))
+    if is_demo(journal):
+        return Outcome(session_id, DEMO, message=Message("sync.demo"))
     local = journal_chain(journal)
     for _ in range(3):  # a concurrent push from another device can move the server's head: look again
         if head is False:
@@ -156,7 +169,7 @@ def _create(remote: Remote, local: Chain, company_of: CompanyOf) -> Outcome:
             raise  # another device of ours created it meanwhile: the caller looks again
         return Outcome(local.session_id, NOT_YOURS, message=Message("sync.not_yours"))
     except (AccessDenied, DatabaseError) as exc:
-        return Outcome(local.session_id, FAILED, message=error_message(exc))
+        return _refused(local, exc)
     return Outcome(local.session_id, PUSHED, local.count, Message("sync.new_on_server"))
 
 
@@ -174,8 +187,24 @@ def _push(remote: Remote, local: Chain, server_count: int, company_of: CompanyOf
     except DatabaseError as exc:  # refused by the server's checks: report it and go on with the others
         if refusal_code(exc) == "LB002":
             return _diverged(remote, local, remote.heads([local.session_id]).get(local.session_id))
-        return Outcome(local.session_id, FAILED, message=error_message(exc))
+        return _refused(local, exc)
     return Outcome(local.session_id, PUSHED, local.count - server_count)
+
+
+def _refused(local: Chain, exc: BaseException) -> Outcome:
+    """A push the server refused. When it is because an event names another staff member as its author
+    (LB005: only the author may send their events), the outcome says which event and whose it is, as the
+    server's message gives them."""
+    found = _NOT_AUTHOR.search(describe(exc)) if refusal_code(exc) == "LB005" else None
+    if found:
+        return Outcome(local.session_id, FAILED, message=Message("sync.not_author", {
+            "seq": int(found["seq"]), "author": found["author"], "user": found["user"]}))
+    return Outcome(local.session_id, FAILED, message=error_message(exc))
+
+
+# The server's words for LB005 (schema.py, migration 3).
+_NOT_AUTHOR = re.compile(r"event (?P<seq>\d+) of session \S+ was written by (?P<author>.+?); only they can send it "
+                         r"\(you are (?P<user>.+)\)")
 
 
 def _pull(store: SessionStore, remote: Remote, local: Chain) -> Outcome:
@@ -292,6 +321,8 @@ def try_sync(store: SessionStore, session_id: str, url: str, user: str, company_
     break the interview when the server is down (the next sync sends what is left). `timeout`: seconds to
     reach the server; no statement runs longer than AUTO_SYNC_STATEMENT_SECONDS."""
     try:
+        if is_demo(store.read(session_id, repair=False)):  # decided here, without reaching for the server
+            return Outcome(session_id, DEMO, message=Message("sync.demo"))
         with Remote.connect(url, user, timeout=timeout, statement_seconds=AUTO_SYNC_STATEMENT_SECONDS) as remote:
             return sync_one(store, remote, session_id, company_of)
     except (LocabenError, DatabaseError, OSError) as exc:
