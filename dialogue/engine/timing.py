@@ -14,19 +14,13 @@ from dialogue.model import Bank, Event, EventKind
 IDLE_CAP_SECONDS = 10 * 60
 VISIT_STARTS = (EventKind.STARTED, EventKind.VISIT_STARTED)  # a resume continues the same visit
 MOVES = (EventKind.ASKED, EventKind.JUMPED, EventKind.WENT_BACK)  # events that change the current section
+OTHER_SECTION_CHANGES = (EventKind.PAUSED, EventKind.RESUMED, EventKind.REACHED_END, EventKind.FINISHED)
 
 
 @dataclass(frozen=True, slots=True)
 class Timing:
     visit_seconds: float
     section_seconds: dict[str, float]  # section id → seconds, over the whole session
-
-
-def _when(event: Event) -> datetime | None:
-    try:
-        return datetime.fromisoformat(event.at)
-    except (TypeError, ValueError):
-        return None
 
 
 @dataclass
@@ -43,25 +37,29 @@ class TimingFold:
 
     def add(self, event: Event) -> None:
         self.count += 1
-        at = _when(event)
-        if at is None:
+        try:
+            at = datetime.fromisoformat(event.at)
+        except (TypeError, ValueError):
             return
-        kind = event.kind
-        if self.previous is not None and self.current_section is not None:
-            gap = min((at - self.previous).total_seconds(), IDLE_CAP_SECONDS)
-            self.sections[self.current_section] = self.sections.get(self.current_section, 0.0) + max(gap, 0.0)
-        if self.previous is not None and kind == "resumed" and self.visit_start is not None:
-            away = (at - self.previous).total_seconds()
-            self.visit_start += timedelta(seconds=max(away, 0.0))  # the visit clock stops while paused
+        kind, previous = event.payload.kind, self.previous
+        if previous is not None:
+            if self.current_section is not None:
+                gap = min((at - previous).total_seconds(), IDLE_CAP_SECONDS)
+                self.sections[self.current_section] = self.sections.get(self.current_section, 0.0) + max(gap, 0.0)
+            if kind == "resumed" and self.visit_start is not None:
+                away = (at - previous).total_seconds()
+                self.visit_start += timedelta(seconds=max(away, 0.0))  # the visit clock stops while paused
         if kind in VISIT_STARTS:
             self.visit_start = at
-        self._section_after(event)
+        if kind in MOVES or kind in OTHER_SECTION_CHANGES:
+            self._section_after(event)
         self.previous = at
 
     def _section_after(self, event: Event) -> None:
         kind, question = event.kind, event.question
-        if kind in MOVES and question is not None and self.bank.has_question(question):
-            self.current_section = self.bank.question(question).section_id
+        if kind in MOVES:
+            if question is not None and self.bank.has_question(question):
+                self.current_section = self.bank.question(question).section_id
         elif kind == "paused":
             self.paused_section, self.current_section = self.current_section, None  # time away is not interview time
         elif kind == "resumed":
