@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from dialogue.engine.answers import parse_answer
 from dialogue.engine.machine import ACTIVE, Command, Flow, build_machine, legal_commands
 from dialogue.engine.probing import Decision, ProbeTurn, next_probe
+from dialogue.engine.richness import SectionChars
 from dialogue.engine.state import EventMismatch, Notice, NoticeKind, SessionState
+from dialogue.engine.timing import Timing, TimingFold
 from dialogue.errors import CommandError, Refusal, ReplayError
 from dialogue.model import (
     SOURCE_KINDS,
@@ -96,6 +99,8 @@ class Engine:
         self._pending: list[Event] = []
         self._order = [q.id for q in bank.questions()]
         self._previous: tuple[Answer, ...] = ()
+        self._timing = TimingFold(bank)  # caught up lazily by `timing()`: replay does not pay for it
+        self._chars = SectionChars(bank)  # likewise by `section_chars()`
 
     @classmethod
     def replay(cls, bank: Bank, events: Iterable[Event], clock: Callable[[], str], session_id: str = "",
@@ -136,6 +141,22 @@ class Engine:
     @property
     def event_count(self) -> int:
         return len(self._events)
+
+    @property
+    def last_at(self) -> str:
+        """When the last event happened ("" before the first)."""
+        return self._events[-1].at if self._events else ""
+
+    def timing(self, now: datetime | None = None) -> Timing:
+        """Time spent this visit and per section (dialogue.engine.timing), folding in only the events
+        added since the last call, so asking after every answer costs the same at any session length."""
+        for event in self._events[self._timing.count:]:
+            self._timing.add(event)
+        return self._timing.result(now)
+
+    def section_chars(self) -> dict[str, int]:
+        """Characters captured per section id, as the sheet's richness counts them, added up incrementally."""
+        return self._chars.count(self._s, frozenset(q.id for q in self.applicable()))
 
     @property
     def mode(self) -> str:

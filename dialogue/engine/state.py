@@ -68,6 +68,7 @@ class SessionState:
     writeups: dict[str, list[WriteUp]] = field(default_factory=dict)
     review: Event | None = None  # the latest team event (assigned, submitted, approved, returned)
     sensitive: dict[str, str] = field(default_factory=dict)  # question → 機微情報 categories flagged, unconfirmed
+    _dependents: dict[str, tuple[Question, ...]] | None = field(default=None, repr=False, compare=False)
 
     # ---- derived ----
 
@@ -248,6 +249,18 @@ class SessionState:
         if previous is not None and not previous.is_status:
             self._recheck_dependents(qid)
 
+    def dependents(self, qid: str) -> tuple[Question, ...]:
+        """The other questions whose condition reads `qid`, in bank order (indexed once per session, so a
+        replay of a long journal does not walk every condition at every changed answer)."""
+        if self._dependents is None:
+            index: dict[str, list[Question]] = {}
+            for q in self.bank.questions():
+                for ref in condition_refs(q.when):
+                    if ref != q.id:
+                        index.setdefault(ref, []).append(q)
+            self._dependents = {ref: tuple(qs) for ref, qs in index.items()}
+        return self._dependents.get(qid, ())
+
     def _went_back(self, target: str) -> None:
         self.question(target)
         while self.history and self.history[-1] != target:
@@ -265,10 +278,9 @@ class SessionState:
     def _recheck_dependents(self, qid: str) -> None:
         """After an answer changed: tell which later answers are now hidden, and re-offer the ones
         that depend on it and still apply."""
-        values = self.values()
-        for q in self.bank.questions():
-            if qid not in condition_refs(q.when) or q.id == qid:
-                continue
+        dependents = self.dependents(qid)
+        values = self.values() if dependents else {}
+        for q in dependents:
             if holds(q.when, values):
                 if q.id in self.answers or q.id in self.skipped:
                     self.reoffer.add(q.id)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, ClassVar
@@ -395,15 +395,13 @@ class Event:
         by = Actor.from_json(obj["by"]) if obj.get("by") is not None else None
         payload_type = PAYLOAD_TYPES[kind]
         values: dict[str, Any] = {}
-        known = set(ENVELOPE)
-        for f in dataclasses.fields(payload_type):
-            key = f.metadata.get("json", f.name)
-            known.add(key)
+        fields, known = _DECODING[payload_type]
+        for name, key, required, annotation in fields:
             if key not in obj:
-                if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                if required:
                     raise EventDecodeError(f"{_article(kind.value)} {kind.value} event needs {key!r}")
                 continue
-            values[f.name] = _checked(kind, key, _FIELD_TYPES[payload_type][f.name], obj[key])
+            values[name] = _checked(kind, key, annotation, obj[key])
         extra = {k: v for k, v in obj.items() if k not in known}
         return cls(at, payload_type(**values), by, extra)
 
@@ -418,16 +416,22 @@ def _field_types(payload_type: type[Any]) -> dict[str, str]:
 _FIELD_TYPES: dict[type[Any], dict[str, str]] = {cls: _field_types(cls) for cls in PAYLOAD_TYPES.values()}
 
 
+def _decoding(payload_type: type[Any]) -> tuple[tuple[tuple[str, str, bool, str], ...], frozenset[str]]:
+    """(field name, JSON key, required, annotation) of each field, and every key an event of this type
+    knows: worked out once per type rather than once per journal line."""
+    fields = tuple((f.name, f.metadata.get("json", f.name),
+                    f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING,
+                    _FIELD_TYPES[payload_type][f.name]) for f in dataclasses.fields(payload_type))
+    return fields, frozenset(ENVELOPE) | {key for _, key, _, _ in fields}
+
+
+_DECODING = {cls: _decoding(cls) for cls in PAYLOAD_TYPES.values()}
+
+
 def _checked(kind: EventKind, name: str, annotation: str, value: Any) -> Any:
     """`value` if it has the field's type; JSON numbers that are whole count as int."""
-    ok = {
-        "str": isinstance(value, str),
-        "str | None": value is None or isinstance(value, str),
-        "int": isinstance(value, int) and not isinstance(value, bool),
-        "bool": isinstance(value, bool),
-        "dict[str, Any]": isinstance(value, dict),
-        "Any": _is_json_value(value),
-    }.get(annotation)
+    check = _CHECKS.get(annotation)
+    ok = None if check is None else check(value)
     if ok is None:
         raise TypeError(f"no check for the annotation {annotation!r}")  # a new payload type: add its check
     if not ok:
@@ -436,6 +440,16 @@ def _checked(kind: EventKind, name: str, annotation: str, value: Any) -> Any:
         raise EventDecodeError(f"{name!r} of {_article(kind.value)} {kind.value} event must be {expected}, "
                                f"not {_describe(value)}")
     return value
+
+
+_CHECKS: dict[str, Callable[[Any], bool]] = {
+    "str": lambda v: isinstance(v, str),
+    "str | None": lambda v: v is None or isinstance(v, str),
+    "int": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "bool": lambda v: isinstance(v, bool),
+    "dict[str, Any]": lambda v: isinstance(v, dict),
+    "Any": lambda v: _is_json_value(v),
+}
 
 
 def _is_json_value(value: Any) -> bool:

@@ -169,9 +169,12 @@ class SessionStore:
         return self.path(session_id).is_file()
 
     def session_ids(self) -> list[str]:
-        if not self.root.is_dir():
+        try:
+            with os.scandir(self.root) as entries:
+                names = [e.name[:-6] for e in entries if e.name.endswith(".jsonl") and e.is_file()]
+        except (NotADirectoryError, FileNotFoundError):
             return []
-        return sorted(p.stem for p in self.root.glob("*.jsonl") if SESSION_ID.match(p.stem))
+        return sorted(name for name in names if SESSION_ID.match(name))
 
     # ---- keys ----
 

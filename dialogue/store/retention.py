@@ -32,6 +32,7 @@ from dialogue.errors import LocabenError, SessionInUse, SessionNotFound
 from dialogue.store.audit import AuditLog
 from dialogue.store.journal import SESSION_ID, SessionStore
 from dialogue.store.keys import replace_file
+from dialogue.store.summary import remove_index
 
 MANIFEST = ".locaben-manifest.json"  # the same name as dialogue.sheet.files.MANIFEST (a test keeps them equal)
 OUTPUT_NAME = re.compile(r"^(?P<session>.+)-(?P<kind>[a-z][a-z_]*)\.(?P<ext>[A-Za-z0-9]+)$")
@@ -119,6 +120,7 @@ def delete(store: SessionStore, session_id: str, output_dirs: Iterable[Path] = (
     for path in (store.root / f"{session_id}.lock", store.root / f"{session_id}.jsonl.lock"):
         _remove(path)  # after the lock is released (Windows cannot remove a file held open): a stale
         # lock listed in the plan, or the one this deletion took, if its release left the file behind
+    remove_index(store)  # the summary index holds the session's row (its company name): rebuilt when listed
     return plan
 
 

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from rich.cells import cell_len
 
-from dialogue.engine.timing import IDLE_CAP_SECONDS, Timing, timing
+from dialogue.engine.timing import IDLE_CAP_SECONDS, Timing
 from dialogue.i18n import say
 from dialogue.store.live import LiveSession
 
@@ -38,20 +38,17 @@ class StatusLine:
     def cached(self) -> tuple[int, Timing, dict[str, int]]:
         """Timing and characters per section, recomputed only when the journal has grown (the toolbar is
         drawn on every key press)."""
-        from dialogue.sheet import build_sheet
-
-        count = self.live.engine.event_count
-        if self._cache is None or self._cache[0] != count:
-            chars = {r.section_id: r.chars for r in build_sheet(self.live.transcript(), self.lang).richness}
-            self._cache = (count, timing(self.live.engine.events, self.live.engine.bank), chars)
+        engine = self.live.engine
+        if self._cache is None or self._cache[0] != engine.event_count:
+            self._cache = (engine.event_count, engine.timing(), engine.section_chars())
         return self._cache
 
     def timing(self) -> Timing:
         """This visit's timing up to now: the cached figures plus the time since the last event."""
         _, base, _ = self.cached()
-        events = self.live.engine.events
+        last_at = self.live.engine.last_at
         try:
-            since = (self.clock() - datetime.fromisoformat(events[-1].at)).total_seconds() if events else 0.0
+            since = (self.clock() - datetime.fromisoformat(last_at)).total_seconds() if last_at else 0.0
         except (TypeError, ValueError):
             since = 0.0
         step = self.live.step()
