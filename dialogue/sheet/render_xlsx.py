@@ -165,6 +165,8 @@ class _Writer:
         self.wrap = Alignment(wrap_text=True, vertical="top", horizontal="left")
         self.number = Alignment(vertical="top", horizontal="right")
         self.center = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        self.borders: dict[tuple[bool, bool], Any] = {}
+        self.style_ids: dict[tuple[str, int], int] = {}  # (collection, id of a style object above) -> index
         for i, width in enumerate(widths, start=1):
             ws.column_dimensions[_col(i)].width = width
 
@@ -229,7 +231,7 @@ class _Writer:
         return needed
 
     def _write(self, b: _Box, top: int, bottom: int, value: Any, opens: bool, closes: bool) -> None:
-        from openpyxl.styles import Border
+        from openpyxl.styles.cell_style import StyleArray
 
         ws = self.ws
         if (top, b.min_col) != (bottom, b.max_col):
@@ -238,16 +240,39 @@ class _Writer:
         first.value = value
         if isinstance(value, str) and value.startswith("="):
             first.data_type = "s"  # an answer is text, never a formula
-        side = self.side if b.border else None
-        border = Border(left=side, right=side, top=side if opens else None, bottom=side if closes else None)
+        styles = [("_fonts", "fontId", self.fonts[b.font]),
+                  ("_alignments", "alignmentId",
+                   self.center if b.center else self.number if _is_number(value) else self.wrap)]
+        if b.border:
+            styles.append(("_borders", "borderId", self._border(opens, closes)))
+        if b.fill:
+            styles.append(("_fills", "fillId", self.fills[b.fill]))
+        ids = [(key, self._style_id(collection, style)) for collection, key, style in styles]
         for row in ws.iter_rows(min_row=top, max_row=bottom, min_col=b.min_col, max_col=b.max_col):
             for cell in row:
-                cell.font = self.fonts[b.font]
-                cell.alignment = self.center if b.center else self.number if _is_number(value) else self.wrap
-                if b.border:
-                    cell.border = border
-                if b.fill:
-                    cell.fill = self.fills[b.fill]
+                if not cell._style:  # a merged cell's part has none until styled
+                    cell._style = StyleArray()
+                for key, index in ids:
+                    setattr(cell._style, key, index)
+
+    def _border(self, opens: bool, closes: bool) -> Any:
+        """The box border (sides always; top when the box opens here, bottom when it closes), one object each."""
+        from openpyxl.styles import Border
+
+        if (opens, closes) not in self.borders:
+            side = self.side
+            self.borders[opens, closes] = Border(left=side, right=side, top=side if opens else None,
+                                                 bottom=side if closes else None)
+        return self.borders[opens, closes]
+
+    def _style_id(self, collection: str, style: Any) -> int:
+        """The style's index in the workbook's list, as `cell.font = style` (etc.) would store it, looked up
+        once per style object: openpyxl hashes the whole style at every assignment, which was most of the
+        render time."""
+        key = (collection, id(style))
+        if key not in self.style_ids:
+            self.style_ids[key] = getattr(self.ws.parent, collection).add(style)
+        return self.style_ids[key]
 
     def _print_setup(self, last_row: int, one_page: bool) -> None:
         """A4 landscape, fit to the page's width; on one page unless a long text made the sheet taller

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cache
 
 MAX_ROW_HEIGHT = 409.0  # Excel's limit, in points
 LINE_HEIGHT = 15.0  # points per wrapped line at the value font's size
@@ -23,9 +24,17 @@ _TOKEN = re.compile(r"[^\s\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\u
                     re.DOTALL)
 
 
+@cache
+def _char_width(ch: str) -> int:
+    return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+
+
 def display_width(text: str) -> int:
-    """Columns a text needs: a wide (Japanese) character counts as two Latin ones."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    """Columns a text needs: a wide (Japanese) character counts as two Latin ones. (Each character's width
+    is looked up once per process: a sheet measures tens of thousands of characters, twice.)"""
+    if text.isascii():
+        return len(text)
+    return sum(map(_char_width, text))
 
 
 def wrap(paragraph: str, capacity: float) -> list[str]:
