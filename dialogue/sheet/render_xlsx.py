@@ -235,7 +235,7 @@ class _Writer:
 
         ws = self.ws
         if (top, b.min_col) != (bottom, b.max_col):
-            ws.merge_cells(start_row=top, start_column=b.min_col, end_row=bottom, end_column=b.max_col)
+            _merge(ws, top, b.min_col, bottom, b.max_col)
         first = ws.cell(row=top, column=b.min_col)
         first.value = value
         if isinstance(value, str) and value.startswith("="):
@@ -288,6 +288,25 @@ class _Writer:
         ws.page_margins.left = ws.page_margins.right = 0.4
         ws.page_margins.top = ws.page_margins.bottom = 0.5
         ws.sheet_view.showGridLines = False
+
+
+def _merge(ws: Any, top: int, left: int, bottom: int, right: int) -> None:
+    """`ws.merge_cells(…)` for a range whose top-left cell has no border or protection of its own yet (the
+    boxes merge before they style): openpyxl's own then copies that cell's (default) border sides and
+    protection onto every cell of the range, changing nothing at a cost of most of the merge."""
+    from openpyxl.cell.cell import MergedCell
+    from openpyxl.worksheet.merge import MergedCellRange
+
+    start = ws._cells.get((top, left))
+    if start is not None and (start._style.borderId or start._style.protectionId):
+        ws.merge_cells(start_row=top, start_column=left, end_row=bottom, end_column=right)
+        return
+    merged = MergedCellRange(ws, f"{_col(left)}{top}:{_col(right)}{bottom}")
+    ws.merged_cells.add(merged)
+    for row in range(top, bottom + 1):
+        for column in range(left, right + 1):
+            if (row, column) != (top, left):
+                ws._cells[row, column] = MergedCell(ws, row, column)
 
 
 def _title(w: _Writer, sheet: SheetData, title: str, last_col: str) -> None:

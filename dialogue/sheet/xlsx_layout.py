@@ -40,10 +40,12 @@ def display_width(text: str) -> int:
 def wrap(paragraph: str, capacity: float) -> list[str]:
     """The pieces of one paragraph (no line break in it) as Excel would put them on wrapped lines;
     joined, they give the paragraph back."""
+    if display_width(paragraph) <= capacity:
+        return [paragraph]  # the widths add up token by token, so it fits on one line exactly when this holds
     lines: list[str] = []
     line, width = "", 0.0
     for token in _TOKEN.findall(paragraph):
-        size = display_width(token)
+        size = len(token) if token.isascii() else display_width(token)
         if width + size > capacity and line:
             lines.append(line)
             line, width = "", 0.0
