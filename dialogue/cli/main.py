@@ -104,17 +104,17 @@ def main(argv: Sequence[str] | None = None, env: Env | None = None) -> int:
 
 
 def print_version(environ: Mapping[str, str], cwd: Path | None, stdout: IO[str]) -> int:
-    """`locaben --version`: the version and where sessions are kept (without building the parser)."""
+    """`locaben --version`: the version and where sessions are kept (without building the parser, and without
+    dialogue.errors: 0 is ExitStatus.OK, as on the help path)."""
     from pathlib import Path
 
     from dialogue.cli.fasthelp import help_language
-    from dialogue.errors import ExitStatus
     from dialogue.store.location import locate_store
 
     utf8(stdout)
     where = locate_store(None, environ, cwd or Path.cwd()).describe(help_language([], environ))
     stdout.write(f"locaben {__version__}\n{where}\n")
-    return ExitStatus.OK
+    return 0
 
 
 def exit_status(exc: BaseException, env: Env, lang: str) -> int:
