@@ -12,6 +12,10 @@ A compile killed during 3 is finished by the next one before it does anything el
 stays a mix of two compiles, and the next compile never refuses because of one. The manifest
 (`.locaben-manifest.json`) holds the hash of what locaben last wrote to each file: a file whose content
 differs was edited by someone and is not overwritten without `--force`.
+
+`compile --all` uses the same transaction for many sessions at once (`batch`, `stage_session`,
+`commit_batch`): worker processes stage each session's files while the batch holds the lock, and one plan,
+one manifest and one rename pass commit them all — the manifest is not rewritten after every session.
 """
 
 from __future__ import annotations
