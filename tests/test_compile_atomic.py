@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pytest
 
+from dialogue.cli.compiling import compiled_files
 from dialogue.sheet.files import MANIFEST, write_outputs
-from dialogue.sheet.outputs import FORMATS, render_files
+from dialogue.sheet.outputs import FORMATS
 from dialogue.store.journal import SessionStore
 from dialogue.store.live import SessionManager
 from tests.helpers import CODE, MINI_BANK, ticking_clock
@@ -185,7 +186,7 @@ def test_compiles_killed_at_random_moments_never_make_the_next_refuse(tmp_path: 
         before = {n: (out / n).read_bytes() for n in names}
         add_answer(sessions, sid, f"創業からの歩み、その{round_}。" * 5)
         manager = SessionManager(SessionStore(sessions), ticking_clock())
-        after = render_files(manager.transcript(sid), list(FORMATS), "ja")  # what the killed compile writes
+        after = compiled_files(manager, sid, None, list(FORMATS), None)[0]  # what the killed compile writes
         child = subprocess.Popen([sys.executable, "-m", "dialogue", "compile", sid, "-o", str(out),
                                   "--sessions-dir", str(sessions)], env=env(), stdout=subprocess.DEVNULL,
                                  stderr=subprocess.DEVNULL)

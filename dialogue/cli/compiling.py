@@ -10,7 +10,7 @@ from dialogue.cli import compile_filing
 from dialogue.cli.env import Env
 from dialogue.cli.help import h
 from dialogue.cli.main import load_bank, manager
-from dialogue.errors import ExitStatus, LocabenError
+from dialogue.errors import ExitStatus
 from dialogue.i18n import say
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ def cmd_compile(args: argparse.Namespace, env: Env) -> int:
         return compile_filing.cmd_filing(args, env, bank)
     sessions = manager(args, env)
     if args.all:
-        return _compile_all(sessions, bank, formats, args, env)
+        return _compile_all(sessions, args.bank, formats, args, env)
     for path in _compile_one(sessions, args.session_id, bank, formats, args, env):
         env.stdout.write(f"{path}\n")
     return ExitStatus.OK
@@ -63,53 +63,53 @@ def cmd_compile(args: argparse.Namespace, env: Env) -> int:
 
 def sheet_language(args: argparse.Namespace, transcript: Transcript) -> str:
     """--lang, else the language the interview was held in, else the bank's first."""
+    return language_of(args.lang, transcript)
+
+
+def language_of(lang: str | None, transcript: Transcript) -> str:
+    """`lang` (--lang), else the language the interview was held in, else the bank's first."""
     languages = transcript.bank.languages
-    for wanted in (args.lang, transcript.meta.lang):
+    for wanted in (lang, transcript.meta.lang):
         if wanted in languages:
             return str(wanted)
     return languages[0]
+
+
+def compiled_files(sessions: SessionManager, session_id: str, bank: Bank | None, formats: list[str],
+                   lang: str | None) -> tuple[dict[str, bytes], Transcript, tuple[str, ...]]:
+    """What a compile of one session writes (file name → bytes), with the transcript it came from and its
+    warnings: the transcript as it may leave the store (unconfirmed 機微情報 left out), rendered in `lang`
+    (else the interview's language), marked as customer data unless it is a training session."""
+    from dialogue.sheet.marking import mark_customer_data
+    from dialogue.sheet.outputs import render_files
+
+    transcript, warnings = sessions.export_transcript(session_id, bank)
+    language = language_of(lang, transcript)
+    files = render_files(transcript, formats, language)
+    if not transcript.meta.training:
+        files = mark_customer_data(files, language)
+    return files, transcript, warnings
 
 
 def _compile_one(sessions: SessionManager, session_id: str, bank: Bank | None, formats: list[str],
                  args: argparse.Namespace, env: Env) -> list[Path]:
     from dialogue.cli.protect import audited_compile, private_output
     from dialogue.sheet.files import write_outputs
-    from dialogue.sheet.marking import mark_customer_data
-    from dialogue.sheet.outputs import render_files
 
-    transcript, warnings = sessions.export_transcript(session_id, bank)  # 機微情報 left out until confirmed
+    files, transcript, warnings = compiled_files(sessions, session_id, bank, formats, args.lang)
     for warning in warnings:
         env.stderr.write(say("cli.warning", args.ui_lang, text=warning) + "\n")
-    lang = sheet_language(args, transcript)
-    files = render_files(transcript, formats, lang)
-    if not transcript.meta.training:
-        files = mark_customer_data(files, lang)
     folder = private_output(sessions.store, Path(args.output), args.ui_lang)
     audited_compile(sessions, session_id, folder, files, formats, len(transcript.events))
     return write_outputs(folder, files, force=args.force)
 
 
-def _compile_all(sessions: SessionManager, bank: Bank | None, formats: list[str], args: argparse.Namespace,
+def _compile_all(sessions: SessionManager, bank: str | None, formats: list[str], args: argparse.Namespace,
                  env: Env) -> int:
-    """One session at a time (memory stays flat however many there are), with a progress bar on stderr;
-    a session that cannot be compiled is reported and the batch goes on."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    """Every session, on every core (dialogue.cli.compile_batch)."""
+    from dialogue.cli.compile_batch import Job, compile_all
+    from dialogue.cli.protect import private_output
 
-    from dialogue.ui.text import plain
-
-    ids = sessions.store.session_ids()
-    failures = 0
-    console = env.console(env.stderr)
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=console, transient=True) as progress:
-        task = progress.add_task("compile", total=len(ids))
-        for session_id in ids:
-            try:
-                _compile_one(sessions, session_id, bank, formats, args, env)
-            except LocabenError as exc:
-                failures += 1
-                progress.console.print(plain(f"locaben: {session_id}: {exc}"))
-            progress.advance(task)
-    env.stdout.write(say("cli.compiled_batch", args.ui_lang, ok=len(ids) - failures, total=len(ids),
-                         dir=args.output) + "\n")
-    return ExitStatus.OK if not failures else ExitStatus.ERROR
+    folder = private_output(sessions.store, Path(args.output), args.ui_lang)
+    job = Job(sessions.store.root, bank, tuple(formats), args.lang, folder, args.force, sessions.actor)
+    return compile_all(sessions, job, args, env)

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from dialogue.store.location import StoreLocation
 
 NEW_VISIT_HOURS = 8
+ONE_COMMAND_PARSERS = ("compile",)  # commands parsed by a parser of that command alone (build_parser)
 
 
 def __getattr__(name: str) -> object:
@@ -40,10 +41,12 @@ def __getattr__(name: str) -> object:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def build_parser(lang: str = "ja") -> argparse.ArgumentParser:
+def build_parser(lang: str = "ja", only: str | None = None) -> argparse.ArgumentParser:
+    """The whole parser; with `only="compile"`, the same parser with that one command (what a run of it
+    needs: the other commands' modules import the engine, the team, …, which a compile never uses)."""
     import argparse
 
-    from dialogue.cli import bank_tools, compiling, interview, protect, sessions, team, training, write
+    from dialogue.cli import compiling
     from dialogue.cli.help import Parser, h
 
     parser = Parser(prog="locaben", description=h("description", lang), epilog=h("epilog", lang))
@@ -52,6 +55,11 @@ def build_parser(lang: str = "ja") -> argparse.ArgumentParser:
     common.add_argument("--sessions-dir", metavar="DIR", help=h("sessions_dir", lang))
     common.add_argument("--lang", choices=("ja", "en"), help=h("lang", lang))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    if only == "compile":
+        compiling.add_parsers(sub, common, lang)
+        return parser
+    from dialogue.cli import bank_tools, interview, protect, sessions, team, training, write
+
     interview.add_parsers(sub, common, lang)
     sessions.add_parsers(sub, common, lang)
     compiling.add_parsers(sub, common, lang)
@@ -82,7 +90,7 @@ def main(argv: Sequence[str] | None = None, env: Env | None = None) -> int:
     utf8(env.stdout, env.stderr)
     lang = help_language(argv, env.environ)
     localise_argparse(lang)
-    parser = build_parser(lang)
+    parser = build_parser(lang, only=argv[0] if argv and argv[0] in ONE_COMMAND_PARSERS else None)
     args = parser.parse_args(argv)
     if args.version:
         return print_version(env.environ, env.cwd(), env.stdout)
@@ -97,17 +105,17 @@ def main(argv: Sequence[str] | None = None, env: Env | None = None) -> int:
 
 
 def print_version(environ: Mapping[str, str], cwd: Path | None, stdout: IO[str]) -> int:
-    """`locaben --version`: the version and where sessions are kept (without building the parser)."""
+    """`locaben --version`: the version and where sessions are kept (without building the parser, and without
+    dialogue.errors: 0 is ExitStatus.OK, as on the help path)."""
     from pathlib import Path
 
     from dialogue.cli.fasthelp import help_language
-    from dialogue.errors import ExitStatus
     from dialogue.store.location import locate_store
 
     utf8(stdout)
     where = locate_store(None, environ, cwd or Path.cwd()).describe(help_language([], environ))
     stdout.write(f"locaben {__version__}\n{where}\n")
-    return ExitStatus.OK
+    return 0
 
 
 def exit_status(exc: BaseException, env: Env, lang: str) -> int:

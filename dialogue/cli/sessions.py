@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from dialogue.cli import team
 from dialogue.cli.env import Env
 from dialogue.cli.help import h
-from dialogue.cli.main import manager, sessions_dir, store_location
+from dialogue.cli.main import manager, store_location
 from dialogue.errors import ExitStatus, LocabenError
 from dialogue.i18n import say
 
@@ -38,9 +38,9 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser, lang: str) -> None:
 def cmd_sessions(args: argparse.Namespace, env: Env) -> int:
     if team.wants_team_view(args):
         return team.cmd_sessions_team(args, env)
-    from dialogue.store.journal import SessionStore
+    from dialogue.cli.protect import store_of
 
-    rows = session_summaries(SessionStore(sessions_dir(args, env)), lambda: manager(args, env))
+    rows = session_summaries(store_of(args, env), lambda: manager(args, env))  # the policy holds here too
     if args.json:
         env.stdout.write(_json(rows) + "\n")
         return ExitStatus.OK

@@ -12,6 +12,10 @@ A compile killed during 3 is finished by the next one before it does anything el
 stays a mix of two compiles, and the next compile never refuses because of one. The manifest
 (`.locaben-manifest.json`) holds the hash of what locaben last wrote to each file: a file whose content
 differs was edited by someone and is not overwritten without `--force`.
+
+`compile --all` uses the same transaction for many sessions at once (`batch`, `stage_session`,
+`commit_batch`): worker processes stage each session's files while the batch holds the lock, and one plan,
+one manifest and one rename pass commit them all — the manifest is not rewritten after every session.
 """
 
 from __future__ import annotations
@@ -109,6 +113,12 @@ def _read_manifest(path: Path) -> dict[str, str]:
 
 def _commit(directory: Path, files: dict[str, bytes]) -> None:
     """Stage every file, record the plan, then rename them all in (see the module docstring)."""
+    _decide(directory, _stage(directory, files))
+
+
+def _stage(directory: Path, files: dict[str, bytes]) -> dict[str, dict[str, str]]:
+    """Step 1: each file written to a temporary beside its target and fsynced; the plan entry of each.
+    On any failure the temporaries written so far are removed."""
     compile_id = secrets.token_hex(4)
     plan: dict[str, dict[str, str]] = {}
     try:
@@ -116,17 +126,78 @@ def _commit(directory: Path, files: dict[str, bytes]) -> None:
             temp = f".{name}.{compile_id}{TEMP_SUFFIX}"
             _write_synced(directory / temp, data)
             plan[name] = {"temp": temp, "sha256": _digest(data), "was": _current_digest(directory / name)}
+    except BaseException:
+        discard(directory, plan)
+        raise
+    return plan
+
+
+def discard(directory: Path, plan: dict[str, dict[str, str]]) -> None:
+    """Remove the temporaries of a staged plan that will not be committed."""
+    for entry in plan.values():
+        with contextlib.suppress(OSError):
+            os.unlink(directory / entry["temp"])
+
+
+def _decide(directory: Path, plan: dict[str, dict[str, str]]) -> None:
+    """Steps 2 and 3: record the staged plan (from here the compile is decided), then rename it in."""
+    try:
         _write_atomically(directory / PENDING, json.dumps({"files": plan}, indent=1).encode())
     except BaseException:
-        for entry in plan.values():
-            with contextlib.suppress(OSError):
-                os.unlink(directory / entry["temp"])
+        discard(directory, plan)
         raise
     try:
         _rename_in(directory, plan)
     except OSError as exc:
         raise OutputError(f"the compile into {directory} was interrupted ({exc.strerror or exc}); "
                           "compile again to complete it") from None
+
+
+# ---- many sessions in one transaction (`compile --all`) ----
+
+@contextlib.contextmanager
+def batch(directory: Path) -> Iterator[dict[str, str]]:
+    """The folder locked for a part of a batch, an interrupted compile finished, and the manifest as it is
+    (read once, not once a session). Inside, each session's files are staged with `stage_session` (by any
+    process: the lock is this one's), then all of them are made the folder's files at once with
+    `commit_batch` — one plan, one manifest, one rename pass for the whole part."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        with _folder_lock(directory):
+            finish_interrupted(directory)
+            yield _read_manifest(directory / MANIFEST)
+    except OSError as exc:
+        raise _output_error(directory, exc) from None
+
+
+def stage_session(directory: Path, files: dict[str, bytes], recorded: dict[str, str | None],
+                  force: bool = False) -> dict[str, dict[str, str]]:
+    """One session's files staged for `commit_batch` (with the folder locked by `batch`); a
+    `HandEditedError` and nothing staged when a target was edited since locaben wrote it (`recorded`: the
+    manifest's hash of each target, None when it has none)."""
+    try:
+        if not force:
+            _refuse_hand_edits(directory, files, {k: v for k, v in recorded.items() if v is not None})
+        return _stage(directory, files)
+    except OSError as exc:
+        raise _output_error(directory, exc) from None
+
+
+def commit_batch(directory: Path, plan: dict[str, dict[str, str]], manifest: dict[str, str]) -> None:
+    """Make every staged file of `plan` (several sessions' `stage_session` plans merged) the folder's, with
+    `manifest` updated, as one compile: all of them or — killed before the plan is recorded — none."""
+    if not plan:
+        return
+    try:
+        manifest.update({name: entry["sha256"] for name, entry in plan.items()})
+        try:
+            plan = {**plan, **_stage(directory, {MANIFEST: json.dumps(manifest, indent=1, sort_keys=True).encode()})}
+        except BaseException:
+            discard(directory, plan)
+            raise
+        _decide(directory, plan)
+    except OSError as exc:
+        raise _output_error(directory, exc) from None
 
 
 def finish_interrupted(directory: Path) -> None:

@@ -47,6 +47,14 @@ RENDERERS: dict[str, Callable[[SheetData, Transcript, str], tuple[str, bytes]]] 
     "transcript": _transcript,
 }
 FORMATS: tuple[str, ...] = tuple(RENDERERS)
+# format name -> the suffix of its file (what its renderer returns; tests/test_sheet_formats.py checks)
+SUFFIXES: dict[str, str] = {"md": "sheet.md", "html": "sheet.html", "xlsx": "sheet.xlsx", "json": "sheet.json",
+                            "transcript": "transcript.md"}
+
+
+def file_names(session_id: str, formats: list[str]) -> list[str]:
+    """The files `render_files` makes for a session, known before rendering it."""
+    return [f"{session_id}-{SUFFIXES[fmt]}" for fmt in formats]
 
 
 def render_files(transcript: Transcript, formats: list[str], lang: str) -> dict[str, bytes]:

@@ -23,8 +23,10 @@ HEADER_PER_ROW = 3
 def _environment() -> Any:  # jinja2 is imported only when rendering
     import jinja2
 
+    from dialogue.sheet.precompiled import template_loader
+
     return jinja2.Environment(
-        loader=jinja2.PackageLoader("dialogue.sheet", "templates"),
+        loader=template_loader("filing"),  # compiled ahead of time (dialogue.sheet.precompiled)
         undefined=jinja2.StrictUndefined, autoescape=True, keep_trailing_newline=True,
         trim_blocks=True, lstrip_blocks=True,
     )

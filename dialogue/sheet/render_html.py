@@ -28,8 +28,10 @@ HTML_TEMPLATE = "sheet.html.j2"
 def html_environment() -> Any:  # jinja2 is imported only when rendering
     import jinja2
 
+    from dialogue.sheet.precompiled import template_loader
+
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("dialogue.sheet", "templates"),
+        loader=template_loader("html"),  # compiled ahead of time (dialogue.sheet.precompiled)
         undefined=jinja2.StrictUndefined, autoescape=True, keep_trailing_newline=True,
         trim_blocks=True, lstrip_blocks=True,
     )

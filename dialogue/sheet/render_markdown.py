@@ -15,8 +15,10 @@ from dialogue.sheet.transcript_view import transcript_rows
 def _environment() -> Any:  # jinja2 is imported only when compiling
     import jinja2
 
+    from dialogue.sheet.precompiled import template_loader
+
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("dialogue.sheet", "templates"),
+        loader=template_loader("md"),  # compiled ahead of time (dialogue.sheet.precompiled)
         undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True,
         trim_blocks=True, lstrip_blocks=True, finalize=md_finalize,  # every printed value is escaped
     )

@@ -165,6 +165,8 @@ class _Writer:
         self.wrap = Alignment(wrap_text=True, vertical="top", horizontal="left")
         self.number = Alignment(vertical="top", horizontal="right")
         self.center = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        self.borders: dict[tuple[bool, bool], Any] = {}
+        self.style_ids: dict[tuple[str, int], int] = {}  # (collection, id of a style object above) -> index
         for i, width in enumerate(widths, start=1):
             ws.column_dimensions[_col(i)].width = width
 
@@ -229,25 +231,48 @@ class _Writer:
         return needed
 
     def _write(self, b: _Box, top: int, bottom: int, value: Any, opens: bool, closes: bool) -> None:
-        from openpyxl.styles import Border
+        from openpyxl.styles.cell_style import StyleArray
 
         ws = self.ws
         if (top, b.min_col) != (bottom, b.max_col):
-            ws.merge_cells(start_row=top, start_column=b.min_col, end_row=bottom, end_column=b.max_col)
+            _merge(ws, top, b.min_col, bottom, b.max_col)
         first = ws.cell(row=top, column=b.min_col)
         first.value = value
         if isinstance(value, str) and value.startswith("="):
             first.data_type = "s"  # an answer is text, never a formula
-        side = self.side if b.border else None
-        border = Border(left=side, right=side, top=side if opens else None, bottom=side if closes else None)
+        styles = [("_fonts", "fontId", self.fonts[b.font]),
+                  ("_alignments", "alignmentId",
+                   self.center if b.center else self.number if _is_number(value) else self.wrap)]
+        if b.border:
+            styles.append(("_borders", "borderId", self._border(opens, closes)))
+        if b.fill:
+            styles.append(("_fills", "fillId", self.fills[b.fill]))
+        ids = [(key, self._style_id(collection, style)) for collection, key, style in styles]
         for row in ws.iter_rows(min_row=top, max_row=bottom, min_col=b.min_col, max_col=b.max_col):
             for cell in row:
-                cell.font = self.fonts[b.font]
-                cell.alignment = self.center if b.center else self.number if _is_number(value) else self.wrap
-                if b.border:
-                    cell.border = border
-                if b.fill:
-                    cell.fill = self.fills[b.fill]
+                if not cell._style:  # a merged cell's part has none until styled
+                    cell._style = StyleArray()
+                for key, index in ids:
+                    setattr(cell._style, key, index)
+
+    def _border(self, opens: bool, closes: bool) -> Any:
+        """The box border (sides always; top when the box opens here, bottom when it closes), one object each."""
+        from openpyxl.styles import Border
+
+        if (opens, closes) not in self.borders:
+            side = self.side
+            self.borders[opens, closes] = Border(left=side, right=side, top=side if opens else None,
+                                                 bottom=side if closes else None)
+        return self.borders[opens, closes]
+
+    def _style_id(self, collection: str, style: Any) -> int:
+        """The style's index in the workbook's list, as `cell.font = style` (etc.) would store it, looked up
+        once per style object: openpyxl hashes the whole style at every assignment, which was most of the
+        render time."""
+        key = (collection, id(style))
+        if key not in self.style_ids:
+            self.style_ids[key] = getattr(self.ws.parent, collection).add(style)
+        return self.style_ids[key]
 
     def _print_setup(self, last_row: int, one_page: bool) -> None:
         """A4 landscape, fit to the page's width; on one page unless a long text made the sheet taller
@@ -263,6 +288,25 @@ class _Writer:
         ws.page_margins.left = ws.page_margins.right = 0.4
         ws.page_margins.top = ws.page_margins.bottom = 0.5
         ws.sheet_view.showGridLines = False
+
+
+def _merge(ws: Any, top: int, left: int, bottom: int, right: int) -> None:
+    """`ws.merge_cells(…)` for a range whose top-left cell has no border or protection of its own yet (the
+    boxes merge before they style): openpyxl's own then copies that cell's (default) border sides and
+    protection onto every cell of the range, changing nothing at a cost of most of the merge."""
+    from openpyxl.cell.cell import MergedCell
+    from openpyxl.worksheet.merge import MergedCellRange
+
+    start = ws._cells.get((top, left))
+    if start is not None and (start._style.borderId or start._style.protectionId):
+        ws.merge_cells(start_row=top, start_column=left, end_row=bottom, end_column=right)
+        return
+    merged = MergedCellRange(ws, f"{_col(left)}{top}:{_col(right)}{bottom}")
+    ws.merged_cells.add(merged)
+    for row in range(top, bottom + 1):
+        for column in range(left, right + 1):
+            if (row, column) != (top, left):
+                ws._cells[row, column] = MergedCell(ws, row, column)
 
 
 def _title(w: _Writer, sheet: SheetData, title: str, last_col: str) -> None:

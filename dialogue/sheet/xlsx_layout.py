@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from itertools import accumulate
 
 MAX_ROW_HEIGHT = 409.0  # Excel's limit, in points
 LINE_HEIGHT = 15.0  # points per wrapped line at the value font's size
@@ -23,30 +26,54 @@ _TOKEN = re.compile(r"[^\s\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\u
                     re.DOTALL)
 
 
+@cache
+def _char_width(ch: str) -> int:
+    return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+
+
 def display_width(text: str) -> int:
-    """Columns a text needs: a wide (Japanese) character counts as two Latin ones."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    """Columns a text needs: a wide (Japanese) character counts as two Latin ones. (Each character's width
+    is looked up once per process: a sheet measures tens of thousands of characters, twice.)"""
+    if text.isascii():
+        return len(text)
+    return sum(map(_char_width, text))
 
 
 def wrap(paragraph: str, capacity: float) -> list[str]:
     """The pieces of one paragraph (no line break in it) as Excel would put them on wrapped lines;
-    joined, they give the paragraph back."""
+    joined, they give the paragraph back.
+
+    Greedy: each line takes tokens while they fit; a word longer than a line is cut anywhere. The tokens
+    that fit are found by bisecting their running widths, a line at a time rather than a token at a time
+    (a sheet wraps tens of thousands of characters, most of them one-character tokens)."""
+    if display_width(paragraph) <= capacity:
+        return [paragraph]  # the widths add up token by token, so it fits on one line exactly when this holds
+    tokens = _TOKEN.findall(paragraph)
+    ends = list(accumulate(map(_token_width, tokens), initial=0))  # ends[k]: width of tokens[:k]
     lines: list[str] = []
-    line, width = "", 0.0
-    for token in _TOKEN.findall(paragraph):
-        size = display_width(token)
-        if width + size > capacity and line:
+    line, width, i = "", 0.0, 0
+    while i < len(tokens):
+        j = max(i, bisect_right(ends, capacity - width + ends[i]) - 1)  # tokens[i:j] fit on this line
+        line, width = line + "".join(tokens[i:j]), width + ends[j] - ends[i]
+        if j == len(tokens):
+            break
+        if line:
             lines.append(line)
             line, width = "", 0.0
-        if size > capacity:  # a word longer than the line: cut it anywhere
-            for ch in token:
-                if width + display_width(ch) > capacity and line:
+        i = j
+        if ends[j + 1] - ends[j] > capacity:  # a word longer than the line: cut it anywhere
+            for ch in tokens[j]:
+                if width + _char_width(ch) > capacity and line:
                     lines.append(line)
                     line, width = "", 0.0
-                line, width = line + ch, width + display_width(ch)
-            continue
-        line, width = line + token, width + size
+                line, width = line + ch, width + _char_width(ch)
+            i = j + 1
     return [*lines, line]
+
+
+@lru_cache(maxsize=65536)
+def _token_width(token: str) -> int:
+    return display_width(token)
 
 
 def wrapped_lines(text: str, capacity: float) -> int:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,6 +77,8 @@ def is_project_checkout(folder: Path) -> bool:
     folder. Anything unreadable or unexpected means no."""
     if not (folder / "sessions").is_dir():
         return False
+    import tomllib  # only here: `locaben --version` in any other folder does without it
+
     try:
         with open(folder / "pyproject.toml", "rb") as handle:
             project = tomllib.load(handle).get("project", {})

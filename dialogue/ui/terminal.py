@@ -7,6 +7,7 @@ it into the line to edit it, and anything typed replaces it. So a slash command 
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable, Iterable
 from typing import IO, Any, Protocol
@@ -14,6 +15,7 @@ from typing import IO, Any, Protocol
 HINTS_COMMAND = "/hint"  # what F2 sends
 REDRAW_SECONDS = 20  # the toolbar's minutes move on while nobody types
 MENU_ROWS = 6  # rows made free under the input line while a command is typed (for the completion menu)
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class Interrupted(KeyboardInterrupt):
@@ -31,7 +33,9 @@ def clean_input(text: str) -> str:
 
 
 def _has_surrogates(text: str) -> bool:
-    return any("\ud800" <= ch <= "\udfff" for ch in text)
+    """Whether a lone surrogate is in `text` (a regular-expression scan: a pasted answer has thousands of
+    characters, and this runs on every answer)."""
+    return not text.isascii() and _SURROGATE.search(text) is not None
 
 
 class LineSource(Protocol):
