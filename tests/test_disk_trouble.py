@@ -14,8 +14,7 @@ from pathlib import Path
 import pytest
 
 from dialogue.store.journal import SessionStore
-from tests.helpers import MINI_BANK
-from tests.test_cli import run
+from tests.helpers import MINI_BANK, run_cli
 
 
 def answered(sessions: Path) -> list[str]:
@@ -38,7 +37,7 @@ def test_a_failed_save_is_reported_and_the_interview_continues(tmp_path: Path, m
         return real_write(fd, data)
 
     monkeypatch.setattr(journal.os, "write", write)
-    code, out, err = run(["interview", "--plain", "--lang", "ja", "--bank", str(MINI_BANK),
+    code, out, err = run_cli(["interview", "--plain", "--lang", "ja", "--bank", str(MINI_BANK),
                           "--sessions-dir", str(tmp_path / "s")],
                          "株式会社みどり精工\n24\n24\n/pause\n")  # typed again after the failure
     assert code == 0, err
@@ -52,7 +51,7 @@ def test_a_real_file_size_limit_is_survived_and_resume_continues(tmp_path: Path)
     sessions = tmp_path / "s"
     # First create the session without limits so the journal exists, then run with a file-size limit
     # just above its current size: the next answers cannot be written.
-    run(["interview", "--plain", "--lang", "ja", "--bank", str(MINI_BANK), "--sessions-dir", str(sessions)],
+    run_cli(["interview", "--plain", "--lang", "ja", "--bank", str(MINI_BANK), "--sessions-dir", str(sessions)],
         "株式会社みどり精工\n/pause\n")
     (path,) = sessions.glob("*.jsonl")
     limit = path.stat().st_size + 600  # room for "24" and its events (each says who wrote it), not for the long answer
@@ -71,7 +70,7 @@ def test_a_real_file_size_limit_is_survived_and_resume_continues(tmp_path: Path)
     assert journal.warnings == ()
     assert path.stat().st_size <= limit
     before = answered(sessions)
-    code, out, err = run(["resume", path.stem, "--plain", "--lang", "ja", "--sessions-dir", str(sessions)],
+    code, out, err = run_cli(["resume", path.stem, "--plain", "--lang", "ja", "--sessions-dir", str(sessions)],
                          "創業からの歩みを伺いました。1978年に父が創業。\n/pause\n")  # space is back
     assert code == 0, err
     assert answered(sessions)[: len(before)] == before and len(answered(sessions)) == len(before) + 1

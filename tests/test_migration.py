@@ -2,31 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from dialogue.engine import Engine
-from dialogue.model import Bank, Question, Text
 from dialogue.store.migration import diff_banks, migrate
-from tests.helpers import iso_clock, mini_bank, run_interview
-
-
-def changed_bank() -> Bank:
-    """mini bank v0.2: `employees` renamed `staff_count`, `suppliers` removed, `customer_value` added."""
-    bank = mini_bank()
-    sections = []
-    for section in bank.sections:
-        questions = []
-        for q in section.questions:
-            if q.id == "employees":
-                q = replace(q, id="staff_count", replaces=("employees",))
-            if q.id == "suppliers":
-                continue
-            questions.append(q)
-        if section.id == "flow":
-            questions.append(Question(id="customer_value", text=Text.of(ja="お客様にとっての価値は？", en="Value?"),
-                                      type="text", fills=("business_flow.customer_value",), section_id="flow"))
-        sections.append(replace(section, questions=tuple(questions)))
-    return replace(bank, version="0.2", sections=tuple(sections))
+from tests.helpers import changed_bank, iso_clock, mini_bank, run_interview
 
 
 def test_diff_reports_added_removed_and_renamed() -> None:

@@ -18,8 +18,7 @@ from dialogue.store.live import SessionManager
 from dialogue.training.persona import available_personas, check_persona, load_persona, persona_path
 from dialogue.training.scoring import Owner, unattended
 from dialogue.training.writeup_score import score_writeups
-from tests.helpers import standard_bank, ticking_clock
-from tests.test_persona import at, replace_once
+from tests.helpers import at, replace_once, standard_bank, ticking_clock
 
 BANK = standard_bank()
 BASE = (personas_dir() / "kozuchi_seiko.yaml").read_text(encoding="utf-8")

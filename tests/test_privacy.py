@@ -19,8 +19,7 @@ from dialogue.model.events import Started
 from dialogue.sheet.outputs import FORMATS, render_files
 from dialogue.store.journal import SessionStore
 from dialogue.store.live import SessionManager
-from tests.helpers import MINI_BANK, ROOT, mini_bank, ticking_clock
-from tests.test_fuzz_inputs import texts_of
+from tests.helpers import MINI_BANK, ROOT, mini_bank, texts_of, ticking_clock
 
 TEMPLATE_ANSWER = "{{ 7*7 }}円・{% for i in range(3) %}繰{% endfor %}・{# c #}・${HOME}・$(id)・%(x)s・{0}"
 

@@ -129,15 +129,14 @@ def test_sessions_list_migrates_a_changed_bank_instead_of_calling_it_unreadable(
     import json
     import shutil
 
-    from tests.helpers import MINI_BANK
-    from tests.test_cli import run
+    from tests.helpers import MINI_BANK, run_cli
 
     bank = tmp_path / "bank.yaml"
     shutil.copy(MINI_BANK, bank)
-    run(["interview", "--plain", "--lang", "ja", "--bank", str(bank), "--sessions-dir", str(tmp_path / "s")],
+    run_cli(["interview", "--plain", "--lang", "ja", "--bank", str(bank), "--sessions-dir", str(tmp_path / "s")],
         "株式会社みどり精工\n24\n/pause\n")
     bank.write_text(bank.read_text(encoding="utf-8").replace("- id: employees", "- id: staff"), encoding="utf-8")
-    rows = json.loads(run(["sessions", "--json", "--sessions-dir", str(tmp_path / "s")])[1])
+    rows = json.loads(run_cli(["sessions", "--json", "--sessions-dir", str(tmp_path / "s")])[1])
     assert rows[0]["state"] == "paused" and rows[0]["company"] == "株式会社みどり精工"
 
 
