@@ -1,25 +1,11 @@
-"""Regressions found by an independent review: each test is a user's path that used to go wrong."""
+"""The second visit and reopening: what was flagged or skipped comes first and does not come round again, a
+status code given later clears the flag, an earlier interview's answers are offered, and a finished session can
+be opened again."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import timedelta
-from pathlib import Path
-
-from dialogue.engine import Engine, Notice, NoticeKind
-from dialogue.engine.timing import timing
-from dialogue.model.events import Started
-from dialogue.store.migration import migrate
-from tests.helpers import iso_clock, mini_bank, run_interview, ticking_clock
-from tests.test_migration import changed_bank
-
-LONG = "創業は1978年で、父が町工場として始めました。2001年に医療機器向けに転換したのが転機です。"
-
-
-def started(**meta: object) -> Engine:
-    engine = Engine(mini_bank(), iso_clock(), "r")
-    engine.start(Started(**meta))
-    return engine
+from dialogue.engine import Engine
+from tests.helpers import LONG, iso_clock, mini_bank, run_interview, started
 
 
 def test_a_new_visit_on_a_complete_session_does_not_crash() -> None:
@@ -30,52 +16,8 @@ def test_a_new_visit_on_a_complete_session_does_not_crash() -> None:
     assert Engine.replay(engine.bank, engine.events, iso_clock()).state == "at_end"
 
 
-def test_follow_up_answers_to_a_removed_question_are_kept_as_notes() -> None:
-    engine = started()
-    engine.jump("suppliers")
-    engine.answer("山田鋼材")
-    engine.back()
-    engine.follow_up(0, "トヨタ系の一次サプライヤーにも納めています") if engine.bank.question("suppliers").probes else None
-    engine.note("仕入先の選定理由は次回")
-    migration = migrate(engine.events, changed_bank())
-    resumed = Engine.replay(changed_bank(), migration.events, iso_clock(), "r", migration.previous_answers)
-    notes = [n.text for n in resumed.transcript().notes]
-    assert any("仕入先の選定理由は次回" in n for n in notes)
-    assert [a.raw for a in resumed.transcript().previous_answers] == ["山田鋼材"]
-
-
-def test_a_probe_answer_of_a_removed_question_becomes_a_note() -> None:
-    engine = started()
-    engine.jump("history_story")
-    engine.answer("短い")
-    engine.answer("医療機器向けに転換")  # the probe's answer
-    bank = mini_bank()
-    sections = tuple(replace(s, questions=tuple(q for q in s.questions if q.id != "history_story"))
-                     for s in bank.sections)
-    smaller = replace(bank, sections=sections)
-    migration = migrate(engine.events, smaller)
-    resumed = Engine.replay(smaller, migration.events, iso_clock(), "r", migration.previous_answers)
-    assert any("医療機器向けに転換" in n.text for n in resumed.transcript().notes)
-
-
-def test_parked_text_stays_listed_until_an_answer_takes_it_in() -> None:
-    engine = started()
-    engine.park("business.history", "昭和53年創業")
-    engine.jump("history_story")
-    engine.answer(LONG)  # an answer that does not contain the parked text
-    assert engine.transcript().parked[0].used_by is None
-
-
-def test_meeting_mode_replaces_a_choice_instead_of_joining_it() -> None:
-    engine = started(mode="meeting")
-    engine.jump("successor_status")
-    engine.answer("1", append=True)
-    engine.answer("2", append=True)
-    assert engine.values()["successor_status"] == "none"
-
-
 def test_reopening_a_session_finished_early_goes_to_an_open_question() -> None:
-    engine = started()
+    engine = started("r")
     engine.answer("株式会社みどり精工")
     engine.finish()
     step = engine.reopen()
@@ -83,7 +25,7 @@ def test_reopening_a_session_finished_early_goes_to_an_open_question() -> None:
 
 
 def test_second_visit_next_does_not_cycle_between_flagged_questions() -> None:
-    engine = started()
+    engine = started("r")
     engine.answer("株式会社みどり精工")
     engine.back()
     engine.flag()
@@ -103,7 +45,7 @@ def test_second_visit_next_does_not_cycle_between_flagged_questions() -> None:
 
 
 def test_a_status_code_at_a_later_visit_clears_the_flag() -> None:
-    engine = started()
+    engine = started("r")
     engine.flag()
     engine.pause()
     engine.resume()
@@ -112,37 +54,30 @@ def test_a_status_code_at_a_later_visit_clears_the_flag() -> None:
     assert engine.transcript().flags == {}
 
 
-def test_the_visit_clock_stops_while_paused_and_goes_on_after_resume() -> None:
-    start = ticking_clock(step_seconds=0)()
-    times = iter([start, start, start + timedelta(minutes=50), start + timedelta(minutes=50),
-                  start + timedelta(minutes=51), start + timedelta(minutes=52)])
-    engine = Engine(mini_bank(), lambda: next(times).isoformat())
-    engine.start()  # started + asked at 0
-    engine.answer("株式会社みどり精工")  # answered + asked at 50
-    engine.pause()  # 51
-    engine.resume()  # 52
-    result = timing(engine.events, engine.bank, now=start + timedelta(minutes=90))
-    assert round(result.visit_seconds / 60) == 89  # 90 minutes less the one spent paused
-
-
-def test_sessions_list_migrates_a_changed_bank_instead_of_calling_it_unreadable(tmp_path: Path) -> None:
-    import json
-    import shutil
-
-    from tests.helpers import MINI_BANK, run_cli
-
-    bank = tmp_path / "bank.yaml"
-    shutil.copy(MINI_BANK, bank)
-    run_cli(["interview", "--plain", "--lang", "ja", "--bank", str(bank), "--sessions-dir", str(tmp_path / "s")],
-        "株式会社みどり精工\n24\n/pause\n")
-    bank.write_text(bank.read_text(encoding="utf-8").replace("- id: employees", "- id: staff"), encoding="utf-8")
-    rows = json.loads(run_cli(["sessions", "--json", "--sessions-dir", str(tmp_path / "s")])[1])
-    assert rows[0]["state"] == "paused" and rows[0]["company"] == "株式会社みどり精工"
-
-
-def test_jumping_to_a_question_that_does_not_apply_says_so() -> None:
+def test_flagged_and_skipped_come_first_at_the_second_visit() -> None:
     engine = started()
-    step = engine.jump("succession_plan")  # asked only when there is no successor; nothing answered yet
-    assert Notice(NoticeKind.INAPPLICABLE, "succession_plan") in step.notices
-    step = engine.jump("company_name")
-    assert step.notices == ()
+    engine.answer("みどり精工")
+    engine.flag("人数は要確認")
+    engine.answer("12")
+    engine.skip()  # history_story skipped
+    engine.answer("1")
+    engine.answer("調達|良い材料|独自ルート")
+    engine.pause()
+    engine.resume()
+    step = engine.new_visit()
+    assert step.visit == 2
+    assert step.question.id == "employees" and step.flagged  # flagged first
+    step = engine.answer("13")
+    assert not engine.transcript().flags  # answered again at the later visit: confirmed
+    assert step.question.id == "history_story"  # then what was skipped
+    step = engine.answer(LONG)
+    assert step.question.id == "suppliers"  # then whatever is still open
+
+
+def test_prefill_from_an_earlier_interview_is_offered_until_answered() -> None:
+    engine = started(prefill={"company_name": {"raw": "株式会社みどり精工", "value": "株式会社みどり精工"}})
+    step = engine.step()
+    assert step.prefill == "株式会社みどり精工" and step.offered_input == "株式会社みどり精工"
+    engine.answer("株式会社みどり精工ホールディングス")
+    engine.back()
+    assert engine.step().prefill == ""  # answered now: the answer itself is shown
