@@ -180,10 +180,10 @@ def changed_bank() -> Bank:
     return replace(bank, version="0.2", sections=tuple(sections))
 
 
-def at(text: str, needle: str, occurrence: int = 1) -> tuple[int, int]:
-    """The (line, column), both from 1, where the `occurrence`-th `needle` starts in `text`."""
+def at(text: str, needle: str, nth: int = 1) -> tuple[int, int]:
+    """The (line, column), both from 1, where the `nth` `needle` starts in `text`."""
     index = -1
-    for _ in range(occurrence):
+    for _ in range(nth):
         index = text.index(needle, index + 1)
     line = text.count("\n", 0, index) + 1
     return line, index - (text.rfind("\n", 0, index) + 1) + 1
