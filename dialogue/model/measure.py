@@ -21,12 +21,23 @@ def answer_size(value: Any) -> int:
     return len(str(value))
 
 
+def is_wide(ch: str) -> bool:
+    """A character that takes two columns (East Asian Wide or Fullwidth: kanji, kana, full-width forms). The
+    one width rule: terminals, the spreadsheet layouts and the thin-answer measure all count with it."""
+    return unicodedata.east_asian_width(ch) in ("W", "F")
+
+
+def display_width(text: str) -> int:
+    """Columns a text needs: a wide (Japanese) character counts as two Latin ones."""
+    return sum(2 if is_wide(ch) else 1 for ch in text)
+
+
 def thin_size(value: Any) -> float:
     """How much an answer says, comparable across languages for the thin-answer rule: a wide (Japanese)
     character counts 1, any other non-space character 0.4 (English needs about 2.5 times the characters
     to say as much), so one `thin_below` works for a bank's Japanese and English alike."""
     text = _flatten(value)
-    wide = sum(1 for ch in text if unicodedata.east_asian_width(ch) in ("W", "F"))
+    wide = sum(1 for ch in text if is_wide(ch))
     narrow = sum(1 for ch in text if not ch.isspace()) - wide
     return wide + 0.4 * narrow
 

@@ -23,12 +23,12 @@ from __future__ import annotations
 import io
 import math
 import re
-import unicodedata
 import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from dialogue.model.measure import display_width
 from dialogue.model.sheet_fields import FIELDS_BY_ID, FILED_STEPS, HEADER_FIELDS
 from dialogue.sheet.filing import FiledBox, Filing, printed_header
 
@@ -71,11 +71,6 @@ def col(index: int) -> str:
         index, rest = divmod(index - 1, 26)
         name = chr(65 + rest) + name
     return name
-
-
-def display_width(text: str) -> int:
-    """Columns a text needs: a wide (Japanese) character counts as two Latin ones."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def lines_needed(text: str, span: int, size: float = TEXT_SIZE) -> int:

@@ -10,8 +10,9 @@ rows after it move down. Nothing here imports openpyxl: it is plain text arithme
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
+
+from dialogue.model.measure import display_width
 
 MAX_ROW_HEIGHT = 409.0  # Excel's limit, in points
 LINE_HEIGHT = 15.0  # points per wrapped line at the value font's size
@@ -21,11 +22,6 @@ FILL = 0.9  # use 90% of a row: Excel's wrapping may need a line or two more tha
 # A Latin word (Excel wraps it whole), one wide character, or one space.
 _TOKEN = re.compile(r"[^\s\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]+|.",
                     re.DOTALL)
-
-
-def display_width(text: str) -> int:
-    """Columns a text needs: a wide (Japanese) character counts as two Latin ones."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def wrap(paragraph: str, capacity: float) -> list[str]:
