@@ -12,6 +12,7 @@ from typing import Any
 
 from dialogue.model.sheet_fields import FIELDS_BY_ID, FILED_STEPS
 from dialogue.sheet.filing import Filing, printed_header
+from dialogue.sheet.templating import template_environment
 
 FILING_TEMPLATE = "filing.html.j2"
 FOLLOWUP_TEMPLATE = "filing_followup.html.j2"
@@ -21,13 +22,7 @@ HEADER_PER_ROW = 3
 
 @cache
 def _environment() -> Any:  # jinja2 is imported only when rendering
-    import jinja2
-
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("dialogue.sheet", "templates"),
-        undefined=jinja2.StrictUndefined, autoescape=True, keep_trailing_newline=True,
-        trim_blocks=True, lstrip_blocks=True,
-    )
+    return template_environment(autoescape=True)
 
 
 def render_filing_html(filing: Filing) -> str:

@@ -8,18 +8,13 @@ from typing import Any
 from dialogue.model import Transcript
 from dialogue.sheet.data import LABELS, SheetData, extra_lines
 from dialogue.sheet.markdown_text import md_block, md_code, md_finalize, md_inline, trusted
+from dialogue.sheet.templating import template_environment
 from dialogue.sheet.transcript_view import transcript_rows
 
 
 @cache
 def _environment() -> Any:  # jinja2 is imported only when compiling
-    import jinja2
-
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("dialogue.sheet", "templates"),
-        undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True,
-        trim_blocks=True, lstrip_blocks=True, finalize=md_finalize,  # every printed value is escaped
-    )
+    env = template_environment(autoescape=False, finalize=md_finalize)  # every printed value is escaped
     env.filters["md_cell"] = md_inline
     env.filters["md_block"] = md_block
     env.filters["md_code"] = md_code
