@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from dialogue.banks import yaml_nodes as yn
-from dialogue.banks.node_reader import suggest
+from dialogue.banks.node_reader import NodeReader, suggest
 from dialogue.errors import Position, Problem, Severity
 from dialogue.model import Bank, Question, Text
 from dialogue.model.sheet_fields import FIELDS_BY_ID
@@ -35,8 +35,16 @@ from dialogue.training.persona_writeup import WriteupReader
 # ---- the reader: one pass, every problem ----
 
 
-class PersonaReader(WriteupReader):
-    """One pass over one persona file against a bank, collecting every problem with its position."""
+class PersonaReader(WriteupReader, NodeReader):
+    """One pass over one persona file against a bank, collecting every problem with its position. The typed
+    reads of mappings and lists are the bank reader's (`NodeReader`), with the persona's problem codes; text
+    and flags are stricter here (a persona's text is always quoted text in every language)."""
+
+    NOT_A_MAPPING = "P103"
+    UNKNOWN_KEY = "P101"
+    MISSING_KEY = "P102"
+    NOT_A_LIST = "P103"
+    MISSING_AFTER_MISSPELT = True
 
     def __init__(self, path: Path, bank: Bank):
         self.path = path
@@ -71,23 +79,6 @@ class PersonaReader(WriteupReader):
     def _add(self, code: str, message: str, node: yn.Node, hint: str = "") -> None:
         assert self.doc is not None
         self.problems.append(self.doc.problem(code, message, node, hint or PERSONA_CODES[code][1]))
-
-    def _mapping(self, node: yn.Node, allowed: set[str], required: tuple[str, ...], what: str
-                 ) -> dict[str, tuple[yn.Node, yn.Node]]:
-        if not isinstance(node, yn.MappingNode):
-            self._add("P103", f"{what} must be a mapping (key: value lines)", node)
-            return {}
-        items: dict[str, tuple[yn.Node, yn.Node]] = {}
-        for key_node, value_node in node.value:
-            key = str(key_node.value) if isinstance(key_node, yn.ScalarNode) else "?"
-            if key not in allowed:
-                self._add("P101", f"unknown key {key!r} in {what}", key_node,
-                          suggest(key, allowed) or f"allowed keys: {', '.join(sorted(allowed))}")
-            items[key] = (key_node, value_node)
-        for key in required:
-            if key not in items:
-                self._add("P102", f"{what} has no {key!r}", node)
-        return items
 
     def _string(self, node: yn.Node, what: str) -> str | None:
         if not isinstance(node, yn.ScalarNode):
@@ -226,12 +217,6 @@ class PersonaReader(WriteupReader):
         if isinstance(node, yn.MappingNode):
             return list(node.value)
         self._add("P103", f"{what} must be a mapping of question id → answer", node)
-        return []
-
-    def _sequence(self, node: yn.Node, what: str) -> list[yn.Node]:
-        if isinstance(node, yn.SequenceNode):
-            return list(node.value)
-        self._add("P103", f"{what} must be a list (lines starting with `- `)", node)
         return []
 
     # ---- answers and facts ----
