@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from dialogue.model.measure import thin_size
+from dialogue.model.measure import flatten, thin_size
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,15 +72,6 @@ class Reply(StrEnum):
 def normalize(text: str) -> str:
     """NFKC (full-width digits and ％ become ASCII) and lower case; the form every detector reads."""
     return unicodedata.normalize("NFKC", text).casefold()
-
-
-def flatten(value: Any) -> str:
-    """Any answer value (text, list, records) as one text."""
-    if isinstance(value, list):
-        return "\n".join(flatten(item) for item in value)
-    if isinstance(value, dict):
-        return "\n".join(flatten(item) for item in value.values())
-    return "" if value is None else str(value)
 
 
 # ---- the detectors ----

@@ -36,17 +36,18 @@ def thin_size(value: Any) -> float:
     """How much an answer says, comparable across languages for the thin-answer rule: a wide (Japanese)
     character counts 1, any other non-space character 0.4 (English needs about 2.5 times the characters
     to say as much), so one `thin_below` works for a bank's Japanese and English alike."""
-    text = _flatten(value)
+    text = flatten(value)  # the separators are spaces, which count nothing
     wide = sum(1 for ch in text if is_wide(ch))
     narrow = sum(1 for ch in text if not ch.isspace()) - wide
     return wide + 0.4 * narrow
 
 
-def _flatten(value: Any) -> str:
+def flatten(value: Any) -> str:
+    """Any answer value (text, list, records) as one text, a line each."""
     if isinstance(value, list):
-        return " ".join(_flatten(item) for item in value)
+        return "\n".join(flatten(item) for item in value)
     if isinstance(value, dict):
-        return " ".join(_flatten(item) for item in value.values())
+        return "\n".join(flatten(item) for item in value.values())
     return "" if value is None else str(value)
 
 
