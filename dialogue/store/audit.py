@@ -139,8 +139,8 @@ class AuditLog:
         if torn:
             kept = self._keep_torn(torn)
             seq, prev = self._tail()
-            entry = {"seq": seq + 1, "at": self.clock().isoformat(timespec="milliseconds"),
-                     "by": self.actor.to_json(), "action": "repair", "session": None, "files": [],
+            entry: dict[str, Any] = {"seq": seq + 1, "at": self.clock().isoformat(timespec="milliseconds"),
+                                     "by": self.actor.to_json(), "action": "repair", "session": None, "files": [],
                      "detail": {"torn_bytes": len(torn), "kept_as": kept}, "prev": prev}
             entry["hash"] = entry_hash(entry)
             self._append(_canonical(entry) + b"\n")
@@ -206,7 +206,7 @@ class AuditLog:
         return self._check_head(count, complete, tail)
 
     def _check_head(self, count: int, complete: list[bytes], tail: bytes) -> Verdict:
-        warnings = ()
+        warnings: tuple[str, ...] = ()
         if tail:
             warnings = (f"line {count + 1}: the last entry is incomplete (the program stopped while writing "
                         "it); the next entry moves it aside and records the repair.",)

@@ -3,6 +3,7 @@ Problem codes are P1xx (`dialogue.training.persona.PERSONA_CODES`)."""
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import Any
 
@@ -150,7 +151,7 @@ class PersonaReader(WriteupReader, NodeReader):
         if None in (pid, company, industry, personality, note) or not fields:
             return None
         writeups = tuple((box, text) for box, (text, _) in self.writeup_texts.items())
-        persona = Persona(str(pid), self.bank.id, company, industry, summary, str(personality), note,  # type: ignore[arg-type]
+        persona = Persona(str(pid), self.bank.id, company, industry, summary, str(personality), note,  # type: ignore[arg-type]  # None ruled out just above
                           fields, str(self.path), writeups)
         self._check_applicability(persona, get["fields"])
         if "writeup" in get:
@@ -246,11 +247,11 @@ class PersonaReader(WriteupReader, NodeReader):
         if len(pairs) < len(self.langs) or keys is None or typed is None:
             return None
         fact_id = f"{field_id}@{qid}" if qid else f"{field_id}#surface"
-        fact = Fact(fact_id, field_id, kind, Text(tuple(pairs)), keys, qid, None, self.doc.position(node))  # type: ignore[union-attr]
+        fact = Fact(fact_id, field_id, kind, Text(tuple(pairs)), keys, qid, None, self.doc.position(node))  # type: ignore[union-attr]  # doc is set while reading
         return MainAnswer(fact, typed.get("choice"), typed.get("number"), tuple(records), short, guarded)
 
     def _typed(self, items: dict[str, tuple[yn.Node, yn.Node]], node: yn.Node, questions: list[Question],
-               types: set[str], what: str) -> dict[str, Any] | None:
+               types: AbstractSet[str], what: str) -> dict[str, Any] | None:
         """`choice:` / `number:` where a question on the field needs one, and only there."""
         typed: dict[str, Any] = {}
         ok = True
@@ -308,7 +309,7 @@ class PersonaReader(WriteupReader, NodeReader):
             return None
         probe = probes[0] if probes else None
         return Fact(f"{field_id}#{number}", field_id, "deeper", text, keys, probe.question_id if probe else None,
-                    probe, self.doc.position(node), volunteered, probes[1:])  # type: ignore[union-attr]
+                    probe, self.doc.position(node), volunteered, probes[1:])  # type: ignore[union-attr]  # doc is set while reading
 
     def _probes(self, node: yn.Node, field_id: str, what: str) -> tuple[ProbeRef, ...] | None:
         """One probe `{question, index}`, or a list of them: any of these probes draws the fact out."""
@@ -322,7 +323,7 @@ class PersonaReader(WriteupReader, NodeReader):
 
     def _flag(self, node: yn.Node, what: str) -> bool | None:
         if isinstance(node, yn.ScalarNode) and node.tag == yn.BOOL_TAG and node.value in ("true", "false"):
-            return node.value == "true"
+            return str(node.value) == "true"
         self._add("P103", f"{what} must be true or false", node)
         return None
 
