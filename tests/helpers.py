@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import itertools
+import json
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import dialogue
 from dialogue.banks.reader import load_bank
 from dialogue.engine import Engine
-from dialogue.model import Bank, Question, Transcript
+from dialogue.model import Bank, Question, Text, Transcript
 from dialogue.model.events import Started
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -116,14 +120,14 @@ def read_only_folder(path: Path) -> Iterator[Path]:
 
 def run_cli(args: list[str], stdin: str = "", environ: dict[str, str] | None = None,
             clock: Callable[[], datetime] | None = None) -> tuple[int, str, str]:
-    """`locaben ARGS` in-process with its own streams: (exit status, stdout, stderr)."""
+    """`locaben ARGS` in-process with its own streams (NO_COLOR plus `environ`): (exit status, stdout, stderr)."""
     import io
 
     from dialogue.cli.main import Env, main
 
     out, err = io.StringIO(), io.StringIO()
     env = Env(stdin=io.StringIO(stdin), stdout=out, stderr=err, clock=clock or ticking_clock(),
-              environ={"NO_COLOR": "1"} if environ is None else environ)
+              environ={"NO_COLOR": "1", **(environ or {})})
     return main(args, env), out.getvalue(), err.getvalue()
 
 
@@ -133,3 +137,108 @@ def plain_interview(store: Path, answers: list[str], bank: Path = MINI_BANK) -> 
                            "\n".join(answers) + "\n")
     assert code == 0, err
     return max(store.glob("*.jsonl"), key=lambda p: p.stat().st_mtime_ns)
+
+
+def cli_interview(tmp_path: Path, lines: list[str], bank: Path = MINI_BANK) -> tuple[int, str, str]:
+    """`locaben interview --plain --lang ja` into tmp_path/s with these lines typed: (status, stdout, stderr)."""
+    return run_cli(["interview", "--plain", "--lang", "ja", "--bank", str(bank),
+                    "--sessions-dir", str(tmp_path / "s")], "\n".join(lines) + "\n")
+
+
+def session_id(tmp_path: Path) -> str:
+    """The id of the one session journalled in tmp_path/s."""
+    return next((tmp_path / "s").glob("*.jsonl")).stem
+
+
+# An answer long and concrete enough that the mini bank's probe is not asked.
+LONG = "創業は1978年で、父が町工場として始めました。2001年に医療機器向けに転換したのが転機です。"
+
+
+def started(session: str = "s", **meta: Any) -> Engine:
+    """An engine on the mini bank, started with these `Started` fields, at its first question."""
+    engine = Engine(mini_bank(), iso_clock(), session)
+    engine.start(Started(**meta))
+    return engine
+
+
+def changed_bank() -> Bank:
+    """mini bank v0.2: `employees` renamed `staff_count`, `suppliers` removed, `customer_value` added."""
+    bank = mini_bank()
+    sections = []
+    for section in bank.sections:
+        questions = []
+        for q in section.questions:
+            if q.id == "employees":
+                q = replace(q, id="staff_count", replaces=("employees",))
+            if q.id == "suppliers":
+                continue
+            questions.append(q)
+        if section.id == "flow":
+            questions.append(Question(id="customer_value", text=Text.of(ja="お客様にとっての価値は？", en="Value?"),
+                                      type="text", fills=("business_flow.customer_value",), section_id="flow"))
+        sections.append(replace(section, questions=tuple(questions)))
+    return replace(bank, version="0.2", sections=tuple(sections))
+
+
+def at(text: str, needle: str, nth: int = 1) -> tuple[int, int]:
+    """The (line, column), both from 1, where the `nth` `needle` starts in `text`."""
+    index = -1
+    for _ in range(nth):
+        index = text.index(needle, index + 1)
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def replace_once(old: str, new: str) -> Callable[[str], str]:
+    """An edit that replaces `old`, which must occur exactly once, by `new`."""
+    def edit(text: str) -> str:
+        assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times"
+        return text.replace(old, new)
+    return edit
+
+
+class _HTMLText(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def texts_of(name: str, data: bytes) -> str:
+    """What a reader of the file sees, as plain text."""
+    if name.endswith(".xlsx"):
+        import openpyxl
+
+        workbook = openpyxl.load_workbook(io.BytesIO(data))
+        values = [str(c.value) for ws in workbook for row in ws.iter_rows() for c in row if c.value is not None]
+        return "\n".join(values + [str(workbook.properties.title)])
+    text = data.decode("utf-8")
+    if name.endswith(".json"):
+        strings: list[str] = []
+
+        def walk(node: Any) -> None:
+            if isinstance(node, str):
+                strings.append(node)
+            elif isinstance(node, dict):
+                for value in node.values():
+                    walk(value)
+            elif isinstance(node, list):
+                for value in node:
+                    walk(value)
+
+        walk(json.loads(text))
+        return "\n".join(strings)
+    if name.endswith(".html"):
+        parser = _HTMLText()
+        parser.feed(text)
+        return "".join(parser.parts)
+    if name.endswith(".md"):  # what a Markdown viewer shows: rendered, then its text (line breaks kept)
+        from markdown_it import MarkdownIt
+
+        rendered = MarkdownIt("commonmark", {"html": True}).enable("table").render(text)
+        parser = _HTMLText()
+        parser.feed(rendered.replace("<br>", "\n"))
+        return "".join(parser.parts)
+    return text

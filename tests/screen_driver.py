@@ -25,6 +25,19 @@ from dialogue.ui.terminal import TerminalInput, make_completer
 from tests.helpers import STANDARD_BANK, ticking_clock
 
 
+class PipeDriven:
+    """Feeds one keystroke string per prompt into the pipe, then lets prompt-toolkit read it."""
+
+    def __init__(self, terminal: TerminalInput, pipe, keys: list[str]):  # type: ignore[no-untyped-def]
+        self.terminal, self.pipe, self.keys = terminal, pipe, list(keys)
+
+    def read(self, offered: str = "", placeholder: str = "") -> str:
+        if not self.keys:
+            raise EOFError
+        self.pipe.send_text(self.keys.pop(0))
+        return self.terminal.read(offered, placeholder)
+
+
 def sized_console(out: io.StringIO, cols: int, rows: int) -> Console:
     return Console(file=out, width=cols, height=rows, markup=False, highlight=False, emoji=False, no_color=True)
 

@@ -1,12 +1,16 @@
 """Data flows one way through folders that show the pipeline (docs/architecture.md): every module of the
-package is checked against the layer table, every third-party library against its one home."""
+package is checked against the layer table, every third-party library against its one home; and no test module
+imports another (what tests share lives in helper modules)."""
 
 from __future__ import annotations
 
 import ast
+from functools import cache
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parent.parent / "dialogue"
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "dialogue"
+TESTS = ROOT / "tests"
 
 # folder → the folders its modules may import. Lower layers never import higher ones.
 GROUND = {"errors", "i18n"}  # the exception tree and the message catalogues: every layer may use them
@@ -42,8 +46,16 @@ HOMES: dict[str, set[str]] = {
 }
 
 
-def imports_of(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+@cache
+def tree_of(path: Path) -> ast.Module:
+    """The parsed module, read once per run: every test below walks the same files."""
+    return ast.parse(path.read_text(encoding="utf-8"))
+
+
+@cache
+def imports_of(path: Path) -> frozenset[str]:
+    """The absolute module names `path` imports (`from dialogue import x` counts as `dialogue.x`)."""
+    tree = tree_of(path)
     names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -52,9 +64,10 @@ def imports_of(path: Path) -> set[str]:
             names.add(node.module)
             if node.module == "dialogue":
                 names.update(f"dialogue.{alias.name}" for alias in node.names)
-    return names
+    return frozenset(names)
 
 
+@cache
 def module_files() -> dict[str, Path]:
     return {str(p.relative_to(PACKAGE).with_suffix("")).replace("/", "."): p for p in PACKAGE.rglob("*.py")}
 
@@ -95,8 +108,7 @@ def test_each_library_has_one_home() -> None:
 
 def test_no_import_hidden_in_a_string() -> None:
     for name, path in module_files().items():
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
+        for node in ast.walk(tree_of(path)):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute | ast.Name):
                 called = node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id
                 assert called not in ("import_module", "__import__"), f"{name} imports by name"
@@ -104,8 +116,7 @@ def test_no_import_hidden_in_a_string() -> None:
 
 def test_nothing_evaluates_code_from_data() -> None:
     for name, path in module_files().items():
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
+        for node in ast.walk(tree_of(path)):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
                 assert node.func.id not in ("eval", "exec", "compile"), f"{name} calls {node.func.id}"
 
@@ -114,3 +125,57 @@ def test_no_module_computes_data_paths_from_its_own_file() -> None:
     """Built-in banks, personas and templates are package resources, not paths next to a source file."""
     for name, path in module_files().items():
         assert "__file__" not in path.read_text(encoding="utf-8"), f"{name} uses __file__"
+
+
+# ---- the tests themselves ----
+# A test module is a file pytest collects (`test_*.py`); every other module under tests/ is a helper module
+# (helpers.py, conftest.py, screen_driver.py, tmux_screen.py, filing_support.py, server/helpers.py, …).
+
+
+@cache
+def modules_under_tests() -> dict[str, Path]:
+    """Every module under tests/, test or helper, by its dotted name (`tests.server.helpers`)."""
+    return {".".join(p.relative_to(ROOT).with_suffix("").parts): p for p in TESTS.rglob("*.py")}
+
+
+def is_test_module(name: str) -> bool:
+    """`tests.test_cli` and `tests.server.test_team` are; `tests.helpers`, `tests.conftest` are not."""
+    return name.rsplit(".", 1)[-1].startswith("test_")
+
+
+def imported_test_modules(name: str, path: Path) -> set[str]:
+    """The test modules `name` imports, however written: `import tests.test_x`, `from tests.test_x import y`,
+    `from tests import test_x`, or relative (`from .test_x import y`, `from . import test_x`)."""
+    package = name.split(".")[:-1]
+    found = set()
+    for node in ast.walk(tree_of(path)):
+        if isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            parts = node.module.split(".") if node.module else []
+            if node.level:
+                parts = package[: len(package) - node.level + 1] + parts
+            base = ".".join(parts)
+            targets = [base] + [f"{base}.{alias.name}" for alias in node.names]
+        else:
+            continue
+        found.update(t for t in targets if t.split(".")[0] == "tests" and any(map(is_test_module, t.split("."))))
+    return found
+
+
+def test_no_test_module_imports_another() -> None:
+    """What tests share lives in helper modules: no module under tests/ (test or helper) imports a test module,
+    which would tie one behaviour's tests to another's and run its module-level setup again."""
+    problems = [f"{name} imports {sorted(imported)}" for name, path in modules_under_tests().items()
+                if (imported := imported_test_modules(name, path))]
+    assert not problems, "\n".join(problems)
+
+
+def test_helper_modules_hold_no_tests() -> None:
+    """The other half of the rule: a module that is not collected (not `test_*.py`) defines no test, so moving
+    tests into a helper module cannot hide them from pytest nor let them be imported."""
+    problems = [f"{name}: {node.name}" for name, path in modules_under_tests().items() if not is_test_module(name)
+                for node in tree_of(path).body
+                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+                and node.name.lower().startswith("test")]
+    assert not problems, "\n".join(problems)

@@ -22,7 +22,7 @@ from dialogue.cli.main import Env, main
 from dialogue.errors import Problem, Severity
 from dialogue.model import STATUS_CODES
 from dialogue.model.sheet_fields import FIELDS_BY_ID
-from tests.helpers import ROOT, STANDARD_BANK
+from tests.helpers import ROOT, STANDARD_BANK, at
 
 SHIPPED = sorted((ROOT / "question_banks").glob("*.yaml"))
 
@@ -94,15 +94,6 @@ def any_loader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) 
 def edit(old: str, new: str, text: str = BASE) -> str:
     assert text.count(old) == 1, f"{old!r} must occur once"
     return text.replace(old, new)
-
-
-def at(text: str, needle: str, nth: int = 1) -> tuple[int, int]:
-    """1-based (line, column) of the nth occurrence of `needle` in `text`."""
-    index = -1
-    for _ in range(nth):
-        index = text.index(needle, index + 1)
-    line = text.count("\n", 0, index) + 1
-    return line, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
 def where(problem: Problem) -> tuple[str, int, int]:

@@ -9,7 +9,7 @@ import stat
 from pathlib import Path
 
 from dialogue.cli.main import Env, main
-from tests.helpers import MINI_BANK, ticking_clock
+from tests.helpers import MINI_BANK, cli_interview, run_cli, session_id
 
 
 class FakeTty(io.StringIO):
@@ -17,29 +17,12 @@ class FakeTty(io.StringIO):
         return True
 
 
-def run(args: list[str], stdin: str = "", environ: dict[str, str] | None = None) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    env = Env(stdin=io.StringIO(stdin), stdout=out, stderr=err, clock=ticking_clock(),
-              environ={"NO_COLOR": "1", **(environ or {})})
-    code = main(args, env)
-    return code, out.getvalue(), err.getvalue()
-
-
-def interview(tmp_path: Path, lines: list[str], bank: Path = MINI_BANK) -> tuple[int, str, str]:
-    return run(["interview", "--plain", "--lang", "ja", "--bank", str(bank),
-                "--sessions-dir", str(tmp_path / "s")], "\n".join(lines) + "\n")
-
-
-def session_id(tmp_path: Path) -> str:
-    return next((tmp_path / "s").glob("*.jsonl")).stem
-
-
 def test_plain_interview_then_compile_markdown(tmp_path: Path) -> None:
-    code, out, _ = interview(tmp_path, ["株式会社みどり精工", "24", "短い", "/skip", "2", "/pause"])
+    code, out, _ = cli_interview(tmp_path, ["株式会社みどり精工", "24", "短い", "/skip", "2", "/pause"])
     assert code == 0
     assert "locaben resume" in out
     sid = session_id(tmp_path)
-    code, out, err = run(["compile", sid, "--format", "md,transcript", "-o", str(tmp_path / "out"),
+    code, out, err = run_cli(["compile", sid, "--format", "md,transcript", "-o", str(tmp_path / "out"),
                           "--sessions-dir", str(tmp_path / "s")])
     assert code == 0, err
     sheet = (tmp_path / "out" / f"{sid}-sheet.md").read_text(encoding="utf-8")
@@ -52,41 +35,41 @@ def test_plain_interview_then_compile_markdown(tmp_path: Path) -> None:
 
 
 def test_compile_never_overwrites_a_hand_edited_file(tmp_path: Path) -> None:
-    interview(tmp_path, ["株式会社みどり精工", "/pause"])
+    cli_interview(tmp_path, ["株式会社みどり精工", "/pause"])
     sid = session_id(tmp_path)
     args = ["compile", sid, "--format", "md", "-o", str(tmp_path / "out"), "--sessions-dir", str(tmp_path / "s")]
-    assert run(args)[0] == 0
+    assert run_cli(args)[0] == 0
     sheet = tmp_path / "out" / f"{sid}-sheet.md"
     sheet.write_text(sheet.read_text(encoding="utf-8") + "\n手で追記したメモ\n", encoding="utf-8")
-    code, _, err = run(args)
+    code, _, err = run_cli(args)
     assert code != 0 and "--force" in err
     assert "手で追記したメモ" in sheet.read_text(encoding="utf-8")
-    assert run(args + ["--force"])[0] == 0
+    assert run_cli(args + ["--force"])[0] == 0
     assert "手で追記したメモ" not in sheet.read_text(encoding="utf-8")
 
 
 def test_resume_continues_with_the_next_open_question(tmp_path: Path) -> None:
-    interview(tmp_path, ["株式会社みどり精工", "/pause"])
+    cli_interview(tmp_path, ["株式会社みどり精工", "/pause"])
     sid = session_id(tmp_path)
-    code, out, _ = run(["resume", sid, "--plain", "--lang", "ja", "--sessions-dir", str(tmp_path / "s")],
+    code, out, _ = run_cli(["resume", sid, "--plain", "--lang", "ja", "--sessions-dir", str(tmp_path / "s")],
                        "30\n/pause\n")
     assert code == 0
     assert "セッション " + sid + " を再開します" in out
     assert "従業員は何名ですか" in out
-    code, out, _ = run(["sessions", "--json", "--sessions-dir", str(tmp_path / "s")])
+    code, out, _ = run_cli(["sessions", "--json", "--sessions-dir", str(tmp_path / "s")])
     row = json.loads(out)[0]
     assert (row["company"], row["progress"], row["state"]) == ("株式会社みどり精工", "2/6", "paused")
 
 
 def test_invalid_answer_is_explained_and_asked_again(tmp_path: Path) -> None:
-    code, out, _ = interview(tmp_path, ["株式会社みどり精工", "たくさん", "24", "/pause"])
+    code, out, _ = cli_interview(tmp_path, ["株式会社みどり精工", "たくさん", "24", "/pause"])
     assert "数字として読めません" in out
-    code, out, _ = run(["sessions", "--json", "--sessions-dir", str(tmp_path / "s")])
+    code, out, _ = run_cli(["sessions", "--json", "--sessions-dir", str(tmp_path / "s")])
     assert json.loads(out)[0]["progress"] == "2/6"
 
 
 def test_unknown_and_illegal_commands_are_explained(tmp_path: Path) -> None:
-    _, out, _ = interview(tmp_path, ["/frobnicate", "/back", "/jump", "/jump nowhere", "/pause"])
+    _, out, _ = cli_interview(tmp_path, ["/frobnicate", "/back", "/jump", "/jump nowhere", "/pause"])
     assert "不明なコマンド: /frobnicate" in out
     assert "これより前の質問はありません" in out
     assert "/jump には引数が必要です" in out
@@ -94,45 +77,45 @@ def test_unknown_and_illegal_commands_are_explained(tmp_path: Path) -> None:
 
 
 def test_english_ui(tmp_path: Path) -> None:
-    code, out, _ = run(["interview", "--plain", "--lang", "en", "--bank", str(MINI_BANK),
+    code, out, _ = run_cli(["interview", "--plain", "--lang", "en", "--bank", str(MINI_BANK),
                         "--sessions-dir", str(tmp_path / "s")], "/help\n/pause\n")
     assert "What is the company's name?" in out and "go back to the previous question" in out
 
 
 def test_standard_bank_is_the_default(tmp_path: Path) -> None:
-    code, out, _ = run(["interview", "--plain", "--lang", "ja", "--sessions-dir", str(tmp_path / "s")],
+    code, out, _ = run_cli(["interview", "--plain", "--lang", "ja", "--sessions-dir", str(tmp_path / "s")],
                        "/pause\n")
     assert code == 0 and "正式な商号" in out
 
 
 def test_missing_session_is_a_clear_error(tmp_path: Path) -> None:
-    code, _, err = run(["resume", "20990101-000000-dead", "--plain", "--sessions-dir", str(tmp_path)])
+    code, _, err = run_cli(["resume", "20990101-000000-dead", "--plain", "--sessions-dir", str(tmp_path)])
     assert code == 4 and "no session" in err
 
 
 def test_session_in_use_is_refused(tmp_path: Path, session_holder) -> None:  # type: ignore[no-untyped-def]
-    interview(tmp_path, ["株式会社みどり精工", "/pause"])
+    cli_interview(tmp_path, ["株式会社みどり精工", "/pause"])
     sid = session_id(tmp_path)
     other = session_holder(tmp_path / "s", sid)  # a second window has the session open
-    code, _, err = run(["resume", sid, "--plain", "--sessions-dir", str(tmp_path / "s")], "/pause\n")
+    code, _, err = run_cli(["resume", sid, "--plain", "--sessions-dir", str(tmp_path / "s")], "/pause\n")
     assert code == 5 and f"in use by PID {other.pid}" in err
     before = (tmp_path / "s" / f"{sid}.jsonl").read_bytes()
     other.kill()  # that window dies without cleaning up: the session opens again at once
     other.wait(timeout=10)
-    code, out, _ = run(["resume", sid, "--plain", "--sessions-dir", str(tmp_path / "s")], "/pause\n")
+    code, out, _ = run_cli(["resume", sid, "--plain", "--sessions-dir", str(tmp_path / "s")], "/pause\n")
     assert code == 0 and "locaben resume" in out
     assert (tmp_path / "s" / f"{sid}.jsonl").read_bytes().startswith(before)
 
 
 def test_help_lists_every_command() -> None:
-    code, out, _ = run([])
+    code, out, _ = run_cli([])
     assert code == 2
     for command in ("interview", "resume", "sessions", "compile", "bank"):
         assert command in out
 
 
 def test_sessions_dir_from_environment(tmp_path: Path) -> None:
-    run(["interview", "--plain", "--bank", str(MINI_BANK)], "x\n/pause\n",
+    run_cli(["interview", "--plain", "--bank", str(MINI_BANK)], "x\n/pause\n",
         environ={"LOCABEN_SESSIONS_DIR": str(tmp_path / "env-store")})
     assert len(list((tmp_path / "env-store").glob("*.jsonl"))) == 1
 
@@ -154,19 +137,19 @@ def test_help_speaks_the_chosen_language() -> None:
 
 
 def test_sessions_show_information_richness(tmp_path: Path) -> None:
-    interview(tmp_path, ["株式会社みどり精工", "24", "創業からの歩みを詳しく伺いました。1978年創業です。", "/pause"])
-    code, out, _ = run(["sessions", "--json", "--sessions-dir", str(tmp_path / "s")])
+    cli_interview(tmp_path, ["株式会社みどり精工", "24", "創業からの歩みを詳しく伺いました。1978年創業です。", "/pause"])
+    code, out, _ = run_cli(["sessions", "--json", "--sessions-dir", str(tmp_path / "s")])
     row = json.loads(out)[0]
     assert row["chars"] > 20 and row["fields_filled"] == 3 and row["fields_total"] == 31
     assert {r["section"] for r in row["richness"]} == {"basics", "history", "flow"}
-    code, out, _ = run(["sessions", "--sessions-dir", str(tmp_path / "s")])
+    code, out, _ = run_cli(["sessions", "--sessions-dir", str(tmp_path / "s")])
     assert "文字数" in out and "3/31" in out
 
 
 def test_compile_all_writes_every_session(tmp_path: Path) -> None:
     for name in ("株式会社みどり精工", "有限会社さくら食品"):
-        interview(tmp_path, [name, "/pause"])
-    code, out, err = run(["compile", "--all", "--format", "md", "-o", str(tmp_path / "out"),
+        cli_interview(tmp_path, [name, "/pause"])
+    code, out, err = run_cli(["compile", "--all", "--format", "md", "-o", str(tmp_path / "out"),
                           "--sessions-dir", str(tmp_path / "s")])
     assert code == 0, err
     assert "2 / 2 件のセッションを" in out

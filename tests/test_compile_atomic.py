@@ -22,8 +22,7 @@ from dialogue.sheet.files import MANIFEST, write_outputs
 from dialogue.sheet.outputs import FORMATS
 from dialogue.store.journal import SessionStore
 from dialogue.store.live import SessionManager
-from tests.helpers import CODE, MINI_BANK, ticking_clock
-from tests.test_cli import run
+from tests.helpers import CODE, MINI_BANK, run_cli, ticking_clock
 
 FORMAT_NAMES = ("sheet.md", "sheet.html", "sheet.xlsx", "sheet.json", "transcript.md")
 
@@ -138,7 +137,7 @@ def test_temporaries_of_earlier_versions_are_removed(tmp_path: Path) -> None:
 
 def interview(sessions: Path, lines: list[str]) -> str:
     before = set(sessions.glob("*.jsonl")) if sessions.exists() else set()
-    code, _, err = run(["interview", "--plain", "--lang", "ja", "--bank", str(MINI_BANK), "--sessions-dir",
+    code, _, err = run_cli(["interview", "--plain", "--lang", "ja", "--bank", str(MINI_BANK), "--sessions-dir",
                         str(sessions)], "\n".join(lines) + "\n")
     assert code == 0, err
     (path,) = set(sessions.glob("*.jsonl")) - before
@@ -146,7 +145,7 @@ def interview(sessions: Path, lines: list[str]) -> str:
 
 
 def add_answer(sessions: Path, session_id: str, text: str) -> None:
-    code, _, err = run(["resume", session_id, "--plain", "--lang", "ja", "--same-visit", "--sessions-dir",
+    code, _, err = run_cli(["resume", session_id, "--plain", "--lang", "ja", "--same-visit", "--sessions-dir",
                         str(sessions)], f"{text}\n/pause\n")
     assert code == 0, err
 
@@ -171,7 +170,7 @@ def test_two_compiles_into_one_folder_at_once_keep_both_and_the_manifest_whole(t
         for name, recorded in manifest.items():
             assert digest((out / name).read_bytes()) == recorded, (attempt, name)
     for sid in (first, second):
-        code, _, err = run(["compile", sid, "-o", str(out), "--sessions-dir", str(sessions)])
+        code, _, err = run_cli(["compile", sid, "-o", str(out), "--sessions-dir", str(sessions)])
         assert code == 0, err  # neither refuses as hand-edited
 
 
@@ -179,7 +178,7 @@ def test_two_compiles_into_one_folder_at_once_keep_both_and_the_manifest_whole(t
 def test_compiles_killed_at_random_moments_never_make_the_next_refuse(tmp_path: Path) -> None:
     sessions, out = tmp_path / "s", tmp_path / "out"
     sid = interview(sessions, ["株式会社みどり精工", "24", "/pause"])
-    assert run(["compile", sid, "-o", str(out), "--sessions-dir", str(sessions)])[0] == 0
+    assert run_cli(["compile", sid, "-o", str(out), "--sessions-dir", str(sessions)])[0] == 0
     names = [f"{sid}-{n}" for n in FORMAT_NAMES if n != "sheet.json"]
     rng = random.Random(12)
     for round_ in range(8):
@@ -193,10 +192,10 @@ def test_compiles_killed_at_random_moments_never_make_the_next_refuse(tmp_path: 
         time.sleep(rng.uniform(0.2, 1.2))
         child.send_signal(signal.SIGKILL)
         child.wait(timeout=60)
-        code, _, err = run(["compile", sid, "--format", "json", "-o", str(out), "--sessions-dir", str(sessions)])
+        code, _, err = run_cli(["compile", sid, "--format", "json", "-o", str(out), "--sessions-dir", str(sessions)])
         assert code == 0, (round_, err)  # never refuses
         assert_whole(out, names, [before, after])
-        assert run(["compile", sid, "-o", str(out), "--sessions-dir", str(sessions)])[0] == 0
+        assert run_cli(["compile", sid, "-o", str(out), "--sessions-dir", str(sessions)])[0] == 0
 
 
 def file_size_limit(limit: int):  # type: ignore[no-untyped-def]
@@ -211,7 +210,7 @@ def file_size_limit(limit: int):  # type: ignore[no-untyped-def]
 def test_a_full_disk_leaves_the_old_outputs_and_a_clear_message(tmp_path: Path) -> None:
     sessions, out = tmp_path / "s", tmp_path / "out"
     sid = interview(sessions, ["株式会社みどり精工", "24", "/pause"])
-    assert run(["compile", sid, "-o", str(out), "--sessions-dir", str(sessions)])[0] == 0
+    assert run_cli(["compile", sid, "-o", str(out), "--sessions-dir", str(sessions)])[0] == 0
     old = {p.name: p.read_bytes() for p in out.iterdir()}
     add_answer(sessions, sid, "創業は1978年、父が精密切削で始めました。" * 30)
     sizes = sorted({len(data) for data in old.values() if data})
@@ -229,6 +228,6 @@ def test_a_full_disk_leaves_the_old_outputs_and_a_clear_message(tmp_path: Path) 
         refused_outputs += not audit_full
         assert {p.name: p.read_bytes() for p in out.iterdir()} == old, limit  # nothing changed, no leftovers
     assert refused_outputs >= 2  # the outputs' own all-or-nothing was tested, not only the audit log's refusal
-    code, _, err = run(["compile", sid, "-o", str(out), "--sessions-dir", str(sessions)])
+    code, _, err = run_cli(["compile", sid, "-o", str(out), "--sessions-dir", str(sessions)])
     assert code == 0, err  # space is back: the next compile neither refuses nor fails
     assert (out / f"{sid}-sheet.md").read_bytes() != old[f"{sid}-sheet.md"]

@@ -15,9 +15,8 @@ from dialogue.cli.main import Env, main
 from dialogue.model.sheet_fields import WRITEUP_BOXES
 from dialogue.store.journal import SessionStore
 from dialogue.training.persona import load_persona, persona_path
+from tests.filing_support import MAP, bank_form, finished_interview
 from tests.helpers import standard_bank
-from tests.test_form_fill import MAP, bank_form
-from tests.test_writeup_events import finished_interview
 
 
 def run(args: list[str], stdin: str = "", config: Path | None = None) -> tuple[int, str, str]:

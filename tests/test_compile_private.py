@@ -16,8 +16,7 @@ from pathlib import Path
 import pytest
 
 from dialogue.sheet.outputs import render_files
-from tests.helpers import CODE, run_interview, standard_bank
-from tests.test_cli import interview, run, session_id
+from tests.helpers import CODE, cli_interview, run_cli, run_interview, session_id, standard_bank
 
 # Runs `locaben ARGS…` with an audit hook that records every path opened for writing, created, renamed
 # or linked, and prints them as the last line.
@@ -64,7 +63,7 @@ def child_env(tmpdir: Path) -> dict[str, str]:
 
 
 def recorded_session(tmp_path: Path) -> str:
-    code, _, err = interview(tmp_path, ["株式会社みどり精工", "24", "創業は1978年、父が精密切削で始めました。" * 20,
+    code, _, err = cli_interview(tmp_path, ["株式会社みどり精工", "24", "創業は1978年、父が精密切削で始めました。" * 20,
                                         "/pause"])
     assert code == 0, err
     return session_id(tmp_path)
@@ -109,7 +108,7 @@ def test_a_compile_killed_while_saving_the_workbook_leaves_nothing_in_tmpdir(tmp
     assert files_under(tmpdir) == []  # no worksheet XML with the customer's answers
     for path in files_under(out) if out.exists() else []:
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
-    code, _, err = run(["compile", sid, "-o", str(out), "--sessions-dir", str(tmp_path / "s")])
+    code, _, err = run_cli(["compile", sid, "-o", str(out), "--sessions-dir", str(tmp_path / "s")])
     assert code == 0, err  # and the next compile works
 
 

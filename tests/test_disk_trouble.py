@@ -13,9 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import MINI_BANK
+from tests.helpers import MINI_BANK, run_cli
 from tests.protect_support import KINDS, environ_of_kind, store_of_kind
-from tests.test_cli import run
 
 
 def answered(sessions: Path, kind: str = "plain") -> list[str]:
@@ -40,7 +39,7 @@ def test_a_failed_save_is_reported_and_the_interview_continues(tmp_path: Path, m
 
     store_of_kind(tmp_path / "s", kind)
     monkeypatch.setattr(journal.os, "write", write)
-    code, out, err = run(["interview", "--plain", "--lang", "ja", "--bank", str(MINI_BANK),
+    code, out, err = run_cli(["interview", "--plain", "--lang", "ja", "--bank", str(MINI_BANK),
                           "--sessions-dir", str(tmp_path / "s")],
                          "株式会社みどり精工\n24\n24\n/pause\n", environ_of_kind(kind))  # typed again after the failure
     assert code == 0, err
@@ -56,7 +55,7 @@ def test_a_real_file_size_limit_is_survived_and_resume_continues(tmp_path: Path,
     store_of_kind(sessions, kind)
     # First create the session without limits so the journal exists, then run with a file-size limit
     # just above its current size: the next answers cannot be written.
-    run(["interview", "--plain", "--lang", "ja", "--bank", str(MINI_BANK), "--sessions-dir", str(sessions)],
+    run_cli(["interview", "--plain", "--lang", "ja", "--bank", str(MINI_BANK), "--sessions-dir", str(sessions)],
         "株式会社みどり精工\n/pause\n", environ_of_kind(kind))
     (path,) = sessions.glob("*.jsonl")
     limit = path.stat().st_size + (600 if kind == "plain" else 1000)  # room for "24" and its events (each says
@@ -76,7 +75,7 @@ def test_a_real_file_size_limit_is_survived_and_resume_continues(tmp_path: Path,
     assert journal.warnings == ()
     assert path.stat().st_size <= limit
     before = answered(sessions, kind)
-    code, out, err = run(["resume", path.stem, "--plain", "--lang", "ja", "--sessions-dir", str(sessions)],
+    code, out, err = run_cli(["resume", path.stem, "--plain", "--lang", "ja", "--sessions-dir", str(sessions)],
                          "創業からの歩みを伺いました。1978年に父が創業。\n/pause\n", environ_of_kind(kind))  # space is back
     assert code == 0, err
     after = answered(sessions, kind)

@@ -8,15 +8,7 @@ from dialogue.engine import Command, Engine
 from dialogue.errors import AnswerError, CommandError, ReplayError
 from dialogue.model import Event
 from dialogue.model.events import Asked, Started
-from tests.helpers import iso_clock, mini_bank, run_interview, standard_bank
-
-LONG = "創業は1978年で、父が町工場として始めました。2001年に医療機器向けに転換したのが転機です。"
-
-
-def started() -> Engine:
-    engine = Engine(mini_bank(), iso_clock(), "s")
-    engine.start()
-    return engine
+from tests.helpers import LONG, iso_clock, mini_bank, run_interview, standard_bank, started
 
 
 def test_start_asks_the_first_question_and_lists_legal_commands() -> None:

@@ -12,8 +12,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl import load_workbook
+from openpyxl.styles import PatternFill
 
 from dialogue.banks.form_map import load_form_map
 from dialogue.errors import UsageError
@@ -21,56 +21,8 @@ from dialogue.model.form_map import FormMapError
 from dialogue.sheet.filing import build_filing
 from dialogue.sheet.form_fill import fill_form
 from dialogue.sheet.render_filing_xlsx import render_filing_workbook
-from tests.filing_support import demo_transcript, example_writeups
+from tests.filing_support import MAP, bank_form, demo_transcript, example_writeups
 from tests.helpers import ROOT
-
-MAP = """\
-format: locaben-form-map/1
-form: 美波銀行 事業性評価シート（架空の様式）
-fields:
-  header.company_name: {sheet: 事業性評価シート, cell: C3}
-  header.representative: {sheet: 事業性評価シート, cell: C4}
-  header.employees_regular: {sheet: 事業性評価シート, cell: C5}
-  header.employees_part_time: {sheet: 事業性評価シート, cell: E5}
-  business.strengths: {sheet: 事業性評価シート, cell: B8:H12}
-  business.weaknesses: {sheet: 事業性評価シート, cell: B14:H16}
-  business_flow.steps[1].name: {sheet: 商流, cell: B3}
-  business_flow.steps[1].differentiation: {sheet: 商流, cell: B4}
-  business_flow.steps[5].name: {sheet: 商流, cell: F3}
-  business_flow.steps[6].name: {sheet: 商流, cell: G3}
-  commercial_flow.customers: {sheet: 商流, cell: B7, join: "\\n"}
-  commercial_flow.customers[2].reason: {sheet: 商流, cell: B8}
-  summary.issues: {sheet: 事業性評価シート, cell: B20}
-  summary.issues.supporter: {sheet: 事業性評価シート, cell: B21}
-"""
-
-
-def bank_form(path: Path) -> Path:
-    """A fictional bank's 事業性評価シート: styled input cells, merged boxes, formulas on two worksheets."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "事業性評価シート"
-    ws["A1"] = "事業性評価シート（美波銀行）"
-    for row, label in ((3, "商号"), (4, "代表者"), (5, "従業員数（正社員）")):
-        ws[f"A{row}"] = label
-    ws.merge_cells("C3:H3")
-    ws["C3"].fill = PatternFill("solid", fgColor="FFFFCC")  # the pale-yellow input cell
-    ws["C3"].font = Font(name="ＭＳ Ｐゴシック", size=11, bold=True)
-    ws["D5"] = "パート"
-    ws["G5"] = "=C5+E5"  # 合計: a formula that reads the filled cells
-    ws["A8"] = "強み"
-    ws.merge_cells("B8:H12")
-    ws["B8"].alignment = Alignment(wrap_text=True, vertical="top")
-    ws.merge_cells("B14:H16")
-    ws["B20"] = "（記入してください）"
-    ws.column_dimensions["B"].width = 12
-    flow = wb.create_sheet("商流")
-    flow["A1"] = "業務フロー"
-    flow["H3"] = '=COUNTA(B3:G3)&"工程"'
-    summary = wb.create_sheet("集計")
-    summary["A1"] = "=事業性評価シート!G5*1000"
-    wb.save(path)
-    return path
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,6 @@ import re
 import subprocess
 import sys
 import time
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +35,7 @@ from dialogue.sheet.outputs import FORMATS, render_files
 from dialogue.store.journal import SessionStore
 from dialogue.store.live import SessionManager
 from dialogue.training.persona import check_persona
-from tests.helpers import MINI_BANK, ROOT, STANDARD_BANK, mini_bank, standard_bank, ticking_clock
+from tests.helpers import MINI_BANK, ROOT, STANDARD_BANK, mini_bank, standard_bank, texts_of, ticking_clock
 
 STANDARD_TEXT = STANDARD_BANK.read_text(encoding="utf-8")
 STANDARD_LINES = STANDARD_TEXT.splitlines(keepends=True)
@@ -322,53 +321,6 @@ PAYLOADS = {
     "markup": "{{ 7*7 }} {% for i in range(3) %}繰{% endfor %} ${HOME} $(id) <b>太字</b> &amp; =1+1",
 }
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
-
-
-class _HTMLText(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
-
-
-def texts_of(name: str, data: bytes) -> str:
-    """What a reader of the file sees, as plain text."""
-    if name.endswith(".xlsx"):
-        import openpyxl
-
-        workbook = openpyxl.load_workbook(io.BytesIO(data))
-        values = [str(c.value) for ws in workbook for row in ws.iter_rows() for c in row if c.value is not None]
-        return "\n".join(values + [str(workbook.properties.title)])
-    text = data.decode("utf-8")
-    if name.endswith(".json"):
-        strings: list[str] = []
-
-        def walk(node: Any) -> None:
-            if isinstance(node, str):
-                strings.append(node)
-            elif isinstance(node, dict):
-                for value in node.values():
-                    walk(value)
-            elif isinstance(node, list):
-                for value in node:
-                    walk(value)
-
-        walk(json.loads(text))
-        return "\n".join(strings)
-    if name.endswith(".html"):
-        parser = _HTMLText()
-        parser.feed(text)
-        return "".join(parser.parts)
-    if name.endswith(".md"):  # what a Markdown viewer shows: rendered, then its text (line breaks kept)
-        from markdown_it import MarkdownIt
-
-        rendered = MarkdownIt("commonmark", {"html": True}).enable("table").render(text)
-        parser = _HTMLText()
-        parser.feed(rendered.replace("<br>", "\n"))
-        return "".join(parser.parts)
-    return text
 
 
 def visible(text: str) -> str:

@@ -5,28 +5,19 @@ these questions (1.0.0, a fixture journal) still resume and compile."""
 
 from __future__ import annotations
 
-import io
 import shutil
 from pathlib import Path
 
 import pytest
 
 from dialogue.banks.reader import check_bank
-from dialogue.cli.main import Env, main
 from dialogue.model.sheet_fields import HEADER_FIELDS, INDUSTRIES
 from dialogue.sheet.filing import session_filing
 from dialogue.store.journal import SessionStore
 from dialogue.store.live import SessionManager
-from tests.helpers import FIXTURES, standard_bank, ticking_clock
+from tests.helpers import FIXTURES, run_cli, standard_bank, ticking_clock
 
 OLD_SESSION = "20261123-100000-ae04"  # written with locaben_standard 1.0.0, before the header questions
-
-
-def run(args: list[str], stdin: str = "") -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(args, Env(stdin=io.StringIO(stdin), stdout=out, stderr=err, clock=ticking_clock(),
-                          environ={"NO_COLOR": "1"}))
-    return code, out.getvalue(), err.getvalue()
 
 
 def flat(text: str) -> str:
@@ -135,11 +126,11 @@ def test_header_mistakes_are_reported_with_positions_and_fixes(tmp_path: Path) -
 
 def test_an_interview_from_an_earlier_session_offers_its_header_answers(tmp_path: Path) -> None:
     sessions = ["--sessions-dir", str(tmp_path / "s")]
-    code, _, _ = run(["interview", "--plain", "--lang", "ja", *sessions],
+    code, _, _ = run_cli(["interview", "--plain", "--lang", "ja", *sessions],
                      "株式会社みどり精工\n/jump representative_person\n代表取締役 | 緑川 誠\n/jump employees_regular\n20\n/pause\n")
     assert code == 0
     first = SessionStore(tmp_path / "s").session_ids()[0]
-    code, out, _ = run(["interview", "--plain", "--lang", "ja", "--from", first, *sessions],
+    code, out, _ = run_cli(["interview", "--plain", "--lang", "ja", "--from", first, *sessions],
                        "\n/jump representative_person\n\n/jump employees_regular\n\n/pause\n")
     assert code == 0 and "前回の回答があります" in out
     second = next(i for i in SessionStore(tmp_path / "s").session_ids() if i != first)
@@ -164,7 +155,7 @@ def old_store(tmp_path: Path) -> Path:
 
 
 def test_a_session_of_the_old_bank_resumes_and_is_asked_the_header_questions(old_store: Path) -> None:
-    code, out, err = run(["resume", OLD_SESSION, "--plain", "--lang", "ja", "--same-visit",
+    code, out, err = run_cli(["resume", OLD_SESSION, "--plain", "--lang", "ja", "--same-visit",
                           "--sessions-dir", str(old_store)],
                          "/jump representative_person\n代表取締役 | 緑川 誠\n/pause\n")
     assert code == 0, err
@@ -178,11 +169,11 @@ def test_a_session_of_the_old_bank_resumes_and_is_asked_the_header_questions(old
 
 def test_a_session_of_the_old_bank_compiles_the_sheet_and_the_filing(old_store: Path, tmp_path: Path) -> None:
     out_dir = tmp_path / "out"
-    code, out, err = run(["compile", OLD_SESSION, "-o", str(out_dir), "--sessions-dir", str(old_store)])
+    code, out, err = run_cli(["compile", OLD_SESSION, "-o", str(out_dir), "--sessions-dir", str(old_store)])
     assert code == 0, err
     assert {p.name for p in out_dir.iterdir() if not p.name.startswith(".")} >= {
         f"{OLD_SESSION}-sheet.md", f"{OLD_SESSION}-sheet.json", f"{OLD_SESSION}-sheet.xlsx"}
-    code, out, err = run(["compile", OLD_SESSION, "--filing", "-o", str(out_dir), "--sessions-dir", str(old_store)])
+    code, out, err = run_cli(["compile", OLD_SESSION, "--filing", "-o", str(out_dir), "--sessions-dir", str(old_store)])
     assert code == 0, err
     html = (out_dir / f"{OLD_SESSION}-filing.html").read_text(encoding="utf-8")
     assert "株式会社みどり精工" in html  # 商号 was plain data in 1.0.0 as well

@@ -12,8 +12,8 @@ from dialogue.engine import Engine
 from dialogue.engine.timing import timing
 from dialogue.errors import AnswerError, CommandError
 from dialogue.sheet import build_sheet
+from tests.command_sequences import BANK, call, commands
 from tests.helpers import iso_clock, mini_bank
-from tests.test_replay_property import BANK, call, commands
 
 
 def from_scratch_chars(engine: Engine) -> dict[str, int]:

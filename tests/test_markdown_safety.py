@@ -22,7 +22,7 @@ from dialogue.model.events import Started
 from dialogue.sheet.data import build_sheet
 from dialogue.sheet.markdown_text import md_block, md_code, md_escape, md_inline
 from dialogue.sheet.outputs import render_files
-from tests.helpers import MINI_BANK, iso_clock, sample_answer, standard_bank
+from tests.helpers import MINI_BANK, iso_clock, mini_bank, sample_answer, standard_bank
 
 # Each line tries one way for typed text to become something else in a Markdown viewer.
 HOSTILE_LINES = (
@@ -269,3 +269,13 @@ def test_an_identifier_in_a_code_span_is_shown_exactly_as_it_is(text: str) -> No
         code = parsed(renderer(f"- {md_code(text)} (id)\n"))
         assert set(code.counts) <= {"ul", "li", "code"}, (text, code.counts)
         assert "".join(code.text).strip() == f"{text} (id)".strip() or text.isspace()
+
+
+def test_markdown_sheet_never_turns_answers_into_html() -> None:
+    engine = Engine(mini_bank(), iso_clock(), "md")
+    engine.start()
+    engine.answer("<script>alert(1)</script> & 株式会社")
+    md = render_files(engine.transcript(), ["md", "transcript"], "ja")
+    for data in md.values():
+        text = data.decode("utf-8")
+        assert "<script>" not in text and "&lt;script>alert(1)&lt;/script> &amp; 株式会社" in text

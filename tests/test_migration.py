@@ -3,30 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 from dialogue.engine import Engine
-from dialogue.model import Bank, Question, Text
 from dialogue.store.migration import diff_banks, migrate
-from tests.helpers import iso_clock, mini_bank, run_interview
-
-
-def changed_bank() -> Bank:
-    """mini bank v0.2: `employees` renamed `staff_count`, `suppliers` removed, `customer_value` added."""
-    bank = mini_bank()
-    sections = []
-    for section in bank.sections:
-        questions = []
-        for q in section.questions:
-            if q.id == "employees":
-                q = replace(q, id="staff_count", replaces=("employees",))
-            if q.id == "suppliers":
-                continue
-            questions.append(q)
-        if section.id == "flow":
-            questions.append(Question(id="customer_value", text=Text.of(ja="お客様にとっての価値は？", en="Value?"),
-                                      type="text", fills=("business_flow.customer_value",), section_id="flow"))
-        sections.append(replace(section, questions=tuple(questions)))
-    return replace(bank, version="0.2", sections=tuple(sections))
+from tests.helpers import changed_bank, iso_clock, mini_bank, run_interview, started
 
 
 def test_diff_reports_added_removed_and_renamed() -> None:
@@ -76,3 +57,46 @@ def test_going_back_over_a_removed_question_still_replays() -> None:
     migration = migrate(engine.events, bank)
     resumed = Engine.replay(bank, migration.events, iso_clock(), "m", migration.previous_answers)
     assert resumed.state == "asking"
+
+
+def test_follow_up_answers_to_a_removed_question_are_kept_as_notes() -> None:
+    engine = started("r")
+    engine.jump("suppliers")
+    engine.answer("山田鋼材")
+    engine.back()
+    engine.follow_up(0, "トヨタ系の一次サプライヤーにも納めています") if engine.bank.question("suppliers").probes else None
+    engine.note("仕入先の選定理由は次回")
+    migration = migrate(engine.events, changed_bank())
+    resumed = Engine.replay(changed_bank(), migration.events, iso_clock(), "r", migration.previous_answers)
+    notes = [n.text for n in resumed.transcript().notes]
+    assert any("仕入先の選定理由は次回" in n for n in notes)
+    assert [a.raw for a in resumed.transcript().previous_answers] == ["山田鋼材"]
+
+
+def test_a_probe_answer_of_a_removed_question_becomes_a_note() -> None:
+    engine = started("r")
+    engine.jump("history_story")
+    engine.answer("短い")
+    engine.answer("医療機器向けに転換")  # the probe's answer
+    bank = mini_bank()
+    sections = tuple(replace(s, questions=tuple(q for q in s.questions if q.id != "history_story"))
+                     for s in bank.sections)
+    smaller = replace(bank, sections=sections)
+    migration = migrate(engine.events, smaller)
+    resumed = Engine.replay(smaller, migration.events, iso_clock(), "r", migration.previous_answers)
+    assert any("医療機器向けに転換" in n.text for n in resumed.transcript().notes)
+
+
+def test_sessions_list_migrates_a_changed_bank_instead_of_calling_it_unreadable(tmp_path: Path) -> None:
+    import json
+    import shutil
+
+    from tests.helpers import MINI_BANK, run_cli
+
+    bank = tmp_path / "bank.yaml"
+    shutil.copy(MINI_BANK, bank)
+    run_cli(["interview", "--plain", "--lang", "ja", "--bank", str(bank), "--sessions-dir", str(tmp_path / "s")],
+        "株式会社みどり精工\n24\n/pause\n")
+    bank.write_text(bank.read_text(encoding="utf-8").replace("- id: employees", "- id: staff"), encoding="utf-8")
+    rows = json.loads(run_cli(["sessions", "--json", "--sessions-dir", str(tmp_path / "s")])[1])
+    assert rows[0]["state"] == "paused" and rows[0]["company"] == "株式会社みどり精工"

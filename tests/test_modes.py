@@ -10,8 +10,7 @@ from pathlib import Path
 
 from dialogue.model.events import ParkedText, SourceSet, StatusMarked
 from dialogue.store.journal import SessionStore
-from tests.helpers import MINI_BANK, ticking_clock
-from tests.test_cli import run
+from tests.helpers import MINI_BANK, run_cli, ticking_clock
 
 
 def store(tmp_path: Path) -> SessionStore:
@@ -19,7 +18,7 @@ def store(tmp_path: Path) -> SessionStore:
 
 
 def start(tmp_path: Path, lines: list[str], *extra: str, bank: Path = MINI_BANK) -> tuple[int, str, str]:
-    return run(["interview", "--plain", "--lang", "ja", "--bank", str(bank), "--sessions-dir",
+    return run_cli(["interview", "--plain", "--lang", "ja", "--bank", str(bank), "--sessions-dir",
                 str(tmp_path / "s"), *extra], "\n".join(lines) + "\n")
 
 
@@ -107,7 +106,7 @@ def test_interview_from_an_earlier_session_offers_its_answers(tmp_path: Path) ->
     first = only_id(tmp_path)
     code, out, _ = start(tmp_path, ["/pause"], "--from", first)
     assert code == 0 and "前回の回答があります。変わりがなければ Enter" in out
-    sessions = json.loads(run(["sessions", "--json", "--sessions-dir", str(tmp_path / "s")])[1])
+    sessions = json.loads(run_cli(["sessions", "--json", "--sessions-dir", str(tmp_path / "s")])[1])
     assert len(sessions) == 2
 
 

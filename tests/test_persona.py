@@ -26,26 +26,11 @@ from dialogue.training.persona import (
     load_persona,
     persona_path,
 )
-from tests.helpers import ROOT, standard_bank
+from tests.helpers import ROOT, at, replace_once, standard_bank
 
 BANK = standard_bank()
 BASE_PATH = personas_dir() / "kozuchi_seiko.yaml"
 BASE = BASE_PATH.read_text(encoding="utf-8")
-
-
-def at(text: str, needle: str, occurrence: int = 1) -> tuple[int, int]:
-    index = -1
-    for _ in range(occurrence):
-        index = text.index(needle, index + 1)
-    line = text.count("\n", 0, index) + 1
-    return line, index - (text.rfind("\n", 0, index) + 1) + 1
-
-
-def replace_once(old: str, new: str) -> Callable[[str], str]:
-    def edit(text: str) -> str:
-        assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times"
-        return text.replace(old, new)
-    return edit
 
 
 def problems_of(tmp_path: Path, text: str, name: str = "kozuchi_seiko.yaml") -> list[tuple[str, int, int]]:

@@ -4,13 +4,11 @@ role-play scores a trainee's write-up against it (key facts kept)."""
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
 
 from dialogue.banks.builtin import personas_dir
-from dialogue.cli.main import Env, main
 from dialogue.model.sheet_fields import HEADER_FIELDS_BY_ID, WRITEUP_BOXES, WRITEUP_BOXES_BY_ID
 from dialogue.model.writing import polite_sentences, writeup_length
 from dialogue.store.journal import SessionStore
@@ -18,8 +16,7 @@ from dialogue.store.live import SessionManager
 from dialogue.training.persona import available_personas, check_persona, load_persona, persona_path
 from dialogue.training.scoring import Owner, unattended
 from dialogue.training.writeup_score import score_writeups
-from tests.helpers import standard_bank, ticking_clock
-from tests.test_persona import at, replace_once
+from tests.helpers import at, replace_once, run_cli, standard_bank, ticking_clock
 
 BANK = standard_bank()
 BASE = (personas_dir() / "kozuchi_seiko.yaml").read_text(encoding="utf-8")
@@ -108,17 +105,10 @@ def test_a_missing_box_is_reported_once_the_persona_has_a_write_up(tmp_path: Pat
 # ---- role-play scores the trainee's write-up ----
 
 
-def run(args: list[str], stdin: str = "") -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(args, Env(stdin=io.StringIO(stdin), stdout=out, stderr=err, clock=ticking_clock(),
-                          environ={"NO_COLOR": "1"}))
-    return code, out.getvalue(), err.getvalue()
-
-
 def test_roleplay_scores_the_write_up_against_the_model_one(tmp_path: Path) -> None:
     lines = ["/ask strengths_tech", "精度。1000分の5ミリ", "/write 強み",
              "1000分の5ミリの公差に対応する精密加工が強みで、売上の9割以上がリピートである。", "", "/finish"]
-    code, out, err = run(["roleplay", "--persona", "kozuchi_seiko", "--plain", "--lang", "ja",
+    code, out, err = run_cli(["roleplay", "--persona", "kozuchi_seiko", "--plain", "--lang", "ja",
                           "--sessions-dir", str(tmp_path / "s")], "\n".join(lines) + "\n")
     assert code == 0, err
     flat = "".join(out.split())

@@ -13,7 +13,7 @@ from dialogue.banks import yaml_nodes
 from dialogue.banks.reader import check_bank, load_bank
 from dialogue.model.events import Started
 from dialogue.model.placeholders import fill, scan, with_fallbacks
-from tests.helpers import FIXTURES, STANDARD_BANK
+from tests.helpers import FIXTURES, STANDARD_BANK, at
 
 BANK = load_bank(FIXTURES / "listening_bank.yaml")
 STANDARD = load_bank(STANDARD_BANK)
@@ -105,11 +105,6 @@ def problems_of(tmp_path: Path, text: str) -> list[tuple[str, int, int]]:
     path = tmp_path / "bank.yaml"
     path.write_text(text, encoding="utf-8")
     return [(p.code, p.position.line, p.position.column) for p in check_bank(path)[1]]
-
-
-def at(text: str, needle: str) -> tuple[int, int]:
-    index = text.index(needle)
-    return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
 def test_the_base_with_placeholders_is_valid(tmp_path: Path) -> None:

@@ -3,7 +3,6 @@ into an answer or a bank is executed or treated as a template."""
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import shutil
@@ -14,13 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from dialogue.cli.main import Env, main
 from dialogue.model.events import Started
 from dialogue.sheet.outputs import FORMATS, render_files
 from dialogue.store.journal import SessionStore
 from dialogue.store.live import SessionManager
-from tests.helpers import MINI_BANK, ROOT, mini_bank, ticking_clock
-from tests.test_fuzz_inputs import texts_of
+from tests.helpers import MINI_BANK, ROOT, mini_bank, run_cli, texts_of, ticking_clock
 
 TEMPLATE_ANSWER = "{{ 7*7 }}円・{% for i in range(3) %}繰{% endfor %}・{# c #}・${HOME}・$(id)・%(x)s・{0}"
 
@@ -39,16 +36,9 @@ def open_umask() -> Iterator[None]:
         os.umask(old)
 
 
-def run(args: list[str], stdin: str = "") -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(args, Env(stdin=io.StringIO(stdin), stdout=out, stderr=err, clock=ticking_clock(),
-                          environ={"NO_COLOR": "1"}))
-    return code, out.getvalue(), err.getvalue()
-
-
 def test_session_files_directory_backups_and_outputs_are_private(tmp_path: Path, open_umask: None) -> None:
     sessions = tmp_path / "new" / "sessions"  # parents are created too
-    code, _, _ = run(["interview", "--plain", "--lang", "ja", "--bank", str(MINI_BANK),
+    code, _, _ = run_cli(["interview", "--plain", "--lang", "ja", "--bank", str(MINI_BANK),
                       "--sessions-dir", str(sessions)], "株式会社みどり精工\n24\n/pause\n")
     assert code == 0
     assert mode(sessions) == 0o700
@@ -57,12 +47,12 @@ def test_session_files_directory_backups_and_outputs_are_private(tmp_path: Path,
     # a repaired file keeps a private backup
     with open(path, "ab") as handle:
         handle.write(b'{"kind":"no')
-    assert run(["resume", path.stem, "--plain", "--lang", "ja", "--sessions-dir", str(sessions)], "/pause\n")[0] == 0
+    assert run_cli(["resume", path.stem, "--plain", "--lang", "ja", "--sessions-dir", str(sessions)], "/pause\n")[0] == 0
     (backup,) = sessions.glob("*.bak*")
     assert mode(backup) == 0o600 and mode(path) == 0o600
     # compiled outputs, the manifest and the output directory
     out = tmp_path / "out"
-    code, printed, _ = run(["compile", path.stem, "-o", str(out), "--sessions-dir", str(sessions)])
+    code, printed, _ = run_cli(["compile", path.stem, "-o", str(out), "--sessions-dir", str(sessions)])
     assert code == 0 and printed
     assert mode(out) == 0o700
     files = list(out.iterdir())
@@ -137,11 +127,11 @@ def test_template_syntax_and_formulas_in_a_bank_are_shown_not_run(tmp_path: Path
     question = "{{ 7*7 }} {% for i in range(3) %}繰{% endfor %} =1+1 会社名を教えてください。"
     bank_path.write_text(text.replace("ja: 会社名を教えてください。", f'ja: "{question}"'), encoding="utf-8")
     sessions = tmp_path / "sessions"
-    code, out, _ = run(["interview", "--plain", "--lang", "ja", "--bank", str(bank_path),
+    code, out, _ = run_cli(["interview", "--plain", "--lang", "ja", "--bank", str(bank_path),
                         "--sessions-dir", str(sessions)], "=HYPERLINK(\"http://example.invalid\",\"x\")\n/pause\n")
     assert code == 0 and question.split(" 会社名")[0] in out  # shown as written on screen
     session_id = next(sessions.glob("*.jsonl")).stem
-    code, _, _ = run(["compile", session_id, "-o", str(tmp_path / "out"), "--sessions-dir", str(sessions)])
+    code, _, _ = run_cli(["compile", session_id, "-o", str(tmp_path / "out"), "--sessions-dir", str(sessions)])
     assert code == 0
     for path in (tmp_path / "out").iterdir():
         if path.name.startswith("."):

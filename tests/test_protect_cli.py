@@ -20,9 +20,8 @@ import keyring
 import pytest
 
 from dialogue.store.keys import PASSPHRASE_ENV, SERVICE, STORE_KEY_FILE
-from tests.helpers import MINI_BANK, ROOT
+from tests.helpers import MINI_BANK, ROOT, run_cli
 from tests.protect_support import ENV, PASSPHRASE, FileKeyring, encrypted_store, environ_of_kind
-from tests.test_cli import run
 
 ANSWERS = ("株式会社みどり精工", "創業は1978年、長野県上田市で父が旋盤2台から始めました")
 
@@ -36,7 +35,7 @@ class Laptop:
         self.environ = {"LOCABEN_CONFIG_DIR": str(root / "config"), "COLUMNS": "200", **(environ or {})}
 
     def run(self, *args: str, stdin: str = "", **extra: str) -> tuple[int, str, str]:
-        return run([*args, "--sessions-dir", str(self.sessions)] if args[0] != "config" else list(args), stdin,
+        return run_cli([*args, "--sessions-dir", str(self.sessions)] if args[0] != "config" else list(args), stdin,
                    {**self.environ, **extra})
 
     def ok(self, *args: str, stdin: str = "", **extra: str) -> tuple[str, str]:
@@ -138,7 +137,7 @@ def test_a_wrong_passphrase_is_a_clear_error_and_changes_nothing(tmp_path: Path)
         assert code == 4, (args, err)
         assert "wrong passphrase" in err and "Nothing was changed" in err and "Traceback" not in err
     assert laptop.snapshot() == {k: v for k, v in laptop.snapshot().items() if k in before} == before
-    code, _, err = run(["resume", sid, "--plain", "--sessions-dir", str(laptop.sessions)], "/pause\n",
+    code, _, err = run_cli(["resume", sid, "--plain", "--sessions-dir", str(laptop.sessions)], "/pause\n",
                        {"LOCABEN_CONFIG_DIR": str(tmp_path / "config")})  # no passphrase, no terminal
     assert code == 4 and PASSPHRASE_ENV in err
 
@@ -338,7 +337,7 @@ def test_every_new_command_has_its_help_from_the_catalogue(lang: str, capsys: py
                          (["store", "status"], "store_status"), (["audit"], "audit"), (["delete", "x"], "delete"),
                          (["purge"], "purge")):
         with pytest.raises(SystemExit) as done:
-            run([*command, "--help", "--lang", lang])  # argparse prints the help to sys.stdout and exits
+            run_cli([*command, "--help", "--lang", lang])  # argparse prints the help to sys.stdout and exits
         out = capsys.readouterr().out
         assert done.value.code == 0 and squeezed(say(f"help.{key}", lang)) in squeezed(out), (command, out)
 

@@ -3,7 +3,6 @@ and that the session compiles and can be scored again later."""
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
@@ -11,11 +10,10 @@ from prompt_toolkit.completion import CompleteEvent
 from prompt_toolkit.document import Document
 
 from dialogue.banks.builtin import personas_dir
-from dialogue.cli.main import Env, main
 from dialogue.model.events import Noted, Started
 from dialogue.store.journal import SessionStore
 from dialogue.training.roleplay import completer
-from tests.helpers import standard_bank, ticking_clock
+from tests.helpers import run_cli, standard_bank
 
 SCRIPT = [
     "/ask company_name",
@@ -39,16 +37,9 @@ SCRIPT = [
 ]
 
 
-def run(args: list[str], stdin: str = "") -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    env = Env(stdin=io.StringIO(stdin), stdout=out, stderr=err, clock=ticking_clock(),
-              environ={"NO_COLOR": "1"})
-    return main(args, env), out.getvalue(), err.getvalue()
-
-
 def roleplay(tmp_path: Path, lines: list[str], persona: str = "kozuchi_seiko", lang: str = "ja"
              ) -> tuple[int, str, str]:
-    return run(["roleplay", "--persona", persona, "--plain", "--lang", lang, "--sessions-dir", str(tmp_path / "s")],
+    return run_cli(["roleplay", "--persona", persona, "--plain", "--lang", lang, "--sessions-dir", str(tmp_path / "s")],
                "\n".join(lines) + "\n")
 
 
@@ -88,13 +79,13 @@ def test_a_roleplay_from_questions_to_score(tmp_path: Path) -> None:
 def test_the_saved_roleplay_compiles_and_scores_again(tmp_path: Path) -> None:
     roleplay(tmp_path, SCRIPT)
     sid = only_session(tmp_path)
-    code, _, err = run(["compile", sid, "--format", "json", "-o", str(tmp_path / "out"),
+    code, _, err = run_cli(["compile", sid, "--format", "json", "-o", str(tmp_path / "out"),
                         "--sessions-dir", str(tmp_path / "s")])
     assert code == 0, err
     sheet = json.loads((tmp_path / "out" / f"{sid}-sheet.json").read_text(encoding="utf-8"))
     assert sheet["fields"]["company.name"]["value"] == "株式会社小槌精工"
     assert "条件表" in json.dumps(sheet["fields"]["business.strengths"], ensure_ascii=False)
-    code, out, _ = run(["roleplay", "--score", sid, "--lang", "en", "--sessions-dir", str(tmp_path / "s")])
+    code, out, _ = run_cli(["roleplay", "--score", sid, "--lang", "en", "--sessions-dir", str(tmp_path / "s")])
     assert code == 0
     assert "Score — Kozuchi Seiko Co., Ltd." in out.replace("\n", "")
 
@@ -124,13 +115,13 @@ def test_persona_text_is_printed_literally_never_as_markup(tmp_path: Path) -> No
 
 
 def test_usage_errors(tmp_path: Path) -> None:
-    code, _, err = run(["roleplay", "--plain", "--sessions-dir", str(tmp_path)])
+    code, _, err = run_cli(["roleplay", "--plain", "--sessions-dir", str(tmp_path)])
     assert code == 2 and "--persona NAME" in err
-    code, _, err = run(["roleplay", "--persona", "kozuchi", "--plain", "--sessions-dir", str(tmp_path)])
+    code, _, err = run_cli(["roleplay", "--persona", "kozuchi", "--plain", "--sessions-dir", str(tmp_path)])
     assert code == 1 and "did you mean 'kozuchi_seiko'" in err
-    code, _, err = run(["roleplay", "--persona", "kozuchi_seiko", "--sessions-dir", str(tmp_path)])
+    code, _, err = run_cli(["roleplay", "--persona", "kozuchi_seiko", "--sessions-dir", str(tmp_path)])
     assert code == 2 and "--plain" in err  # stdin is not a terminal
-    code, out, _ = run(["roleplay", "--list"])
+    code, out, _ = run_cli(["roleplay", "--list"])
     assert code == 0 and "kozuchi_seiko\t株式会社小槌精工" in out
 
 

@@ -21,9 +21,8 @@ from dialogue.model.events import Started
 from dialogue.sheet.filing import build_filing
 from dialogue.store.journal import SessionStore
 from dialogue.store.live import SessionManager
-from tests.helpers import MINI_BANK, ticking_clock
+from tests.helpers import MINI_BANK, run_cli, ticking_clock
 from tests.protect_support import KINDS, environ_of_kind, store_of_kind
-from tests.test_cli import run
 
 STORY = "創業は1978年、長野県上田市。先代は持病の糖尿病が悪化し、承継を急いでいる。"
 PLAIN_STORY = "創業は1978年、長野県上田市。父が旋盤2台で始め、今は従業員24名です。"
@@ -126,7 +125,7 @@ def test_text_recorded_before_the_check_existed_can_be_confirmed_on_its_question
 def interview(tmp_path: Path, kind: str, *extra: str) -> tuple[str, str]:
     sessions = tmp_path / "s"
     store_of_kind(sessions, kind)
-    code, out, err = run(["interview", "--plain", "--lang", "ja", "--bank", str(MINI_BANK), "--sessions-dir",
+    code, out, err = run_cli(["interview", "--plain", "--lang", "ja", "--bank", str(MINI_BANK), "--sessions-dir",
                           str(sessions)], "\n".join(["株式会社みどり精工", "24", STORY, *extra, "/pause"]) + "\n",
                          environ_of_kind(kind))
     assert code == 0, err
@@ -135,7 +134,7 @@ def interview(tmp_path: Path, kind: str, *extra: str) -> tuple[str, str]:
 
 def compiled(tmp_path: Path, kind: str, sid: str) -> tuple[dict[str, bytes], str]:
     out = tmp_path / "out"
-    code, _, err = run(["compile", sid, "-o", str(out), "--sessions-dir", str(tmp_path / "s")], "",
+    code, _, err = run_cli(["compile", sid, "-o", str(out), "--sessions-dir", str(tmp_path / "s")], "",
                        environ_of_kind(kind))
     assert code == 0, err
     files = {p.name: p.read_bytes() for p in out.iterdir() if not p.name.startswith(".")}

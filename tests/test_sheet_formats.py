@@ -345,8 +345,7 @@ def strict_json(text: str) -> dict:
 def test_a_journal_holding_non_finite_numbers_is_refused_with_its_line(tmp_path, number: str) -> None:  # type: ignore[no-untyped-def]
     """NaN/Infinity are not JSON: a journal hand-edited to hold one is refused at its line, and compile
     never writes a bare NaN (issue 12, item 9)."""
-    from tests.test_cli import interview as cli_interview
-    from tests.test_cli import run, session_id
+    from tests.helpers import cli_interview, run_cli, session_id
 
     cli_interview(tmp_path, ["株式会社みどり精工", "24", "創業からの歩みを伺いました。", "/pause"])
     journal = next((tmp_path / "s").glob("*.jsonl"))
@@ -354,7 +353,7 @@ def test_a_journal_holding_non_finite_numbers_is_refused_with_its_line(tmp_path,
     assert '"value":24,' in text
     line = text[:text.index('"value":24,')].count("\n") + 1
     journal.write_text(text.replace('"value":24,', f'"value":{number},'), encoding="utf-8")
-    code, _, err = run(["compile", session_id(tmp_path), "--format", "json", "-o", str(tmp_path / "out"),
+    code, _, err = run_cli(["compile", session_id(tmp_path), "--format", "json", "-o", str(tmp_path / "out"),
                         "--sessions-dir", str(tmp_path / "s")])
     assert code == 4 and f"{journal}:{line}: 'value' of an answered event" in err and "JSON does not allow" in err
     assert "Traceback" not in err and not list((tmp_path / "out").glob("*-sheet.json"))

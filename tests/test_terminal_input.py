@@ -22,22 +22,10 @@ from dialogue.ui.commands import NAMES, TARGET_COMMANDS
 from dialogue.ui.interview import Interview
 from dialogue.ui.terminal import TerminalInput, make_completer
 from tests.helpers import MINI_BANK, STANDARD_BANK, ticking_clock
+from tests.screen_driver import PipeDriven
 
 F2 = "\x1bOQ"
 ESC_ENTER = "\x1b\r"
-
-
-class PipeDriven:
-    """Feeds one keystroke string per prompt into the pipe, then lets prompt-toolkit read it."""
-
-    def __init__(self, terminal: TerminalInput, pipe, keys: list[str]):  # type: ignore[no-untyped-def]
-        self.terminal, self.pipe, self.keys = terminal, pipe, list(keys)
-
-    def read(self, offered: str = "", placeholder: str = "") -> str:
-        if not self.keys:
-            raise EOFError
-        self.pipe.send_text(self.keys.pop(0))
-        return self.terminal.read(offered, placeholder)
 
 
 def drive(tmp_path: Path, keys: list[str], bank: Path = MINI_BANK, mode: str = "guided") -> tuple[int, str, str]:

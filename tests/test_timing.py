@@ -30,3 +30,16 @@ def test_a_long_break_counts_as_at_most_ten_minutes() -> None:
     engine2.answer("株式会社みどり精工")
     result = timing(engine2.events, engine2.bank)
     assert result.section_seconds["basics"] <= 60 + 600
+
+
+def test_the_visit_clock_stops_while_paused_and_goes_on_after_resume() -> None:
+    start = ticking_clock(step_seconds=0)()
+    times = iter([start, start, start + timedelta(minutes=50), start + timedelta(minutes=50),
+                  start + timedelta(minutes=51), start + timedelta(minutes=52)])
+    engine = Engine(mini_bank(), lambda: next(times).isoformat())
+    engine.start()  # started + asked at 0
+    engine.answer("株式会社みどり精工")  # answered + asked at 50
+    engine.pause()  # 51
+    engine.resume()  # 52
+    result = timing(engine.events, engine.bank, now=start + timedelta(minutes=90))
+    assert round(result.visit_seconds / 60) == 89  # 90 minutes less the one spent paused

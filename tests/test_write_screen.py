@@ -21,23 +21,11 @@ from dialogue.ui.terminal import PlainInput, TerminalInput, make_completer
 from dialogue.ui.writeup_desk import DESK_NAMES, WriteUpDesk
 from dialogue.ui.writeup_interview import WritingInterview
 from tests.helpers import MINI_BANK, standard_bank, ticking_clock
+from tests.screen_driver import PipeDriven
 
 ESC_ENTER = "\x1b\r"
 CTRL_C = "\x03"
 AOBA = Actor("aoba", "青葉 健太")
-
-
-class PipeDriven:
-    """Feeds one keystroke string per prompt into the pipe, then lets prompt-toolkit read it."""
-
-    def __init__(self, terminal: TerminalInput, pipe, keys: list[str]):  # type: ignore[no-untyped-def]
-        self.terminal, self.pipe, self.keys = terminal, pipe, list(keys)
-
-    def read(self, offered: str = "", placeholder: str = "") -> str:
-        if not self.keys:
-            raise EOFError
-        self.pipe.send_text(self.keys.pop(0))
-        return self.terminal.read(offered, placeholder)
 
 
 def manager(tmp_path: Path) -> SessionManager:

@@ -23,14 +23,11 @@ from dialogue.sheet.filing import session_filing
 from dialogue.store.journal import SessionStore
 from dialogue.store.live import SessionManager
 from tests.conftest import command_under_test
+from tests.filing_support import finished_interview, live_session
 from tests.helpers import iso_clock, run_interview, standard_bank, ticking_clock
 
 AOBA = Actor("aoba", "青葉 健太", "laptop-1")
 KUROKI = Actor("kuroki", "黒木 課長")
-
-
-def live_session(tmp_path: Path):  # type: ignore[no-untyped-def]
-    return SessionManager(SessionStore(tmp_path / "s"), ticking_clock()).create(standard_bank(), Started(lang="ja"))
 
 
 # ---- the engine: which boxes ----
@@ -110,26 +107,6 @@ def run(args: list[str], stdin: str, env: dict[str, str] | None = None) -> tuple
     code = main(args, Env(stdin=io.StringIO(stdin), stdout=out, stderr=err, clock=ticking_clock(),
                           environ={"NO_COLOR": "1", **(env or {})}))
     return code, out.getvalue(), err.getvalue()
-
-
-HEADER_ANSWERS = {"company_name": "株式会社みどり精工", "representative_person": "代表取締役 | 緑川 誠",
-                  "head_office": "美波県緑川市工業団地3-12", "industry_class": "e", "employees_regular": "20",
-                  "employees_part_time": "4"}
-
-
-def finished_interview(tmp_path: Path) -> str:
-    """A finished standard-bank interview, journalled in tmp_path/s, with no write-ups yet."""
-    from tests.helpers import sample_answer
-
-    with live_session(tmp_path) as live:
-        step = live.step()
-        while step.state in ("asking", "probing"):
-            assert step.question is not None
-            raw = "深掘りの回答：年間2,000個、納期は平均5日です。" if step.state == "probing" else \
-                HEADER_ANSWERS.get(step.question.id, sample_answer(step.question))
-            step = live.answer(raw)
-        live.finish()
-        return live.session_id
 
 
 def test_locaben_write_resumes_at_the_first_box_not_written(tmp_path: Path) -> None:

@@ -162,10 +162,10 @@ def _from_condition(data: Any) -> Condition | None:
         question, op, values = data["compare"]
         return Compare(question, op, tuple(values))
     if "not" in data:
-        return Not(_from_condition(data["not"]))  # type: ignore[arg-type]
+        return Not(_from_condition(data["not"]))  # type: ignore[arg-type]  # a cached "not" always holds a condition
     key = "all" if "all" in data else "any"
     items = tuple(_from_condition(i) for i in data[key])
-    return (AllOf if key == "all" else AnyOf)(items)  # type: ignore[arg-type]
+    return (AllOf if key == "all" else AnyOf)(items)  # type: ignore[arg-type]  # cached all/any items are never empty conditions
 
 
 TEXT_KEYS = ("text", "purpose", "hint", "example", "guidance", "unit", "item_label")
@@ -189,11 +189,11 @@ def _from_question(d: dict[str, Any]) -> Question:
     kwargs: dict[str, Any] = {k: d[k] for k in PLAIN_KEYS}
     kwargs.update({k: _from_text(d[k]) for k in TEXT_KEYS})
     kwargs.update({k: tuple(d[k]) for k in TUPLE_KEYS})
-    kwargs["probes"] = tuple(Probe(_from_text(t), element, bool(if_none), bool(also))  # type: ignore[arg-type]
+    kwargs["probes"] = tuple(Probe(_from_text(t), element, bool(if_none), bool(also))  # type: ignore[arg-type]  # cached from a validated bank: text present
                              for t, element, if_none, also in d["probes"])
     kwargs["when"] = _from_condition(d["when"])
-    kwargs["choices"] = tuple(Choice(i, _from_text(t)) for i, t in d["choices"])  # type: ignore[arg-type]
-    kwargs["fields"] = tuple(RecordField(i, _from_text(t)) for i, t in d["fields"])  # type: ignore[arg-type]
+    kwargs["choices"] = tuple(Choice(i, _from_text(t)) for i, t in d["choices"])  # type: ignore[arg-type]  # cached from a validated bank: label present
+    kwargs["fields"] = tuple(RecordField(i, _from_text(t)) for i, t in d["fields"])  # type: ignore[arg-type]  # cached from a validated bank: label present
     return Question(**kwargs)
 
 
@@ -206,7 +206,7 @@ def _bank_json(bank: Bank) -> dict[str, Any]:
 
 
 def _bank(d: dict[str, Any], source_path: str) -> Bank:
-    sections = tuple(Section(s["id"], _from_text(s["title"]), tuple(_from_question(q) for q in s["questions"]),  # type: ignore[arg-type]
+    sections = tuple(Section(s["id"], _from_text(s["title"]), tuple(_from_question(q) for q in s["questions"]),  # type: ignore[arg-type]  # validated bank: title present
                              _from_text(s["guidance"]), tuple(s["recap"])) for s in d["sections"])
-    return Bank(d["id"], d["version"], _from_text(d["title"]), tuple(d["languages"]), sections,  # type: ignore[arg-type]
+    return Bank(d["id"], d["version"], _from_text(d["title"]), tuple(d["languages"]), sections,  # type: ignore[arg-type]  # validated bank: title present
                 d["targets"], source_hash=d["source_hash"], source_path=source_path)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
+from typing import ClassVar
 
 from dialogue.banks import yaml_nodes as yn
 from dialogue.errors import Problem
@@ -34,6 +35,15 @@ class NodeReader:
     problems: list[Problem]
     languages: tuple[str, ...]
 
+    # The code of each shape mistake: a reader of another kind of file (the persona reader) numbers the same
+    # mistakes in its own series.
+    NOT_A_MAPPING: ClassVar[str] = "E112"
+    UNKNOWN_KEY: ClassVar[str] = "E110"
+    MISSING_KEY: ClassVar[str] = "E111"
+    NOT_A_LIST: ClassVar[str] = "E112"
+    # Whether a required key is reported missing when a misspelling of it was already reported (`titel:` is one
+    # mistake for a bank; a persona reports both).
+    MISSING_AFTER_MISSPELT: ClassVar[bool] = False
 
     # ---- problems ----
 
@@ -47,7 +57,7 @@ class NodeReader:
                  ) -> dict[str, tuple[yn.Node, yn.Node]]:
         """Check a mapping's keys; return key -> (key node, value node)."""
         if not isinstance(node, yn.MappingNode):
-            self._add("E112", f"{what} must be a mapping (key: value lines)", node)
+            self._add(self.NOT_A_MAPPING, f"{what} must be a mapping (key: value lines)", node)
             return {}
         items: dict[str, tuple[yn.Node, yn.Node]] = {}
         misspelt: set[str] = set()
@@ -55,12 +65,12 @@ class NodeReader:
             key = str(key_node.value) if isinstance(key_node, yn.ScalarNode) else "?"
             if key not in allowed:
                 misspelt.add(_closest(key, allowed))
-                self._add("E110", f"unknown key {key!r} in {what}", key_node,
+                self._add(self.UNKNOWN_KEY, f"unknown key {key!r} in {what}", key_node,
                           suggest(key, allowed) or f"allowed keys: {', '.join(sorted(allowed))}")
             items[key] = (key_node, value_node)
         for key in required:
-            if key not in items and key not in misspelt:  # `titel:` is one mistake, already reported
-                self._add("E111", f"{what} has no {key!r}", node)
+            if key not in items and (self.MISSING_AFTER_MISSPELT or key not in misspelt):
+                self._add(self.MISSING_KEY, f"{what} has no {key!r}", node)
         return items
 
     def _string(self, node: yn.Node, what: str) -> str | None:
@@ -111,7 +121,7 @@ class NodeReader:
     def _sequence(self, node: yn.Node, what: str) -> list[yn.Node]:
         if isinstance(node, yn.SequenceNode):
             return list(node.value)
-        self._add("E112", f"{what} must be a list (lines starting with `- `)", node)
+        self._add(self.NOT_A_LIST, f"{what} must be a list (lines starting with `- `)", node)
         return []
 
     def _text(self, node: yn.Node, what: str) -> Text | None:

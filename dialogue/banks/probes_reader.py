@@ -40,21 +40,21 @@ class ProbeReader(NodeReader):
                    extras: dict[str, Any], what: str, qid: str | None, listening: bool) -> None:
         """`listen_for`, `probes`, `probes_if_none` and `max_probes` into `extras` (a None value: an error)."""
         listen_for: tuple[str, ...] | None = ()
-        if get("listen_for") is not None and listening:
-            extras["listen_for"] = listen_for = self._listen_for(get("listen_for"), what)
+        if (listen_node := get("listen_for")) is not None and listening:
+            extras["listen_for"] = listen_for = self._listen_for(listen_node, what)
         probes: list[Probe] = []
         nodes: list[yn.Node] = []
         for key in ("probes", "probes_if_none") if listening else ("probes",):
-            if get(key) is not None:
-                read, items_read = self._probes(get(key), what, if_none=key == "probes_if_none")
+            if (probes_node := get(key)) is not None:
+                read, items_read = self._probes(probes_node, what, if_none=key == "probes_if_none")
                 if read is None:
                     extras["probes"] = None
                 probes += read or ()
                 nodes += items_read
         if extras.get("probes", ()) is not None and probes:
             extras["probes"] = tuple(probes)
-        extras["max_probes"] = (self._max_probes(get("max_probes"), what) if get("max_probes") is not None
-                                else self.max_probes)
+        max_node = get("max_probes")
+        extras["max_probes"] = self._max_probes(max_node, what) if max_node is not None else self.max_probes
         if listen_for is not None:  # a bad listen_for was reported: checking probes against it would only repeat it
             self._check_probe_elements(listen_for, tuple(probes), nodes, get("listen_for"), what)
         if qid is not None:
@@ -204,6 +204,7 @@ class ProbeReader(NodeReader):
 
 def _value_node(node: yn.Node, key: str) -> yn.Node | None:
     if isinstance(node, yn.MappingNode):
+        v: yn.Node
         for k, v in node.value:
             if str(k.value) == key:
                 return v
@@ -212,6 +213,7 @@ def _value_node(node: yn.Node, key: str) -> yn.Node | None:
 
 def _key_node(node: yn.Node, key: str) -> yn.Node | None:
     if isinstance(node, yn.MappingNode):
+        k: yn.Node
         for k, _ in node.value:
             if str(k.value) == key:
                 return k

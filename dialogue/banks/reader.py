@@ -6,7 +6,7 @@ The format is documented in docs/bank-format.md and published as question_banks/
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, cast
 
@@ -26,6 +26,7 @@ from dialogue.model import (
     QuestionType,
     RecordField,
     Section,
+    Text,
 )
 from dialogue.model.bank import DEFAULT_MAX_PROBES
 from dialogue.model.sheet_fields import FIELDS_BY_ID, RECORD_FIELDS
@@ -389,14 +390,10 @@ class _BankReader(ConditionReader, ProbeReader, HeaderReader):
             self._add("E111", f"{what}: a choice question needs `choices`", question_node)
             return None
         choices: list[Choice] = []
-        for item in self._sequence(node, "choices"):
-            items = self._mapping(item, {"id", "label"}, ("id", "label"), "a choice")
-            cid = self._id(items["id"][1], "choice id") if "id" in items else None
-            label = self._text(items["label"][1], "choice label") if "label" in items else None
-            if cid and label:
-                if any(c.id == cid for c in choices):
-                    self._add("E114", f"{what}: choice id {cid!r} is used twice", items["id"][1])
-                choices.append(Choice(cid, label))
+        for cid, label, id_node in self._labelled(node, "choices", "a choice", "choice"):
+            if any(c.id == cid for c in choices):
+                self._add("E114", f"{what}: choice id {cid!r} is used twice", id_node)
+            choices.append(Choice(cid, label))
         if len(choices) < 2:
             self._add("E118", f"{what}: a choice question needs at least two choices", node)
         return tuple(choices)
@@ -406,13 +403,7 @@ class _BankReader(ConditionReader, ProbeReader, HeaderReader):
         if node is None:
             self._add("E111", f"{what}: a group question needs `fields`", question_node)
             return None
-        fields = []
-        for item in self._sequence(node, "fields"):
-            items = self._mapping(item, {"id", "label"}, ("id", "label"), "a record field")
-            fid = self._id(items["id"][1], "field id") if "id" in items else None
-            label = self._text(items["label"][1], "field label") if "label" in items else None
-            if fid and label:
-                fields.append(RecordField(fid, label))
+        fields = [RecordField(fid, label) for fid, label, _ in self._labelled(node, "fields", "a record field", "field")]
         ids = tuple(f.id for f in fields)
         for field_id in fills:
             shape = FIELDS_BY_ID[field_id].shape
@@ -421,6 +412,17 @@ class _BankReader(ConditionReader, ProbeReader, HeaderReader):
                 self._add("E118", f"{what}: {field_id} records need the fields {', '.join(expected)} "
                           f"(in that order), not {', '.join(ids) or 'none'}", node)
         return tuple(fields)
+
+    def _labelled(self, node: yn.Node, key: str, entry: str, short: str) -> Iterator[tuple[str, Text, yn.Node]]:
+        """The `{id, label}` entries of a choice question's `choices` or a group question's `fields`, as
+        (id, label, id node), each entry's problems reported as it is read (so the caller's own checks of an
+        entry come right after them)."""
+        for item in self._sequence(node, key):
+            items = self._mapping(item, {"id", "label"}, ("id", "label"), entry)
+            ident = self._id(items["id"][1], f"{short} id") if "id" in items else None
+            label = self._text(items["label"][1], f"{short} label") if "label" in items else None
+            if ident and label:
+                yield ident, label, items["id"][1]
 
     def _check_shape(self, qtype: str, fills: tuple[str, ...], what: str, node: yn.Node | None) -> None:
         for field_id in fills:

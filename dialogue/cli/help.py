@@ -87,7 +87,7 @@ def render_pages() -> tuple[dict[str, str], list[str]]:
                 if takes_lang(parser):
                     with_lang.add(" ".join(words))
     finally:
-        argparse._ = saved  # type: ignore[attr-defined]
+        argparse._ = saved  # type: ignore[attr-defined]  # argparse's gettext hook is private
     return pages, sorted(with_lang)
 
 

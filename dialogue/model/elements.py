@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from dialogue.model.measure import flatten, thin_size
+
 
 @dataclass(frozen=True, slots=True)
 class Element:
@@ -70,15 +72,6 @@ class Reply(StrEnum):
 def normalize(text: str) -> str:
     """NFKC (full-width digits and ％ become ASCII) and lower case; the form every detector reads."""
     return unicodedata.normalize("NFKC", text).casefold()
-
-
-def flatten(value: Any) -> str:
-    """Any answer value (text, list, records) as one text."""
-    if isinstance(value, list):
-        return "\n".join(flatten(item) for item in value)
-    if isinstance(value, dict):
-        return "\n".join(flatten(item) for item in value.values())
-    return "" if value is None else str(value)
 
 
 # ---- the detectors ----
@@ -334,7 +327,7 @@ def reply_kind(value: Any) -> Reply:
 
 def _sentence_kind(sentence: str) -> Reply | None:
     """NONE / NEGATIVE for a non-answer sentence, None for short filler, CONTENT for anything else."""
-    folded, size = normalize(sentence), _size(sentence)
+    folded, size = normalize(sentence), thin_size(sentence)
     none, negative = (_JA_NONE, _JA_NEGATIVE) if is_japanese(sentence) else (_EN_NONE, _EN_NEGATIVE)
     says_more = size >= _SAYS_MORE and bool(elements_in(sentence))  # 「システムを入れたいが、分からない」
     if none.search(folded):
@@ -348,7 +341,3 @@ def is_non_answer(value: Any) -> bool:
     return reply_kind(value) is not Reply.CONTENT
 
 
-def _size(text: str) -> float:
-    wide = sum(1 for ch in text if unicodedata.east_asian_width(ch) in ("W", "F"))
-    narrow = sum(1 for ch in text if not ch.isspace()) - wide
-    return wide + 0.4 * narrow

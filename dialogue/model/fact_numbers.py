@@ -5,10 +5,10 @@ with positions in the original. Pure."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from decimal import Decimal
 
 from dialogue.model.fact_text import ARABIC, KANJI_NUM_CHARS, NUMBER, Fact, make_fact, parse_number
+from dialogue.model.measure import is_wide
 
 # ---- units: one table ----
 
@@ -186,7 +186,7 @@ def _years(plain: str, original: str) -> list[Fact]:
 
 def _is_japanese_context(plain: str, end: int) -> bool:
     rest = plain[end:end + 1]
-    return bool(rest) and unicodedata.east_asian_width(rest) in ("W", "F")
+    return bool(rest) and is_wide(rest)
 
 
 def _percents(plain: str, original: str) -> list[Fact]:

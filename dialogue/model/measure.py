@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import cache
 from typing import Any
 
 
@@ -21,21 +22,41 @@ def answer_size(value: Any) -> int:
     return len(str(value))
 
 
+@cache
+def is_wide(ch: str) -> bool:
+    """A character that takes two columns (East Asian Wide or Fullwidth: kanji, kana, full-width forms). The
+    one width rule: terminals, the spreadsheet layouts and the thin-answer measure all count with it. (Each
+    character is looked up once per process: a sheet measures tens of thousands of characters.)"""
+    return unicodedata.east_asian_width(ch) in ("W", "F")
+
+
+def char_width(ch: str) -> int:
+    return 2 if is_wide(ch) else 1
+
+
+def display_width(text: str) -> int:
+    """Columns a text needs: a wide (Japanese) character counts as two Latin ones."""
+    if text.isascii():
+        return len(text)
+    return sum(map(char_width, text))
+
+
 def thin_size(value: Any) -> float:
     """How much an answer says, comparable across languages for the thin-answer rule: a wide (Japanese)
     character counts 1, any other non-space character 0.4 (English needs about 2.5 times the characters
     to say as much), so one `thin_below` works for a bank's Japanese and English alike."""
-    text = _flatten(value)
-    wide = sum(1 for ch in text if unicodedata.east_asian_width(ch) in ("W", "F"))
+    text = flatten(value)  # the separators are spaces, which count nothing
+    wide = sum(1 for ch in text if is_wide(ch))
     narrow = sum(1 for ch in text if not ch.isspace()) - wide
     return wide + 0.4 * narrow
 
 
-def _flatten(value: Any) -> str:
+def flatten(value: Any) -> str:
+    """Any answer value (text, list, records) as one text, a line each."""
     if isinstance(value, list):
-        return " ".join(_flatten(item) for item in value)
+        return "\n".join(flatten(item) for item in value)
     if isinstance(value, dict):
-        return " ".join(_flatten(item) for item in value.values())
+        return "\n".join(flatten(item) for item in value.values())
     return "" if value is None else str(value)
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 import difflib
 import io
 import math
-import unicodedata
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from typing import Any
 from dialogue.errors import Position, Problem, Severity, UsageError
 from dialogue.model import Transcript
 from dialogue.model.form_map import RECORD_SOURCE, FormMap, FormMapError, FormTarget, record_keys, split_cell
+from dialogue.model.measure import is_wide
 from dialogue.model.sheet_fields import COMBINED_HEADERS, HEADER_FIELDS_BY_ID
 from dialogue.model.writing import parse_records
 from dialogue.sheet.files import write_outputs
@@ -241,7 +241,7 @@ def lines_for(text: str, width_px: int, size: float) -> int:
     """Wrapped lines a text takes in a cell `width_px` wide (a wide character is one em, a narrow one half)."""
     em = size * 96 / 72
     room = max(1.0, width_px - 6)
-    return sum(max(1, math.ceil(sum(em if unicodedata.east_asian_width(c) in "WF" else em / 2 for c in line) / room))
+    return sum(max(1, math.ceil(sum(em if is_wide(c) else em / 2 for c in line) / room))
                for line in text.split("\n"))
 
 

@@ -8,10 +8,14 @@ environment (`select_autoescape` would miss `*.html.j2`), so every write-up is e
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING
 
 from dialogue.model.sheet_fields import FIELDS_BY_ID, FILED_STEPS
 from dialogue.sheet.filing import Filing, printed_header
+from dialogue.sheet.templating import template_environment
+
+if TYPE_CHECKING:
+    import jinja2
 
 FILING_TEMPLATE = "filing.html.j2"
 FOLLOWUP_TEMPLATE = "filing_followup.html.j2"
@@ -20,16 +24,8 @@ HEADER_PER_ROW = 3
 
 
 @cache
-def _environment() -> Any:  # jinja2 is imported only when rendering
-    import jinja2
-
-    from dialogue.sheet.precompiled import template_loader
-
-    return jinja2.Environment(
-        loader=template_loader("filing"),  # compiled ahead of time (dialogue.sheet.precompiled)
-        undefined=jinja2.StrictUndefined, autoescape=True, keep_trailing_newline=True,
-        trim_blocks=True, lstrip_blocks=True,
-    )
+def _environment() -> jinja2.Environment:  # jinja2 is imported only when rendering
+    return template_environment("filing", autoescape=True)
 
 
 def render_filing_html(filing: Filing) -> str:

@@ -23,12 +23,12 @@ from __future__ import annotations
 import io
 import math
 import re
-import unicodedata
 import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from dialogue.model.measure import display_width
 from dialogue.model.sheet_fields import FIELDS_BY_ID, FILED_STEPS, HEADER_FIELDS
 from dialogue.sheet.filing import FiledBox, Filing, printed_header
 
@@ -71,11 +71,6 @@ def col(index: int) -> str:
         index, rest = divmod(index - 1, 26)
         name = chr(65 + rest) + name
     return name
-
-
-def display_width(text: str) -> int:
-    """Columns a text needs: a wide (Japanese) character counts as two Latin ones."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def lines_needed(text: str, span: int, size: float = TEXT_SIZE) -> int:
@@ -361,7 +356,9 @@ def _first_block(s: _Sheet, rows: dict[str, tuple[list[Cell], list[str | None]]]
 
 def _commercial(s: _Sheet, filing: Filing) -> None:
     spans = [(1, 6), (7, 6), (13, 6), (19, 6), (25, 6)]
-    titles, bodies, ids = [], [], []
+    titles: list[Cell] = []
+    bodies: list[Cell] = []
+    ids: list[str | None] = []
     for (start, span), box in zip(spans, filing.commercial, strict=True):
         arrow = " ▶" if start < 25 else ""
         if box.field_id is None:
@@ -460,8 +457,9 @@ def render_filing_workbook(filing: Filing) -> RenderedFiling:
 
     wb = Workbook()
     normal = Font(name=FONT_NAME, charset=128, family=3, size=DEFAULT_SIZE)
-    wb._fonts = IndexedList([normal])  # the Normal style's font is the workbook's default
-    wb._named_styles[0].font = normal
+    # the Normal style's font is the workbook's default; openpyxl has no public setter for it
+    wb._fonts = IndexedList([normal])  # type: ignore[attr-defined]  # private: no public default-font API
+    wb._named_styles[0].font = normal  # type: ignore[attr-defined]  # private: no public default-font API
     styles = _styles()
     flow = _Sheet(wb.active, styles)
     flow.ws.title = filing.page_titles[0][:31]

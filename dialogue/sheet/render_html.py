@@ -20,21 +20,14 @@ from dialogue.sheet.data import (
     SheetData,
     extra_lines,
 )
+from dialogue.sheet.templating import template_environment
 
 HTML_TEMPLATE = "sheet.html.j2"
 
 
 @cache
 def html_environment() -> Any:  # jinja2 is imported only when rendering
-    import jinja2
-
-    from dialogue.sheet.precompiled import template_loader
-
-    env = jinja2.Environment(
-        loader=template_loader("html"),  # compiled ahead of time (dialogue.sheet.precompiled)
-        undefined=jinja2.StrictUndefined, autoescape=True, keep_trailing_newline=True,
-        trim_blocks=True, lstrip_blocks=True,
-    )
+    env = template_environment("html", autoescape=True)
     env.globals["extra_lines"] = extra_lines
     return env
 

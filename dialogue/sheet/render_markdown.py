@@ -8,20 +8,13 @@ from typing import Any
 from dialogue.model import Transcript
 from dialogue.sheet.data import LABELS, SheetData, extra_lines
 from dialogue.sheet.markdown_text import md_block, md_code, md_finalize, md_inline, trusted
+from dialogue.sheet.templating import template_environment
 from dialogue.sheet.transcript_view import transcript_rows
 
 
 @cache
 def _environment() -> Any:  # jinja2 is imported only when compiling
-    import jinja2
-
-    from dialogue.sheet.precompiled import template_loader
-
-    env = jinja2.Environment(
-        loader=template_loader("md"),  # compiled ahead of time (dialogue.sheet.precompiled)
-        undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True,
-        trim_blocks=True, lstrip_blocks=True, finalize=md_finalize,  # every printed value is escaped
-    )
+    env = template_environment("md", autoescape=False, finalize=md_finalize)  # every printed value is escaped
     env.filters["md_cell"] = md_inline
     env.filters["md_block"] = md_block
     env.filters["md_code"] = md_code

@@ -10,11 +10,12 @@ rows after it move down. Nothing here imports openpyxl: it is plain text arithme
 from __future__ import annotations
 
 import re
-import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import lru_cache
 from itertools import accumulate
+
+from dialogue.model.measure import char_width, display_width
 
 MAX_ROW_HEIGHT = 409.0  # Excel's limit, in points
 LINE_HEIGHT = 15.0  # points per wrapped line at the value font's size
@@ -24,19 +25,6 @@ FILL = 0.9  # use 90% of a row: Excel's wrapping may need a line or two more tha
 # A Latin word (Excel wraps it whole), one wide character, or one space.
 _TOKEN = re.compile(r"[^\s\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]+|.",
                     re.DOTALL)
-
-
-@cache
-def _char_width(ch: str) -> int:
-    return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
-
-
-def display_width(text: str) -> int:
-    """Columns a text needs: a wide (Japanese) character counts as two Latin ones. (Each character's width
-    is looked up once per process: a sheet measures tens of thousands of characters, twice.)"""
-    if text.isascii():
-        return len(text)
-    return sum(map(_char_width, text))
 
 
 def wrap(paragraph: str, capacity: float) -> list[str]:
@@ -63,10 +51,10 @@ def wrap(paragraph: str, capacity: float) -> list[str]:
         i = j
         if ends[j + 1] - ends[j] > capacity:  # a word longer than the line: cut it anywhere
             for ch in tokens[j]:
-                if width + _char_width(ch) > capacity and line:
+                if width + char_width(ch) > capacity and line:
                     lines.append(line)
                     line, width = "", 0.0
-                line, width = line + ch, width + _char_width(ch)
+                line, width = line + ch, width + char_width(ch)
             i = j + 1
     return [*lines, line]
 

@@ -3,11 +3,12 @@ Problem codes are P1xx (`dialogue.training.persona.PERSONA_CODES`)."""
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import Any
 
 from dialogue.banks import yaml_nodes as yn
-from dialogue.banks.node_reader import suggest
+from dialogue.banks.node_reader import NodeReader, suggest
 from dialogue.errors import Position, Problem, Severity
 from dialogue.model import Bank, Question, Text
 from dialogue.model.sheet_fields import FIELDS_BY_ID
@@ -35,8 +36,16 @@ from dialogue.training.persona_writeup import WriteupReader
 # ---- the reader: one pass, every problem ----
 
 
-class PersonaReader(WriteupReader):
-    """One pass over one persona file against a bank, collecting every problem with its position."""
+class PersonaReader(WriteupReader, NodeReader):
+    """One pass over one persona file against a bank, collecting every problem with its position. The typed
+    reads of mappings and lists are the bank reader's (`NodeReader`), with the persona's problem codes; text
+    and flags are stricter here (a persona's text is always quoted text in every language)."""
+
+    NOT_A_MAPPING = "P103"
+    UNKNOWN_KEY = "P101"
+    MISSING_KEY = "P102"
+    NOT_A_LIST = "P103"
+    MISSING_AFTER_MISSPELT = True
 
     def __init__(self, path: Path, bank: Bank):
         self.path = path
@@ -71,23 +80,6 @@ class PersonaReader(WriteupReader):
     def _add(self, code: str, message: str, node: yn.Node, hint: str = "") -> None:
         assert self.doc is not None
         self.problems.append(self.doc.problem(code, message, node, hint or PERSONA_CODES[code][1]))
-
-    def _mapping(self, node: yn.Node, allowed: set[str], required: tuple[str, ...], what: str
-                 ) -> dict[str, tuple[yn.Node, yn.Node]]:
-        if not isinstance(node, yn.MappingNode):
-            self._add("P103", f"{what} must be a mapping (key: value lines)", node)
-            return {}
-        items: dict[str, tuple[yn.Node, yn.Node]] = {}
-        for key_node, value_node in node.value:
-            key = str(key_node.value) if isinstance(key_node, yn.ScalarNode) else "?"
-            if key not in allowed:
-                self._add("P101", f"unknown key {key!r} in {what}", key_node,
-                          suggest(key, allowed) or f"allowed keys: {', '.join(sorted(allowed))}")
-            items[key] = (key_node, value_node)
-        for key in required:
-            if key not in items:
-                self._add("P102", f"{what} has no {key!r}", node)
-        return items
 
     def _string(self, node: yn.Node, what: str) -> str | None:
         if not isinstance(node, yn.ScalarNode):
@@ -159,7 +151,7 @@ class PersonaReader(WriteupReader):
         if None in (pid, company, industry, personality, note) or not fields:
             return None
         writeups = tuple((box, text) for box, (text, _) in self.writeup_texts.items())
-        persona = Persona(str(pid), self.bank.id, company, industry, summary, str(personality), note,  # type: ignore[arg-type]
+        persona = Persona(str(pid), self.bank.id, company, industry, summary, str(personality), note,  # type: ignore[arg-type]  # None ruled out just above
                           fields, str(self.path), writeups)
         self._check_applicability(persona, get["fields"])
         if "writeup" in get:
@@ -228,12 +220,6 @@ class PersonaReader(WriteupReader):
         self._add("P103", f"{what} must be a mapping of question id → answer", node)
         return []
 
-    def _sequence(self, node: yn.Node, what: str) -> list[yn.Node]:
-        if isinstance(node, yn.SequenceNode):
-            return list(node.value)
-        self._add("P103", f"{what} must be a list (lines starting with `- `)", node)
-        return []
-
     # ---- answers and facts ----
 
     def _answer(self, node: yn.Node, field_id: str, questions: list[Question], kind: str) -> MainAnswer | None:
@@ -261,11 +247,11 @@ class PersonaReader(WriteupReader):
         if len(pairs) < len(self.langs) or keys is None or typed is None:
             return None
         fact_id = f"{field_id}@{qid}" if qid else f"{field_id}#surface"
-        fact = Fact(fact_id, field_id, kind, Text(tuple(pairs)), keys, qid, None, self.doc.position(node))  # type: ignore[union-attr]
+        fact = Fact(fact_id, field_id, kind, Text(tuple(pairs)), keys, qid, None, self.doc.position(node))  # type: ignore[union-attr]  # doc is set while reading
         return MainAnswer(fact, typed.get("choice"), typed.get("number"), tuple(records), short, guarded)
 
     def _typed(self, items: dict[str, tuple[yn.Node, yn.Node]], node: yn.Node, questions: list[Question],
-               types: set[str], what: str) -> dict[str, Any] | None:
+               types: AbstractSet[str], what: str) -> dict[str, Any] | None:
         """`choice:` / `number:` where a question on the field needs one, and only there."""
         typed: dict[str, Any] = {}
         ok = True
@@ -323,7 +309,7 @@ class PersonaReader(WriteupReader):
             return None
         probe = probes[0] if probes else None
         return Fact(f"{field_id}#{number}", field_id, "deeper", text, keys, probe.question_id if probe else None,
-                    probe, self.doc.position(node), volunteered, probes[1:])  # type: ignore[union-attr]
+                    probe, self.doc.position(node), volunteered, probes[1:])  # type: ignore[union-attr]  # doc is set while reading
 
     def _probes(self, node: yn.Node, field_id: str, what: str) -> tuple[ProbeRef, ...] | None:
         """One probe `{question, index}`, or a list of them: any of these probes draws the fact out."""
@@ -337,7 +323,7 @@ class PersonaReader(WriteupReader):
 
     def _flag(self, node: yn.Node, what: str) -> bool | None:
         if isinstance(node, yn.ScalarNode) and node.tag == yn.BOOL_TAG and node.value in ("true", "false"):
-            return node.value == "true"
+            return str(node.value) == "true"
         self._add("P103", f"{what} must be true or false", node)
         return None
 

@@ -113,7 +113,10 @@ class RolePlay:
         elif name == "note" and self.topic is None:
             self._say(say("no_topic", self.lang), "red")
         elif name == "note":
-            self._record(lambda: (self._focus(self.topic), self.live.note(arg)))
+            def note() -> None:
+                self._focus(self.topic)
+                self.live.note(arg)
+            self._record(note)
         elif name == "review":
             from dialogue.sheet import build_sheet
             from dialogue.ui import screens
@@ -195,10 +198,13 @@ class RolePlay:
             self._say(say("no_topic", self.lang), "red")
             return
         question_id, probe = self.pending
-        if probe is not None:
-            self._record(lambda: (self._focus(question_id), self.live.follow_up(probe, text)))
-        else:
-            self._record(lambda: (self._focus(question_id), self._submit(question_id, text)))
+        def record() -> None:
+            self._focus(question_id)
+            if probe is not None:
+                self.live.follow_up(probe, text)
+            else:
+                self._submit(question_id, text)
+        self._record(record)
 
     def _submit(self, question_id: str, text: str) -> None:
         question = self.bank.question(question_id)
@@ -306,7 +312,7 @@ def render_report(report: ScoreReport, persona: Persona, bank: Any, lang: str, w
     table = Table(title=plain(say("score_title", lang, company=persona.company.get(lang))), expand=True)
     for key, justify in (("section", "left"), ("facts_you", "right"), ("facts_expert", "right"),
                          ("chars_you", "right"), ("chars_expert", "right")):
-        table.add_column(say(key, lang), overflow="fold", justify=justify)  # type: ignore[arg-type]
+        table.add_column(say(key, lang), overflow="fold", justify=justify)  # type: ignore[arg-type]  # left/right are rich JustifyMethod values
     for mine, theirs in zip(you.sections, expert.sections, strict=True):
         table.add_row(plain(mine.label), f"{mine.captured}/{mine.total}", f"{theirs.captured}/{theirs.total}",
                       str(mine.chars), str(theirs.chars))

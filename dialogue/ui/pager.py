@@ -44,7 +44,8 @@ class Pager:
         self._app = self._build(input, output)
 
     def rows(self) -> int:
-        return max(1, self._app.output.get_size().rows - STATUS_ROWS)
+        rows: int = self._app.output.get_size().rows
+        return max(1, rows - STATUS_ROWS)
 
     def scroll(self, lines: int) -> None:
         self.top = max(0, min(self.top + lines, len(self.lines) - self.rows()))

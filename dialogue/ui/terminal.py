@@ -78,7 +78,7 @@ def make_completer(commands: Callable[[], Iterable[str]], targets: Targets,
     wanted = target_commands if target_commands is not None else {"jump": "any", "edit": "any", "park": "field"}
 
     class SlashCompleter(Completer):
-        def get_completions(self, document, complete_event):  # type: ignore[no-untyped-def]  # prompt-toolkit's signature
+        def get_completions(self, document, complete_event):  # type: ignore[no-untyped-def]  # prompt-toolkit key handler: event is its KeyPressEvent  # prompt-toolkit's signature
             text = document.text_before_cursor
             if not text.startswith("/"):
                 return
@@ -114,7 +114,7 @@ class TerminalInput:
 
         @bindings.add("enter")
         @bindings.add("c-j")
-        def _send(event):  # type: ignore[no-untyped-def]
+        def _send(event):  # type: ignore[no-untyped-def]  # prompt-toolkit key handler: event is its KeyPressEvent
             buffer = event.current_buffer
             if buffer.complete_state and buffer.complete_state.current_completion:
                 buffer.apply_completion(buffer.complete_state.current_completion)
@@ -122,23 +122,23 @@ class TerminalInput:
             buffer.validate_and_handle()
 
         @bindings.add("escape", "enter")
-        def _newline(event):  # type: ignore[no-untyped-def]
+        def _newline(event):  # type: ignore[no-untyped-def]  # prompt-toolkit key handler: event is its KeyPressEvent
             event.current_buffer.insert_text("\n")
 
         @bindings.add("up", filter=_empty_buffer())
-        def _edit_offered(event):  # type: ignore[no-untyped-def]
+        def _edit_offered(event):  # type: ignore[no-untyped-def]  # prompt-toolkit key handler: event is its KeyPressEvent
             if self._offered:
                 event.current_buffer.insert_text(self._offered)
 
         @bindings.add("f2")
-        def _toggle_hints(event):  # type: ignore[no-untyped-def]
+        def _toggle_hints(event):  # type: ignore[no-untyped-def]  # prompt-toolkit key handler: event is its KeyPressEvent
             # F2 runs /hint; what was typed so far is put back in the line afterwards
             self._kept = event.current_buffer.text
             event.current_buffer.text = HINTS_COMMAND
             event.current_buffer.validate_and_handle()
 
         @bindings.add("c-c")
-        def _interrupt(event):  # type: ignore[no-untyped-def]
+        def _interrupt(event):  # type: ignore[no-untyped-def]  # prompt-toolkit key handler: event is its KeyPressEvent
             event.app.exit(exception=Interrupted(event.current_buffer.text))
 
         typing_command = Condition(lambda: self._session.default_buffer.text.startswith("/"))

@@ -25,9 +25,9 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from rich.console import Console, ConsoleOptions, JustifyMethod, OverflowMethod
+    from rich.containers import Lines
     from rich.measure import Measurement
     from rich.segment import Segment
-    from rich.text import Lines
 
 NO_LINE_START = frozenset(
     "、。，．,.:;：；!?！？‼⁇⁈⁉)）]］}｝〕〉》」』】〙〗〟’”｠»"
@@ -146,7 +146,7 @@ class ScreenText(RichText):
 
     def wrap(self, console: Console, width: int, *, justify: JustifyMethod | None = None,
              overflow: OverflowMethod | None = None, tab_size: int = 8, no_wrap: bool | None = None) -> Lines:
-        from rich.text import Lines
+        from rich.containers import Lines
 
         wrap_justify = justify or self.justify or "default"
         wrap_overflow = overflow or self.overflow or "fold"

@@ -69,10 +69,10 @@ class WritingInterview(Interview):
         self._say_plain(say("writeup.back_to_interview", self.lang))
         super()._show(self.live.step())
 
-    def toolbar(self) -> str:
+    def toolbar(self, width: int | None = None) -> str:
         if self._desk is not None and self._desk.active:
             return self._desk.toolbar()
-        return super().toolbar()
+        return super().toolbar(width)
 
     # ---- the offered steps ----
 

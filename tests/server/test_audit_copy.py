@@ -11,9 +11,8 @@ from pathlib import Path
 import pytest
 
 from dialogue.store.audit import GENESIS, canonical, entry_hash
-from tests.helpers import MINI_BANK
+from tests.helpers import MINI_BANK, run_cli
 from tests.server.conftest import Server
-from tests.test_cli import run
 
 pytestmark = pytest.mark.server
 
@@ -27,7 +26,7 @@ class Laptop:
                         "LOCABEN_CONFIG_DIR": str(root / staff / "config")}
 
     def run(self, *args: str, stdin: str = "") -> tuple[int, str, str]:
-        return run([*args, "--sessions-dir", str(self.sessions)], stdin, self.environ)
+        return run_cli([*args, "--sessions-dir", str(self.sessions)], stdin, self.environ)
 
     def ok(self, *args: str, stdin: str = "") -> str:
         code, out, err = self.run(*args, stdin=stdin)

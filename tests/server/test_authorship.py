@@ -19,7 +19,7 @@ from dialogue.store.server.schema import MIGRATIONS, apply_migrations
 from tests.helpers import ticking_clock
 from tests.server.conftest import STAFF, Server
 from tests.server.devices import START, Device, later
-from tests.server.test_team import Officer
+from tests.server.helpers import Officer
 
 pytestmark = pytest.mark.server
 TANAKA = Actor("tanaka", "田中 一郎", "tanaka-pc")

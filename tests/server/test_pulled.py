@@ -14,7 +14,7 @@ from dialogue.banks.builtin import standard_bank_path
 from dialogue.banks.reader import load_bank
 from tests.helpers import MINI_BANK
 from tests.server.conftest import Server
-from tests.server.test_team import Officer
+from tests.server.helpers import Officer
 
 pytestmark = pytest.mark.server
 

@@ -14,7 +14,7 @@ from dialogue.model.events import Started
 from dialogue.store.server import sync
 from tests.helpers import MINI_BANK
 from tests.server.conftest import Server
-from tests.server.test_team import Officer
+from tests.server.helpers import Officer
 
 pytestmark = pytest.mark.server
 

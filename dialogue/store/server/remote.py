@@ -209,7 +209,8 @@ class Remote:
 
     def _all(self, query: str, params: tuple[Any, ...] = ()) -> list[Any]:
         try:
-            return self.conn.execute(query, params).fetchall()
+            rows: list[Any] = self.conn.execute(query, params).fetchall()
+            return rows
         except pg_errors.InsufficientPrivilege as exc:
             raise AccessDenied("server.refused", detail=describe(exc)) from None
         except psycopg.OperationalError as exc:
