@@ -201,3 +201,22 @@ def test_the_section_7_recap_shows_what_the_probes_drew_out(tmp_path: Path) -> N
     assert code == 0, err
     recap = out[out.index("ここまでに伺った内容"):out.index("今の御社の状況")]
     assert "精度です。" in recap and "↳ 紹介が8割です。" in recap, recap
+
+
+def test_a_sentence_for_a_list_question_is_explained_then_kept_when_confirmed(tmp_path: Path) -> None:
+    """Issue 12, item 21: a free-text sentence given where records are asked is not silently made one record
+    with empty fields: the expected shape is said, nothing is recorded, and Enter again keeps it."""
+    sentence = "受注してから図面を確認し、材料を仕入れて加工し、検査して納品します。"
+    code, out, err = run(["interview", "--plain", "--lang", "ja", "--sessions-dir", str(tmp_path / "s")],
+                         f"/jump flow_steps\n{sentence}\n/pause\n")
+    assert code == 0, err
+    said = "".join(out.split())  # the message is folded at the console's width
+    assert "業務名|業務内容|差別化ポイント" in said and "もう一度Enter" in said, out[-800:]
+    journal = next((tmp_path / "s").glob("*.jsonl")).read_text(encoding="utf-8")
+    assert '"answered"' not in journal  # nothing was recorded
+    code, out, err = run(["resume", session_id(tmp_path), "--plain", "--lang", "ja", "--sessions-dir",
+                          str(tmp_path / "s")], f"{sentence}\n\n/pause\n")
+    assert code == 0, err
+    answered = [json.loads(line) for line in next((tmp_path / "s").glob("*.jsonl")).read_text(
+        encoding="utf-8").splitlines()[1:] if '"answered"' in line]
+    assert [a["raw"] for a in answered] == [sentence]
