@@ -19,17 +19,16 @@ ENV = {PASSPHRASE_ENV: PASSPHRASE}  # what a script sets; the CLI reads it from 
 KINDS = ("plain", "encrypted")
 
 
-def test_keys(passphrase: str = PASSPHRASE) -> Keys:
+def cheap_keys(passphrase: str = PASSPHRASE) -> Keys:
     return Keys({PASSPHRASE_ENV: passphrase}, keyring=NoKeyring(), kdf_cost=CHEAP)
 
 
-test_keys.__test__ = False  # type: ignore[attr-defined]  # a helper, not a test
 
 
 def encrypted_store(root: Path) -> SessionStore:
     """A store whose key file exists (as `locaben store encrypt --passphrase` leaves it): every session
     created in it, by this process or by `locaben`, is encrypted."""
-    store = SessionStore(root, test_keys(), Protection(encrypt_new=True, scheme="passphrase"))
+    store = SessionStore(root, cheap_keys(), Protection(encrypt_new=True, scheme="passphrase"))
     store.wrapping(create=True)
     return store
 

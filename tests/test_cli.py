@@ -157,3 +157,49 @@ def test_compile_all_writes_every_session(tmp_path: Path) -> None:
     assert len(sheets) == 2
     companies = {s.read_text(encoding="utf-8").splitlines()[0].split("— ")[-1] for s in sheets}
     assert companies == {"株式会社みどり精工", "有限会社さくら食品"}
+
+
+def test_compile_writes_an_english_sessions_sheet_in_english_without_lang(tmp_path: Path) -> None:
+    """Issue 12, item 22: the sheet is in the session's language unless --lang asks for another."""
+    code, _, err = run_cli(["interview", "--plain", "--lang", "en", "--sessions-dir", str(tmp_path / "s")],
+                       "Midori Seiko Co., Ltd.\n/pause\n")
+    assert code == 0, err
+    sid = session_id(tmp_path)
+    code, _, err = run_cli(["compile", sid, "--format", "md", "-o", str(tmp_path / "out"), "--sessions-dir",
+                        str(tmp_path / "s")])
+    assert code == 0, err
+    sheet = (tmp_path / "out" / f"{sid}-sheet.md").read_text(encoding="utf-8")
+    assert sheet.startswith("# Local Benchmark") and "ローカルベンチマーク" not in sheet, sheet[:300]
+    code, _, err = run_cli(["compile", sid, "--format", "md", "--lang", "ja", "-o", str(tmp_path / "ja"),
+                        "--sessions-dir", str(tmp_path / "s")])
+    assert code == 0 and (tmp_path / "ja" / f"{sid}-sheet.md").read_text(encoding="utf-8").startswith(
+        "# ローカルベンチマーク"), err
+
+
+def test_the_section_7_recap_shows_what_the_probes_drew_out(tmp_path: Path) -> None:
+    """Issue 12, item 20: ここまでに伺った内容 lists the probe answers under their main answer."""
+    code, out, err = run_cli(["interview", "--plain", "--lang", "ja", "--sessions-dir", str(tmp_path / "s")],
+                         "/jump strengths_sales\n精度です。\n紹介が8割です。\n/jump current_state_owner\n/pause\n",
+                         environ={"COLUMNS": "100"})
+    assert code == 0, err
+    recap = out[out.index("ここまでに伺った内容"):out.index("今の御社の状況")]
+    assert "精度です。" in recap and "↳ 紹介が8割です。" in recap, recap
+
+
+def test_a_sentence_for_a_list_question_is_explained_then_kept_when_confirmed(tmp_path: Path) -> None:
+    """Issue 12, item 21: a free-text sentence given where records are asked is not silently made one record
+    with empty fields: the expected shape is said, nothing is recorded, and Enter again keeps it."""
+    sentence = "受注してから図面を確認し、材料を仕入れて加工し、検査して納品します。"
+    code, out, err = run_cli(["interview", "--plain", "--lang", "ja", "--sessions-dir", str(tmp_path / "s")],
+                         f"/jump flow_steps\n{sentence}\n/pause\n")
+    assert code == 0, err
+    said = "".join(out.split())  # the message is folded at the console's width
+    assert "業務名|業務内容|差別化ポイント" in said and "もう一度Enter" in said, out[-800:]
+    journal = next((tmp_path / "s").glob("*.jsonl")).read_text(encoding="utf-8")
+    assert '"answered"' not in journal  # nothing was recorded
+    code, out, err = run_cli(["resume", session_id(tmp_path), "--plain", "--lang", "ja", "--sessions-dir",
+                          str(tmp_path / "s")], f"{sentence}\n\n/pause\n")
+    assert code == 0, err
+    answered = [json.loads(line) for line in next((tmp_path / "s").glob("*.jsonl")).read_text(
+        encoding="utf-8").splitlines()[1:] if '"answered"' in line]
+    assert [a["raw"] for a in answered] == [sentence]

@@ -120,3 +120,32 @@ def test_a_map_with_errors_is_refused_with_every_problem_and_nothing_is_written(
                         str(folder / "s")])
     assert code == 2 and "--template と --map は一緒に" in err
 
+
+
+HOSTILE = "[/]株式会社\udcffみどり\x1b]0;t\x07<script>=SUM(A1)\u202e\x00精工"
+
+
+def test_the_filed_sheet_and_a_banks_form_take_any_text(tmp_path: Path) -> None:
+    """Issue 12, items 2, 3 and 9: markup, escapes, NUL and a lone surrogate in an answer and a write-up — the
+    filed pages of both audiences and a bank's form are written, never a traceback."""
+    from dialogue.model.events import Started
+    from dialogue.store.live import SessionManager
+    from tests.helpers import ticking_clock
+
+    with SessionManager(SessionStore(tmp_path / "s"), ticking_clock()).create(standard_bank(), Started()) as live:
+        live.answer(HOSTILE)
+        live.write_up("business.strengths", HOSTILE * 3)
+        sid = live.session_id
+    for audience in ("bank", "owner"):
+        code, out, err = run(["compile", sid, "--filing", "--audience", audience, "-o", str(tmp_path / audience),
+                              "--sessions-dir", str(tmp_path / "s")])
+        assert code == 0 and "Traceback" not in err, err
+        page = next((tmp_path / audience).glob("*-filing*.html")).read_text(encoding="utf-8")
+        assert "<script>" not in page and "&lt;script&gt;" in page  # escaped; the text is otherwise kept as typed
+        assert load_workbook(next((tmp_path / audience).glob("*-filing*.xlsx"))).worksheets
+    form = bank_form(tmp_path / "様式.xlsx")
+    (tmp_path / "map.yaml").write_text(MAP, encoding="utf-8")
+    code, _, err = run(["compile", sid, "--template", str(form), "--map", str(tmp_path / "map.yaml"), "-o",
+                        str(tmp_path / "form"), "--sessions-dir", str(tmp_path / "s")])
+    assert code == 0 and "Traceback" not in err, err
+    assert "株式会社" in str(load_workbook(tmp_path / "form" / f"{sid}-様式.xlsx")["事業性評価シート"]["C3"].value)

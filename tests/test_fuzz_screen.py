@@ -1,17 +1,20 @@
 """Random text — markup, escape sequences, control and bidi characters, lone surrogates, huge pastes — given
-as answers, notes, parked and flagged text through the typed session API, then shown (question screen,
-reminder, review, outline, recap) and listed and compiled through the CLI in-process: zero exceptions,
-every command succeeds, and nothing that could drive a terminal reaches the screen."""
+as answers, notes, parked, flagged, draft and written-up text through the typed session API, then shown
+(question screen, reminder, review, outline, recap), shown again after a resume, and listed and compiled
+through the CLI in-process into every format and the filed sheet for both audiences: zero exceptions, every
+command succeeds, and nothing that could drive a terminal reaches the screen (issue 12)."""
 
 from __future__ import annotations
 
 import contextlib
 import io
+import json
 import tempfile
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl import load_workbook
 
 from dialogue.cli.env import Env
 from dialogue.cli.main import main
@@ -40,6 +43,10 @@ def cli(args: list[str]) -> tuple[int, str, str]:
     return main(args, env), out.getvalue(), err.getvalue()
 
 
+def refuse(constant: str) -> None:
+    raise ValueError(f"bare {constant} is not JSON")
+
+
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(TEXTS, TEXTS)
 def test_any_text_goes_through_answer_review_sessions_and_every_format(company: str, answer: str) -> None:
@@ -50,12 +57,17 @@ def test_any_text_goes_through_answer_review_sessions_and_every_format(company: 
         with manager.create(BANK, Started()) as live:
             interview = Interview(live, make_console(screen, no_color=True, width=80), "ja", clock=ticking_clock())
             for command in (lambda: live.answer(company), lambda: live.answer(answer), lambda: live.note(answer),
-                            lambda: live.park("business.strengths", answer), lambda: live.flag(answer)):
+                            lambda: live.park("business.strengths", answer), lambda: live.flag(answer),
+                            lambda: live.write_up("business.strengths", answer), lambda: live.draft(answer)):
                 with contextlib.suppress(AnswerError, CommandError):  # refused with a message: a blank note …
                     command()
             for line in ("/review", "", "/outline", "/jump strengths_sales", "/jump current_state_owner", "/back"):
                 interview.handle(line)
             session_id = live.session_id
+        with manager.resume(session_id) as live:  # the same text read back from the journal
+            interview = Interview(live, make_console(screen, no_color=True, width=80), "ja", clock=ticking_clock())
+            for line in ("/review", "", "/outline", "/jump strengths_sales", "/back"):
+                interview.handle(line)
         assert "\x1b" not in screen.getvalue() and "\u202e" not in screen.getvalue()
         code, out, err = cli(["sessions", "--sessions-dir", str(sessions), "--lang", "ja"])
         assert code == 0, err
@@ -64,3 +76,14 @@ def test_any_text_goes_through_answer_review_sessions_and_every_format(company: 
         code, out, err = cli(["compile", session_id, "--format", "md,html,xlsx,json,transcript", "-o",
                               str(Path(tmp) / "out"), "--sessions-dir", str(sessions)])
         assert code == 0, err
+        out_dir = Path(tmp) / "out"
+        assert sorted(p.name.removeprefix(session_id) for p in out_dir.glob(f"{session_id}-*")) == [
+            "-sheet.html", "-sheet.json", "-sheet.md", "-sheet.xlsx", "-transcript.md"]
+        json.loads((out_dir / f"{session_id}-sheet.json").read_text(encoding="utf-8"), parse_constant=refuse)
+        load_workbook(out_dir / f"{session_id}-sheet.xlsx")  # a workbook that opens
+        for audience in ("bank", "owner"):
+            code, out, err = cli(["compile", session_id, "--filing", "--audience", audience, "-o",
+                                  str(Path(tmp) / audience), "--sessions-dir", str(sessions)])
+            assert code == 0, err
+            assert {p.suffix for p in (Path(tmp) / audience).glob(f"{session_id}-*")} >= {".html", ".xlsx"}
+            load_workbook(next((Path(tmp) / audience).glob("*.xlsx")))

@@ -23,7 +23,7 @@ from dialogue.store.keys import STORE_KEY_FILE, KeyUnavailable, WrongKey
 from dialogue.store.live import SessionManager
 from dialogue.store.server.chain import journal_chain
 from tests.helpers import standard_bank, ticking_clock
-from tests.protect_support import encrypted_store, test_keys
+from tests.protect_support import encrypted_store, cheap_keys
 
 ANSWERS = ["株式会社みどり精工", "代表取締役 緑川 誠（二代目）", "納期は平均5日、不良率は0.1%以下です"]
 
@@ -117,7 +117,7 @@ def test_a_wrong_passphrase_is_a_clear_error_and_changes_nothing_even_with_a_tor
     path = manager.store.path(sid)
     path.write_bytes(path.read_bytes()[:-25])  # a repair would change the file: it must not happen
     before = snapshot(tmp_path)
-    wrong = SessionStore(tmp_path, test_keys("not the passphrase at all"))
+    wrong = SessionStore(tmp_path, cheap_keys("not the passphrase at all"))
     with pytest.raises(WrongKey, match="does not open it .wrong passphrase.. Nothing was changed"):
         wrong.read(sid)
     with pytest.raises(WrongKey):
@@ -202,19 +202,19 @@ def test_replacing_a_journal_keeps_it_encrypted(tmp_path: Path) -> None:
 def test_a_policy_that_requires_encryption_refuses_plaintext_and_encrypts_new_sessions(tmp_path: Path) -> None:
     plain = SessionStore(tmp_path)
     plain.create(Header("old", "mini", "1", "h", "/b.yaml", "t"), [Event("t", Noted(None, "平文のメモ"))]).close()
-    strict = SessionStore(tmp_path, test_keys(), Protection(encrypt_new=True, require=True, scheme="passphrase"))
+    strict = SessionStore(tmp_path, cheap_keys(), Protection(encrypt_new=True, require=True, scheme="passphrase"))
     before = snapshot(tmp_path)
     with pytest.raises(PolicyRefusal, match="requires encryption.*locaben store encrypt"):
         strict.read("old")
     assert snapshot(tmp_path) == before
     strict.create(Header("new", "mini", "1", "h", "/b.yaml", "t"), [Event("t", Noted(None, ANSWERS[0]))]).close()
     assert (tmp_path / STORE_KEY_FILE).is_file() and strict.read("new").encrypted
-    encrypt_store(strict, test_keys())
+    encrypt_store(strict, cheap_keys())
     assert [e.payload.text for e in strict.read("old").events] == ["平文のメモ"]
 
 
 def test_two_processes_making_the_store_key_at_once_agree_on_one(tmp_path: Path) -> None:
-    stores = [SessionStore(tmp_path, test_keys(), Protection(encrypt_new=True, scheme="passphrase")) for _ in range(4)]
+    stores = [SessionStore(tmp_path, cheap_keys(), Protection(encrypt_new=True, scheme="passphrase")) for _ in range(4)]
     made: list[object] = []
     threads = [threading.Thread(target=lambda s=s: made.append(s.wrapping(create=True))) for s in stores]
     for thread in threads:
@@ -230,9 +230,9 @@ def test_store_encrypt_upgrades_the_events_of_a_format_1_journal(tmp_path: Path)
     engine_events = [Event("t0", Started(lang="ja")).to_json(), {"kind": "asked", "at": "t1", "question": "q1"},
                      {"kind": "asked", "at": "t2", "question": "q2"}, {"kind": "went_back", "at": "t3", "to": "q1"}]
     old = Header("old", "mini", "1", "h", "/b.yaml", "t", version=1).to_json()
-    store = SessionStore(tmp_path, test_keys())
+    store = SessionStore(tmp_path, cheap_keys())
     store.path("old").write_bytes(encode_journal(old, engine_events, PlainCodec()))
-    encrypt_store(store, test_keys(), "passphrase")
-    _, records = read_records(store.path("old").read_bytes(), test_keys(), "old")
+    encrypt_store(store, cheap_keys(), "passphrase")
+    _, records = read_records(store.path("old").read_bytes(), cheap_keys(), "old")
     assert records[-1] == {"kind": "went_back", "at": "t3", "question": "q1"}
     assert store.read("old").events[-1].question == "q1"

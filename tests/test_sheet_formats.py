@@ -357,3 +357,19 @@ def test_a_journal_holding_non_finite_numbers_is_refused_with_its_line(tmp_path,
                         "--sessions-dir", str(tmp_path / "s")])
     assert code == 4 and f"{journal}:{line}: 'value' of an answered event" in err and "JSON does not allow" in err
     assert "Traceback" not in err and not list((tmp_path / "out").glob("*-sheet.json"))
+
+
+def test_a_lone_surrogate_or_a_control_character_leaves_a_workbook_that_opens() -> None:
+    """A lone surrogate in an answer (a broken paste) was written as a character reference no XML reader takes:
+    the workbook would not open. It is shown as U+FFFD, control characters are left out (issue 12, item 9)."""
+    import io
+
+    from openpyxl import load_workbook
+
+    bank = standard_bank()
+    answer = "株式会社みどり\udcff精工\x00\x1b"
+    _, transcript = run_interview(bank, {"company_name": answer})
+    workbook = load_workbook(io.BytesIO(render_sheet_xlsx(build_sheet(transcript, "ja"))))
+    cells = [c.value for ws in workbook.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert "株式会社みどり\ufffd精工" in cells
+    assert workbook.properties.title.endswith("株式会社みどり\ufffd精工")

@@ -94,6 +94,12 @@ def _now(env: Env) -> str:
     return env.clock().isoformat(timespec="milliseconds")
 
 
+def _audit(sessions: SessionManager, action: str, session_id: str, files: list[Any], **detail: Any) -> None:
+    """An entry in the store's audit log (dialogue.store.audit), when the store keeps one."""
+    if sessions.audit is not None:
+        sessions.audit.record(action, session_id, files, **detail)
+
+
 # ---- sync ----
 
 SYNC_PROBLEMS = ("diverged", "not_yours", "failed")
@@ -120,7 +126,7 @@ def cmd_sync(args: argparse.Namespace, env: Env) -> int:
             counts[outcome.action] = counts.get(outcome.action, 0) + 1
             _report_outcome(outcome, args, env)
             if outcome.action in ("pushed", "forked") and outcome.events:  # sent to the server: audited
-                sessions.audit.record("export", outcome.session_id, [sessions.store.path(outcome.session_id)],
+                _audit(sessions, "export", outcome.session_id, [sessions.store.path(outcome.session_id)],
                                       to="server", events=outcome.events)
         audit_failed = _send_audit(sessions, remote, args, env)
     lang = args.ui_lang
@@ -193,7 +199,7 @@ def auto_sync(sessions: SessionManager, session_id: str, lang: str, env: Env, be
         return
     outcome = try_sync(sessions.store, session_id, url, user, _company_of(sessions), timeout=3)
     if outcome.action in ("pushed", "forked") and outcome.events and sessions.audit is not None:
-        sessions.audit.record("export", session_id, [sessions.store.path(session_id)], to="server",
+        _audit(sessions, "export", session_id, [sessions.store.path(session_id)], to="server",
                               events=outcome.events)  # sent to the server: audited, as by `locaben sync`
     if before_resume and outcome.action not in SAID_BEFORE_RESUME:
         return
@@ -227,7 +233,7 @@ def cmd_assign(args: argparse.Namespace, env: Env) -> int:
     sessions = manager(args, env)
     now = _now(env)  # the moment of the action: the event and its audit entry
     with connect(env) as remote:
-        sessions.audit.record("assign", args.session_id, [sessions.store.path(args.session_id)], to=args.to)
+        _audit(sessions, "assign", args.session_id, [sessions.store.path(args.session_id)], to=args.to)
         team.assign(sessions.store, remote, args.session_id, args.to, now, _signed(sessions, remote),
                     _company_of(sessions))
     say_line(env, args.ui_lang, "team.assigned", id=args.session_id, staff=args.to)
@@ -241,7 +247,7 @@ def cmd_submit(args: argparse.Namespace, env: Env) -> int:
     sessions = manager(args, env)
     now = _now(env)  # the moment of the action: the event and its audit entry
     with connect(env) as remote:
-        sessions.audit.record("review", args.session_id, [sessions.store.path(args.session_id)],
+        _audit(sessions, "review", args.session_id, [sessions.store.path(args.session_id)],
                               outcome="submitted")
         team.submit(sessions.store, remote, args.session_id, now, _signed(sessions, remote),
                     _company_of(sessions))
@@ -261,7 +267,7 @@ def cmd_review(args: argparse.Namespace, env: Env) -> int:
     sessions = manager(args, env)
     now = _now(env)  # the moment of the action: the event and its audit entry
     with connect(env) as remote:
-        sessions.audit.record("review", args.session_id, [sessions.store.path(args.session_id)],
+        _audit(sessions, "review", args.session_id, [sessions.store.path(args.session_id)],
                               outcome="approved" if approve else "returned")
         team.review(sessions.store, remote, args.session_id, approve, comment, now, _signed(sessions, remote),
                     _company_of(sessions))

@@ -409,10 +409,10 @@ def filing_files(filing: Filing, formats: tuple[str, ...] = ("html", "xlsx")) ->
     stem = f"{filing.session_id}-filing" + ("-owner" if filing.audience == "owner" else "")
     files: dict[str, bytes] = {}
     if "html" in formats:
-        files[f"{stem}.html"] = render_filing_html(filing).encode("utf-8")
+        files[f"{stem}.html"] = render_filing_html(filing).encode("utf-8", "replace")
     if "xlsx" in formats:
         files[f"{stem}.xlsx"] = render_filing_xlsx(filing)
     if filing.internal is not None:
-        files[f"{filing.session_id}-followup.html"] = render_followup_html(filing).encode("utf-8")
-        files[f"{filing.session_id}-interview-record.html"] = render_record_html(filing).encode("utf-8")
+        files[f"{filing.session_id}-followup.html"] = render_followup_html(filing).encode("utf-8", "replace")
+        files[f"{filing.session_id}-interview-record.html"] = render_record_html(filing).encode("utf-8", "replace")
     return files

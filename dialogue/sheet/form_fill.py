@@ -30,6 +30,7 @@ from dialogue.model.sheet_fields import COMBINED_HEADERS, HEADER_FIELDS_BY_ID
 from dialogue.model.writing import parse_records
 from dialogue.sheet.files import write_outputs
 from dialogue.sheet.filing import Filing, build_filing
+from dialogue.sheet.xlsx_layout import cell_text
 
 LINE_FACTOR = 1.5  # a wrapped line takes about 1.5 × the font size (Calibri 1.33, 游ゴシック 1.7)
 DEFAULT_COLUMN_WIDTH = 8.43
@@ -183,10 +184,8 @@ def value_of(filing: Filing, target: FormTarget) -> str | int | None:
 
 
 def _write(cell: Any, value: str | int) -> None:
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
     if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)[:EXCEL_CELL_LIMIT]
+        value = cell_text(value)[:EXCEL_CELL_LIMIT]
     cell.value = value
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"  # a write-up is text, never a formula

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import io
 import math
-import re
 import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -31,6 +30,7 @@ from typing import Any
 from dialogue.model.measure import display_width
 from dialogue.model.sheet_fields import FIELDS_BY_ID, FILED_STEPS, HEADER_FIELDS
 from dialogue.sheet.filing import FiledBox, Filing, printed_header
+from dialogue.sheet.xlsx_layout import cell_text
 
 FONT_NAME = "游ゴシック"  # charset 128 (SHIFTJIS_CHARSET): Excel and LibreOffice both pick a Japanese face
 DEFAULT_SIZE = 10  # the Normal style: column widths are measured in its digit width (≈ 7 px)
@@ -216,11 +216,8 @@ def _size(styles: dict[str, Any], name: str) -> float:
     return float(styles[name]["font"].size)
 
 
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
 def _cell_text(text: str) -> str | None:
-    return _ILLEGAL.sub("", text) if text else None
+    return cell_text(text) if text else None
 
 
 def _styles() -> dict[str, Any]:
@@ -467,7 +464,7 @@ def render_filing_workbook(filing: Filing) -> RenderedFiling:
     perspectives = _Sheet(wb.create_sheet(filing.page_titles[1][:31]), styles)
     _perspectives_sheet(perspectives, filing)
     wb.properties.creator = "locaben-dialogue"
-    wb.properties.title = _ILLEGAL.sub("", f"{filing.labels['title']} {filing.company}".strip())
+    wb.properties.title = cell_text(f"{filing.labels['title']} {filing.company}".strip())
     wb.properties.created = wb.properties.modified = _timestamp(filing.prepared_at)
     buffer = io.BytesIO()
     with _FixedTimeZip(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

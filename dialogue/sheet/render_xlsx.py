@@ -43,6 +43,7 @@ from dialogue.sheet.data import (
 from dialogue.sheet.xlsx_layout import (
     MAX_ROW_HEIGHT,
     RowPlan,
+    cell_text,
     row_height,
     split_for_rows,
     wrapped_lines,
@@ -146,10 +147,8 @@ class _Writer:
     as its text needs."""
 
     def __init__(self, ws: Any, widths: list[float]):
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
         from openpyxl.styles import Alignment, Font, PatternFill, Side
 
-        self.illegal = ILLEGAL_CHARACTERS_RE
         self.ws = ws
         self.widths = widths
         self.boxes: list[_Box] = []
@@ -179,7 +178,7 @@ class _Writer:
         min_col, min_row, max_col, max_row = (int(b or 0) for b in bounds)  # a cell range always has all four
         pieces: tuple[Any, ...] = (value,)
         if isinstance(value, str):
-            value = self.illegal.sub("", value)  # control characters pasted into an answer would abort the save
+            value = cell_text(value)  # control characters or a lone surrogate would break the workbook
             pieces = (value,)
             if min_row == max_row:  # vertical merges hold short labels
                 pieces = tuple(split_for_rows(value, self._capacity(min_col, max_col), self._scale(font)))
@@ -510,7 +509,6 @@ def _save_in_memory(wb: Any, archive: zipfile.ZipFile) -> None:
 def render_sheet_xlsx(sheet: SheetData) -> bytes:
     """The workbook as bytes, built in memory only; deterministic for a given SheetData."""
     from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     wb = Workbook()
     _flow_sheet(wb.active, sheet)
@@ -518,7 +516,7 @@ def render_sheet_xlsx(sheet: SheetData) -> bytes:
     _chain_sheet(wb.create_sheet(), sheet)
     _followup_sheet(wb.create_sheet(), sheet)
     wb.properties.creator = "locaben-dialogue"
-    wb.properties.title = ILLEGAL_CHARACTERS_RE.sub("", f"{sheet.labels['title']} {sheet.company}".strip())
+    wb.properties.title = cell_text(f"{sheet.labels['title']} {sheet.company}".strip())
     wb.properties.created = _timestamp(sheet.started)
     wb.properties.modified = _timestamp(sheet.last)
     buffer = io.BytesIO()

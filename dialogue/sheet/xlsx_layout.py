@@ -27,6 +27,16 @@ _TOKEN = re.compile(r"[^\s\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\u
                     re.DOTALL)
 
 
+# What a worksheet's XML cannot hold: control characters (Excel refuses the file; openpyxl aborts the save)
+# and lone surrogates (written as a character reference no XML reader accepts, so the workbook will not open).
+_NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+
+
+def cell_text(text: str) -> str:
+    """`text` as a cell can hold it: control characters left out, a lone surrogate shown as U+FFFD."""
+    return _NOT_IN_XML.sub(lambda m: "\ufffd" if m.group() >= "\ud800" else "", text)
+
+
 def wrap(paragraph: str, capacity: float) -> list[str]:
     """The pieces of one paragraph (no line break in it) as Excel would put them on wrapped lines;
     joined, they give the paragraph back.
