@@ -23,7 +23,7 @@ from dialogue.store.keys import STORE_KEY_FILE, KeyUnavailable, WrongKey
 from dialogue.store.live import SessionManager
 from dialogue.store.server.chain import journal_chain
 from tests.helpers import standard_bank, ticking_clock
-from tests.protect_support import encrypted_store, cheap_keys
+from tests.protect_support import cheap_keys, encrypted_store
 
 ANSWERS = ["株式会社みどり精工", "代表取締役 緑川 誠（二代目）", "納期は平均5日、不良率は0.1%以下です"]
 
