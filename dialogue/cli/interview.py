@@ -156,9 +156,16 @@ class MadeOnFirstRead:
         self._source: Any = None
 
     def read(self, offered: str = "", placeholder: str = "") -> str:
+        return str(self._made().read(offered, placeholder))
+
+    def page(self, text: str, lang: str) -> None:
+        """A long view in the terminal's pager (dialogue.ui.pager.show_long looks for `page` on the source)."""
+        self._made().page(text, lang)
+
+    def _made(self) -> Any:
         if self._source is None:
             self._source = self._make()
-        return str(self._source.read(offered, placeholder))
+        return self._source
 
 
 def _terminal_input(live: LiveSession, lang: str, toolbar: Any) -> Any:
