@@ -38,7 +38,8 @@ from tests.helpers import CODE, STANDARD_BANK, iso_clock, standard_bank, ticking
 pytestmark = pytest.mark.e2e
 
 KILLS = int(os.environ.get("LOCABEN_CRASH_KILLS", "50"))
-DEADLINE_S = 80.0  # a hard stop: the run normally needs 20–35 s on two cores
+DEADLINE_S = 240.0  # a hard stop: the run normally needs 20–35 s on two cores (it ends at KILLS); on two cores
+#   shared with other test runs it needed more than 80 s
 CHAINS = 2  # independent interviews driven side by side (one per core)
 
 
