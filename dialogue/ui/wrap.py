@@ -93,7 +93,7 @@ def _fold(text: str, start: int, end: int, width: int) -> list[int]:
         w = cell_len(text[i])
         if used + w > width and i > line_start:
             cut = i
-            if text[i] in NO_LINE_START and i - 1 > line_start:
+            if text[i] in NO_LINE_START and i - 1 > line_start and cell_len(text[i - 1:i + 1]) <= width:
                 cut = i - 1
             cuts.append(cut)
             used = cell_len(text[cut:i + 1])
@@ -110,7 +110,7 @@ def break_offsets(text: str, width: int, fold: bool = True) -> list[int]:
     offsets: list[int] = []
     used = 0
     for start, end in _groups(text):
-        body = cell_len(text[start:end].rstrip())
+        body = cell_len(text[start:end].rstrip(" \t"))  # as `wrap` strips: an ideographic space stays and counts
         whole = cell_len(text[start:end])
         if used and used + body > width:
             offsets.append(start)
