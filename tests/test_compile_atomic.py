@@ -22,6 +22,7 @@ from dialogue.sheet.files import MANIFEST, write_outputs
 from dialogue.sheet.outputs import FORMATS
 from dialogue.store.journal import SessionStore
 from dialogue.store.live import SessionManager
+from tests.conftest import command_under_test
 from tests.helpers import CODE, MINI_BANK, run_cli, ticking_clock
 
 FORMAT_NAMES = ("sheet.md", "sheet.html", "sheet.xlsx", "sheet.json", "transcript.md")
@@ -186,7 +187,7 @@ def test_compiles_killed_at_random_moments_never_make_the_next_refuse(tmp_path: 
         add_answer(sessions, sid, f"創業からの歩み、その{round_}。" * 5)
         manager = SessionManager(SessionStore(sessions), ticking_clock())
         after = compiled_files(manager, sid, None, list(FORMATS), None)[0]  # what the killed compile writes
-        child = subprocess.Popen([sys.executable, "-m", "dialogue", "compile", sid, "-o", str(out),
+        child = subprocess.Popen([*command_under_test(), "compile", sid, "-o", str(out),
                                   "--sessions-dir", str(sessions)], env=env(), stdout=subprocess.DEVNULL,
                                  stderr=subprocess.DEVNULL)
         time.sleep(rng.uniform(0.2, 1.2))
@@ -216,7 +217,7 @@ def test_a_full_disk_leaves_the_old_outputs_and_a_clear_message(tmp_path: Path) 
     sizes = sorted({len(data) for data in old.values() if data})
     refused_outputs = 0
     for limit in [s - 1 for s in sizes] + [1]:  # each file in turn is the first that does not fit
-        result = subprocess.run([sys.executable, "-m", "dialogue", "compile", sid, "-o", str(out),
+        result = subprocess.run([*command_under_test(), "compile", sid, "-o", str(out),
                                  "--sessions-dir", str(sessions)], capture_output=True, text=True, timeout=60,
                                 env=env(), preexec_fn=file_size_limit(limit))
         if result.returncode == 0:

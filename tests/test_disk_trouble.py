@@ -8,12 +8,12 @@ import os
 import resource
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import MINI_BANK, run_cli
+from tests.conftest import command_under_test
+from tests.helpers import CODE, MINI_BANK, run_cli
 from tests.protect_support import KINDS, environ_of_kind, store_of_kind
 
 
@@ -65,10 +65,11 @@ def test_a_real_file_size_limit_is_survived_and_resume_continues(tmp_path: Path,
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # get EFBIG instead of being killed
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
-    env = dict(os.environ, NO_COLOR="1", **environ_of_kind(kind))
-    result = subprocess.run([sys.executable, "-m", "dialogue", "resume", path.stem, "--plain", "--lang", "ja", "--same-visit",
+    env = dict(os.environ, NO_COLOR="1", PYTHONPATH=str(CODE), **environ_of_kind(kind))  # the code under test
+    result = subprocess.run([*command_under_test(), "resume", path.stem, "--plain", "--lang", "ja", "--same-visit",
                              "--sessions-dir", str(sessions)], input="24\n" + "長い回答です。" * 40 + "\n/pause\n",
-                            capture_output=True, text=True, timeout=30, preexec_fn=limit_file_size, env=env)
+                            capture_output=True, text=True, timeout=30, preexec_fn=limit_file_size, env=env,
+                            cwd=tmp_path)
     assert "Traceback" not in result.stderr + result.stdout
     assert "保存できませんでした" in result.stdout
     journal = store_of_kind(sessions, kind).read(path.stem)  # still whole and readable

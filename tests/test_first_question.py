@@ -14,7 +14,7 @@ import pexpect
 import pytest
 
 from dialogue.store.journal import SessionStore
-from tests.helpers import ROOT
+from tests.helpers import CODE
 
 pytestmark = pytest.mark.e2e
 MARK = "<<prompt_toolkit imported>>"
@@ -31,10 +31,11 @@ sys.exit(main())
 
 
 def test_question_before_prompt_toolkit_and_typed_ahead_answer_kept(tmp_path: Path) -> None:
-    env = dict(os.environ, PROMPT_TOOLKIT_NO_CPR="1", TERM="xterm-256color", LANG="C.UTF-8", NO_COLOR="1")
+    env = dict(os.environ, PROMPT_TOOLKIT_NO_CPR="1", TERM="xterm-256color", LANG="C.UTF-8", NO_COLOR="1",
+               PYTHONPATH=str(CODE))  # the code under test (CI's wheel stage: the installed one), never the checkout
     sessions = tmp_path / "sessions"
     child = pexpect.spawn(sys.executable, ["-c", WRAPPER, "interview", "--lang", "ja", "--sessions-dir",
-                                           str(sessions)], cwd=str(ROOT), env=env, encoding="utf-8",
+                                           str(sessions)], cwd=str(tmp_path), env=env, encoding="utf-8",
                           timeout=20, dimensions=(30, 100))
     child.delaybeforesend = None
     child.expect_exact("正式な商号")

@@ -22,10 +22,11 @@ from dialogue.sheet.render_html import html_environment, render_sheet_html
 from dialogue.sheet.render_json import sheet_json
 from dialogue.sheet.render_markdown import _environment as markdown_environment
 from dialogue.sheet.render_xlsx import CELL_OF_FIELD, box_column, render_sheet_xlsx
-from tests.helpers import ROOT, iso_clock, run_interview, sample_answer, standard_bank
+from tests.helpers import CODE, iso_clock, run_interview, sample_answer, standard_bank
 
-SCHEMA = json.loads((ROOT / "dialogue" / "sheet" / "sheet.schema.json").read_text(encoding="utf-8"))
-TEMPLATES = ROOT / "dialogue" / "sheet" / "templates"
+# the package data of the code under test (the checkout's, or an installed wheel's: both ship them)
+SCHEMA = json.loads((CODE / "dialogue" / "sheet" / "sheet.schema.json").read_text(encoding="utf-8"))
+TEMPLATES = CODE / "dialogue" / "sheet" / "templates"
 SCRIPT = "<script>alert(1)</script>"
 QUOTES = "\"&'"
 

@@ -112,7 +112,7 @@ def break_offsets(text: str, width: int, fold: bool = True) -> list[int]:
     offsets: list[int] = []
     used = 0
     for start, end in _groups(text):
-        body = cell_len(text[start:end].rstrip(" \t"))  # an ideographic space takes its two cells
+        body = cell_len(text[start:end].rstrip(" \t"))  # as `wrap` strips: an ideographic space stays and counts
         whole = cell_len(text[start:end])
         if used and used + body > width:
             offsets.append(start)
