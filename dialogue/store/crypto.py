@@ -31,11 +31,19 @@ import json
 import secrets
 from typing import Any, Protocol
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
 from dialogue.errors import JournalError
-from dialogue.store.keys import NONCE, Keys, Wrapping, b64, unb64, unwrap_key, wrap_key
+from dialogue.store.keys import (
+    NONCE,
+    Keys,
+    Wrapping,
+    aesgcm,
+    b64,
+    invalid_tag,
+    new_key,
+    unb64,
+    unwrap_key,
+    wrap_key,
+)
 
 AEAD = "AES-256-GCM"
 ENCRYPTED_VERSION = 3  # the file version of an encrypted journal: format-2 events, sealed (an older locaben
@@ -109,7 +117,7 @@ class AeadCodec:
     encrypted = True
 
     def __init__(self, data_key: bytes, session_id: str, where: str = "journal"):
-        self._aead = AESGCM(data_key)
+        self._aead = aesgcm(data_key)
         self._session = session_id.encode("utf-8")
         self._prefix = b"locaben-line/1\x00" + self._session + b"\x00"
         self.where = where
@@ -151,7 +159,7 @@ class AeadCodec:
         try:
             plain = self._aead.decrypt(binascii.a2b_base64(nonce_b64), binascii.a2b_base64(sealed_b64),
                                        self._prefix + seq.to_bytes(8, "big"))
-        except (InvalidTag, ValueError):  # binascii.Error is a ValueError
+        except (invalid_tag(), ValueError):  # binascii.Error is a ValueError
             raise TamperedLine(self._diagnose(nonce_b64, sealed_b64, seq)) from None
         try:
             found = json.loads(plain.decode("utf-8"))
@@ -185,7 +193,7 @@ class AeadCodec:
         try:
             return self._aead.decrypt(unb64(outer.get("n"), self.where), unb64(outer.get("c"), self.where),
                                       self._session + b"\x00sealed")
-        except (InvalidTag, ValueError):
+        except (invalid_tag(), ValueError):
             raise TamperedLine(f"{self.where}: the sealed backup does not authenticate.") from None
 
     def _diagnose(self, nonce_b64: bytes, sealed_b64: bytes, seq: int) -> str:
@@ -206,7 +214,7 @@ class AeadCodec:
     def _opens(self, nonce: bytes, sealed: bytes, seq: int) -> bool:
         try:
             self._aead.decrypt(nonce, sealed, self._context(seq))
-        except (InvalidTag, ValueError):
+        except (invalid_tag(), ValueError):
             return False
         return True
 
@@ -229,10 +237,10 @@ def encrypt_header(header: dict[str, Any], wrapping: Wrapping, kek: bytes) -> tu
     """A new session's header with its `crypto` block, and the codec for its lines.
 
     `header` is the plaintext header (Header.to_json()); a fresh data key is made, wrapped under `kek`."""
-    data_key = AESGCM.generate_key(bit_length=256)
+    data_key = new_key()
     sealed = {**header, "version": ENCRYPTED_VERSION}
     nonce = secrets.token_bytes(NONCE)
-    check = AESGCM(data_key).encrypt(nonce, b"", b"locaben-header/1\x00" + header_digest(sealed))
+    check = aesgcm(data_key).encrypt(nonce, b"", b"locaben-header/1\x00" + header_digest(sealed))
     sealed["crypto"] = {"aead": AEAD, "wrap": wrapping.to_json(),
                         "key": wrap_key(kek, data_key, _session_context(sealed)), "check": b64(nonce + check)}
     return sealed, AeadCodec(data_key, str(header.get("session_id", "")))
@@ -256,8 +264,8 @@ def data_key(header: dict[str, Any], keys: Keys, where: str) -> bytes:
     key = unwrap_key(keys.kek(wrapping, where), header["crypto"].get("key"), _session_context(header), where)
     blob = unb64(header["crypto"].get("check"), f"{where}:1: the header check")
     try:
-        AESGCM(key).decrypt(blob[:NONCE], blob[NONCE:], b"locaben-header/1\x00" + header_digest(header))
-    except (InvalidTag, ValueError):
+        aesgcm(key).decrypt(blob[:NONCE], blob[NONCE:], b"locaben-header/1\x00" + header_digest(header))
+    except (invalid_tag(), ValueError):
         raise TamperedLine(f"{where}:1: the session header was changed after it was written (its check "
                            "does not match). The file was not changed; restore it from a backup.") from None
     return key

@@ -25,10 +25,7 @@ import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
-
-from cryptography.exceptions import InvalidTag, UnsupportedAlgorithm
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from typing import TYPE_CHECKING, Any, Protocol
 
 from dialogue.errors import ExitStatus, JournalError, LocabenError
 from dialogue.i18n import say
@@ -39,6 +36,34 @@ STORE_KEY_FILE = ".locaben-key.json"  # in the sessions directory: the store's c
 PENDING_KEY_FILE = ".locaben-key.new.json"  # the new Wrapping while a rekey is under way
 MIN_PASSPHRASE = 10
 NONCE = 12
+
+
+# `cryptography` (≈ 70 ms to import) is loaded only when a key is made or used: an interview on a plaintext
+# store never needs it.
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+
+def aesgcm(key: bytes) -> AESGCM:
+    """An AES-256-GCM cipher under `key`."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    return AESGCM(key)
+
+
+def invalid_tag() -> type[Exception]:
+    """The exception a failed authentication raises (evaluated only when an exception is being matched)."""
+    from cryptography.exceptions import InvalidTag
+
+    return InvalidTag
+
+
+def new_key() -> bytes:
+    """A fresh 256-bit AES key."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    return bytes(AESGCM.generate_key(bit_length=256))
+
 
 # Cost of deriving a KEK from a passphrase. Argon2id per RFC 9106's second recommendation (64 MiB, t=3,
 # p=4: ~0.7 s here); scrypt at OWASP's N=2^17 (~1.6 s). Headers carry their own cost, bounded on reading
@@ -140,19 +165,27 @@ def default_kdf(cost: Mapping[str, int] | None = None) -> dict[str, Any]:
     return {"name": name, "salt": salt, **base, **{k: v for k, v in (cost or {}).items() if k in base}}
 
 
+def _unsupported() -> type[Exception]:
+    from cryptography.exceptions import UnsupportedAlgorithm
+
+    return UnsupportedAlgorithm
+
+
 def _has_argon2() -> bool:
     try:
         from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
         Argon2id(salt=b"0" * 16, length=32, iterations=1, lanes=1, memory_cost=8).derive(b"probe")
-    except (ImportError, UnsupportedAlgorithm):
+    except ImportError:
+        return False
+    except _unsupported():
         return False
     return True
 
 
 def _check_value(kek: bytes, kid: str) -> str:
     nonce = secrets.token_bytes(NONCE)
-    return b64(nonce + AESGCM(kek).encrypt(nonce, b"", _check_context(kid)))
+    return b64(nonce + aesgcm(kek).encrypt(nonce, b"", _check_context(kid)))
 
 
 def _check_context(kid: str) -> bytes:
@@ -162,8 +195,8 @@ def _check_context(kid: str) -> bytes:
 def _verify(kek: bytes, wrapping: Wrapping) -> bool:
     blob = unb64(wrapping.check, "the key check value")
     try:
-        AESGCM(kek).decrypt(blob[:NONCE], blob[NONCE:], _check_context(wrapping.kid))
-    except (InvalidTag, ValueError):
+        aesgcm(kek).decrypt(blob[:NONCE], blob[NONCE:], _check_context(wrapping.kid))
+    except (invalid_tag(), ValueError):
         return False
     return True
 
@@ -171,14 +204,14 @@ def _verify(kek: bytes, wrapping: Wrapping) -> bool:
 def wrap_key(kek: bytes, data_key: bytes, context: bytes) -> str:
     """`data_key` encrypted under `kek`, bound to `context` (the session it belongs to)."""
     nonce = secrets.token_bytes(NONCE)
-    return b64(nonce + AESGCM(kek).encrypt(nonce, data_key, b"locaben-wrap/1\x00" + context))
+    return b64(nonce + aesgcm(kek).encrypt(nonce, data_key, b"locaben-wrap/1\x00" + context))
 
 
 def unwrap_key(kek: bytes, wrapped: str, context: bytes, where: str) -> bytes:
     blob = unb64(wrapped, f"{where}: the wrapped data key")
     try:
-        return AESGCM(kek).decrypt(blob[:NONCE], blob[NONCE:], b"locaben-wrap/1\x00" + context)
-    except (InvalidTag, ValueError):
+        return aesgcm(kek).decrypt(blob[:NONCE], blob[NONCE:], b"locaben-wrap/1\x00" + context)
+    except (invalid_tag(), ValueError):
         raise WrongKey(f"{where}: the data key does not open with this key (it was wrapped for another "
                        "session, or the header was changed). Nothing was changed.") from None
 
@@ -268,7 +301,7 @@ class Keys:
         return self._remember(Wrapping("passphrase", kid, _check_value(kek, kid), kdf), kek)
 
     def _new_keyring_kek(self, kid: str) -> tuple[Wrapping, bytes]:
-        kek = AESGCM.generate_key(bit_length=256)
+        kek = new_key()
         self._keyring_call(lambda k: k.set_password(SERVICE, kid, b64(kek)), "the new key")
         return self._remember(Wrapping("keyring", kid, _check_value(kek, kid)), kek)
 
