@@ -134,8 +134,16 @@ def build_machine(flow: Flow) -> Machine:
     return machine
 
 
+_LEGAL: dict[str, frozenset[Command]] = {}  # per state; every machine is built by build_machine from the same tables
+
+
 def legal_commands(machine: Machine, state: str) -> frozenset[Command]:
-    return frozenset(COMMAND_OF_TRIGGER[t] for t in machine.get_triggers(state) if t in COMMAND_OF_TRIGGER)
+    """The commands with a transition out of `state` (asked twice per step: read once per state)."""
+    legal = _LEGAL.get(state)
+    if legal is None:
+        legal = _LEGAL[state] = frozenset(COMMAND_OF_TRIGGER[t] for t in machine.get_triggers(state)
+                                          if t in COMMAND_OF_TRIGGER)
+    return legal
 
 
 __all__ = ["ACTIVE", "COMMAND_OF_TRIGGER", "STATES", "TRANSITIONS", "Command", "Flow", "MachineError",

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -69,6 +70,7 @@ class Reply(StrEnum):
     NEGATIVE = "negative"  # the thing does not exist or is not decided: 「会議はない」「決めていません」"we don't"
 
 
+@lru_cache(maxsize=1024)
 def normalize(text: str) -> str:
     """NFKC (full-width digits and ％ become ASCII) and lower case; the form every detector reads."""
     return unicodedata.normalize("NFKC", text).casefold()
@@ -270,7 +272,13 @@ def is_japanese(text: str) -> bool:
 
 def elements_in(value: Any) -> frozenset[str]:
     """Every element an answer (any value: text, list, records) contains."""
-    text = flatten(value)
+    return _elements_in_text(flatten(value))
+
+
+@lru_cache(maxsize=256)
+def _elements_in_text(text: str) -> frozenset[str]:
+    """Cached: one answer is read for every element, after the answer and again for the next step's probe
+    (thirteen detectors over a long answer cost a millisecond, once)."""
     return frozenset(e for e in ELEMENT_IDS if has_element(e, text))
 
 

@@ -72,10 +72,18 @@ def fold(text: str) -> tuple[str, list[int] | range]:
     out: list[str] = []
     where: list[int] = []
     for index, char in enumerate(text):
-        folded = unicodedata.normalize("NFKC", char).casefold()
+        folded = _FOLDED.get(char)
+        if folded is None:
+            folded = _FOLDED[char] = unicodedata.normalize("NFKC", char).casefold()
         out.append(folded)
-        where.extend([index] * len(folded))
+        if len(folded) == 1:
+            where.append(index)
+        else:
+            where.extend([index] * len(folded))
     return "".join(out), where
+
+
+_FOLDED: dict[str, str] = {}  # character → its fold, as met (the characters people type are few)
 
 
 def word_pattern(word: str) -> str:
