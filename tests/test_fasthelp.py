@@ -14,6 +14,7 @@ import sys
 
 import pytest
 
+import dialogue
 from dialogue.cli import fasthelp, help_pages
 from dialogue.cli.help import help_language, localise_argparse, pages_source, walk
 from dialogue.cli.main import build_parser
@@ -113,3 +114,17 @@ def test_argparse_itself_lays_help_out_for_80_columns_on_any_terminal(monkeypatc
         seen.add(argparse_says(["interview", "--help"], {"LOCABEN_LANG": "en"})[1])
     assert len(seen) == 1
     assert seen == {help_pages.PAGES["en:interview"]}
+
+
+def test_the_version_is_printed_alone_and_imports_nothing() -> None:
+    """`locaben --version` prints one line, the version, and loads no module beyond the help path's own (it
+    once printed the store too, which imported platformdirs, pathlib and dataclasses: 3.6× `python -c pass`).
+    Where the store is, `locaben sessions` says."""
+    probe = ("import sys\nbefore = set(sys.modules)\nfrom dialogue.cli.main import main\n"
+             "status = main(sys.argv[1:])\nloaded = sorted(set(sys.modules) - before - HELP_PATH)\n"
+             "sys.stdout.write(f'\\n{status} {loaded}\\n')\n").replace("HELP_PATH", repr(HELP_PATH - {"dialogue.cli.help_pages"}))
+    done = subprocess.run([sys.executable, "-c", probe, "--version"], capture_output=True, text=True,
+                          encoding="utf-8", env={**os.environ, "LOCABEN_LANG": "en"}, cwd=ROOT, timeout=60)
+    printed, _, tail = done.stdout.rpartition("\n0 ")
+    assert tail.strip() == "[]", done.stderr
+    assert printed == f"locaben {dialogue.__version__}\n"

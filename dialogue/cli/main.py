@@ -17,7 +17,7 @@ from dialogue.cli.fasthelp import quick_help, utf8
 TYPE_CHECKING = False  # typing is not imported on the help path; mypy reads the block below
 if TYPE_CHECKING:
     import argparse
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Sequence
     from pathlib import Path
     from typing import IO
 
@@ -81,7 +81,7 @@ def main(argv: Sequence[str] | None = None, env: Env | None = None) -> int:
     if answered is not None:
         return answered
     if argv == ["--version"]:
-        return print_version(environ, env.cwd() if env is not None else None, stdout)
+        return print_version(stdout)
     from dialogue.cli.env import Env
     from dialogue.cli.help import help_language, localise_argparse
     from dialogue.errors import ExitStatus
@@ -93,7 +93,7 @@ def main(argv: Sequence[str] | None = None, env: Env | None = None) -> int:
     parser = build_parser(lang, only=argv[0] if argv and argv[0] in ONE_COMMAND_PARSERS else None)
     args = parser.parse_args(argv)
     if args.version:
-        return print_version(env.environ, env.cwd(), env.stdout)
+        return print_version(env.stdout)
     if args.command is None:
         parser.print_help(env.stdout)
         return ExitStatus.USAGE
@@ -104,17 +104,13 @@ def main(argv: Sequence[str] | None = None, env: Env | None = None) -> int:
         return exit_status(exc, env, args.ui_lang)
 
 
-def print_version(environ: Mapping[str, str], cwd: Path | None, stdout: IO[str]) -> int:
-    """`locaben --version`: the version and where sessions are kept (without building the parser, and without
-    dialogue.errors: 0 is ExitStatus.OK, as on the help path)."""
-    from pathlib import Path
-
-    from dialogue.cli.fasthelp import help_language
-    from dialogue.store.location import locate_store
-
+def print_version(stdout: IO[str]) -> int:
+    """`locaben --version`: the version alone, without building the parser and without importing anything
+    (0 is ExitStatus.OK, as on the help path). Where the sessions are kept is `locaben sessions`' first line:
+    finding the per-user folder imports platformdirs and pathlib, which would double the time of this."""
     utf8(stdout)
-    where = locate_store(None, environ, cwd or Path.cwd()).describe(help_language([], environ))
-    stdout.write(f"locaben {__version__}\n{where}\n")
+    stdout.write(f"locaben {__version__}\n")
+    stdout.flush()
     return 0
 
 

@@ -156,7 +156,7 @@ MESSAGES: dict[str, str] = {
     'help.graph_bank': "the bank (a file, or a built-in bank's id)",
     'help.graph_output': 'write to FILE instead of standard output (FILE.md: a Markdown page)',
     'help.graph_lang': "language of the labels (default: the bank's first)",
-    'help.version': 'show the version and where sessions are stored, and exit',
+    'help.version': 'show the version and exit (where sessions are stored: locaben sessions)',
     'help.files': 'files',
     'help.session_id': 'a session id (see locaben sessions)',
     'help.bank_list': 'list the built-in banks and personas with their ids, titles and paths',

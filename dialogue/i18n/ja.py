@@ -156,7 +156,7 @@ MESSAGES: dict[str, str] = {
     'help.graph_bank': '質問バンク（ファイルまたは同梱バンクの ID）',
     'help.graph_output': '標準出力の代わりに FILE に書く（FILE.md なら Markdown のページ）',
     'help.graph_lang': 'ラベルの言語（既定: バンクの第一言語）',
-    'help.version': 'バージョンと保存先を表示して終了',
+    'help.version': 'バージョンを表示して終了（保存先は locaben sessions）',
     'help.files': 'ファイル',
     'help.session_id': 'セッション ID（locaben sessions で一覧）',
     'help.bank_list': '組み込みの質問バンクとペルソナを、ID・タイトル・ファイルの場所とともに一覧表示',
