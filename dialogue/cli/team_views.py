@@ -73,9 +73,17 @@ def cmd_sessions_team(args: argparse.Namespace, env: Env) -> int:
         return ExitStatus.OK
     heads = tuple(say(f"team.head.{k}", lang) for k in ("id", "company", "owner", "branch", "state", "events",
                                                          "last"))
-    cells = [(r["id"], r["company"], f"{r['owner_name'] or r['owner']} ({r['owner']})", r["branch"],
-              _state(r["state"], lang), str(r["events"]), _local_time(r["last_activity"], env)) for r in rows]
-    _print_table(env, heads, cells)
+    def cells(chosen: list[dict[str, Any]]) -> list[tuple[str, ...]]:
+        return [(r["id"], r["company"], f"{r['owner_name'] or r['owner']} ({r['owner']})", r["branch"],
+                 _state(r["state"], lang), str(r["events"]), _local_time(r["last_activity"], env)) for r in chosen]
+
+    real = [r for r in rows if not r["training"]]
+    training = [r for r in rows if r["training"]]  # role-play practice: a persona's company, listed apart
+    if real or not training:
+        _print_table(env, heads, cells(real))
+    if training:
+        env.stdout.write("\n" + say("sessions.training_title", lang) + "\n")
+        _print_table(env, heads, cells(training))
     if more:
         env.stdout.write(say("team.more_sessions", lang, n=limit) + "\n")
     return ExitStatus.OK

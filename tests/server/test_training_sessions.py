@@ -57,7 +57,7 @@ def test_the_automatic_sync_of_a_demo_session_does_not_reach_for_the_server(tmp_
     assert time.perf_counter() - started < 0.5
 
 
-def test_the_report_leaves_out_role_play_sessions(server: Server, tmp_path: Path) -> None:
+def test_the_report_leaves_out_role_play_sessions_and_the_listing_shows_them_apart(server: Server, tmp_path: Path) -> None:
     from dialogue.banks.reader import load_bank
 
     tanaka, kimura = Officer(server, "tanaka", tmp_path), Officer(server, "kimura", tmp_path)
@@ -73,3 +73,7 @@ def test_the_report_leaves_out_role_play_sessions(server: Server, tmp_path: Path
     rows = json.loads(kimura.ok("report", "--from", "2026-11-01", "--to", "2026-11-30", "--json"))["rows"]
     counts = {(r["branch"], r["staff"]): r["interviewed"] for r in rows}
     assert counts == {("honten", "tanaka"): 1, ("honten", ""): 1, ("", ""): 1}  # … and not counted
+    listed = {r["id"]: r["training"] for r in json.loads(kimura.ok("sessions", "--team", "--json"))}
+    assert listed[practice] == "roleplay" and set(listed.values()) == {"roleplay", ""}
+    table = kimura.ok("sessions", "--team")  # the practice is listed apart from the customers, under a title
+    assert table.index("みどり精工") < table.index("研修・デモのセッション") < table.index("小槌精工"), table
