@@ -31,7 +31,7 @@ has shown there is nothing more to say:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -45,6 +45,9 @@ NON_ANSWERS_TO_STOP = 2  # non-answers on one question after which the owner has
 # A record field of a group answer that *is* an element: present when every record fills it in, whatever
 # the words (「小口でも当日に届けてくれる」 is a reason without 〜ので), missing when any record leaves it empty.
 RECORD_ELEMENTS = {"reason": "reason", "differentiation": "comparison"}
+# An extra condition on a tagged probe beyond a question's first, for experiments only
+# (benchmarks/probe_signals.py measures candidate signals with it); None in the product.
+GATE: Callable[[Question, int, Any, Sequence[ProbeTurn]], bool] | None = None
 NEW_OWNER = OwnerRecord()  # an owner who has not been probed yet
 READ_CHARS = 20_000  # the detectors read this much of each text: a pasted 10 MB document took 38 s to read whole
 
@@ -155,6 +158,8 @@ def _for_missing(question: Question, answer: Any, turns: Sequence[ProbeTurn], as
             continue
         if element in question.listen_for and element not in present and element not in closed:
             if turns and owner.exhausted(element):  # not this owner's: only ever as a question's first probe
+                continue
+            if turns and GATE is not None and not GATE(question, index, answer, turns):
                 continue
             return Decision(index, Why.MISSING if after is Reply.CONTENT else _after(after), element)
     return None
