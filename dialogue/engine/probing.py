@@ -23,8 +23,9 @@ has shown there is nothing more to say:
    element this owner has met with a non-answer `ELEMENT_NONE_LIMIT` times and never answered is not
    asked for (experts adapt to the person: 「特にない」 to comparisons twice, and they stop asking for
    them), and after `STREAK_LIMIT` non-answers in a row only a question's first probe is offered, until the
-   owner says something again. Measured (`benchmarks/probe_gap.py --no-adapt`): a small gain — 0.03–0.09×
-   the model's probes fewer on the two personas with the most non-answers, the same facts within one.
+   owner says something again. Measured (`benchmarks/probe_gap.py` against `--no-adapt`): 1–4 probes fewer
+   an interview on the two personas with the most non-answers for 0–2 facts, the non-answer share the
+   same within a point; `benchmarks/probe_signals.py` compares it with other candidate signals.
 6. Then untagged probes, only while the answers are thin (`thin_below`) or the bank says experts always dig
    here (`always_probe`): the thin-answer rule stays one signal among these, never the reason after a long one.
 """
