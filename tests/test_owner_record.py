@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from dialogue.banks.builtin import standard_bank_path
 from dialogue.banks.reader import load_bank
 from dialogue.engine import Engine
 from dialogue.engine import owner_record as owner_record_module
@@ -68,6 +69,15 @@ def test_a_passed_over_probe_and_an_untagged_probe() -> None:
 def test_an_answer_to_a_question_no_longer_in_the_bank_counts_in_the_streak_only() -> None:
     record = owner_record(BANK, [("removed_question", 0, "特にないですね。")])
     assert record.streak == 1 and record.nothing == {}
+
+
+def test_the_interviewers_own_view_is_not_the_owners() -> None:
+    """A probe of a supporter-voice question is answered by the interviewer: it says nothing about the owner."""
+    standard = load_bank(standard_bank_path())
+    supporter = standard.question("issues_supporter")
+    assert supporter.voice == "supporter" and supporter.probes
+    record = owner_record(standard, [("issues_supporter", 0, "特にないですね。")] * 3)
+    assert record == OwnerRecord() and not record.quiet
 
 
 # ---- how the policy uses it ----

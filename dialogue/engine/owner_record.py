@@ -46,16 +46,18 @@ class OwnerRecord:
 
 def owner_record(bank: Bank, answers: Iterable[tuple[str, int, str]]) -> OwnerRecord:
     """The record from (question id, probe index, text) probe answers in the order given. A passed-over
-    probe (empty text) counts for nothing; an untagged probe counts in the streak only."""
+    probe (empty text) and a probe of a supporter-voice question (the interviewer's view, not the owner's)
+    count for nothing; an untagged probe, or one of a question no longer in the bank, in the streak only."""
     said: dict[str, int] = {}
     nothing: dict[str, int] = {}
     streak = 0
     for question_id, index, text in answers:
-        if not text.strip():
-            continue
+        question = bank.question(question_id) if bank.has_question(question_id) else None
+        if not text.strip() or (question is not None and question.voice != "owner"):
+            continue  # passed over, or the interviewer's own view (a supporter-voice question)
         none = _is_non_answer(text)
         streak = streak + 1 if none else 0
-        probes = bank.question(question_id).probes if bank.has_question(question_id) else ()
+        probes = question.probes if question is not None else ()
         element = probes[index].element if index < len(probes) else None
         if element:
             tally = nothing if none else said
