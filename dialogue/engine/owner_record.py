@@ -19,6 +19,7 @@ from dialogue.model.elements import Reply, reply_kind
 
 ADAPT = True  # off: the policy ignores the owner's record (benchmarks/probe_gap.py --no-adapt, for comparison)
 ELEMENT_NONE_LIMIT = 2  # non-answers to an element's probes, with no answer to any, that mark it as not this owner's
+READ_CHARS = 20_000  # as dialogue.engine.probing: the detectors read this much of each text
 STREAK_LIMIT = 3  # non-answers in a row (across questions) after which only a question's first probe is asked
 
 
@@ -55,7 +56,7 @@ def owner_record(bank: Bank, answers: Iterable[tuple[str, int, str]]) -> OwnerRe
         question = bank.question(question_id) if bank.has_question(question_id) else None
         if not text.strip() or (question is not None and question.voice != "owner"):
             continue  # passed over, or the interviewer's own view (a supporter-voice question)
-        none = _is_non_answer(text)
+        none = _is_non_answer(text[:READ_CHARS])  # the cache keeps at most this much of a pasted text
         streak = streak + 1 if none else 0
         probes = question.probes if question is not None else ()
         element = probes[index].element if index < len(probes) else None
@@ -68,4 +69,4 @@ def owner_record(bank: Bank, answers: Iterable[tuple[str, int, str]]) -> OwnerRe
 @lru_cache(maxsize=4096)
 def _is_non_answer(text: str) -> bool:
     """The engine's non-answer detector, remembered: the record is rebuilt after every answer."""
-    return reply_kind(text[:20_000]) is not Reply.CONTENT
+    return reply_kind(text) is not Reply.CONTENT
