@@ -22,7 +22,7 @@ can), and the share of the bank's probes the persona has a fact behind (a policy
 persona asks the others too, and they get 「特にないですね」).
 
     .venv/bin/python benchmarks/probe_gap.py [--lang ja|en|both] [--personas-dir DIR] [--json]
-                                             [--max-probes N] [--stop-after N]
+                                             [--max-probes N] [--stop-after N] [--no-adapt]
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from typing import Any
 
 from dialogue.banks.builtin import personas_dir, standard_bank_path
 from dialogue.banks.reader import load_bank
-from dialogue.engine import probing
+from dialogue.engine import owner_record, probing
 from dialogue.errors import BankError
 from dialogue.model import Bank, Transcript
 from dialogue.model.conditions import holds
@@ -159,7 +159,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stop-after", type=int, default=None, metavar="N",
                         help="another operating point: probing on a question ends after N non-answers "
                              f"(default: {probing.NON_ANSWERS_TO_STOP})")
+    parser.add_argument("--no-adapt", action="store_true",
+                        help="another operating point: the policy ignores what the owner said to earlier "
+                             "probes (dialogue.engine.owner_record)")
     args = parser.parse_args(argv)
+    owner_record.ADAPT = not args.no_adapt  # the policy's switch, for this run only
     if args.stop_after is not None:
         probing.NON_ANSWERS_TO_STOP = args.stop_after  # the policy's one constant, for this run only
     langs = ("ja", "en") if args.lang == "both" else (args.lang,)

@@ -74,3 +74,16 @@ def test_another_operating_point_one_probe_a_question(tmp_path: Path) -> None:
     probed_questions = sum(1 for q in standard_bank().questions() if q.probes and q.voice == "owner")
     assert guided["1"]["probes_asked"] <= probed_questions < guided["d"]["probes_asked"]  # one a question at most
     assert guided["1"]["captured"] <= guided["d"]["captured"]
+
+
+def test_adapting_to_the_owner_asks_fewer_probes_and_keeps_nine_tenths_of_the_facts(tmp_path: Path) -> None:
+    """The shipped policy against `--no-adapt` on the persona with most non-answers after a first one."""
+    shutil.copy(personas_dir() / "minamo_service.yaml", tmp_path)
+    rows = {}
+    for flag in ((), ("--no-adapt",)):
+        result = run("--personas-dir", str(tmp_path), "--json", "--lang", "ja", *flag)
+        assert result.returncode == 0, result.stderr
+        rows[flag] = next(r for r in json.loads(result.stdout) if r["strategy"] == "guided")
+    adapted, plain = rows[()], rows[("--no-adapt",)]
+    assert adapted["probes_asked"] < plain["probes_asked"]
+    assert adapted["captured"] >= 0.9 * adapted["facts"]

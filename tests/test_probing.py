@@ -164,7 +164,7 @@ def test_a_record_field_that_is_an_element_is_present_only_when_every_record_fil
 def test_the_decision_says_why_in_the_events_words() -> None:
     """The journal keeps why (the `Why` values are stable words) and, for a missing element, which."""
     assert [w.value for w in Why] == ["missing", "thin", "always", "after_none", "after_negative", "complete", "cap",
-                                      "nothing_more", "no_probe"]
+                                      "nothing_more", "no_probe", "owner_quiet"]
     assert Decision(0, Why.MISSING, "figure").element == "figure" and Decision(None, Why.CAP).element is None
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from dialogue.engine.answers import parse_answer
 from dialogue.engine.machine import ACTIVE, Command, Flow, build_machine, legal_commands
+from dialogue.engine.owner_record import OwnerRecord, owner_record
 from dialogue.engine.probing import Decision, ProbeTurn, next_probe
 from dialogue.engine.richness import SectionChars
 from dialogue.engine.state import EventMismatch, Notice, NoticeKind, SessionState
@@ -259,7 +260,7 @@ class Engine:
             self._emit(ev.Unflagged(question.id))
         if self.mode == "meeting":
             return self.step()  # meeting notes stay on the field; no automatic probes
-        self._probe_or_advance(question, next_probe(question, value, self._probe_turns(question.id)))
+        self._probe_or_advance(question, next_probe(question, value, self._probe_turns(question.id), self._owner_record()))
         return self.step()
 
     def next(self) -> Step:
@@ -502,7 +503,11 @@ class Engine:
     def _after_probe(self, question: Question) -> None:
         answer = self._s.answers.get(question.id)
         value = answer.value if answer is not None and not answer.is_status else ""
-        self._probe_or_advance(question, next_probe(question, value, self._probe_turns(question.id)), done=True)
+        self._probe_or_advance(question, next_probe(question, value, self._probe_turns(question.id), self._owner_record()), done=True)
+
+    def _owner_record(self) -> OwnerRecord:
+        """What the owner has said to every probe so far (the engine adapts to the person)."""
+        return owner_record(self.bank, ((p.question_id, p.probe, p.text) for p in self._s.probe_answers))
 
     def _probe_turns(self, question_id: str) -> list[ProbeTurn]:
         return [ProbeTurn(p.probe, p.text) for p in self._s.probe_answers if p.question_id == question_id]

@@ -19,17 +19,25 @@ has shown there is nothing more to say:
 4. Otherwise the next probe asks for the first element of `listen_for` — the bank lists them in the order
    an expert asks for them, the one most answers lack and most owners can give first — that is not yet
    in any answer (dialogue.model.elements) and not closed. A probe whose element is present is not offered.
-5. Then untagged probes, only while the answers are thin (`thin_below`) or the bank says experts always dig
+5. The owner, across the interview (dialogue.engine.owner_record): beyond a question's first probe, an
+   element this owner has met with a non-answer `ELEMENT_NONE_LIMIT` times and never answered is not
+   asked for (experts adapt to the person: 「特にない」 to comparisons twice, and they stop asking for
+   them), and after `STREAK_LIMIT` non-answers in a row only a question's first probe is offered, until the
+   owner says something again. Measured (`benchmarks/probe_gap.py` against `--no-adapt`): 1–4 probes fewer
+   an interview on the two personas with the most non-answers for 0–2 facts, the non-answer share the
+   same within a point; `benchmarks/probe_signals.py` compares it with other candidate signals.
+6. Then untagged probes, only while the answers are thin (`thin_below`) or the bank says experts always dig
    here (`always_probe`): the thin-answer rule stays one signal among these, never the reason after a long one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from dialogue.engine.owner_record import OwnerRecord
 from dialogue.model import Question
 from dialogue.model.elements import Reply, elements_in, reply_kind
 from dialogue.model.measure import thin_size
@@ -38,6 +46,10 @@ NON_ANSWERS_TO_STOP = 2  # non-answers on one question after which the owner has
 # A record field of a group answer that *is* an element: present when every record fills it in, whatever
 # the words (「小口でも当日に届けてくれる」 is a reason without 〜ので), missing when any record leaves it empty.
 RECORD_ELEMENTS = {"reason": "reason", "differentiation": "comparison"}
+# An extra condition on a tagged probe beyond a question's first, for experiments only
+# (benchmarks/probe_signals.py measures candidate signals with it); None in the product.
+GATE: Callable[[Question, int, Any, Sequence[ProbeTurn]], bool] | None = None
+NEW_OWNER = OwnerRecord()  # an owner who has not been probed yet
 READ_CHARS = 20_000  # the detectors read this much of each text: a pasted 10 MB document took 38 s to read whole
 
 
@@ -54,6 +66,7 @@ class Why(StrEnum):
     CAP = "cap"  # `max_probes` probes asked
     NOTHING_MORE = "nothing_more"  # non-answers: the owner has said what they will
     NO_PROBE = "no_probe"  # nothing left to offer
+    OWNER_QUIET = "owner_quiet"  # the owner's last probe answers, across questions, were all non-answers
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,8 +86,10 @@ class Decision:
     element: str | None = None
 
 
-def next_probe(question: Question, answer: Any, turns: Sequence[ProbeTurn]) -> Decision:
-    """The probe to offer after the main `answer` and the probe `turns` so far."""
+def next_probe(question: Question, answer: Any, turns: Sequence[ProbeTurn],
+               owner: OwnerRecord = NEW_OWNER) -> Decision:
+    """The probe to offer after the main `answer` and the probe `turns` so far; `owner`: what this owner
+    has said to the interview's probes so far (dialogue.engine.owner_record)."""
     answer = _head(answer)
     turns = [ProbeTurn(t.index, t.text[:READ_CHARS]) for t in turns]
     if not question.probes:
@@ -97,7 +112,9 @@ def next_probe(question: Question, answer: Any, turns: Sequence[ProbeTurn]) -> D
             return rephrased
     if len(non_answers) >= NON_ANSWERS_TO_STOP:
         return Decision(None, Why.NOTHING_MORE)
-    return _for_missing(question, answer, turns, asked) or _untagged(question, answer, turns, asked)
+    if turns and owner.quiet:
+        return Decision(None, Why.OWNER_QUIET)
+    return _for_missing(question, answer, turns, asked, owner=owner) or _untagged(question, answer, turns, asked)
 
 
 def _is_non_answer(turn: ProbeTurn) -> bool:
@@ -130,7 +147,7 @@ def _if_none(question: Question, asked: set[int], kind: Reply, element: str | No
 
 
 def _for_missing(question: Question, answer: Any, turns: Sequence[ProbeTurn], asked: set[int],
-                 after: Reply = Reply.CONTENT) -> Decision | None:
+                 after: Reply = Reply.CONTENT, owner: OwnerRecord = NEW_OWNER) -> Decision | None:
     """The main probe for the first missing element, in `listen_for` order; after a negative main answer
     (`after`), only those marked `also_if_none`."""
     present = _present(answer, turns)
@@ -141,6 +158,10 @@ def _for_missing(question: Question, answer: Any, turns: Sequence[ProbeTurn], as
         if probe.if_none or index in asked or element is None or (after is not Reply.CONTENT and not probe.also_if_none):
             continue
         if element in question.listen_for and element not in present and element not in closed:
+            if turns and owner.exhausted(element):  # not this owner's: only ever as a question's first probe
+                continue
+            if turns and GATE is not None and not GATE(question, index, answer, turns):
+                continue
             return Decision(index, Why.MISSING if after is Reply.CONTENT else _after(after), element)
     return None
 
