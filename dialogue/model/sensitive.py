@@ -72,14 +72,14 @@ def fold(text: str) -> tuple[str, list[int] | range]:
     out: list[str] = []
     where: list[int] = []
     for index, char in enumerate(text):
-        folded = _FOLDED.get(char)
-        if folded is None:
-            folded = _FOLDED[char] = unicodedata.normalize("NFKC", char).casefold()
-        out.append(folded)
-        if len(folded) == 1:
+        one = _FOLDED.get(char)
+        if one is None:
+            one = _FOLDED[char] = unicodedata.normalize("NFKC", char).casefold()
+        out.append(one)
+        if len(one) == 1:
             where.append(index)
         else:
-            where.extend([index] * len(folded))
+            where.extend([index] * len(one))
     return "".join(out), where
 
 
