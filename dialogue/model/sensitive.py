@@ -96,8 +96,18 @@ class SensitiveChecker:
 
     def __init__(self, categories: Iterable[SensitiveCategory]):
         self.categories = {c.id: c for c in categories}
-        self._compiled = [(c.id, tuple(fold(w)[0] for w in c.words if w.strip()), _alternation(c.words),
-                           _alternation((), c.patterns), _alternation(c.not_)) for c in self.categories.values()]
+        self._compiled = [(c.id, tuple(fold(w)[0] for w in c.words if w.strip()), _alternation((), c.patterns))
+                          for c in self.categories.values()]
+        self._lazy: dict[tuple[str, str], re.Pattern[str] | None] = {}
+
+    def _regex(self, category: str, kind: str) -> re.Pattern[str] | None:
+        """A category's word alternation ("words") or its exceptions ("not"), compiled when first needed:
+        most texts mention none of a category's words, and a compile checks few texts."""
+        key = (category, kind)
+        if key not in self._lazy:
+            c = self.categories[category]
+            self._lazy[key] = _alternation(c.words) if kind == "words" else _alternation(c.not_)
+        return self._lazy[key]
 
     def find(self, text: str) -> tuple[SensitiveMatch, ...]:
         """Every possible mention, in text order (one span may be in two categories). A category's word
@@ -105,11 +115,13 @@ class SensitiveChecker:
         mention none, and the check stays well under a millisecond."""
         folded, where = fold(text)
         found = []
-        for category, literals, words, patterns, exceptions in self._compiled:
-            hits = [m for regex in (words if any(w in folded for w in literals) else None, patterns)
-                    if regex is not None for m in regex.finditer(folded) if m.end() > m.start()]
+        for category, literals, patterns in self._compiled:
+            words = self._regex(category, "words") if any(w in folded for w in literals) else None
+            hits = [m for regex in (words, patterns) if regex is not None for m in regex.finditer(folded)
+                    if m.end() > m.start()]
             if not hits:
                 continue
+            exceptions = self._regex(category, "not")
             shielded = [m.span() for m in exceptions.finditer(folded)] if exceptions else []
             for m in hits:
                 if not any(s < m.end() and m.start() < e for s, e in shielded):
