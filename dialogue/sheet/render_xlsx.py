@@ -46,7 +46,7 @@ from dialogue.sheet.xlsx_layout import (
     RowPlan,
     cell_text,
     row_height,
-    split_for_rows,
+    split_counted,
     wrapped_lines,
 )
 
@@ -136,6 +136,7 @@ class _Box:
     max_col: int
     max_row: int
     pieces: tuple[Any, ...]  # the value, or a long text in pieces for consecutive rows
+    lines: int | None  # the wrapped lines of a text that stays one piece in one row (else counted when placed)
     font: str
     fill: str | None
     border: bool
@@ -162,12 +163,15 @@ class _Writer:
         """Draw `value` in the range `cells` ("B3:E3" or "B3"), merged and styled."""
         min_col, min_row, max_col, max_row = _bounds(cells)
         pieces: tuple[Any, ...] = (value,)
+        lines = None
         if isinstance(value, str):
             value = cell_text(value)  # control characters or a lone surrogate would break the workbook
             pieces = (value,)
             if min_row == max_row:  # vertical merges hold short labels
-                pieces = tuple(split_for_rows(value, self._capacity(min_col, max_col), _scale(font)))
-        self.boxes.append(_Box(min_col, min_row, max_col, max_row, pieces, font, fill, border, center))
+                counted = split_counted(value, self._capacity(min_col, max_col), _scale(font))
+                pieces = tuple(piece for piece, _ in counted)
+                lines = counted[0][1] if len(counted) == 1 else None
+        self.boxes.append(_Box(min_col, min_row, max_col, max_row, pieces, lines, font, fill, border, center))
 
     def field(self, cells: str, field: FieldView, labels: dict[str, str], text: str | None = None,
               fill: str | None = None) -> None:
@@ -207,7 +211,7 @@ class _Writer:
             last = bottom if i == len(b.pieces) - 1 else first
             self._write(b, first, last, piece, i == 0, i == len(b.pieces) - 1)
             if b.min_row == b.max_row and first == last and isinstance(piece, str):
-                lines = wrapped_lines(piece, self._capacity(b.min_col, b.max_col))
+                lines = b.lines if b.lines is not None else wrapped_lines(piece, self._capacity(b.min_col, b.max_col))
                 needed[first] = row_height(lines, _scale(b.font))
         return needed
 
