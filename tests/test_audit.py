@@ -42,6 +42,21 @@ def test_an_untouched_log_verifies_and_lists_who_did_what(tmp_path: Path) -> Non
     assert first["at"] == "2026-11-23T10:00:00.000+09:00"
 
 
+def test_entries_recorded_together_chain_like_entries_recorded_one_by_one(tmp_path: Path) -> None:
+    log = log_with(tmp_path, 2)
+    recorded = log.record_many([("compile", f"s{i}", [tmp_path / f"s{i}-sheet.md"], {"formats": ["md"], "events": i})
+                                for i in range(3)])
+    assert log.record_many([]) == []
+    log.record("export", "s0", [tmp_path / "s0.json"])
+    verdict = log.verify()
+    assert (verdict.ok, verdict.entries) == (True, 6)
+    assert [e["seq"] for e in log.entries()] == [1, 2, 3, 4, 5, 6]
+    assert recorded == log.entries()[2:5]
+    with pytest.raises(ValueError):  # an answer cannot be smuggled in through a batch either
+        log.record_many([("compile", "s9", [], {"note": "社長は通院中"})])
+    assert log.verify().entries == 6
+
+
 def test_a_deleted_line_is_reported_at_its_place(tmp_path: Path) -> None:
     log = log_with(tmp_path)
     rows = lines(log)

@@ -32,12 +32,15 @@ from dialogue.cli.main import main
 batch.PART_MIN = int(sys.argv[1])
 replaced = os.replace
 writes = [0]
+heads = [0]
 def counted(source, target, *args, **kwargs):
     writes[0] += str(target).endswith(".locaben-manifest.json")
+    heads[0] += str(target).endswith("audit.log.head")
     return replaced(source, target, *args, **kwargs)
 os.replace = counted
 code = main(sys.argv[2:])
 print("MANIFEST-WRITES", writes[0])
+print("AUDIT-HEAD-WRITES", heads[0])
 sys.exit(code)
 """
 
@@ -110,6 +113,26 @@ def test_the_manifest_is_written_once_per_part_not_once_per_session(tmp_path: Pa
     assert done.returncode == 0, done.stderr
     assert "MANIFEST-WRITES 3" in done.stdout  # parts of 2, 2 and 1
     assert len(assert_consistent(tmp_path / "out")) == 5
+
+
+def test_each_session_is_audited_before_its_part_is_written_one_durable_write_a_part(tmp_path: Path) -> None:
+    from dialogue.store.audit import AuditLog
+
+    ids = make_store(tmp_path / "s", 5)
+    args = ["compile", "--all", "-o", str(tmp_path / "out"), "--sessions-dir", str(tmp_path / "s")]
+    done = subprocess.run([sys.executable, "-c", COUNTED, "2", *args], env=env(), capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "AUDIT-HEAD-WRITES 3" in done.stdout  # parts of 2, 2 and 1: the log written once a part
+    log = AuditLog(tmp_path / "s" / "audit.log", lambda: None, None)  # type: ignore[arg-type]  # read only
+    assert log.verify().ok
+    compiles = [e for e in log.entries() if e["action"] == "compile"]
+    assert [e["session"] for e in compiles] == ids  # one entry a session, in order, chained
+    out = (tmp_path / "out").resolve()
+    for entry in compiles:
+        assert entry["files"] == [str(out / name) for name in file_names(entry["session"], list(FORMATS))]
+        assert entry["detail"] == {"formats": list(FORMATS), "events": entry["detail"]["events"]}
+        assert entry["detail"]["events"] > 0
 
 
 def test_a_hand_edited_output_is_refused_for_its_session_and_the_rest_are_written(tmp_path: Path) -> None:

@@ -38,19 +38,20 @@ print("WRITTEN " + json.dumps(written))
 sys.exit(code)
 """
 
-# Runs `locaben ARGS…` and kills itself (SIGKILL) when openpyxl is about to finish worksheet number N.
+# Runs `locaben ARGS…` and kills itself (SIGKILL) when XlsxWriter (which writes the workbook; it would put
+# each worksheet's XML in a temporary file unless told to work in memory) has written worksheet number N.
 KILLED_IN_XLSX_SAVE = """
 import os, signal, sys
-from openpyxl.worksheet import _writer
+from xlsxwriter.worksheet import Worksheet
 n = int(sys.argv.pop(1))
 calls = []
-original = _writer.WorksheetWriter.write_tail
-def write_tail(self):
+original = Worksheet._assemble_xml_file
+def assemble(self):
+    original(self)
     calls.append(1)
     if len(calls) == n:
         os.kill(os.getpid(), signal.SIGKILL)
-    return original(self)
-_writer.WorksheetWriter.write_tail = write_tail
+Worksheet._assemble_xml_file = assemble
 from dialogue.cli.main import main
 sys.exit(main(sys.argv[1:]))
 """

@@ -52,6 +52,15 @@ def merged_range(ws, cell):  # type: ignore[no-untyped-def]
     return cell.column, cell.row, cell.column, cell.row
 
 
+def column_width(ws, column: int) -> float:  # type: ignore[no-untyped-def]
+    """The width of a column, also when the file gives it for a run of columns (`<col min="2" max="11">`,
+    which openpyxl files under the run's first letter only)."""
+    for dimension in ws.column_dimensions.values():
+        if dimension.min <= column <= dimension.max and dimension.customWidth:
+            return float(dimension.width)
+    return float(ws.column_dimensions[get_column_letter(column)].width)
+
+
 def assert_no_text_hidden(ws) -> None:  # type: ignore[no-untyped-def]
     """Every wrapped text fits the rows of its box, by a simple count: one line per width of the box (a
     Japanese character two columns), 15 pt a line at 10 pt. Excel clips what does not fit."""
@@ -60,7 +69,7 @@ def assert_no_text_hidden(ws) -> None:  # type: ignore[no-untyped-def]
             if not isinstance(cell.value, str) or not cell.alignment.wrap_text:
                 continue
             min_col, min_row, max_col, max_row = merged_range(ws, cell)
-            width = sum(ws.column_dimensions[get_column_letter(c)].width for c in range(min_col, max_col + 1)) - 1.5
+            width = sum(column_width(ws, c) for c in range(min_col, max_col + 1)) - 1.5
             lines = sum(max(1, -(-display_width(line) // int(width))) for line in cell.value.split("\n"))
             needed = lines * 15 * cell.font.size / 10
             height = sum(ws.row_dimensions[r].height or 15 for r in range(min_row, max_row + 1))

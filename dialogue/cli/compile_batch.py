@@ -121,7 +121,7 @@ def _run(ids: list[str], job: Job, submit: Callable[..., Future[Staged]], sessio
          ) -> Iterator[Staged]:
     """Compile `ids` part by part; yields each session's outcome as its part is committed (each compile
     recorded in the audit log before its files are, as `locaben compile ID` does)."""
-    from dialogue.cli.protect import audited_compile
+    from dialogue.cli.protect import audited_compiles
     from dialogue.sheet.files import batch, commit_batch, discard
     from dialogue.sheet.outputs import file_names
 
@@ -138,10 +138,9 @@ def _run(ids: list[str], job: Job, submit: Callable[..., Future[Staged]], sessio
                     if not future.cancel() and future.exception() is None:
                         discard(job.output, future.result().plan)
                 raise
-            for staged in outcomes:
-                if staged.error is None:
-                    audited_compile(sessions, staged.session_id, job.output, dict.fromkeys(staged.plan, b""),
-                                    list(job.formats), staged.events)
+            audited_compiles(sessions, job.output, [(staged.session_id, list(staged.plan), staged.events)
+                                                    for staged in outcomes if staged.error is None],
+                             list(job.formats))  # one durable write for the part, before its files are
             plan = {name: entry for staged in outcomes for name, entry in staged.plan.items()}
             commit_batch(job.output, plan, manifest)  # cleans up after itself, and never once it has decided
         done += len(part)

@@ -172,9 +172,17 @@ def private_output(store: SessionStore, folder: Path, lang: str) -> Path:
 def audited_compile(sessions: SessionManager, session_id: str, folder: Path, files: dict[str, bytes],
                     formats: list[str], events: int) -> None:
     """Record the compile before the files are written: no sheet leaves the store unrecorded."""
-    if sessions.audit is not None:
-        sessions.audit.record("compile", session_id, [folder / name for name in files], formats=formats,
-                              events=events)
+    audited_compiles(sessions, folder, [(session_id, list(files), events)], formats)
+
+
+def audited_compiles(sessions: SessionManager, folder: Path, compiled: list[tuple[str, list[str], int]],
+                     formats: list[str]) -> None:
+    """Record several compiles (session id, file names, events) before their files are written, durably at
+    once (a part of `compile --all`)."""
+    if sessions.audit is not None and compiled:
+        sessions.audit.record_many([("compile", session_id, [folder / name for name in names],
+                                     {"formats": formats, "events": events})
+                                    for session_id, names, events in compiled])
 
 
 # ---- store encrypt / rekey / status ----

@@ -69,21 +69,24 @@ def fold(text: str) -> tuple[str, list[int] | range]:
         folded = text.casefold()
         if len(folded) == len(text):
             return folded, range(len(text))
-    out: list[str] = []
+    folded = text.translate(_FOLDED)  # character by character, in C (full-width ：、ＡＢＣ are common in answers)
+    if len(folded) == len(text):  # no character folded to several: the identity map
+        return folded, range(len(text))
     where: list[int] = []
     for index, char in enumerate(text):
-        one = _FOLDED.get(char)
-        if one is None:
-            one = _FOLDED[char] = unicodedata.normalize("NFKC", char).casefold()
-        out.append(one)
-        if len(one) == 1:
-            where.append(index)
-        else:
-            where.extend([index] * len(one))
-    return "".join(out), where
+        where.extend([index] * len(_FOLDED[ord(char)]))
+    return folded, where
 
 
-_FOLDED: dict[str, str] = {}  # character → its fold, as met (the characters people type are few)
+class _FoldTable(dict[int, str]):
+    """A `str.translate` table: a character → its NFKC form, case-folded; filled as characters are met."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = unicodedata.normalize("NFKC", chr(code)).casefold()
+        return folded
+
+
+_FOLDED = _FoldTable()
 
 
 def word_pattern(word: str) -> str:
@@ -104,8 +107,27 @@ class SensitiveChecker:
 
     def __init__(self, categories: Iterable[SensitiveCategory]):
         self.categories = {c.id: c for c in categories}
-        self._compiled = [(c.id, tuple(fold(w)[0] for w in c.words if w.strip()), _alternation(c.words),
-                           _alternation((), c.patterns), _alternation(c.not_)) for c in self.categories.values()]
+        self._compiled = [(c.id, tuple(fold(w)[0] for w in c.words if w.strip()), _alternation((), c.patterns))
+                          for c in self.categories.values()]
+        self._lazy: dict[tuple[str, str], re.Pattern[str] | None] = {}
+        self._any_word: re.Pattern[str] | None = None  # every category's words at once, compiled at first use
+
+    def _regex(self, category: str, kind: str) -> re.Pattern[str] | None:
+        """A category's word alternation ("words") or its exceptions ("not"), compiled when first needed:
+        most texts mention none of a category's words, and a compile checks few texts."""
+        key = (category, kind)
+        if key not in self._lazy:
+            c = self.categories[category]
+            self._lazy[key] = _alternation(c.words) if kind == "words" else _alternation(c.not_)
+        return self._lazy[key]
+
+    def _some_word(self, folded: str) -> bool:
+        """Whether any category's word occurs in `folded` at all: one search of one alternation (in C) instead
+        of a substring test per word — a session's compile checks hundreds of texts, most mentioning none."""
+        if self._any_word is None:
+            literals = sorted({w for _, words, _ in self._compiled for w in words}, key=len, reverse=True)
+            self._any_word = re.compile("|".join(map(re.escape, literals)) if literals else "(?!)")
+        return self._any_word.search(folded) is not None
 
     def find(self, text: str) -> tuple[SensitiveMatch, ...]:
         """Every possible mention, in text order (one span may be in two categories). A category's word
@@ -113,11 +135,14 @@ class SensitiveChecker:
         mention none, and the check stays well under a millisecond."""
         folded, where = fold(text)
         found = []
-        for category, literals, words, patterns, exceptions in self._compiled:
-            hits = [m for regex in (words if any(w in folded for w in literals) else None, patterns)
-                    if regex is not None for m in regex.finditer(folded) if m.end() > m.start()]
+        some_word = self._some_word(folded)
+        for category, literals, patterns in self._compiled:
+            words = self._regex(category, "words") if some_word and any(w in folded for w in literals) else None
+            hits = [m for regex in (words, patterns) if regex is not None for m in regex.finditer(folded)
+                    if m.end() > m.start()]
             if not hits:
                 continue
+            exceptions = self._regex(category, "not")
             shielded = [m.span() for m in exceptions.finditer(folded)] if exceptions else []
             for m in hits:
                 if not any(s < m.end() and m.start() < e for s, e in shielded):

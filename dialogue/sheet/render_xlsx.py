@@ -24,6 +24,7 @@ An empty field shows （未聴取） or （スキップ — 次回確認）.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -45,7 +46,7 @@ from dialogue.sheet.xlsx_layout import (
     RowPlan,
     cell_text,
     row_height,
-    split_for_rows,
+    split_counted,
     wrapped_lines,
 )
 
@@ -135,6 +136,7 @@ class _Box:
     max_col: int
     max_row: int
     pieces: tuple[Any, ...]  # the value, or a long text in pieces for consecutive rows
+    lines: int | None  # the wrapped lines of a text that stays one piece in one row (else counted when placed)
     font: str
     fill: str | None
     border: bool
@@ -144,45 +146,32 @@ class _Box:
 class _Writer:
     """Collects boxes (merged, bordered, wrapped ranges) for one worksheet, then lays them out: a text too
     long for one row continues in the rows below (the rows after it move down), and each row is as tall
-    as its text needs."""
+    as its text needs. Written with XlsxWriter (a new workbook, written once: it imports and writes several
+    times faster than openpyxl, which stays the reader — of bank templates, and of these files in tests)."""
 
-    def __init__(self, ws: Any, widths: list[float]):
-        from openpyxl.styles import Alignment, Font, PatternFill, Side
-
-        self.ws = ws
+    def __init__(self, book: _Book, title: str, widths: list[float]):
+        self.book = book
+        self.ws = book.workbook.add_worksheet(title[:31])
         self.widths = widths
         self.boxes: list[_Box] = []
-        self.side = Side(style="thin", color="3D6A9E")
-        self.fonts = {kind: Font(name=FONT_NAME, charset=128, size=size, bold=bold, italic=italic, color=color)
-                      for kind, size, bold, italic, color in (
-                          ("value", FONT_SIZE, False, False, "000000"), ("label", FONT_SIZE, True, False, "000000"),
-                          ("title", 14, True, False, "000000"), ("meta", 8, False, False, "555555"),
-                          ("heading", 11, True, False, "FFFFFF"), ("empty", FONT_SIZE, False, True, "808080"),
-                          ("skipped", FONT_SIZE, False, True, "B54A00"))}
-        self.fills = {"label": PatternFill("solid", fgColor="EEF2F7"), "head": PatternFill("solid", fgColor="DBE7F4"),
-                      "heading": PatternFill("solid", fgColor="3D6A9E"), "diff": PatternFill("solid", fgColor="FFF6D6")}
-        self.wrap = Alignment(wrap_text=True, vertical="top", horizontal="left")
-        self.number = Alignment(vertical="top", horizontal="right")
-        self.center = Alignment(wrap_text=True, vertical="center", horizontal="center")
-        self.borders: dict[tuple[bool, bool], Any] = {}
-        self.style_ids: dict[tuple[str, int], int] = {}  # (collection, id of a style object above) -> index
-        for i, width in enumerate(widths, start=1):
-            ws.column_dimensions[_col(i)].width = width
+        for i, width in enumerate(widths):
+            # the width stored in the file is `width` (XlsxWriter's character widths add Excel's padding)
+            self.ws.set_column_pixels(i, i, round(width * _DIGIT_PIXELS))
 
     def box(self, cells: str, value: Any, font: str = "value", fill: str | None = None,
             border: bool = True, center: bool = False) -> None:
         """Draw `value` in the range `cells` ("B3:E3" or "B3"), merged and styled."""
-        from openpyxl.utils.cell import range_boundaries
-
-        bounds = range_boundaries(cells if ":" in cells else f"{cells}:{cells}")
-        min_col, min_row, max_col, max_row = (int(b or 0) for b in bounds)  # a cell range always has all four
+        min_col, min_row, max_col, max_row = _bounds(cells)
         pieces: tuple[Any, ...] = (value,)
+        lines = None
         if isinstance(value, str):
             value = cell_text(value)  # control characters or a lone surrogate would break the workbook
             pieces = (value,)
             if min_row == max_row:  # vertical merges hold short labels
-                pieces = tuple(split_for_rows(value, self._capacity(min_col, max_col), self._scale(font)))
-        self.boxes.append(_Box(min_col, min_row, max_col, max_row, pieces, font, fill, border, center))
+                counted = split_counted(value, self._capacity(min_col, max_col), _scale(font))
+                pieces = tuple(piece for piece, _ in counted)
+                lines = counted[0][1] if len(counted) == 1 else None
+        self.boxes.append(_Box(min_col, min_row, max_col, max_row, pieces, lines, font, fill, border, center))
 
     def field(self, cells: str, field: FieldView, labels: dict[str, str], text: str | None = None,
               fill: str | None = None) -> None:
@@ -192,9 +181,6 @@ class _Writer:
     def _capacity(self, min_col: int, max_col: int) -> float:
         """Whole columns of text one line of the box holds (less the cell's inner margins)."""
         return float(max(1, int(sum(self.widths[c - 1] for c in range(min_col, max_col + 1)) - 1.5)))
-
-    def _scale(self, font: str) -> float:
-        return float(self.fonts[font].size) / FONT_SIZE
 
     def finish(self, last_row: int, spacers: tuple[int, ...] = (), min_heights: dict[int, float] | None = None) -> None:
         """Place every box, size the rows, and set up printing."""
@@ -206,14 +192,14 @@ class _Writer:
         for b in self.boxes:
             for row, height in self._place(b, plan).items():
                 heights[row] = max(heights.get(row, 0.0), height)
-        for row, height in heights.items():
-            self.ws.row_dimensions[row].height = min(MAX_ROW_HEIGHT, height)
+        heights = {row: min(MAX_ROW_HEIGHT, height) for row, height in heights.items()}
         for row, height in (min_heights or {}).items():
             if plan.spans.get(row, 1) == 1:  # room to write on the printed sheet at the meeting
-                dimension = self.ws.row_dimensions[plan.first(row)]
-                dimension.height = max(dimension.height or 0, height)
+                heights[plan.first(row)] = max(heights.get(plan.first(row), 0.0), height)
         for row in spacers:
-            self.ws.row_dimensions[plan.first(row)].height = 6
+            heights[plan.first(row)] = 6
+        for row, height in sorted(heights.items()):
+            self.ws.set_row(row - 1, height)
         self._print_setup(plan.last(last_row), one_page=not plan.grown)
 
     def _place(self, b: _Box, plan: RowPlan) -> dict[int, float]:
@@ -225,87 +211,98 @@ class _Writer:
             last = bottom if i == len(b.pieces) - 1 else first
             self._write(b, first, last, piece, i == 0, i == len(b.pieces) - 1)
             if b.min_row == b.max_row and first == last and isinstance(piece, str):
-                lines = wrapped_lines(piece, self._capacity(b.min_col, b.max_col))
-                needed[first] = row_height(lines, self._scale(b.font))
+                lines = b.lines if b.lines is not None else wrapped_lines(piece, self._capacity(b.min_col, b.max_col))
+                needed[first] = row_height(lines, _scale(b.font))
         return needed
 
     def _write(self, b: _Box, top: int, bottom: int, value: Any, opens: bool, closes: bool) -> None:
-        from openpyxl.styles.cell_style import StyleArray
-
-        ws = self.ws
+        """One range (1-based rows and columns), merged when it is more than a cell: the value in its first
+        cell, the style on every cell. A text is always written as a text, never as a formula or a link."""
+        align = "center" if b.center else "number" if _is_number(value) else "wrap"
+        style = self.book.style(b.font, align, (opens, closes) if b.border else None, b.fill)
+        row, col = top - 1, b.min_col - 1
         if (top, b.min_col) != (bottom, b.max_col):
-            _merge(ws, top, b.min_col, bottom, b.max_col)
-        first = ws.cell(row=top, column=b.min_col)
-        first.value = value
-        if isinstance(value, str) and value.startswith("="):
-            first.data_type = "s"  # an answer is text, never a formula
-        styles = [("_fonts", "fontId", self.fonts[b.font]),
-                  ("_alignments", "alignmentId",
-                   self.center if b.center else self.number if _is_number(value) else self.wrap)]
-        if b.border:
-            styles.append(("_borders", "borderId", self._border(opens, closes)))
-        if b.fill:
-            styles.append(("_fills", "fillId", self.fills[b.fill]))
-        ids = [(key, self._style_id(collection, style)) for collection, key, style in styles]
-        for row in ws.iter_rows(min_row=top, max_row=bottom, min_col=b.min_col, max_col=b.max_col):
-            for cell in row:
-                if not cell._style:  # a merged cell's part has none until styled
-                    cell._style = StyleArray()
-                for key, index in ids:
-                    setattr(cell._style, key, index)
-
-    def _border(self, opens: bool, closes: bool) -> Any:
-        """The box border (sides always; top when the box opens here, bottom when it closes), one object each."""
-        from openpyxl.styles import Border
-
-        if (opens, closes) not in self.borders:
-            side = self.side
-            self.borders[opens, closes] = Border(left=side, right=side, top=side if opens else None,
-                                                 bottom=side if closes else None)
-        return self.borders[opens, closes]
-
-    def _style_id(self, collection: str, style: Any) -> int:
-        """The style's index in the workbook's list, as `cell.font = style` (etc.) would store it, looked up
-        once per style object: openpyxl hashes the whole style at every assignment, which was most of the
-        render time."""
-        key = (collection, id(style))
-        if key not in self.style_ids:
-            self.style_ids[key] = getattr(self.ws.parent, collection).add(style)
-        return self.style_ids[key]
+            self.ws.merge_range(row, col, bottom - 1, b.max_col - 1, "", style)  # blanks, styled
+        if _is_number(value):
+            self.ws.write_number(row, col, value, style)
+        elif value is None or value == "":
+            self.ws.write_blank(row, col, None, style)
+        else:
+            self.ws.write_string(row, col, str(value), style)
 
     def _print_setup(self, last_row: int, one_page: bool) -> None:
         """A4 landscape, fit to the page's width; on one page unless a long text made the sheet taller
         (then pages continue: shrinking it onto one page would make the text unreadable)."""
         ws = self.ws
-        ws.print_area = f"A1:{_col(len(self.widths))}{last_row}"
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 1 if one_page else 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.print_options.horizontalCentered = True
-        ws.page_margins.left = ws.page_margins.right = 0.4
-        ws.page_margins.top = ws.page_margins.bottom = 0.5
-        ws.sheet_view.showGridLines = False
+        ws.print_area(0, 0, last_row - 1, len(self.widths) - 1)
+        ws.set_landscape()
+        ws.set_paper(9)  # A4
+        ws.fit_to_pages(1, 1 if one_page else 0)
+        ws.center_horizontally()
+        ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+        ws.hide_gridlines(2)
 
 
-def _merge(ws: Any, top: int, left: int, bottom: int, right: int) -> None:
-    """`ws.merge_cells(…)` for a range whose top-left cell has no border or protection of its own yet (the
-    boxes merge before they style): openpyxl's own then copies that cell's (default) border sides and
-    protection onto every cell of the range, changing nothing at a cost of most of the merge."""
-    from openpyxl.cell.cell import MergedCell
-    from openpyxl.worksheet.merge import MergedCellRange
+_DIGIT_PIXELS = 7  # a character width in pixels, as XlsxWriter converts widths (Calibri 11's digit)
+# kind → (size, bold, italic, colour)
+_FONTS = {"value": (FONT_SIZE, False, False, "#000000"), "label": (FONT_SIZE, True, False, "#000000"),
+          "title": (14, True, False, "#000000"), "meta": (8, False, False, "#555555"),
+          "heading": (11, True, False, "#FFFFFF"), "empty": (FONT_SIZE, False, True, "#808080"),
+          "skipped": (FONT_SIZE, False, True, "#B54A00")}
+_FILLS = {"label": "#EEF2F7", "head": "#DBE7F4", "heading": "#3D6A9E", "diff": "#FFF6D6"}
+_ALIGNS: dict[str, dict[str, Any]] = {"wrap": {"text_wrap": True, "valign": "top", "align": "left"},
+           "number": {"valign": "top", "align": "right"},
+           "center": {"text_wrap": True, "valign": "vcenter", "align": "center"}}
+_BORDER_COLOUR = "#3D6A9E"
 
-    start = ws._cells.get((top, left))
-    if start is not None and (start._style.borderId or start._style.protectionId):
-        ws.merge_cells(start_row=top, start_column=left, end_row=bottom, end_column=right)
-        return
-    merged = MergedCellRange(ws, f"{_col(left)}{top}:{_col(right)}{bottom}")
-    ws.merged_cells.add(merged)
-    for row in range(top, bottom + 1):
-        for column in range(left, right + 1):
-            if (row, column) != (top, left):
-                ws._cells[row, column] = MergedCell(ws, row, column)
+
+def _scale(font: str) -> float:
+    return _FONTS[font][0] / FONT_SIZE
+
+
+def _bounds(cells: str) -> tuple[int, int, int, int]:
+    """"B3:E4" (or "B3") → (min_col, min_row, max_col, max_row), 1-based."""
+    first, _, last = cells.partition(":")
+    (c0, r0), (c1, r1) = _cell(first), _cell(last or first)
+    return c0, r0, c1, r1
+
+
+def _cell(ref: str) -> tuple[int, int]:
+    letters = ref.rstrip("0123456789")
+    column = 0
+    for ch in letters:
+        column = column * 26 + ord(ch) - 64
+    return column, int(ref[len(letters):])
+
+
+class _Book:
+    """The workbook being written, and its cell formats: one shared format for each combination used."""
+
+    def __init__(self, buffer: io.BytesIO):
+        from xlsxwriter import Workbook
+
+        self.workbook = Workbook(buffer, {"in_memory": True})
+        self.formats: dict[tuple[Any, ...], Any] = {}
+
+    def style(self, font: str, align: str, border: tuple[bool, bool] | None, fill: str | None) -> Any:
+        """The format of a box: font kind, alignment, border (None, or whether the top and the bottom side
+        are drawn — a box split over rows opens and closes once), fill."""
+        key = (font, align, border, fill)
+        if key not in self.formats:
+            size, bold, italic, colour = _FONTS[font]
+            props: dict[str, Any] = {"font_name": FONT_NAME, "font_charset": 128, "font_size": size, "bold": bold,
+                                     "italic": italic, "font_color": colour, **_ALIGNS[align]}
+            if border is not None:
+                opens, closes = border
+                props.update(left=1, right=1, left_color=_BORDER_COLOUR, right_color=_BORDER_COLOUR)
+                if opens:
+                    props.update(top=1, top_color=_BORDER_COLOUR)
+                if closes:
+                    props.update(bottom=1, bottom_color=_BORDER_COLOUR)
+            if fill is not None:
+                props.update(pattern=1, bg_color=_FILLS[fill])
+            self.formats[key] = self.workbook.add_format(props)
+        return self.formats[key]
 
 
 def _title(w: _Writer, sheet: SheetData, title: str, last_col: str) -> None:
@@ -321,13 +318,12 @@ def _heading(w: _Writer, cells: str, text: str) -> None:
     w.box(cells, text, "heading", "heading")
 
 
-def _flow_sheet(ws: Any, sheet: SheetData) -> None:
+def _flow_sheet(book: _Book, sheet: SheetData) -> None:
     L = sheet.labels
     steps = sheet.field("business_flow.steps")
     boxes = max(PRINTED_STEPS, len(steps.records))
-    w = _Writer(ws, [13.0] + [14.0] * (BOX_COLUMNS * boxes))
+    w = _Writer(book, L["flow_sheet"], [13.0] + [14.0] * (BOX_COLUMNS * boxes))
     last = _col(len(w.widths))
-    ws.title = L["flow_sheet"][:31]
     _title(w, sheet, L["flow_sheet"], last)
     for field_id, (row, label_col, cols) in HEADER_ROWS.items():
         f = sheet.field(field_id)
@@ -388,10 +384,9 @@ def _commercial(w: _Writer, sheet: SheetData, last: str) -> None:
         w.box(span["extras"], "\n".join(_extra_lines(f.entries, L)))
 
 
-def _perspectives_sheet(ws: Any, sheet: SheetData) -> None:
+def _perspectives_sheet(book: _Book, sheet: SheetData) -> None:
     L = sheet.labels
-    w = _Writer(ws, PERSPECTIVE_WIDTHS)
-    ws.title = L["perspectives_sheet"][:31]
+    w = _Writer(book, L["perspectives_sheet"], PERSPECTIVE_WIDTHS)
     _title(w, sheet, L["perspectives_sheet"], "C")
     row = PERSPECTIVE_FIRST_ROW - 1
     for column, text in (("A", L["perspective"]), ("B", L["field"]), ("C", L["captured"])):
@@ -407,12 +402,11 @@ def _perspectives_sheet(ws: Any, sheet: SheetData) -> None:
     w.finish(row)
 
 
-def _chain_sheet(ws: Any, sheet: SheetData) -> None:
+def _chain_sheet(book: _Book, sheet: SheetData) -> None:
     L = sheet.labels
-    w = _Writer(ws, CHAIN_WIDTHS)
+    w = _Writer(book, L["chain_sheet"], CHAIN_WIDTHS)
     last = _col(len(CHAIN_WIDTHS))
     title = sheet.group("summary").label
-    ws.title = L["chain_sheet"][:31]
     _title(w, sheet, title, last)
     rows = CHAIN_ROWS
     w.box(f"A{rows['title']}", "", "label", "label")
@@ -431,10 +425,9 @@ def _chain_sheet(ws: Any, sheet: SheetData) -> None:
              min_heights={rows["owner"]: CHAIN_MIN_HEIGHT, rows["supporter"]: CHAIN_MIN_HEIGHT})
 
 
-def _followup_sheet(ws: Any, sheet: SheetData) -> None:
+def _followup_sheet(book: _Book, sheet: SheetData) -> None:
     L = sheet.labels
-    w = _Writer(ws, [16.0] * 8)
-    ws.title = L["followup_sheet"][:31]
+    w = _Writer(book, L["followup_sheet"], [16.0] * 8)
     _title(w, sheet, L["followup_sheet"], "H")
     _heading(w, "A4:H4", L["next_visit"])
     w.box("A5:C5", L["field"], "label", "head")
@@ -471,55 +464,38 @@ def _timestamp(text: str) -> datetime:
         return datetime(2000, 1, 1)
 
 
-class _FixedTimeZip(zipfile.ZipFile):
-    """A zip whose members all carry one fixed date: the same sheet gives the same bytes."""
-
-    def writestr(self, zinfo_or_arcname: Any, data: Any, *args: Any, **kwargs: Any) -> None:
-        if isinstance(zinfo_or_arcname, str):
-            info = zipfile.ZipInfo(zinfo_or_arcname, date_time=(2000, 1, 1, 0, 0, 0))
+def _repacked(data: bytes, modified: datetime) -> bytes:
+    """The package as XlsxWriter wrote it, with each member dated 2000-01-01 and private (0600), and the
+    core properties' modification time set to `modified` (XlsxWriter writes its creation time there)."""
+    stamp = modified.strftime("%Y-%m-%dT%H:%M:%SZ")
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in source.infolist():
+            part = source.read(member)
+            if member.filename == _CORE:
+                part = _MODIFIED.sub(lambda m: m.group(1) + stamp + m.group(2), part.decode("utf-8"), 1).encode("utf-8")
+            info = zipfile.ZipInfo(member.filename, date_time=(2000, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o600 << 16
-            zinfo_or_arcname = info
-        super().writestr(zinfo_or_arcname, data, *args, **kwargs)
+            target.writestr(info, part)
+    return out.getvalue()
 
 
-def _save_in_memory(wb: Any, archive: zipfile.ZipFile) -> None:
-    """openpyxl's `ExcelWriter`, except that each worksheet's XML is built in memory: the stock writer puts
-    it in a temporary file in $TMPDIR, where a killed save leaves customer data behind."""
-    from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
-    from openpyxl.worksheet._writer import WorksheetWriter
-    from openpyxl.writer.excel import ExcelWriter
-
-    class InMemoryWriter(ExcelWriter):
-        def write_worksheet(self, ws: Any) -> None:  # openpyxl's own body, with a BytesIO for the temp file
-            ws._drawing = SpreadsheetDrawing()
-            ws._drawing.charts = ws._charts
-            ws._drawing.images = ws._images
-            out = io.BytesIO()
-            writer: Any = WorksheetWriter(ws, out=out)
-            writer.write()
-            ws._rels = writer._rels
-            archive: Any = self._archive  # type: ignore[attr-defined]  # private in openpyxl's stubs
-            archive.writestr(ws.path[1:], out.getvalue())
-            self.manifest.append(ws)
-
-    InMemoryWriter(wb, archive).save()
+_CORE = "docProps/core.xml"
+_MODIFIED = re.compile(r"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
 
 def render_sheet_xlsx(sheet: SheetData) -> bytes:
-    """The workbook as bytes, built in memory only; deterministic for a given SheetData."""
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    _flow_sheet(wb.active, sheet)
-    _perspectives_sheet(wb.create_sheet(), sheet)
-    _chain_sheet(wb.create_sheet(), sheet)
-    _followup_sheet(wb.create_sheet(), sheet)
-    wb.properties.creator = "locaben-dialogue"
-    wb.properties.title = cell_text(f"{sheet.labels['title']} {sheet.company}".strip())
-    wb.properties.created = _timestamp(sheet.started)
-    wb.properties.modified = _timestamp(sheet.last)
+    """The workbook as bytes, built in memory only (no temporary file holds customer data); deterministic
+    for a given SheetData."""
     buffer = io.BytesIO()
-    with _FixedTimeZip(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        _save_in_memory(wb, archive)
-    return buffer.getvalue()
+    book = _Book(buffer)
+    _flow_sheet(book, sheet)
+    _perspectives_sheet(book, sheet)
+    _chain_sheet(book, sheet)
+    _followup_sheet(book, sheet)
+    book.workbook.set_properties({"author": "locaben-dialogue", "created": _timestamp(sheet.started),
+                                  "title": cell_text(f"{sheet.labels['title']} {sheet.company}".strip())})
+    book.workbook.close()
+    return _repacked(buffer.getvalue(), _timestamp(sheet.last))

@@ -35,17 +35,24 @@ def local_time(at: str) -> str:
 
 def transcript_rows(transcript: Transcript, lang: str) -> list[TranscriptRow]:
     values = {qid: a.value for qid, a in transcript.answers.items() if not a.is_status}
+    asked: dict[str, Question] = {}  # each question filled once: a session names its questions many times
     return [TranscriptRow(local_time(e.at), say(f"event.{e.kind.value}", lang),
-                          describe(e, transcript.bank, lang, values), (e.by.name or e.by.id) if e.by else "")
+                          describe(e, transcript.bank, lang, values, asked), (e.by.name or e.by.id) if e.by else "")
             for e in transcript.events]
 
 
-def describe(event: Event, bank: Bank, lang: str, values: Mapping[str, Any] | None = None) -> str:
+def describe(event: Event, bank: Bank, lang: str, values: Mapping[str, Any] | None = None,
+             asked: dict[str, Question] | None = None) -> str:
     """What happened, with its content: the question (its placeholders filled from `values`, the answers),
-    the answer, the note, the flag's reason …"""
+    the answer, the note, the flag's reason … `asked`: the questions filled so far for these `values`."""
     question = bank.question(event.question) if event.question and bank.has_question(event.question) else None
     if question is not None and values is not None:
-        question = filled(question, bank, values)
+        if asked is None:
+            question = filled(question, bank, values)
+        elif question.id in asked:
+            question = asked[question.id]
+        else:
+            question = asked[question.id] = filled(question, bank, values)
     describer = _DESCRIBERS.get(event.kind)
     return describer(event.payload, question, lang) if describer else ""
 

@@ -90,8 +90,14 @@ def row_lines(scale: float = 1.0) -> int:
 def split_for_rows(text: str, capacity: float, scale: float = 1.0) -> list[str]:
     """`text` in pieces that each fit one row; one piece when it fits already. Joined (a line break where a
     piece ended at one), the pieces give `text` back."""
+    return [piece for piece, _ in split_counted(text, capacity, scale)]
+
+
+def split_counted(text: str, capacity: float, scale: float = 1.0) -> list[tuple[str, int]]:
+    """`split_for_rows`, each piece with the wrapped lines it was made of. For a text that stays one piece
+    that is `wrapped_lines(text, capacity)`: the layout need not wrap it a second time."""
     limit = row_lines(scale)
-    pieces: list[str] = []
+    pieces: list[tuple[str, int]] = []
     current: list[str] = []  # this piece's text, as wrapped-line pieces and "\n"
     lines = chars = 0
     for p_index, paragraph in enumerate(text.split("\n")):
@@ -99,11 +105,11 @@ def split_for_rows(text: str, capacity: float, scale: float = 1.0) -> list[str]:
             current.append("\n")
         for segment in wrap(paragraph, capacity):
             if current and (lines == limit or chars + len(segment) > CELL_LIMIT):
-                pieces.append("".join(current).removesuffix("\n"))
+                pieces.append(("".join(current).removesuffix("\n"), lines))
                 current, lines, chars = [], 0, 0
             current.append(segment)
             lines, chars = lines + 1, chars + len(segment) + 1
-    pieces.append("".join(current))
+    pieces.append(("".join(current), lines))
     return pieces
 
 

@@ -244,7 +244,7 @@ class SessionManager:
             return None
         if bank.source_path not in self._checkers:
             path = Path(bank.source_path)
-            from dialogue.banks.sensitive_reader import load_checker
+            from dialogue.banks.sensitive_cache import load_checker  # no YAML read while the lists are cached
 
             self._checkers[bank.source_path] = load_checker(path if path.is_file() else None)
         return self._checkers[bank.source_path]
