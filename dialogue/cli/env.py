@@ -4,9 +4,6 @@ their own (httpie's Environment); nothing here reads the world at import time.""
 from __future__ import annotations
 
 import os
-import shlex
-import shutil
-import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -43,6 +40,8 @@ class Env:
             return [sys.executable, "-m", "dialogue"]
         if os.sep not in self.argv0 and "/" not in self.argv0:
             return [self.argv0]  # a name found on the PATH, as typed
+        import shutil  # (here: an interview's start does without it)
+
         found = shutil.which("locaben", path=self.environ.get("PATH"))
         if found and Path(found).resolve() == Path(self.argv0).resolve():
             return ["locaben"]
@@ -51,4 +50,10 @@ class Env:
     def command_line(self, *args: str) -> str:
         """A command line for this program, quoted for the user's shell."""
         words = [*self.program(), *args]
-        return subprocess.list2cmdline(words) if os.name == "nt" else shlex.join(words)
+        if os.name == "nt":
+            import subprocess
+
+            return subprocess.list2cmdline(words)
+        import shlex
+
+        return shlex.join(words)

@@ -22,7 +22,6 @@ import getpass
 import hashlib
 import json
 import os
-import platform
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -33,6 +32,7 @@ from filelock import FileLock
 
 from dialogue.errors import ExitStatus, LocabenError
 from dialogue.store.keys import replace_file
+from dialogue.store.locks import hostname
 
 LOG_NAME = "audit.log"
 GENESIS = "0" * 64
@@ -79,7 +79,7 @@ def current_actor() -> Actor:
         user = getpass.getuser()
     except (OSError, KeyError):  # no login name in the environment or the user database
         user = "unknown"
-    return Actor(user, "", platform.node())
+    return Actor(user, "", hostname())
 
 
 @dataclass(frozen=True, slots=True)
