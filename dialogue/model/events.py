@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, ClassVar
 
+from dialogue.model.record import Record, record
+
 
 class EventKind(StrEnum):
     STARTED = "started"
@@ -87,83 +89,8 @@ class Actor:
 # ---- payloads: one class per kind ----
 
 
-class PayloadBase:
-    """What every payload class shares instead of having it generated for it: `__init__` (positional or by
-    name, with the defaults), immutability, equality (same class, same field values), hashing, repr and
-    pickling, as `@dataclass(frozen=True, slots=True)` would make them. `@payload` below declares a payload
-    class: `dataclasses.fields`/`replace` work on it and mypy checks it as a frozen dataclass, but no method
-    source is generated and compiled at import (six a class, ~0.15 ms each: ~30 ms of every start)."""
-
-    __slots__ = ()
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        names, defaults, factories = _SPECS[self.__class__]
-        if len(args) > len(names):
-            raise TypeError(f"{self.__class__.__name__}() takes {len(names)} arguments, {len(args)} given")
-        values = dict(zip(names, args, strict=False))
-        for name, value in kwargs.items():
-            if name not in names or name in values:
-                raise TypeError(f"{self.__class__.__name__}() got an unexpected or repeated argument {name!r}")
-            values[name] = value
-        for name in names:
-            if name in values:
-                _set(self, name, values[name])
-            elif name in defaults:
-                _set(self, name, defaults[name])
-            elif name in factories:
-                _set(self, name, factories[name]())
-            else:
-                raise TypeError(f"{self.__class__.__name__}() is missing the argument {name!r}")
-
-    def _values(self) -> tuple[Any, ...]:
-        return tuple(getattr(self, name) for name in _SPECS[self.__class__][0])
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}")
-
-    def __delattr__(self, name: str) -> None:
-        raise dataclasses.FrozenInstanceError(f"cannot delete field {name!r}")
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return self._values() == other._values()
-
-    def __hash__(self) -> int:
-        return hash(self._values())
-
-    def __repr__(self) -> str:
-        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in _SPECS[self.__class__][0])
-        return f"{self.__class__.__qualname__}({shown})"
-
-    def __getstate__(self) -> tuple[Any, ...]:
-        return self._values()
-
-    def __setstate__(self, state: tuple[Any, ...]) -> None:
-        for name, value in zip(_SPECS[self.__class__][0], state, strict=True):
-            _set(self, name, value)
-
-
-_set = object.__setattr__
-# payload class → (field names in order, {name: default value}, {name: default factory})
-_SPECS: dict[type[Any], tuple[tuple[str, ...], dict[str, Any], dict[str, Callable[[], Any]]]] = {}
-_P = typing.TypeVar("_P", bound=type[Any])
-
-
-@typing.dataclass_transform(frozen_default=True, field_specifiers=(dataclasses.field, dataclasses.Field))
-def payload(cls: _P) -> _P:
-    """A payload class (see PayloadBase): its fields and defaults read by `dataclasses`, its `__slots__` made
-    from them; no method is generated."""
-    made = typing.cast(_P, dataclass(slots=True, init=False, repr=False, eq=False)(cls))
-    fields = dataclasses.fields(made)
-    defaults = {f.name: f.default for f in fields if f.default is not dataclasses.MISSING}
-    factories = {f.name: f.default_factory for f in fields if f.default_factory is not dataclasses.MISSING}
-    _SPECS[made] = (tuple(f.name for f in fields), defaults, factories)
-    return made
-
-
-@payload
-class Started(PayloadBase):
+@record
+class Started(Record):
     """The interview began. `prefill`: an earlier interview's answers by question id ({raw, value})."""
 
     kind: ClassVar[EventKind] = EventKind.STARTED
@@ -176,8 +103,8 @@ class Started(PayloadBase):
     persona_path: str = ""
 
 
-@payload
-class Asked(PayloadBase):
+@record
+class Asked(Record):
     """The interview moved on to `question`; `passed`: the question left as it was with /next."""
 
     kind: ClassVar[EventKind] = EventKind.ASKED
@@ -185,16 +112,16 @@ class Asked(PayloadBase):
     passed: str = ""
 
 
-@payload
-class Answered(PayloadBase):
+@record
+class Answered(Record):
     kind: ClassVar[EventKind] = EventKind.ANSWERED
     question: str
     value: Any
     raw: str = ""
 
 
-@payload
-class Probed(PayloadBase):
+@record
+class Probed(Record):
     """Probe number `probe` (0-based) of `question` is offered; `element`: what it asks for, if known."""
 
     kind: ClassVar[EventKind] = EventKind.PROBED
@@ -204,16 +131,16 @@ class Probed(PayloadBase):
     reason: str = ""
 
 
-@payload
-class ProbeAnswered(PayloadBase):
+@record
+class ProbeAnswered(Record):
     kind: ClassVar[EventKind] = EventKind.PROBE_ANSWERED
     question: str
     probe: int
     text: str
 
 
-@payload
-class FollowedUp(PayloadBase):
+@record
+class FollowedUp(Record):
     """The answer to a probe chosen freely (role-play, meeting notes), without leaving the question."""
 
     kind: ClassVar[EventKind] = EventKind.FOLLOWED_UP
@@ -222,8 +149,8 @@ class FollowedUp(PayloadBase):
     text: str
 
 
-@payload
-class ProbesSkipped(PayloadBase):
+@record
+class ProbesSkipped(Record):
     """Probing of `question` ended: by /skip, or `done` when the engine stopped offering probes."""
 
     kind: ClassVar[EventKind] = EventKind.PROBES_SKIPPED
@@ -232,31 +159,31 @@ class ProbesSkipped(PayloadBase):
     reason: str = ""  # when `done`: why probing stopped (complete, cap, nothing_more …)
 
 
-@payload
-class Skipped(PayloadBase):
+@record
+class Skipped(Record):
     kind: ClassVar[EventKind] = EventKind.SKIPPED
     question: str
 
 
-@payload
-class WentBack(PayloadBase):
+@record
+class WentBack(Record):
     kind: ClassVar[EventKind] = EventKind.WENT_BACK
     question: str
 
 
-@payload
-class Jumped(PayloadBase):
+@record
+class Jumped(Record):
     kind: ClassVar[EventKind] = EventKind.JUMPED
     question: str
 
 
-@payload
-class ReachedEnd(PayloadBase):
+@record
+class ReachedEnd(Record):
     kind: ClassVar[EventKind] = EventKind.REACHED_END
 
 
-@payload
-class Noted(PayloadBase):
+@record
+class Noted(Record):
     """A note on `question` (None: on the session)."""
 
     kind: ClassVar[EventKind] = EventKind.NOTED
@@ -264,40 +191,40 @@ class Noted(PayloadBase):
     text: str
 
 
-@payload
-class Paused(PayloadBase):
+@record
+class Paused(Record):
     kind: ClassVar[EventKind] = EventKind.PAUSED
     resume_to: str = "asking"
 
 
-@payload
-class Resumed(PayloadBase):
+@record
+class Resumed(Record):
     kind: ClassVar[EventKind] = EventKind.RESUMED
 
 
-@payload
-class Reviewed(PayloadBase):
+@record
+class Reviewed(Record):
     kind: ClassVar[EventKind] = EventKind.REVIEWED
     resume_to: str = "asking"
 
 
-@payload
-class ReviewClosed(PayloadBase):
+@record
+class ReviewClosed(Record):
     kind: ClassVar[EventKind] = EventKind.REVIEW_CLOSED
 
 
-@payload
-class Finished(PayloadBase):
+@record
+class Finished(Record):
     kind: ClassVar[EventKind] = EventKind.FINISHED
 
 
-@payload
-class Reopened(PayloadBase):
+@record
+class Reopened(Record):
     kind: ClassVar[EventKind] = EventKind.REOPENED
 
 
-@payload
-class StatusMarked(PayloadBase):
+@record
+class StatusMarked(Record):
     """わからない / 回答を控えたい / 該当なし recorded for `question` (status: unknown|declined|not_applicable)."""
 
     kind: ClassVar[EventKind] = EventKind.STATUS_MARKED
@@ -305,8 +232,8 @@ class StatusMarked(PayloadBase):
     status: str
 
 
-@payload
-class SourceSet(PayloadBase):
+@record
+class SourceSet(Record):
     """Where the answer to `question` comes from: owner | document (which: `detail`) | estimate."""
 
     kind: ClassVar[EventKind] = EventKind.SOURCE_SET
@@ -315,8 +242,8 @@ class SourceSet(PayloadBase):
     detail: str = ""
 
 
-@payload
-class Flagged(PayloadBase):
+@record
+class Flagged(Record):
     """`question` marked to confirm at the next visit. `sensitive`: the 機微情報 categories found in what was
     said there (comma-separated ids, dialogue.model.sensitive), when the flag is the entry check's."""
 
@@ -326,8 +253,8 @@ class Flagged(PayloadBase):
     sensitive: str = ""
 
 
-@payload
-class SensitiveConfirmed(PayloadBase):
+@record
+class SensitiveConfirmed(Record):
     """The interviewer confirmed that what was flagged as possible 機微情報 on `question` may be kept (the
     owner agreed, or it is not sensitive): it then goes into the owner's copy and the compiled files."""
 
@@ -335,14 +262,14 @@ class SensitiveConfirmed(PayloadBase):
     question: str
 
 
-@payload
-class Unflagged(PayloadBase):
+@record
+class Unflagged(Record):
     kind: ClassVar[EventKind] = EventKind.UNFLAGGED
     question: str
 
 
-@payload
-class ParkedText(PayloadBase):
+@record
+class ParkedText(Record):
     """Text the owner volunteered out of order, filed under the sheet field `field`."""
 
     kind: ClassVar[EventKind] = EventKind.PARKED
@@ -350,14 +277,14 @@ class ParkedText(PayloadBase):
     text: str
 
 
-@payload
-class VisitStarted(PayloadBase):
+@record
+class VisitStarted(Record):
     kind: ClassVar[EventKind] = EventKind.VISIT_STARTED
     visit: int
 
 
-@payload
-class Drafted(PayloadBase):
+@record
+class Drafted(Record):
     """A line that was being typed when the interview was interrupted (Ctrl-C), kept to offer again."""
 
     kind: ClassVar[EventKind] = EventKind.DRAFTED
@@ -365,16 +292,16 @@ class Drafted(PayloadBase):
     text: str
 
 
-@payload
-class HintsSet(PayloadBase):
+@record
+class HintsSet(Record):
     """The interviewer showed or hid the guidance (F2); kept so a resumed session looks the same."""
 
     kind: ClassVar[EventKind] = EventKind.HINTS_SET
     shown: bool
 
 
-@payload
-class WrittenUp(PayloadBase):
+@record
+class WrittenUp(Record):
     """The interviewer's own write-up (清書) of the sheet box `field`; a later one replaces it."""
 
     kind: ClassVar[EventKind] = EventKind.WRITTEN_UP
@@ -385,8 +312,8 @@ class WrittenUp(PayloadBase):
 # ---- team work: written by the team server (dialogue.store.server), pulled into the journal ----
 
 
-@payload
-class Assigned(PayloadBase):
+@record
+class Assigned(Record):
     """The session was handed over to the officer `to` (from `previous`, JSON key `from`)."""
 
     kind: ClassVar[EventKind] = EventKind.ASSIGNED
@@ -394,21 +321,21 @@ class Assigned(PayloadBase):
     previous: str = field(default="", metadata={"json": "from"})
 
 
-@payload
-class Submitted(PayloadBase):
+@record
+class Submitted(Record):
     """The officer submitted the sheet for review."""
 
     kind: ClassVar[EventKind] = EventKind.SUBMITTED
 
 
-@payload
-class Approved(PayloadBase):
+@record
+class Approved(Record):
     kind: ClassVar[EventKind] = EventKind.APPROVED
     comment: str = ""
 
 
-@payload
-class Returned(PayloadBase):
+@record
+class Returned(Record):
     """A reviewer sent the sheet back with what to revise."""
 
     kind: ClassVar[EventKind] = EventKind.RETURNED
@@ -458,27 +385,33 @@ class Event:
 
     @classmethod
     def from_json(cls, obj: Mapping[str, Any]) -> Event:
-        """Decode one journal record; `EventDecodeError` says what is wrong with it."""
+        """Decode one journal record; `EventDecodeError` says what is wrong with it. (Resuming a long session
+        decodes every line: the payload is built field by field from a table made once per type.)"""
         kind_name = obj.get("kind")
-        try:
-            kind = EventKind(str(kind_name))
-        except ValueError:
-            raise EventDecodeError(f"unknown event kind {kind_name!r}") from None
+        kind = _KINDS.get(kind_name) if isinstance(kind_name, str) else None
+        if kind is None:
+            raise EventDecodeError(f"unknown event kind {kind_name!r}")
         at = obj.get("at")
         if not isinstance(at, str):
             raise EventDecodeError("'at' (the time) is missing or not text")
         by = Actor.from_json(obj["by"]) if obj.get("by") is not None else None
         payload_type = PAYLOAD_TYPES[kind]
-        values: dict[str, Any] = {}
         fields, known = _DECODING[payload_type]
-        for name, key, required, annotation in fields:
-            if key not in obj:
-                if required:
-                    raise EventDecodeError(f"{_article(kind.value)} {kind.value} event needs {key!r}")
-                continue
-            values[name] = _checked(kind, key, annotation, obj[key])
-        extra = {k: v for k, v in obj.items() if k not in known}
-        return cls(at, payload_type(**values), by, extra)
+        payload = _new(payload_type)
+        for name, key, check, default, factory in fields:
+            if key in obj:
+                value = obj[key]
+                if not check(value):
+                    raise _wrong_type(kind, key, _FIELD_TYPES[payload_type][name], value)
+            elif factory is not None:
+                value = factory()
+            elif default is dataclasses.MISSING:
+                raise EventDecodeError(f"{_article(kind.value)} {kind.value} event needs {key!r}")
+            else:
+                value = default
+            _set(payload, name, value)
+        extra = {} if obj.keys() <= known else {k: v for k, v in obj.items() if k not in known}
+        return cls(at, payload, by, extra)
 
 
 _ALWAYS_WRITTEN = {"mode", "lang", "raw"}  # written even when default, as the first journal version did
@@ -491,30 +424,28 @@ def _field_types(payload_type: type[Any]) -> dict[str, str]:
 _FIELD_TYPES: dict[type[Any], dict[str, str]] = {cls: _field_types(cls) for cls in PAYLOAD_TYPES.values()}
 
 
-def _decoding(payload_type: type[Any]) -> tuple[tuple[tuple[str, str, bool, str], ...], frozenset[str]]:
-    """(field name, JSON key, required, annotation) of each field, and every key an event of this type
-    knows: worked out once per type rather than once per journal line."""
-    fields = tuple((f.name, f.metadata.get("json", f.name),
-                    f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING,
-                    _FIELD_TYPES[payload_type][f.name]) for f in dataclasses.fields(payload_type))
-    return fields, frozenset(ENVELOPE) | {key for _, key, _, _ in fields}
+_Decoding = tuple[tuple[tuple[str, str, Callable[[Any], bool], Any, Callable[[], Any] | None], ...], frozenset[str]]
 
 
-_DECODING = {cls: _decoding(cls) for cls in PAYLOAD_TYPES.values()}
+def _decoding(payload_type: type[Any]) -> _Decoding:
+    """(field name, JSON key, type check, default, default factory) of each field, and every key an event of
+    this type knows: worked out once per type rather than once per journal line. A field whose annotation
+    has no check is refused here, at import."""
+    fields = []
+    for f in dataclasses.fields(payload_type):
+        annotation = _FIELD_TYPES[payload_type][f.name]
+        if annotation not in _CHECKS:
+            raise TypeError(f"no check for the annotation {annotation!r}")  # a new payload type: add its check
+        factory = None if f.default_factory is dataclasses.MISSING else f.default_factory
+        fields.append((f.name, f.metadata.get("json", f.name), _CHECKS[annotation], f.default, factory))
+    return tuple(fields), frozenset(ENVELOPE) | {f[1] for f in fields}
 
 
-def _checked(kind: EventKind, name: str, annotation: str, value: Any) -> Any:
-    """`value` if it has the field's type; JSON numbers that are whole count as int."""
-    check = _CHECKS.get(annotation)
-    ok = None if check is None else check(value)
-    if ok is None:
-        raise TypeError(f"no check for the annotation {annotation!r}")  # a new payload type: add its check
-    if not ok:
-        expected = {"str": "text", "str | None": "text or null", "int": "a whole number", "bool": "true or false",
-                    "dict[str, Any]": "an object", "Any": "a JSON value"}[annotation]
-        raise EventDecodeError(f"{name!r} of {_article(kind.value)} {kind.value} event must be {expected}, "
-                               f"not {_describe(value)}")
-    return value
+def _wrong_type(kind: EventKind, name: str, annotation: str, value: Any) -> EventDecodeError:
+    expected = {"str": "text", "str | None": "text or null", "int": "a whole number", "bool": "true or false",
+                "dict[str, Any]": "an object", "Any": "a JSON value"}[annotation]
+    return EventDecodeError(f"{name!r} of {_article(kind.value)} {kind.value} event must be {expected}, "
+                            f"not {_describe(value)}")
 
 
 _CHECKS: dict[str, Callable[[Any], bool]] = {
@@ -525,12 +456,16 @@ _CHECKS: dict[str, Callable[[Any], bool]] = {
     "dict[str, Any]": lambda v: isinstance(v, dict),
     "Any": lambda v: _is_json_value(v),
 }
+_DECODING = {cls: _decoding(cls) for cls in PAYLOAD_TYPES.values()}
+_KINDS = {kind.value: kind for kind in EventKind}
+_new = object.__new__
+_set = object.__setattr__
 
 
 def _is_json_value(value: Any) -> bool:
     if isinstance(value, float):
         return math.isfinite(value)
-    return value is None or isinstance(value, str | int | bool | list | dict)
+    return value is None or isinstance(value, (str, int, list, dict))  # (bool is an int)
 
 
 def _describe(value: Any) -> str:
