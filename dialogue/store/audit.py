@@ -23,7 +23,7 @@ import hashlib
 import json
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,7 @@ from typing import Any
 from filelock import FileLock
 
 from dialogue.errors import ExitStatus, LocabenError
+from dialogue.model.record import Record, record
 from dialogue.store.keys import replace_file
 from dialogue.store.locks import hostname
 
@@ -61,8 +62,8 @@ class AuditError(LocabenError):
     exit_status = ExitStatus.SESSION
 
 
-@dataclass(frozen=True, slots=True)
-class Actor:
+@record
+class Actor(Record):
     """Who acts: the same shape as an event's `by` (id, name, device)."""
 
     id: str
@@ -82,8 +83,8 @@ def current_actor() -> Actor:
     return Actor(user, "", hostname())
 
 
-@dataclass(frozen=True, slots=True)
-class Verdict:
+@record
+class Verdict(Record):
     """The result of `verify()`: ok, or the first broken link with its line and what it means."""
 
     ok: bool
