@@ -290,12 +290,13 @@ class SessionStore:
         scan = JournalScan(path, data, self._open_codec)
         warnings = scan.repair(repair)
         events = []
+        version, decode = scan.header.version, Event.from_json
         for number, record in scan.records:
             if "kind" not in record or "at" not in record:
                 raise JournalError(f"{path}:{number}: not an event (no 'kind'/'at'); keep a copy of the file "
                                    f"and remove or repair line {number}.")
             try:
-                events.append(Event.from_json(upgrade_event(record, scan.header.version)))
+                events.append(decode(upgrade_event(record, version) if version < 2 else record))
             except EventDecodeError as exc:
                 raise JournalError(f"{path}:{number}: {exc.what}. The file was not changed; keep a copy of it "
                                    f"and repair or remove line {number}.") from None
