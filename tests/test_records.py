@@ -71,3 +71,24 @@ def test_what_a_record_cannot_do_is_refused_when_declared() -> None:
 
             def __post_init__(self) -> None:
                 pass
+    with pytest.raises(TypeError):
+        @record
+        class Misordered(Record):
+            label: str = ""
+            value: int  # type: ignore[misc]  # what the test checks
+
+
+def test_a_record_made_at_first_use_constructs_as_before_and_after() -> None:
+    @record
+    class Figure(Record):
+        name: str
+        value: int = 0
+        notes: list[str] = dataclasses.field(default_factory=list)
+
+    first, second = Figure("売上高", 1200), Figure(name="売上高", value=1200)
+    assert first == second and first.notes == [] and first.notes is not second.notes
+    assert Figure("従業員数").value == 0
+    with pytest.raises(TypeError):
+        Figure("売上高", 1, [], "extra")  # type: ignore[call-arg]  # what the test checks
+    with pytest.raises(TypeError):
+        Figure("売上高", name="x")  # type: ignore[misc]  # what the test checks

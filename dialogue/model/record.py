@@ -11,6 +11,7 @@ A record class is declared as `@record class Name(Record): ...`; what `Record` d
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import typing
 from collections.abc import Callable
 from typing import Any
@@ -36,23 +37,10 @@ class Record:
     __slots__ = ()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        spec = _SPECS[self.__class__]
-        if len(args) > len(spec.names):
-            raise TypeError(f"{self.__class__.__name__}() takes {len(spec.names)} arguments, {len(args)} given")
-        values = dict(zip(spec.names, args, strict=False))
-        for name, value in kwargs.items():
-            if name not in spec.names or name in values:
-                raise TypeError(f"{self.__class__.__name__}() got an unexpected or repeated argument {name!r}")
-            values[name] = value
-        for name in spec.names:
-            if name in values:
-                _set(self, name, values[name])
-            elif name in spec.defaults:
-                _set(self, name, spec.defaults[name])
-            elif name in spec.factories:
-                _set(self, name, spec.factories[name]())
-            else:
-                raise TypeError(f"{self.__class__.__name__}() is missing the argument {name!r}")
+        """The first construction of a class makes its own `__init__` (as a dataclass would, but only for the
+        classes a run constructs, when it first does) and hands over to it."""
+        init = _made_init(self.__class__)
+        init(self, *args, **kwargs)
 
     def _compared(self) -> tuple[Any, ...]:
         return tuple(getattr(self, name) for name in _SPECS[self.__class__].compared)
@@ -83,6 +71,34 @@ class Record:
             _set(self, name, value)
 
 
+def _made_init(cls: type[Any]) -> Callable[..., None]:
+    """`cls.__init__` as `@dataclass(frozen=True)` generates it (positional or by name, defaults, factories),
+    compiled now and set on the class, so later constructions run at a dataclass's speed: replaying a long
+    session constructs thousands of answers."""
+    spec = _SPECS[cls]
+    params, lines, names = [], [], {"_set": _set, "_FACTORY": _FACTORY}
+    for index, name in enumerate(spec.names):
+        if name in spec.defaults:
+            names[f"_d{index}"] = spec.defaults[name]
+            params.append(f"{name}=_d{index}")
+        elif name in spec.factories:
+            names[f"_f{index}"] = spec.factories[name]
+            params.append(f"{name}=_FACTORY")
+            lines.append(f"    if {name} is _FACTORY:\n        {name} = _f{index}()")
+        else:
+            params.append(name)
+        lines.append(f"    _set(self, {name!r}, {name})")
+    source = f"def __init__(self, {', '.join(params)}):\n" + "\n".join(lines or ["    pass"]) + "\n"
+    exec(source, names)  # noqa: S102 — field names only (identifiers, checked by dataclasses), as dataclasses does
+    init = typing.cast(Callable[..., None], names["__init__"])
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    type.__setattr__(cls, "__init__", init)
+    return init
+
+
+_FACTORY = object()  # "no value given" for a field with a default factory
+
+
 @typing.dataclass_transform(frozen_default=True, field_specifiers=(dataclasses.field, dataclasses.Field))
 def record(cls: _R) -> _R:
     """Declare a record class (a subclass of `Record`): its fields and defaults are read by `dataclasses`,
@@ -93,6 +109,9 @@ def record(cls: _R) -> _R:
     fields = dataclasses.fields(made)
     if any(not f.init or f.kw_only for f in fields) or hasattr(made, "__post_init__"):
         raise TypeError(f"{cls.__name__}: init=False and kw_only fields and __post_init__ need @dataclass")
+    given = [f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING for f in fields]
+    if any(earlier and not later for earlier, later in itertools.pairwise(given)):
+        raise TypeError(f"{cls.__name__}: a field without a default follows one with a default")
     _SPECS[made] = _Spec(tuple(f.name for f in fields),
                          {f.name: f.default for f in fields if f.default is not dataclasses.MISSING},
                          {f.name: f.default_factory for f in fields if f.default_factory is not dataclasses.MISSING},
