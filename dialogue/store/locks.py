@@ -45,7 +45,7 @@ def hold(lock_path: Path) -> Iterator[None]:
 def hostname() -> str:
     """This computer's network name (`socket.gethostname()`; on Unix read from `uname` without importing
     socket, which every start of an interview would pay for)."""
-    if hasattr(os, "uname"):
+    if os.name != "nt":
         return os.uname().nodename
     import socket
 
