@@ -37,10 +37,29 @@ class Record:
     __slots__ = ()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        """The first construction of a class makes its own `__init__` (as a dataclass would, but only for the
-        classes a run constructs, when it first does) and hands over to it."""
-        init = _made_init(self.__class__)
-        init(self, *args, **kwargs)
+        """As a frozen dataclass's: positional or by name, with the defaults. (Tighter than it could be: a
+        long session's replay constructs thousands of answers; all given by position is the quick way.)"""
+        spec = _SPECS[self.__class__]
+        names, given = spec.names, len(args)
+        if given > len(names):
+            raise TypeError(f"{self.__class__.__name__}() takes {len(names)} arguments, {given} given")
+        for name, value in zip(names, args, strict=False):
+            _set(self, name, value)
+        if kwargs or given != len(names):
+            self._rest(spec, names[given:], kwargs)
+
+    def _rest(self, spec: _Spec, names: tuple[str, ...], kwargs: dict[str, Any]) -> None:
+        for name in names:
+            if name in kwargs:
+                _set(self, name, kwargs.pop(name))
+            elif name in spec.defaults:
+                _set(self, name, spec.defaults[name])
+            elif name in spec.factories:
+                _set(self, name, spec.factories[name]())
+            else:
+                raise TypeError(f"{self.__class__.__name__}() is missing the argument {name!r}")
+        if kwargs:  # a name no field has, or a field given twice
+            raise TypeError(f"{self.__class__.__name__}() got an unexpected or repeated argument {next(iter(kwargs))!r}")
 
     def _compared(self) -> tuple[Any, ...]:
         return tuple(getattr(self, name) for name in _SPECS[self.__class__].compared)
@@ -69,34 +88,6 @@ class Record:
     def __setstate__(self, state: tuple[Any, ...]) -> None:
         for name, value in zip(_SPECS[self.__class__].names, state, strict=True):
             _set(self, name, value)
-
-
-def _made_init(cls: type[Any]) -> Callable[..., None]:
-    """`cls.__init__` as `@dataclass(frozen=True)` generates it (positional or by name, defaults, factories),
-    compiled now and set on the class, so later constructions run at a dataclass's speed: replaying a long
-    session constructs thousands of answers."""
-    spec = _SPECS[cls]
-    params, lines, names = [], [], {"_set": _set, "_FACTORY": _FACTORY}
-    for index, name in enumerate(spec.names):
-        if name in spec.defaults:
-            names[f"_d{index}"] = spec.defaults[name]
-            params.append(f"{name}=_d{index}")
-        elif name in spec.factories:
-            names[f"_f{index}"] = spec.factories[name]
-            params.append(f"{name}=_FACTORY")
-            lines.append(f"    if {name} is _FACTORY:\n        {name} = _f{index}()")
-        else:
-            params.append(name)
-        lines.append(f"    _set(self, {name!r}, {name})")
-    source = f"def __init__(self, {', '.join(params)}):\n" + "\n".join(lines or ["    pass"]) + "\n"
-    exec(source, names)  # noqa: S102 — field names only (identifiers, checked by dataclasses), as dataclasses does
-    init = typing.cast(Callable[..., None], names["__init__"])
-    init.__qualname__ = f"{cls.__qualname__}.__init__"
-    type.__setattr__(cls, "__init__", init)
-    return init
-
-
-_FACTORY = object()  # "no value given" for a field with a default factory
 
 
 @typing.dataclass_transform(frozen_default=True, field_specifiers=(dataclasses.field, dataclasses.Field))
