@@ -93,3 +93,15 @@ def test_a_session_written_before_is_resumed_with_the_same_answers(tmp_path: Pat
     after = journal.read_bytes()
     assert after.startswith(before)  # the resume only appended
     assert "株式会社みどり精工" in after.decode("utf-8")
+
+
+def test_a_returned_sheet_is_still_told_on_resume_and_nothing_else_is() -> None:
+    """The notice's formatting (from the sheet's module) is loaded only for a returned session."""
+    from dialogue.cli.team import returned_notice
+    from dialogue.model.events import Actor, Approved, Event, Returned
+
+    returned = Event("2026-11-30T10:00:00+09:00", Returned("強みの根拠（数字）を追記してください"), Actor("sato", "佐藤"))
+    notice = returned_notice(returned, "ja")
+    assert notice is not None and "強みの根拠（数字）を追記してください" in notice and "佐藤" in notice
+    assert returned_notice(Event("2026-11-30T11:00:00+09:00", Approved()), "ja") is None
+    assert returned_notice(None, "en") is None
