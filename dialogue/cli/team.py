@@ -289,7 +289,7 @@ def returned_notice(review: Event | None, lang: str) -> str | None:
 
     if review is None or not isinstance(review.payload, Returned):
         return None
-    from dialogue.sheet.transcript_view import local_time  # (here: every resume would import the sheet's data)
+    from dialogue.sheet.transcript_view import local_time  # (only here: it imports the sheet's data)
 
     who = (review.by.name or review.by.id) if review.by else ""
     return say("team.returned_notice", lang, by=who or say("team.someone", lang), at=local_time(review.at),

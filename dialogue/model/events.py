@@ -1,9 +1,11 @@
 """Journal events: one kind per thing that can happen in an interview, each with a typed payload.
 
-An event is `Event(at, payload, by)`: when, what (a payload dataclass whose class says the kind), and who
+An event is `Event(at, payload, by)`: when, what (a payload record whose class says the kind), and who
 (the staff member and device, absent in journals written before identities). The payload classes below are
 the one table of event kinds: `EventKind`, the reducer (engine/state.py), the transcript's labels and the
-journal's JSON all derive from them. New behaviour = a new payload class + its case in the reducer.
+journal's JSON all derive from them. New behaviour = a new payload class + its case in the reducer. Payloads
+are `@record`s (dialogue.model.record: frozen dataclasses without generated methods), as every start imports
+this module.
 
 JSON: `{"kind": ..., "at": ..., "by": {...}?, <payload fields>..., <unknown keys kept as they were>}`.
 `Event.from_json` checks every field's type, so a hand-edited line is refused with what is wrong.
