@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from dialogue.store.location import StoreLocation
 
 NEW_VISIT_HOURS = 8
-ONE_COMMAND_PARSERS = ("compile",)  # commands parsed by a parser of that command alone (build_parser)
+ONE_COMMAND_PARSERS = ("compile", "interview", "resume")  # parsed by a parser of their own module alone (build_parser)
 
 
 def __getattr__(name: str) -> object:
@@ -42,8 +42,9 @@ def __getattr__(name: str) -> object:
 
 
 def build_parser(lang: str = "ja", only: str | None = None) -> argparse.ArgumentParser:
-    """The whole parser; with `only="compile"`, the same parser with that one command (what a run of it
-    needs: the other commands' modules import the engine, the team, …, which a compile never uses)."""
+    """The whole parser; with `only` one of ONE_COMMAND_PARSERS, the same parser with the commands of that one
+    module (what a run of it needs: the other commands' modules import the engine, the team, …, which a compile
+    never uses, and building every subcommand's parser costs an interview's start-up ~10 ms)."""
     import argparse
 
     from dialogue.cli import compiling
@@ -57,6 +58,11 @@ def build_parser(lang: str = "ja", only: str | None = None) -> argparse.Argument
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     if only == "compile":
         compiling.add_parsers(sub, common, lang)
+        return parser
+    if only in ("interview", "resume"):
+        from dialogue.cli import interview
+
+        interview.add_parsers(sub, common, lang)
         return parser
     from dialogue.cli import bank_tools, interview, protect, sessions, team, training, write
 

@@ -286,10 +286,11 @@ def returned_notice(review: Event | None, lang: str) -> str | None:
     """The reviewer's comment, who returned the sheet and when, if the latest team event of a session
     returned it (else None): shown when the session is resumed, until it is submitted again."""
     from dialogue.model.events import Returned
-    from dialogue.sheet.transcript_view import local_time
 
     if review is None or not isinstance(review.payload, Returned):
         return None
+    from dialogue.sheet.transcript_view import local_time  # (only here: it imports the sheet's data)
+
     who = (review.by.name or review.by.id) if review.by else ""
     return say("team.returned_notice", lang, by=who or say("team.someone", lang), at=local_time(review.at),
                comment=review.payload.comment)

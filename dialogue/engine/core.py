@@ -8,7 +8,7 @@ carrying a `Refusal`; things the interviewer should know are `Notice`s on the st
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime
 from typing import Any
 
@@ -35,19 +35,20 @@ from dialogue.model import (
 from dialogue.model import events as ev
 from dialogue.model.conditions import holds
 from dialogue.model.placeholders import filled
+from dialogue.model.record import Record, record
 from dialogue.model.sheet_fields import is_writeup_box
 
 
-@dataclass(frozen=True, slots=True)
-class Progress:
+@record
+class Progress(Record):
     section_index: int  # 1-based; 0 when no question is current (the end, a review)
     section_count: int
     answered: int
     applicable: int
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
+@record
+class Step(Record):
     """What the UI shows next: the state, the current question or probe, and the legal commands."""
 
     state: str

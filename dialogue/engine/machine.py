@@ -94,6 +94,7 @@ def _direct_table() -> dict[tuple[str, str], str]:
 
 
 DIRECT = _direct_table()
+RETURNING = {trigger: source for trigger, source, _ in RETURNS}  # trigger → the state it returns from
 
 
 class Flow:
@@ -111,7 +112,7 @@ class Flow:
         if not self.direct:
             getattr(self, trigger)()  # the method `transitions` generated for this trigger
             return
-        returning = next((source for t, source, _ in RETURNS if t == trigger), None)
+        returning = RETURNING.get(trigger)
         if returning is not None:
             if self.state != returning or self.return_to not in RETURN_STATES:
                 raise MachineError(f"{trigger} cannot be applied from state {self.state}")

@@ -16,6 +16,7 @@ from dialogue.model import Answer, Bank, Event, Note, Parked, ProbeAnswer, Quest
 from dialogue.model import events as ev
 from dialogue.model.conditions import condition_refs, holds
 from dialogue.model.events import Started
+from dialogue.model.record import Record, record
 
 
 class EventMismatch(ValueError):
@@ -32,8 +33,8 @@ class NoticeKind(StrEnum):
     SENSITIVE_CONFIRMED = "sensitive_confirmed"  # the interviewer confirmed it may be kept
 
 
-@dataclass(frozen=True, slots=True)
-class Notice:
+@record
+class Notice(Record):
     kind: NoticeKind
     question: str
     detail: str = ""

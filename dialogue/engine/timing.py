@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from dialogue.model import Bank, Event, EventKind
+from dialogue.model.record import Record, record
 
 IDLE_CAP_SECONDS = 10 * 60
 VISIT_STARTS = (EventKind.STARTED, EventKind.VISIT_STARTED)  # a resume continues the same visit
@@ -17,8 +18,8 @@ MOVES = (EventKind.ASKED, EventKind.JUMPED, EventKind.WENT_BACK)  # events that 
 OTHER_SECTION_CHANGES = (EventKind.PAUSED, EventKind.RESUMED, EventKind.REACHED_END, EventKind.FINISHED)
 
 
-@dataclass(frozen=True, slots=True)
-class Timing:
+@record
+class Timing(Record):
     visit_seconds: float
     section_seconds: dict[str, float]  # section id → seconds, over the whole session
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from dialogue.errors import Position
+from dialogue.model.record import Record, record
 from dialogue.model.text import Text
 
 QuestionType = Literal["text", "choice", "number", "list", "group"]
@@ -13,8 +14,8 @@ QUESTION_TYPES: tuple[str, ...] = ("text", "choice", "number", "list", "group")
 DEFAULT_MAX_PROBES = 3  # probes offered per question when neither the question nor the bank says otherwise
 
 
-@dataclass(frozen=True, slots=True)
-class Probe:
+@record
+class Probe(Record):
     """A follow-up question. `element`: what it asks for (dialogue.model.elements), so it is offered only
     while the answers lack it; `if_none`: offered only after a non-answer or a negative answer (the bank's
     `probes_if_none`); `also_if_none`: a main probe that does not presuppose the thing, so it may follow
@@ -29,14 +30,14 @@ class Probe:
         return self.text.get(lang)
 
 
-@dataclass(frozen=True, slots=True)
-class Choice:
+@record
+class Choice(Record):
     id: str
     label: Text
 
 
-@dataclass(frozen=True, slots=True)
-class RecordField:
+@record
+class RecordField(Record):
     id: str
     label: Text
 
@@ -47,33 +48,33 @@ class RecordField:
 CompareOp = Literal["in", "not_in", "equals", "answered", "range"]
 
 
-@dataclass(frozen=True, slots=True)
-class Compare:
+@record
+class Compare(Record):
     question: str
     op: CompareOp
     values: tuple[Any, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class AllOf:
+@record
+class AllOf(Record):
     items: tuple[Condition, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class AnyOf:
+@record
+class AnyOf(Record):
     items: tuple[Condition, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Not:
+@record
+class Not(Record):
     item: Condition
 
 
 Condition = Compare | AllOf | AnyOf | Not
 
 
-@dataclass(frozen=True, slots=True)
-class Question:
+@record
+class Question(Record):
     id: str
     text: Text
     type: QuestionType
@@ -107,8 +108,8 @@ class Question:
         return next((c for c in self.choices if c.id == choice_id), None)
 
 
-@dataclass(frozen=True, slots=True)
-class Section:
+@record
+class Section(Record):
     id: str
     title: Text
     questions: tuple[Question, ...]

@@ -14,16 +14,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
 from dialogue.model.measure import flatten, thin_size
+from dialogue.model.record import Record, record
 
 
-@dataclass(frozen=True, slots=True)
-class Element:
+@record
+class Element(Record):
     """One thing a full answer contains. `label_ja`/`label_en` name it on screen (「数字がまだ出ていません」)."""
 
     id: str

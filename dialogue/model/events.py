@@ -1,9 +1,11 @@
 """Journal events: one kind per thing that can happen in an interview, each with a typed payload.
 
-An event is `Event(at, payload, by)`: when, what (a payload dataclass whose class says the kind), and who
+An event is `Event(at, payload, by)`: when, what (a payload record whose class says the kind), and who
 (the staff member and device, absent in journals written before identities). The payload classes below are
 the one table of event kinds: `EventKind`, the reducer (engine/state.py), the transcript's labels and the
-journal's JSON all derive from them. New behaviour = a new payload class + its case in the reducer.
+journal's JSON all derive from them. New behaviour = a new payload class + its case in the reducer. Payloads
+are `@record`s (dialogue.model.record: frozen dataclasses without generated methods), as every start imports
+this module.
 
 JSON: `{"kind": ..., "at": ..., "by": {...}?, <payload fields>..., <unknown keys kept as they were>}`.
 `Event.from_json` checks every field's type, so a hand-edited line is refused with what is wrong.
@@ -18,6 +20,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, ClassVar
+
+from dialogue.model.record import Record, record
 
 
 class EventKind(StrEnum):
@@ -87,8 +91,8 @@ class Actor:
 # ---- payloads: one class per kind ----
 
 
-@dataclass(frozen=True, slots=True)
-class Started:
+@record
+class Started(Record):
     """The interview began. `prefill`: an earlier interview's answers by question id ({raw, value})."""
 
     kind: ClassVar[EventKind] = EventKind.STARTED
@@ -101,8 +105,8 @@ class Started:
     persona_path: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Asked:
+@record
+class Asked(Record):
     """The interview moved on to `question`; `passed`: the question left as it was with /next."""
 
     kind: ClassVar[EventKind] = EventKind.ASKED
@@ -110,16 +114,16 @@ class Asked:
     passed: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Answered:
+@record
+class Answered(Record):
     kind: ClassVar[EventKind] = EventKind.ANSWERED
     question: str
     value: Any
     raw: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Probed:
+@record
+class Probed(Record):
     """Probe number `probe` (0-based) of `question` is offered; `element`: what it asks for, if known."""
 
     kind: ClassVar[EventKind] = EventKind.PROBED
@@ -129,16 +133,16 @@ class Probed:
     reason: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class ProbeAnswered:
+@record
+class ProbeAnswered(Record):
     kind: ClassVar[EventKind] = EventKind.PROBE_ANSWERED
     question: str
     probe: int
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class FollowedUp:
+@record
+class FollowedUp(Record):
     """The answer to a probe chosen freely (role-play, meeting notes), without leaving the question."""
 
     kind: ClassVar[EventKind] = EventKind.FOLLOWED_UP
@@ -147,8 +151,8 @@ class FollowedUp:
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class ProbesSkipped:
+@record
+class ProbesSkipped(Record):
     """Probing of `question` ended: by /skip, or `done` when the engine stopped offering probes."""
 
     kind: ClassVar[EventKind] = EventKind.PROBES_SKIPPED
@@ -157,31 +161,31 @@ class ProbesSkipped:
     reason: str = ""  # when `done`: why probing stopped (complete, cap, nothing_more …)
 
 
-@dataclass(frozen=True, slots=True)
-class Skipped:
+@record
+class Skipped(Record):
     kind: ClassVar[EventKind] = EventKind.SKIPPED
     question: str
 
 
-@dataclass(frozen=True, slots=True)
-class WentBack:
+@record
+class WentBack(Record):
     kind: ClassVar[EventKind] = EventKind.WENT_BACK
     question: str
 
 
-@dataclass(frozen=True, slots=True)
-class Jumped:
+@record
+class Jumped(Record):
     kind: ClassVar[EventKind] = EventKind.JUMPED
     question: str
 
 
-@dataclass(frozen=True, slots=True)
-class ReachedEnd:
+@record
+class ReachedEnd(Record):
     kind: ClassVar[EventKind] = EventKind.REACHED_END
 
 
-@dataclass(frozen=True, slots=True)
-class Noted:
+@record
+class Noted(Record):
     """A note on `question` (None: on the session)."""
 
     kind: ClassVar[EventKind] = EventKind.NOTED
@@ -189,40 +193,40 @@ class Noted:
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class Paused:
+@record
+class Paused(Record):
     kind: ClassVar[EventKind] = EventKind.PAUSED
     resume_to: str = "asking"
 
 
-@dataclass(frozen=True, slots=True)
-class Resumed:
+@record
+class Resumed(Record):
     kind: ClassVar[EventKind] = EventKind.RESUMED
 
 
-@dataclass(frozen=True, slots=True)
-class Reviewed:
+@record
+class Reviewed(Record):
     kind: ClassVar[EventKind] = EventKind.REVIEWED
     resume_to: str = "asking"
 
 
-@dataclass(frozen=True, slots=True)
-class ReviewClosed:
+@record
+class ReviewClosed(Record):
     kind: ClassVar[EventKind] = EventKind.REVIEW_CLOSED
 
 
-@dataclass(frozen=True, slots=True)
-class Finished:
+@record
+class Finished(Record):
     kind: ClassVar[EventKind] = EventKind.FINISHED
 
 
-@dataclass(frozen=True, slots=True)
-class Reopened:
+@record
+class Reopened(Record):
     kind: ClassVar[EventKind] = EventKind.REOPENED
 
 
-@dataclass(frozen=True, slots=True)
-class StatusMarked:
+@record
+class StatusMarked(Record):
     """わからない / 回答を控えたい / 該当なし recorded for `question` (status: unknown|declined|not_applicable)."""
 
     kind: ClassVar[EventKind] = EventKind.STATUS_MARKED
@@ -230,8 +234,8 @@ class StatusMarked:
     status: str
 
 
-@dataclass(frozen=True, slots=True)
-class SourceSet:
+@record
+class SourceSet(Record):
     """Where the answer to `question` comes from: owner | document (which: `detail`) | estimate."""
 
     kind: ClassVar[EventKind] = EventKind.SOURCE_SET
@@ -240,8 +244,8 @@ class SourceSet:
     detail: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Flagged:
+@record
+class Flagged(Record):
     """`question` marked to confirm at the next visit. `sensitive`: the 機微情報 categories found in what was
     said there (comma-separated ids, dialogue.model.sensitive), when the flag is the entry check's."""
 
@@ -251,8 +255,8 @@ class Flagged:
     sensitive: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class SensitiveConfirmed:
+@record
+class SensitiveConfirmed(Record):
     """The interviewer confirmed that what was flagged as possible 機微情報 on `question` may be kept (the
     owner agreed, or it is not sensitive): it then goes into the owner's copy and the compiled files."""
 
@@ -260,14 +264,14 @@ class SensitiveConfirmed:
     question: str
 
 
-@dataclass(frozen=True, slots=True)
-class Unflagged:
+@record
+class Unflagged(Record):
     kind: ClassVar[EventKind] = EventKind.UNFLAGGED
     question: str
 
 
-@dataclass(frozen=True, slots=True)
-class ParkedText:
+@record
+class ParkedText(Record):
     """Text the owner volunteered out of order, filed under the sheet field `field`."""
 
     kind: ClassVar[EventKind] = EventKind.PARKED
@@ -275,14 +279,14 @@ class ParkedText:
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class VisitStarted:
+@record
+class VisitStarted(Record):
     kind: ClassVar[EventKind] = EventKind.VISIT_STARTED
     visit: int
 
 
-@dataclass(frozen=True, slots=True)
-class Drafted:
+@record
+class Drafted(Record):
     """A line that was being typed when the interview was interrupted (Ctrl-C), kept to offer again."""
 
     kind: ClassVar[EventKind] = EventKind.DRAFTED
@@ -290,16 +294,16 @@ class Drafted:
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class HintsSet:
+@record
+class HintsSet(Record):
     """The interviewer showed or hid the guidance (F2); kept so a resumed session looks the same."""
 
     kind: ClassVar[EventKind] = EventKind.HINTS_SET
     shown: bool
 
 
-@dataclass(frozen=True, slots=True)
-class WrittenUp:
+@record
+class WrittenUp(Record):
     """The interviewer's own write-up (清書) of the sheet box `field`; a later one replaces it."""
 
     kind: ClassVar[EventKind] = EventKind.WRITTEN_UP
@@ -310,8 +314,8 @@ class WrittenUp:
 # ---- team work: written by the team server (dialogue.store.server), pulled into the journal ----
 
 
-@dataclass(frozen=True, slots=True)
-class Assigned:
+@record
+class Assigned(Record):
     """The session was handed over to the officer `to` (from `previous`, JSON key `from`)."""
 
     kind: ClassVar[EventKind] = EventKind.ASSIGNED
@@ -319,21 +323,21 @@ class Assigned:
     previous: str = field(default="", metadata={"json": "from"})
 
 
-@dataclass(frozen=True, slots=True)
-class Submitted:
+@record
+class Submitted(Record):
     """The officer submitted the sheet for review."""
 
     kind: ClassVar[EventKind] = EventKind.SUBMITTED
 
 
-@dataclass(frozen=True, slots=True)
-class Approved:
+@record
+class Approved(Record):
     kind: ClassVar[EventKind] = EventKind.APPROVED
     comment: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Returned:
+@record
+class Returned(Record):
     """A reviewer sent the sheet back with what to revise."""
 
     kind: ClassVar[EventKind] = EventKind.RETURNED
@@ -383,27 +387,33 @@ class Event:
 
     @classmethod
     def from_json(cls, obj: Mapping[str, Any]) -> Event:
-        """Decode one journal record; `EventDecodeError` says what is wrong with it."""
+        """Decode one journal record; `EventDecodeError` says what is wrong with it. (Resuming a long session
+        decodes every line: the payload is built field by field from a table made once per type.)"""
         kind_name = obj.get("kind")
-        try:
-            kind = EventKind(str(kind_name))
-        except ValueError:
-            raise EventDecodeError(f"unknown event kind {kind_name!r}") from None
+        kind = _KINDS.get(kind_name) if isinstance(kind_name, str) else None
+        if kind is None:
+            raise EventDecodeError(f"unknown event kind {kind_name!r}")
         at = obj.get("at")
         if not isinstance(at, str):
             raise EventDecodeError("'at' (the time) is missing or not text")
         by = Actor.from_json(obj["by"]) if obj.get("by") is not None else None
         payload_type = PAYLOAD_TYPES[kind]
-        values: dict[str, Any] = {}
         fields, known = _DECODING[payload_type]
-        for name, key, required, annotation in fields:
-            if key not in obj:
-                if required:
-                    raise EventDecodeError(f"{_article(kind.value)} {kind.value} event needs {key!r}")
-                continue
-            values[name] = _checked(kind, key, annotation, obj[key])
-        extra = {k: v for k, v in obj.items() if k not in known}
-        return cls(at, payload_type(**values), by, extra)
+        payload = _new(payload_type)
+        for name, key, check, default, factory in fields:
+            if key in obj:
+                value = obj[key]
+                if not check(value):
+                    raise _wrong_type(kind, key, _FIELD_TYPES[payload_type][name], value)
+            elif factory is not None:
+                value = factory()
+            elif default is dataclasses.MISSING:
+                raise EventDecodeError(f"{_article(kind.value)} {kind.value} event needs {key!r}")
+            else:
+                value = default
+            _set(payload, name, value)
+        extra = {} if obj.keys() <= known else {k: v for k, v in obj.items() if k not in known}
+        return cls(at, payload, by, extra)
 
 
 _ALWAYS_WRITTEN = {"mode", "lang", "raw"}  # written even when default, as the first journal version did
@@ -416,30 +426,28 @@ def _field_types(payload_type: type[Any]) -> dict[str, str]:
 _FIELD_TYPES: dict[type[Any], dict[str, str]] = {cls: _field_types(cls) for cls in PAYLOAD_TYPES.values()}
 
 
-def _decoding(payload_type: type[Any]) -> tuple[tuple[tuple[str, str, bool, str], ...], frozenset[str]]:
-    """(field name, JSON key, required, annotation) of each field, and every key an event of this type
-    knows: worked out once per type rather than once per journal line."""
-    fields = tuple((f.name, f.metadata.get("json", f.name),
-                    f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING,
-                    _FIELD_TYPES[payload_type][f.name]) for f in dataclasses.fields(payload_type))
-    return fields, frozenset(ENVELOPE) | {key for _, key, _, _ in fields}
+_Decoding = tuple[tuple[tuple[str, str, Callable[[Any], bool], Any, Callable[[], Any] | None], ...], frozenset[str]]
 
 
-_DECODING = {cls: _decoding(cls) for cls in PAYLOAD_TYPES.values()}
+def _decoding(payload_type: type[Any]) -> _Decoding:
+    """(field name, JSON key, type check, default, default factory) of each field, and every key an event of
+    this type knows: worked out once per type rather than once per journal line. A field whose annotation
+    has no check is refused here, at import."""
+    fields = []
+    for f in dataclasses.fields(payload_type):
+        annotation = _FIELD_TYPES[payload_type][f.name]
+        if annotation not in _CHECKS:
+            raise TypeError(f"no check for the annotation {annotation!r}")  # a new payload type: add its check
+        factory = None if f.default_factory is dataclasses.MISSING else f.default_factory
+        fields.append((f.name, f.metadata.get("json", f.name), _CHECKS[annotation], f.default, factory))
+    return tuple(fields), frozenset(ENVELOPE) | {f[1] for f in fields}
 
 
-def _checked(kind: EventKind, name: str, annotation: str, value: Any) -> Any:
-    """`value` if it has the field's type; JSON numbers that are whole count as int."""
-    check = _CHECKS.get(annotation)
-    ok = None if check is None else check(value)
-    if ok is None:
-        raise TypeError(f"no check for the annotation {annotation!r}")  # a new payload type: add its check
-    if not ok:
-        expected = {"str": "text", "str | None": "text or null", "int": "a whole number", "bool": "true or false",
-                    "dict[str, Any]": "an object", "Any": "a JSON value"}[annotation]
-        raise EventDecodeError(f"{name!r} of {_article(kind.value)} {kind.value} event must be {expected}, "
-                               f"not {_describe(value)}")
-    return value
+def _wrong_type(kind: EventKind, name: str, annotation: str, value: Any) -> EventDecodeError:
+    expected = {"str": "text", "str | None": "text or null", "int": "a whole number", "bool": "true or false",
+                "dict[str, Any]": "an object", "Any": "a JSON value"}[annotation]
+    return EventDecodeError(f"{name!r} of {_article(kind.value)} {kind.value} event must be {expected}, "
+                            f"not {_describe(value)}")
 
 
 _CHECKS: dict[str, Callable[[Any], bool]] = {
@@ -450,12 +458,16 @@ _CHECKS: dict[str, Callable[[Any], bool]] = {
     "dict[str, Any]": lambda v: isinstance(v, dict),
     "Any": lambda v: _is_json_value(v),
 }
+_DECODING = {cls: _decoding(cls) for cls in PAYLOAD_TYPES.values()}
+_KINDS = {kind.value: kind for kind in EventKind}
+_new = object.__new__
+_set = object.__setattr__
 
 
 def _is_json_value(value: Any) -> bool:
     if isinstance(value, float):
         return math.isfinite(value)
-    return value is None or isinstance(value, str | int | bool | list | dict)
+    return value is None or isinstance(value, (str, int, list, dict))  # (bool is an int)
 
 
 def _describe(value: Any) -> str:

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from dialogue.model.bank import Bank, Question
+from dialogue.model.record import Record, record
 from dialogue.model.sheet_fields import FIELDS_BY_ID
 from dialogue.model.text import Text
 
@@ -31,16 +32,16 @@ JOINER = {"ja": "、", "en": ", "}
 MORE = {"ja": "ほか", "en": " and others"}
 
 
-@dataclass(frozen=True, slots=True)
-class Placeholder:
+@record
+class Placeholder(Record):
     name: str
     fallback: str | None
     start: int  # character offsets in the text
     end: int
 
 
-@dataclass(frozen=True, slots=True)
-class Ref:
+@record
+class Ref(Record):
     """What a placeholder names: a question (and a record field of it), or a sheet field."""
 
     question_id: str | None

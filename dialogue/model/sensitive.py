@@ -13,18 +13,19 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from dialogue.model import events as ev
 from dialogue.model.bank import Bank
 from dialogue.model.events import Event
+from dialogue.model.record import Record, record
 from dialogue.model.text import Text
 from dialogue.model.transcript import Answer
 
 
-@dataclass(frozen=True, slots=True)
-class SensitiveCategory:
+@record
+class SensitiveCategory(Record):
     """One 機微情報 category with the words and patterns that suggest it."""
 
     id: str
@@ -40,8 +41,8 @@ class SensitiveCategory:
                        not_=_unique(self.not_ + other.not_), label=self.label if self.label.by_lang else other.label)
 
 
-@dataclass(frozen=True, slots=True)
-class SensitiveMatch:
+@record
+class SensitiveMatch(Record):
     category: str
     start: int  # in the original text
     end: int

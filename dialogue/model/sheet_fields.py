@@ -3,11 +3,11 @@ JSON output and personas (see shared/domain/locaben.md). Correct a label here an
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dialogue.model.record import Record, record
 
 
-@dataclass(frozen=True, slots=True)
-class SheetField:
+@record
+class SheetField(Record):
     id: str
     label_ja: str
     label_en: str
@@ -176,8 +176,8 @@ def official_lines(field_id: str, lang: str = "ja") -> tuple[str, ...]:
     return tuple(official_label(field_id, lang).split(" ")) if lang == "ja" else (official_label(field_id, lang),)
 
 
-@dataclass(frozen=True, slots=True)
-class LengthTarget:
+@record
+class LengthTarget(Record):
     """How long a box's write-up should be, in characters as a Japanese editor counts them (line breaks not
     counted). Advice only: a bank sets its own; English text needs about 2.5 times the characters."""
 
@@ -188,8 +188,8 @@ class LengthTarget:
         return self if lang == "ja" else LengthTarget(round(self.min * 2.5), round(self.max * 2.5))
 
 
-@dataclass(frozen=True, slots=True)
-class WriteupBox:
+@record
+class WriteupBox(Record):
     """One box the supporter writes up. `id` is what a `written_up` event names: the sheet field id, or
     `<field id>.supporter` for the supporter's own view of a summary box (支援者の見立て, left out of the owner's
     copy). `required` boxes without a write-up print 未記入 and are listed when compiling."""
@@ -277,8 +277,8 @@ def industry_label(code_or_label: str, lang: str = "ja") -> str | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class HeaderField:
+@record
+class HeaderField(Record):
     """A header box of the filed sheet: data, not sentences. `from_field` names the sheet field whose answer
     may fill it when the answer is plain data (one short line, not a spoken sentence); `kind` says how its
     value is checked and printed."""

@@ -7,12 +7,13 @@ from typing import Any
 
 from dialogue.model.bank import Bank
 from dialogue.model.events import Actor, Event, Started
+from dialogue.model.record import Record, record
 
 AnswerValue = str | float | int | tuple[str, ...] | tuple[tuple[tuple[str, str], ...], ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Answer:
+@record
+class Answer(Record):
     question_id: str
     value: Any  # JSON-compatible: str, int/float, list[str], list[dict[str, str]]; None for a status code
     raw: str
@@ -28,16 +29,16 @@ STATUS_CODES: tuple[str, ...] = ("unknown", "declined", "not_applicable")
 SOURCE_KINDS: tuple[str, ...] = ("owner", "document", "estimate")
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
+@record
+class Source(Record):
     """Where an answer comes from: stated by the owner, seen in a document (which), or estimated."""
 
     kind: str
     detail: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Parked:
+@record
+class Parked(Record):
     """Text the owner volunteered out of order, filed under the sheet field it belongs to."""
 
     field_id: str
@@ -46,8 +47,8 @@ class Parked:
     used_by: str | None = None  # the question whose answer took it over
 
 
-@dataclass(frozen=True, slots=True)
-class ProbeAnswer:
+@record
+class ProbeAnswer(Record):
     """What the owner said to probe number `probe` (0-based) of a question."""
 
     question_id: str
@@ -56,8 +57,8 @@ class ProbeAnswer:
     at: str
 
 
-@dataclass(frozen=True, slots=True)
-class WriteUp:
+@record
+class WriteUp(Record):
     """One version of the interviewer's write-up (清書) of a sheet box, with who wrote it and when."""
 
     field_id: str
@@ -66,8 +67,8 @@ class WriteUp:
     by: Actor | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Note:
+@record
+class Note(Record):
     question_id: str | None
     text: str
     at: str

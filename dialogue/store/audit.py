@@ -22,9 +22,8 @@ import getpass
 import hashlib
 import json
 import os
-import platform
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -32,7 +31,9 @@ from typing import Any
 from filelock import FileLock
 
 from dialogue.errors import ExitStatus, LocabenError
+from dialogue.model.record import Record, record
 from dialogue.store.keys import replace_file
+from dialogue.store.locks import hostname
 
 LOG_NAME = "audit.log"
 GENESIS = "0" * 64
@@ -61,8 +62,8 @@ class AuditError(LocabenError):
     exit_status = ExitStatus.SESSION
 
 
-@dataclass(frozen=True, slots=True)
-class Actor:
+@record
+class Actor(Record):
     """Who acts: the same shape as an event's `by` (id, name, device)."""
 
     id: str
@@ -79,11 +80,11 @@ def current_actor() -> Actor:
         user = getpass.getuser()
     except (OSError, KeyError):  # no login name in the environment or the user database
         user = "unknown"
-    return Actor(user, "", platform.node())
+    return Actor(user, "", hostname())
 
 
-@dataclass(frozen=True, slots=True)
-class Verdict:
+@record
+class Verdict(Record):
     """The result of `verify()`: ok, or the first broken link with its line and what it means."""
 
     ok: bool

@@ -24,13 +24,15 @@ import json
 import os
 import re
 import secrets
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, field
 from pathlib import Path
 from typing import Any
 
 from dialogue.errors import JournalError, SessionNotFound
 from dialogue.model import Event
 from dialogue.model.events import EventDecodeError
+from dialogue.model.record import Record
+from dialogue.model.record import record as frozen_record
 from dialogue.store import locks
 from dialogue.store.crypto import (
     ENCRYPTED_VERSION,
@@ -70,8 +72,8 @@ class PolicyRefusal(JournalError):
     """The administrator's policy forbids this (e.g. a plaintext session where encryption is required)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Protection:
+@frozen_record
+class Protection(Record):
     """How a store protects what it writes: `encrypt_new` gives a store without a key one at its first new
     session (`locaben config set store.encrypt on`, or the policy); `require` refuses plaintext journals
     (the administrator's policy, dialogue.store.policy); `scheme` is where a new key is kept."""
@@ -81,8 +83,8 @@ class Protection:
     scheme: str = "keyring"
 
 
-@dataclass(frozen=True, slots=True)
-class Header:
+@frozen_record
+class Header(Record):
     session_id: str
     bank_id: str
     bank_version: str
@@ -120,8 +122,8 @@ class Header:
         return cls(**{k: obj[k] for k in keys}, version=version, extra=extra if isinstance(extra, dict) else {})
 
 
-@dataclass(frozen=True, slots=True)
-class Journal:
+@frozen_record
+class Journal(Record):
     """A session read back from disk."""
 
     header: Header
@@ -288,12 +290,13 @@ class SessionStore:
         scan = JournalScan(path, data, self._open_codec)
         warnings = scan.repair(repair)
         events = []
+        version, decode = scan.header.version, Event.from_json
         for number, record in scan.records:
             if "kind" not in record or "at" not in record:
                 raise JournalError(f"{path}:{number}: not an event (no 'kind'/'at'); keep a copy of the file "
                                    f"and remove or repair line {number}.")
             try:
-                events.append(Event.from_json(upgrade_event(record, scan.header.version)))
+                events.append(decode(upgrade_event(record, version) if version < 2 else record))
             except EventDecodeError as exc:
                 raise JournalError(f"{path}:{number}: {exc.what}. The file was not changed; keep a copy of it "
                                    f"and repair or remove line {number}.") from None

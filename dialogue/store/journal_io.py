@@ -7,6 +7,7 @@ last line does. dialogue.store.journal builds the store on these.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import tempfile
 from collections.abc import Callable
@@ -55,6 +56,9 @@ class JournalScan:
                 continue
             if self._codec is None:
                 self._open(raw, number, line_end=True)
+                if not self.codec.encrypted and self._read_plain(complete[number:], number + 1):
+                    self.good_bytes += len(raw) + 1
+                    break
             else:
                 seq += 1
                 records = self._codec.decode_records(raw, seq)
@@ -69,6 +73,21 @@ class JournalScan:
             self.good_bytes += len(raw) + 1
         if tail.strip():
             self._read_tail(tail, len(complete) + 1, seq + 1)
+
+    def _read_plain(self, lines: list[bytes], first: int) -> bool:
+        """The event lines of a plaintext journal (numbered from `first`) parsed as one JSON array: one call of
+        the parser instead of one per line, which is most of reading a long session. False, with nothing read,
+        when a line is not one JSON object: they are then read one by one, which says which line is bad."""
+        numbered = [(number, raw) for number, raw in enumerate(lines, start=first) if raw.strip()]
+        try:
+            records = json.loads((b"[" + b",".join(raw for _, raw in numbered) + b"]").decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            return False
+        if len(records) != len(numbered) or not all(isinstance(record, dict) for record in records):
+            return False
+        self.records.extend((number, record) for (number, _), record in zip(numbered, records, strict=True))
+        self.good_bytes += sum(len(raw) + 1 for raw in lines)
+        return True
 
     def _open(self, raw: bytes, number: int, line_end: bool) -> None:
         record = load_json(raw)

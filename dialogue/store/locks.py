@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import socket
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -43,6 +42,16 @@ def hold(lock_path: Path) -> Iterator[None]:
         lock.release()
 
 
+def hostname() -> str:
+    """This computer's network name (`socket.gethostname()`; on Unix read from `uname` without importing
+    socket, which every start of an interview would pay for)."""
+    if os.name != "nt":
+        return os.uname().nodename
+    import socket
+
+    return socket.gethostname()
+
+
 def holder_path(lock_path: Path) -> Path:
     return lock_path.with_suffix(".holder")
 
@@ -63,7 +72,7 @@ def _in_use_message(lock_path: Path) -> str:
     pid = info.get("pid")
     who = f"PID {pid}" if isinstance(pid, int) else "another process"
     host = info.get("host")
-    if isinstance(host, str) and host and host != socket.gethostname():
+    if isinstance(host, str) and host and host != hostname():
         who += f" on {host}"
     return (f"session is in use by {who} (lock file {lock_path}). Close the other locaben window first; "
             "the lock is released by itself when that program ends, even if it crashed.")
@@ -80,7 +89,7 @@ def read_holder(lock_path: Path) -> dict[str, object]:
 
 def _write_holder(path: Path) -> None:
     """Best effort: a holder file that cannot be written only makes the 'in use' message vaguer."""
-    info = {"pid": os.getpid(), "host": socket.gethostname(),
+    info = {"pid": os.getpid(), "host": hostname(),
             "since": datetime.now().astimezone().isoformat(timespec="seconds")}
     with contextlib.suppress(OSError):
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE)

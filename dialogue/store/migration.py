@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from dialogue.model import Answer, Bank, Event
 from dialogue.model import events as ev
+from dialogue.model.record import Record, record
 
 
-@dataclass(frozen=True, slots=True)
-class BankDiff:
+@record
+class BankDiff(Record):
     added: tuple[str, ...]
     removed: tuple[str, ...]
     renamed: tuple[tuple[str, str], ...]  # (old id, new id)
@@ -29,8 +29,8 @@ class BankDiff:
         return bool(self.added or self.removed or self.renamed or self.stale_choices)
 
 
-@dataclass(frozen=True, slots=True)
-class Migration:
+@record
+class Migration(Record):
     events: tuple[Event, ...]
     previous_answers: tuple[Answer, ...]  # answers to questions the bank no longer has
     diff: BankDiff

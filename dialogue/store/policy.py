@@ -25,7 +25,6 @@ from __future__ import annotations
 import os
 import stat
 import sys
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,10 +80,12 @@ def load_policy(environ: Mapping[str, str], machine: Path | None = None) -> Poli
 def _read(path: Path) -> dict[tuple[str, str], bool] | None:
     try:
         with open(path, "rb") as handle:
+            import tomllib  # only when there is a policy file: most starts have none
+
             data = tomllib.load(handle)
     except FileNotFoundError:
         return None
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+    except (OSError, ValueError, UnicodeDecodeError) as exc:  # tomllib.TOMLDecodeError is a ValueError
         raise PolicyError(f"the policy file {path} cannot be read ({exc}); ask the administrator to fix it. "
                           "Nothing was done.") from None
     rules: dict[tuple[str, str], bool] = {}

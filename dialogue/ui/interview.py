@@ -114,8 +114,10 @@ class Interview:
         self._say("ui.saved_resume", "", command=self.resume_command)
 
     def _time_check(self) -> None:
+        if not self.budget_minutes or self._warned:
+            return  # (no timing to work out: on resuming a long session that is a pass over every event)
         used = int(self.status.timing().visit_seconds) // 60
-        if self.budget_minutes and not self._warned and used >= self.budget_minutes * 0.8:
+        if used >= self.budget_minutes * 0.8:
             self._warned = True
             self._say("ui.time_warning", "yellow", budget=self.budget_minutes, used=used)
 

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
 from rich.panel import Panel
-from rich.table import Table
 
 from dialogue.i18n import say
 from dialogue.ui.text import cut, plain
@@ -29,6 +28,8 @@ def captured_lines(view: FieldView, lang: str) -> str:
 
 def recap(sheet: SheetData, field_ids: tuple[str, ...], lang: str) -> RenderableType | None:
     """What was heard so far for these fields — main answers and what the probes drew out."""
+    from rich.table import Table  # (here: the question screen, drawn at every start, has no table)
+
     table = Table(show_header=False, box=None, pad_edge=False, expand=True)
     table.add_column(ratio=1, overflow="fold", style="bold")
     table.add_column(ratio=3, overflow="fold")
@@ -43,6 +44,8 @@ def recap(sheet: SheetData, field_ids: tuple[str, ...], lang: str) -> Renderable
 
 def draft_sheet(sheet: SheetData, lang: str) -> RenderableType:
     """The review screen: every field of the sheet with what has been captured (long text cut)."""
+    from rich.table import Table  # (here: the question screen, drawn at every start, has no table)
+
     table = Table(title=plain(say("ui.review_title", lang)), show_lines=True, expand=True)
     table.add_column(plain(sheet.labels["field"]), ratio=2, overflow="fold", style="bold")
     table.add_column(plain(sheet.labels["captured"]), ratio=5, overflow="fold")
@@ -58,6 +61,8 @@ def draft_sheet(sheet: SheetData, lang: str) -> RenderableType:
 
 def outline(sheet: SheetData, lang: str) -> RenderableType:
     """Every sheet field with a mark for what is filled: for meeting mode and the second visit."""
+    from rich.table import Table  # (here: the question screen, drawn at every start, has no table)
+
     table = Table(title=plain(say("ui.outline_title", lang)), show_header=False, box=None, expand=True,
                   padding=(0, 1))
     table.add_column(width=2, no_wrap=True)
@@ -73,6 +78,8 @@ def outline(sheet: SheetData, lang: str) -> RenderableType:
 
 def help_screen(lines: list[tuple[str, str]], lang: str) -> RenderableType:
     """`/help`: every slash command with what it does, and the keys."""
+    from rich.table import Table  # (here: the question screen, drawn at every start, has no table)
+
     grid = Table.grid(padding=(0, 2))
     grid.add_column(no_wrap=True, style="bold")
     grid.add_column(overflow="fold")
