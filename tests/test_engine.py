@@ -230,9 +230,7 @@ def test_thin_answer_rule_weighs_english_like_japanese() -> None:
 
 
 def test_replay_shortcut_table_agrees_with_the_state_machine_everywhere() -> None:
-    from transitions import MachineError
-
-    from dialogue.engine.machine import DIRECT, STATES, TRANSITIONS, Flow, build_machine
+    from dialogue.engine.machine import DIRECT, STATES, TRANSITIONS, Flow, MachineError, build_machine
 
     triggers = {t for t, _, _, _ in TRANSITIONS} | {"resume", "close_review"}
     for state in STATES:
@@ -252,6 +250,31 @@ def test_replay_shortcut_table_agrees_with_the_state_machine_everywhere() -> Non
                         outcomes.append("refused")
                 assert outcomes[0] == outcomes[1], (state, trigger, return_to)
     assert DIRECT[("answer", "asking")] == "asking"
+
+
+def test_the_legal_commands_are_what_the_machine_offers_in_every_state() -> None:
+    from dialogue.engine.machine import COMMAND_OF_TRIGGER, STATES, Flow, build_machine, legal_commands
+
+    machine = build_machine(Flow())
+    for state in STATES:
+        offered = {COMMAND_OF_TRIGGER[t] for t in machine.get_triggers(state) if t in COMMAND_OF_TRIGGER}
+        assert legal_commands(state) == offered, state
+
+
+def test_a_replay_builds_no_state_machine_and_a_live_command_after_it_builds_one_where_it_stands() -> None:
+    """A compile replays without `transitions`; the first live command builds the machine in the replayed
+    state (not back at the start), and an illegal command is still refused."""
+    from dialogue.engine.machine import MachineError
+
+    engine = Engine(mini_bank(), iso_clock())
+    engine.start()
+    engine.answer("株式会社みどり精工")
+    replayed = Engine.replay(engine.bank, engine.events, iso_clock())
+    assert replayed._flow.machine is None and replayed.state == "asking"
+    step = replayed.answer("30")
+    assert replayed._flow.machine is not None and step.state == engine.answer("30").state
+    with pytest.raises(MachineError):
+        replayed._flow.fire("reopen")  # only from finished
 
 
 def test_always_probe_offers_every_probe_even_after_a_rich_answer() -> None:

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from dialogue.engine.answers import parse_answer
-from dialogue.engine.machine import ACTIVE, Command, Flow, build_machine, legal_commands
+from dialogue.engine.machine import ACTIVE, Command, Flow, legal_commands
 from dialogue.engine.owner_record import OwnerRecord, owner_record
 from dialogue.engine.probing import Decision, ProbeTurn, next_probe
 from dialogue.engine.richness import SectionChars
@@ -94,8 +94,7 @@ class Engine:
         self.session_id = session_id
         self.actor = actor
         self._clock = clock
-        self._flow = Flow()
-        self._machine = build_machine(self._flow)
+        self._flow = Flow()  # its `transitions` machine is built on the first live command
         self._s = SessionState(bank)
         self._events: list[Event] = []
         self._pending: list[Event] = []
@@ -174,7 +173,7 @@ class Engine:
         return pending
 
     def legal_commands(self) -> frozenset[Command]:
-        commands = legal_commands(self._machine, self.state)
+        commands = legal_commands(self.state)
         if not self._s.history:
             commands -= {Command.BACK}
         if not self._s.sensitive:

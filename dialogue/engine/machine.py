@@ -1,14 +1,15 @@
 """The interview's state table: the only use of `transitions` in the package.
 
 Triggers are fired by the reducer as events are applied; `Command`s are what the interviewer can do. Which
-commands are legal now is read off the machine (`get_triggers`), never kept in a second list.
+commands are legal now, and the replay's shortcut, are read off the same TRANSITIONS the machine is built from
+(tests/test_engine.py checks both against the machine in every state). The machine itself, and `transitions`,
+are built on the first live command: a replay for a compile or a listing never needs them (~12 ms at start).
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
-
-from transitions import Machine, MachineError
+from typing import Any
 
 STATES = ("intro", "asking", "probing", "at_end", "reviewing", "paused", "finished")
 ACTIVE = ["asking", "probing", "at_end"]
@@ -104,13 +105,21 @@ class Flow:
     `DIRECT`, a lookup table derived from the same transition list — three times faster, and the replay
     property test checks it ends where the live run did."""
 
-    state: str
+    state: str = "intro"
     return_to: str = "asking"
     direct: bool = False
+    machine: Any = None  # the `transitions` machine, built on the first live command (build_machine)
 
     def fire(self, trigger: str) -> None:
         if not self.direct:
-            getattr(self, trigger)()  # the method `transitions` generated for this trigger
+            if self.machine is None:
+                build_machine(self)
+            from transitions import MachineError as Refused
+
+            try:
+                getattr(self, trigger)()  # the method `transitions` generated for this trigger
+            except Refused as exc:
+                raise MachineError(str(exc.value)) from None
             return
         returning = RETURNING.get(trigger)
         if returning is not None:
@@ -124,26 +133,35 @@ class Flow:
         self.state = dest
 
 
-def build_machine(flow: Flow) -> Machine:
-    machine = Machine(model=flow, states=list(STATES), initial="intro", auto_transitions=False,
+class MachineError(Exception):
+    """A trigger the current state does not allow (the live machine's own error is raised as this one)."""
+
+
+def build_machine(flow: Flow) -> Any:
+    """The `transitions` machine over `flow`, in the state the flow is in (a replay may have moved it)."""
+    from transitions import Machine
+
+    machine = Machine(model=flow, states=list(STATES), initial=flow.state, auto_transitions=False,
                       ignore_invalid_triggers=False)
     for trigger, source, dest, _ in TRANSITIONS:
         machine.add_transition(trigger, list(source) if isinstance(source, list) else source, dest)
     for trigger, source, _ in RETURNS:
         for dest in RETURN_STATES:
             machine.add_transition(trigger, source, dest, conditions=[lambda d=dest: flow.return_to == d])
+    flow.machine = machine
     return machine
 
 
-_LEGAL: dict[str, frozenset[Command]] = {}  # per state; every machine is built by build_machine from the same tables
+_LEGAL: dict[str, frozenset[Command]] = {}  # per state, read once (asked twice per step)
 
 
-def legal_commands(machine: Machine, state: str) -> frozenset[Command]:
-    """The commands with a transition out of `state` (asked twice per step: read once per state)."""
+def legal_commands(state: str) -> frozenset[Command]:
+    """The commands with a transition out of `state`: what the machine's `get_triggers(state)` gives,
+    read off the table it is built from."""
     legal = _LEGAL.get(state)
     if legal is None:
-        legal = _LEGAL[state] = frozenset(COMMAND_OF_TRIGGER[t] for t in machine.get_triggers(state)
-                                          if t in COMMAND_OF_TRIGGER)
+        triggers = {t for t, source in DIRECT if source == state} | {t for t, s in RETURNING.items() if s == state}
+        legal = _LEGAL[state] = frozenset(COMMAND_OF_TRIGGER[t] for t in triggers if t in COMMAND_OF_TRIGGER)
     return legal
 
 
