@@ -45,7 +45,8 @@ def at_most_plus(key: str, name: str, value: float, unit: str, reference: float,
                  extra: float, detail: str = "") -> Row:
     """Met when value ≤ reference + extra."""
     return Row(key, name, value, unit, reference, reference_name, f"≤ reference + {fmt(extra, unit)}",
-               value <= reference + extra, f"+{fmt(value - reference, unit)}" + (f"; {detail}" if detail else ""))
+               value <= reference + extra, ("+" if value >= reference else "−") + fmt(abs(value - reference), unit)
+               + (f"; {detail}" if detail else ""))
 
 
 def at_most(key: str, name: str, value: float, unit: str, reference: float, reference_name: str,
