@@ -49,6 +49,16 @@ def test_demo_sessions_are_listed_apart_from_real_customers(tmp_path: Path, wide
     assert "株式会社小槌精工" in after
 
 
+def test_a_store_of_practice_only_shows_no_empty_customer_table_and_names_the_store_last(tmp_path: Path,
+                                                                                         wide: None) -> None:
+    store = tmp_path / "s"
+    code, _, err = run_cli(["demo", "-o", str(tmp_path / "out"), "--sessions-dir", str(store), "--lang", "ja"])
+    assert code == 0, err
+    lines = listing(store).strip().splitlines()
+    assert lines[0].strip() == "研修・デモのセッション", lines  # the practice table first, no empty one above
+    assert lines[-1].startswith("保存先: ") and str(store) in lines[-1], lines
+
+
 def test_an_unreadable_session_says_why_in_the_table(tmp_path: Path, wide: None) -> None:
     store = tmp_path / "s"
     journal = plain_interview(store, ["株式会社みどり精工", "/pause"])

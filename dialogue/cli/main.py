@@ -112,7 +112,7 @@ def main(argv: Sequence[str] | None = None, env: Env | None = None) -> int:
 
 def print_version(stdout: IO[str]) -> int:
     """`locaben --version`: the version alone, without building the parser and without importing anything
-    (0 is ExitStatus.OK, as on the help path). Where the sessions are kept is `locaben sessions`' first line:
+    (0 is ExitStatus.OK, as on the help path). Where the sessions are kept is `locaben sessions`' last line:
     finding the per-user folder imports platformdirs and pathlib, which would double the time of this."""
     utf8(stdout)
     stdout.write(f"locaben {__version__}\n")

@@ -50,9 +50,10 @@ def cmd_sessions(args: argparse.Namespace, env: Env) -> int:
     lang = args.ui_lang
     real = [r for r in rows if not r["training"]]
     training = [r for r in rows if r["training"]]
-    listing = _table(real, lang, console.width)
+    listing = _table(real, lang, console.width) if real or not training else []  # no empty table above practice
     if training:
-        listing += [("\n\n", "")] + _table(training, lang, console.width, title=say("sessions.training_title", lang))
+        listing += ([("\n\n", "")] if listing else []) + _table(training, lang, console.width,
+                                                                 title=say("sessions.training_title", lang))
     if not console.is_terminal:
         console.file.write("".join(text for text, _ in listing).rstrip() + "\n")  # no styles to draw
     else:
