@@ -242,3 +242,24 @@ def texts_of(name: str, data: bytes) -> str:
         parser.feed(rendered.replace("<br>", "\n"))
         return "".join(parser.parts)
     return text
+
+
+SENSITIVE_EXTENSION = """\
+format: locaben-sensitive/1
+language: ja
+categories:
+  - id: medical
+    not: [通院送迎]
+  - id: personal_debt
+    label: {ja: 個人の借入, en: personal debt}
+    words: [多重債務, 自己破産]
+"""
+
+
+def bank_with_sensitive(folder: Path, extension: str, key: str = "sensitive: extra_sensitive.yaml\n") -> Path:
+    """A bank file whose `sensitive:` key names a word-list extension (written beside it as
+    extra_sensitive.yaml): the bank's own 機微情報 words."""
+    (folder / "extra_sensitive.yaml").write_text(extension, encoding="utf-8")
+    bank = folder / "taxi_bank.yaml"
+    bank.write_text("format: locaben-bank/1\nid: taxi\n" + key, encoding="utf-8")
+    return bank

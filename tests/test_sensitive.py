@@ -14,6 +14,7 @@ import pytest
 from dialogue.banks.sensitive_reader import builtin_lists, extension_paths, load_checker, load_list
 from dialogue.errors import BankError
 from dialogue.model.sensitive import SensitiveChecker
+from tests.helpers import SENSITIVE_EXTENSION, bank_with_sensitive
 
 CHECKER = load_checker()
 
@@ -104,27 +105,12 @@ def test_both_lists_cover_the_guideline_categories() -> None:
 # ---- a bank extends the lists ----
 
 
-def bank_with(tmp_path: Path, extension: str, key: str = "sensitive: extra_sensitive.yaml\n") -> Path:
-    (tmp_path / "extra_sensitive.yaml").write_text(extension, encoding="utf-8")
-    bank = tmp_path / "taxi_bank.yaml"
-    bank.write_text("format: locaben-bank/1\nid: taxi\n" + key, encoding="utf-8")
-    return bank
 
 
-EXTENSION = """\
-format: locaben-sensitive/1
-language: ja
-categories:
-  - id: medical
-    not: [通院送迎]
-  - id: personal_debt
-    label: {ja: 個人の借入, en: personal debt}
-    words: [多重債務, 自己破産]
-"""
 
 
 def test_a_bank_adds_business_words_and_a_category_of_its_own(tmp_path: Path) -> None:
-    bank = bank_with(tmp_path, EXTENSION)
+    bank = bank_with_sensitive(tmp_path, SENSITIVE_EXTENSION)
     assert extension_paths(bank) == [tmp_path / "extra_sensitive.yaml"]
     checker = load_checker(bank)
     assert checker.find("通院送迎サービスが売上の半分") == ()
@@ -134,13 +120,13 @@ def test_a_bank_adds_business_words_and_a_category_of_its_own(tmp_path: Path) ->
 
 
 def test_a_bank_without_the_key_uses_the_built_in_lists(tmp_path: Path) -> None:
-    bank = bank_with(tmp_path, EXTENSION, key="")
+    bank = bank_with_sensitive(tmp_path, SENSITIVE_EXTENSION, key="")
     assert extension_paths(bank) == []
     assert load_checker(bank).categories.keys() == CHECKER.categories.keys()
 
 
 def test_an_extension_with_problems_reports_each_with_its_position(tmp_path: Path) -> None:
-    bank = bank_with(tmp_path, """\
+    bank = bank_with_sensitive(tmp_path, """\
 format: locaben-sensitive/1
 categories:
   - id: pets

@@ -12,28 +12,13 @@ from pathlib import Path
 
 from dialogue.banks import sensitive_cache
 from dialogue.banks.sensitive_reader import load_checker as read_checker
-from tests.helpers import CODE, plain_interview
+from tests.helpers import CODE, SENSITIVE_EXTENSION, bank_with_sensitive, plain_interview
 
 TEXTS = ["社長は通院中で、来月入院の予定", "通院送迎サービスが売上の半分", "社長は多重債務を抱えている",
          "The owner has cancer treatment", "宗教法人が主要顧客", "特になし"]
 
-EXTENSION = """\
-format: locaben-sensitive/1
-language: ja
-categories:
-  - id: medical
-    not: [通院送迎]
-  - id: personal_debt
-    label: {ja: 個人の借入, en: personal debt}
-    words: [多重債務, 自己破産]
-"""
 
 
-def bank_with(folder: Path, extension: str, key: str = "sensitive: extra.yaml\n") -> Path:
-    (folder / "extra.yaml").write_text(extension, encoding="utf-8")
-    bank = folder / "taxi_bank.yaml"
-    bank.write_text("format: locaben-bank/1\nid: taxi\n" + key, encoding="utf-8")
-    return bank
 
 
 def findings(checker: object, texts: list[str] = TEXTS) -> list[object]:
@@ -41,7 +26,7 @@ def findings(checker: object, texts: list[str] = TEXTS) -> list[object]:
 
 
 def test_the_cached_checker_finds_what_the_lists_say(tmp_path: Path) -> None:
-    bank = bank_with(tmp_path, EXTENSION)
+    bank = bank_with_sensitive(tmp_path, SENSITIVE_EXTENSION)
     for path in (None, bank):
         first, second = sensitive_cache.load_checker(path), sensitive_cache.load_checker(path)  # stored, then read
         fresh = read_checker(path)
@@ -52,9 +37,9 @@ def test_the_cached_checker_finds_what_the_lists_say(tmp_path: Path) -> None:
 
 
 def test_a_changed_list_or_key_is_read_again(tmp_path: Path) -> None:
-    bank = bank_with(tmp_path, EXTENSION)
+    bank = bank_with_sensitive(tmp_path, SENSITIVE_EXTENSION)
     assert sensitive_cache.load_checker(bank).find("社長は自己破産した")
-    (tmp_path / "extra.yaml").write_text(EXTENSION.replace("自己破産", "夜逃げ"), encoding="utf-8")
+    (tmp_path / "extra_sensitive.yaml").write_text(SENSITIVE_EXTENSION.replace("自己破産", "夜逃げ"), encoding="utf-8")
     changed = sensitive_cache.load_checker(bank)
     assert not changed.find("社長は自己破産した") and changed.find("社長が夜逃げ")
     bank.write_text("format: locaben-bank/1\nid: taxi\n", encoding="utf-8")  # the key removed
@@ -62,7 +47,7 @@ def test_a_changed_list_or_key_is_read_again(tmp_path: Path) -> None:
 
 
 def test_a_damaged_entry_is_a_miss(tmp_path: Path) -> None:
-    bank = bank_with(tmp_path, EXTENSION)
+    bank = bank_with_sensitive(tmp_path, SENSITIVE_EXTENSION)
     sensitive_cache.load_checker(bank)
     for entry in sensitive_cache.cache_dir().glob("sensitive-*.json"):
         data = json.loads(entry.read_text(encoding="utf-8"))

@@ -16,16 +16,14 @@ companies) are not marked. Other files are returned unchanged.
 from __future__ import annotations
 
 import html
-import io
 import json
 import re
-import zipfile
 from typing import Any
 
 from dialogue.i18n import say
+from dialogue.sheet.xlsx_package import with_core
 
 CLASSIFICATION = "customer-data"
-_CORE = "docProps/core.xml"
 
 
 def mark_customer_data(files: dict[str, bytes], lang: str) -> dict[str, bytes]:
@@ -62,15 +60,7 @@ def _json(data: bytes, lang: str) -> bytes:
 
 def _xlsx(data: bytes, lang: str) -> bytes:
     """The workbook with its core properties saying what it holds (every other part copied as it is)."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            part = source.read(info)
-            if info.filename == _CORE:
-                part = _core_properties(part.decode("utf-8"), lang).encode("utf-8")
-            target.writestr(info, part)
-    return out.getvalue()
+    return with_core(data, lambda xml: _core_properties(xml, lang))
 
 
 def _core_properties(xml: str, lang: str) -> str:

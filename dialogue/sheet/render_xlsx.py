@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -49,6 +48,7 @@ from dialogue.sheet.xlsx_layout import (
     split_counted,
     wrapped_lines,
 )
+from dialogue.sheet.xlsx_package import with_core
 
 FONT_NAME = "游ゴシック"  # with charset 128 (SHIFTJIS_CHARSET): Excel and LibreOffice both pick a Japanese face
 FONT_SIZE = 10
@@ -468,21 +468,10 @@ def _repacked(data: bytes, modified: datetime) -> bytes:
     """The package as XlsxWriter wrote it, with each member dated 2000-01-01 and private (0600), and the
     core properties' modification time set to `modified` (XlsxWriter writes its creation time there)."""
     stamp = modified.strftime("%Y-%m-%dT%H:%M:%SZ")
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for member in source.infolist():
-            part = source.read(member)
-            if member.filename == _CORE:
-                part = _MODIFIED.sub(lambda m: m.group(1) + stamp + m.group(2), part.decode("utf-8"), 1).encode("utf-8")
-            info = zipfile.ZipInfo(member.filename, date_time=(2000, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o600 << 16
-            target.writestr(info, part)
-    return out.getvalue()
+    return with_core(data, lambda xml: _MODIFIED.sub(lambda m: m.group(1) + stamp + m.group(2), xml, 1),
+                     restamp=True)
 
 
-_CORE = "docProps/core.xml"
 _MODIFIED = re.compile(r"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
 
