@@ -17,7 +17,7 @@ from dialogue.model import Actor
 from dialogue.model.events import Started
 from dialogue.store.journal import SessionStore
 from dialogue.store.live import SessionManager
-from dialogue.ui.terminal import PlainInput, TerminalInput, make_completer
+from dialogue.ui.terminal import PlainInput, TerminalInput, make_completer, typed_now
 from dialogue.ui.writeup_desk import DESK_NAMES, WriteUpDesk
 from dialogue.ui.writeup_interview import WritingInterview
 from tests.helpers import MINI_BANK, standard_bank, ticking_clock
@@ -70,6 +70,35 @@ def test_the_desk_saves_japanese_multi_line_entries_and_shows_advice_without_blo
     assert "です・ます調の文があります（シートはである調）:上位3社で7割を占めます。" in shown
     assert "清書2/2:技術力・販売力の弱み" in shown and "「技術力・販売力の弱み」の履歴" not in shown
     assert "この欄の清書はまだありません" in shown  # /history on the second box, then /back to the first
+
+
+def test_the_toolbar_counts_the_entry_and_names_the_facts_it_lacks_while_it_is_typed(tmp_path: Path) -> None:
+    """Before Enter, as prompt-toolkit draws the toolbar at each key: the typed text's length and how many of
+    the answers' key facts it does not hold yet (2015年 and 二代目); Enter is sent only once such a frame was
+    drawn."""
+    out, frames, sent = io.StringIO(), [], []
+    with manager(tmp_path).create(standard_bank(), Started(lang="ja")) as live, create_pipe_input() as pipe:
+        live.jump("strengths_tech")
+        live.answer("精度です。上位3社で売上の7割です。2015年に二代目として継ぎました。")
+        desk = WriteUpDesk(live, Console(file=out, width=80, no_color=True), "ja", source=None, writer=AOBA)  # type: ignore[arg-type]
+
+        def toolbar() -> str:
+            shown = desk.toolbar()
+            frames.append((typed_now(), shown))
+            if typed_now() and not sent:
+                sent.append(pipe.send_text("\r"))  # Enter, after a frame with the typed text was drawn
+            return shown
+
+        terminal = TerminalInput(make_completer(lambda: DESK_NAMES, lambda q: [], {}), toolbar, input=pipe,
+                                 output=DummyOutput())
+        desk.source = PipeDriven(terminal, pipe, ["上位3社で7割を占める", "/done\r"])
+        assert desk.walk(["business.strengths"]) is True
+        saved = live.transcript().writeups["business.strengths"].text
+    typing = [shown for typed, shown in frames if typed == "上位3社で7割を占める"]
+    assert typing and "入力中 11字" in typing[0] and "まだ入っていない回答の事実 2件" in typing[0], frames
+    assert any("（0字）" in shown for typed, shown in frames if not typed), frames  # nothing typed: the saved entry's
+    assert saved == "上位3社で7割を占める"
+    assert "回答にあって清書にない要点:2015年、二代目" in flat(out.getvalue())  # the same two, after Enter
 
 
 def test_the_panel_shows_the_official_label_what_to_write_the_answers_and_the_key_facts(tmp_path: Path) -> None:

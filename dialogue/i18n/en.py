@@ -637,6 +637,8 @@ MESSAGES: dict[str, str] = {
     'writeup.none_yet': 'Not written yet (the sheet prints "not written").',
     'writeup.keys': 'Enter saves · Esc→Enter new line · empty Enter next box · ↑ edit what is there · /back /list /box /history /done',
     'writeup.toolbar_box': 'Write-up: {label} ({chars} characters)',
+    'writeup.toolbar_typing': 'Write-up: {label} (typing: {chars} characters)',
+    'writeup.toolbar_missing': 'facts of the answers not in it yet: {n}',
     'writeup.saved': 'Write-up saved ({n} characters).',
     'writeup.cleared': 'Write-up removed (the box is "not written" again; the history stays).',
     'writeup.cleared_mark': '(removed)',

@@ -637,6 +637,8 @@ MESSAGES: dict[str, str] = {
     'writeup.none_yet': 'まだ清書がありません（シートには 未記入 と出ます）。',
     'writeup.keys': 'Enter 保存 · Esc→Enter 改行 · 空のまま Enter 次の欄 · ↑ 今の内容を編集 · /back /list /box /history /done',
     'writeup.toolbar_box': '清書: {label}（{chars}字）',
+    'writeup.toolbar_typing': '清書: {label}（入力中 {chars}字）',
+    'writeup.toolbar_missing': 'まだ入っていない回答の事実 {n}件',
     'writeup.saved': '清書を保存しました（{n}字）。',
     'writeup.cleared': '清書を消しました（未記入に戻ります。履歴は残ります）。',
     'writeup.cleared_mark': '（消去）',

@@ -45,6 +45,14 @@ class LineSource(Protocol):
         ...
 
 
+def typed_now() -> str:
+    """The text in the input line while prompt-toolkit draws the screen (a toolbar asks it at every key);
+    empty outside a prompt, and in plain mode, which never imports prompt-toolkit."""
+    current = sys.modules.get("prompt_toolkit.application.current")
+    app = current.get_app_or_none() if current is not None else None
+    return str(app.current_buffer.text) if app is not None and app.is_running else ""
+
+
 class PlainInput:
     """One line per answer from a stream; `\\n` inside a line stands for a line break."""
 

@@ -20,13 +20,20 @@ from rich.console import Console
 from dialogue.errors import CommandError, JournalError
 from dialogue.i18n import say
 from dialogue.model import Actor, Transcript
-from dialogue.model.facts import extract_facts
+from dialogue.model.facts import Fact, extract_facts, missing_facts
 from dialogue.model.sheet_fields import HEADER_FIELDS_BY_ID, WRITEUP_BOXES_BY_ID
-from dialogue.model.writing import WALK_ORDER, advise, box_questions, box_sources, writeup_length
+from dialogue.model.writing import (
+    WALK_ORDER,
+    advise,
+    answer_facts,
+    box_questions,
+    box_sources,
+    writeup_length,
+)
 from dialogue.sheet.filing import box_label, header_values
 from dialogue.store.live import LiveSession
 from dialogue.ui import writeup_view as view
-from dialogue.ui.terminal import LineSource
+from dialogue.ui.terminal import LineSource, typed_now
 from dialogue.ui.text import plain
 
 
@@ -80,6 +87,7 @@ class WriteUpDesk:
     active: bool = False
     box_id: str = ""  # the box on screen (the toolbar reads it)
     _order: list[str] = field(default_factory=list)
+    _facts: dict[tuple[str, int], tuple[Fact, ...]] = field(default_factory=dict)  # (box, events) → answers' facts
 
     # ---- the walk ----
 
@@ -265,17 +273,38 @@ class WriteUpDesk:
     # ---- words ----
 
     def toolbar(self) -> str:
+        """The box, its length against the target and the keys. While a write-up is typed (prompt-toolkit
+        draws the toolbar at every key), the length is the typed text's, with the answers' facts it does not
+        hold yet: the advice of a saved entry, live, before Enter."""
         if not self.box_id:
             return say("writeup.keys", self.lang)
-        current = self.live.transcript().writeups.get(self.box_id)
-        length = writeup_length(current.text) if current is not None else 0
+        typed = typed_now()
+        typing = bool(typed.strip()) and not typed.lstrip().startswith("/")
+        label = box_label(self.box_id, self.lang)[:24]
         box = WRITEUP_BOXES_BY_ID.get(self.box_id)
+        if typing:
+            parts = [say("writeup.toolbar_typing", self.lang, label=label, chars=writeup_length(typed))]
+        else:
+            current = self.live.transcript().writeups.get(self.box_id)
+            length = writeup_length(current.text) if current is not None else 0
+            parts = [say("writeup.toolbar_box", self.lang, label=label, chars=length)]
         target = box.target.for_lang(self.lang) if box else None
-        parts = [say("writeup.toolbar_box", self.lang, label=box_label(self.box_id, self.lang)[:24], chars=length)]
         if target is not None:
             parts.append(say("writeup.target", self.lang, min=target.min, max=target.max))
+        if typing and box is not None:
+            missing = missing_facts(self._answer_facts(self.box_id), extract_facts(typed))
+            if missing:
+                parts.append(say("writeup.toolbar_missing", self.lang, n=len(missing)))
         parts.append(say("writeup.keys", self.lang))
         return " " + " · ".join(parts)
+
+    def _answer_facts(self, box_id: str) -> tuple[Fact, ...]:
+        """The key facts of the box's answers, read once per box and journal length (not at every key)."""
+        key = (box_id, self.live.engine.event_count)
+        if key not in self._facts:
+            sources = box_sources(self.live.transcript(), box_id, self.lang)
+            self._facts[key] = answer_facts(line.text for line in sources if line.kind != "note")
+        return self._facts[key]
 
     def _say(self, key: str, style: str, **values: Any) -> None:
         self.console.print(plain(say(key, self.lang, **values), style, limit=None))
