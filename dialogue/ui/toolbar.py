@@ -1,5 +1,5 @@
-"""The toolbar under the input line: where we are, time spent, and the keys — fitted to the terminal's
-width, the most useful items kept first (a key legend is in /help)."""
+"""The toolbar under the input line: where we are, time spent, what the answer being typed does not say yet,
+and the keys — fitted to the terminal's width, the most useful items kept first (a key legend is in /help)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,12 @@ from rich.cells import cell_len
 
 from dialogue.engine.timing import IDLE_CAP_SECONDS, Timing
 from dialogue.i18n import say
+from dialogue.model.elements import ELEMENTS, Reply, elements_in, reply_kind
 from dialogue.store.live import LiveSession
+from dialogue.ui.terminal import typed_now
 
 SEPARATOR = " · "
+LISTEN_CHARS = 2_000  # the live listening check reads this much of the line being typed (a paste can be huge)
 
 
 def fit_items(items: list[tuple[int, str]], width: int) -> str:
@@ -73,9 +76,28 @@ class StatusLine:
             section_id = step.question.section_id
             items.append((40, say("ui.section_time", lang, minutes=int(spent.section_seconds.get(section_id, 0) // 60),
                                   chars=self.cached()[2].get(section_id, 0))))
+        listening = self.listening(typed_now())
+        if listening:
+            items.append((65, listening))
         if step.mode == "meeting":
             items += [(95, say("ui.tb_meeting", lang)), (70, say("ui.tb_next", lang)), (50, say("ui.tb_append", lang))]
         else:
             items += [(80, say("ui.tb_hints", lang)), (30, say("ui.tb_newline", lang))]
         items.append((75, say("ui.tb_help", lang)))
         return fit_items(items, width - 1)
+
+    def listening(self, typed: str) -> str:
+        """While a main answer is typed (guided mode), the elements the question listens for that the typed
+        text does not hold yet — what the next probe will ask for unless the owner says it now —, or a
+        check mark when it holds them all. Nothing for a command, a non-answer, or no text yet."""
+        step = self.live.step()
+        question = step.question
+        text = typed[:LISTEN_CHARS]
+        if (step.state != "asking" or step.mode == "meeting" or question is None or not question.listen_for
+                or not text.strip() or text.lstrip().startswith("/") or reply_kind(text) is not Reply.CONTENT):
+            return ""
+        found = elements_in(text)
+        missing = [ELEMENTS[e].label(self.lang) for e in question.listen_for if e not in found and e in ELEMENTS]
+        if not missing:
+            return say("ui.tb_listen_done", self.lang)
+        return say("ui.tb_listen_missing", self.lang, elements=say("ui.tb_listen_join", self.lang).join(missing))
