@@ -17,13 +17,16 @@ from dialogue.ui.toolbar import StatusLine
 from tests.helpers import standard_bank, ticking_clock
 
 
-def frames_while_typing(tmp_path: Path, lang: str, question: str, lines: list[str], mode: str = "guided"
-                        ) -> dict[str, str]:
-    """Each of `lines` typed at the prompt of `question`: the toolbar drawn while it stood typed, by line."""
+def frames_while_typing(tmp_path: Path, lang: str, question: str, lines: list[str], mode: str = "guided",
+                        answer: str = "") -> dict[str, str]:
+    """Each of `lines` typed at the prompt of `question` (or, after `answer`, of the probe it draws): the
+    toolbar drawn while it stood typed, by line."""
     seen: dict[str, str] = {}
     manager = SessionManager(SessionStore(tmp_path / "s"), ticking_clock())
     with manager.create(standard_bank(), Started(lang=lang, mode=mode)) as live, create_pipe_input() as pipe:
         live.jump(question)
+        if answer:
+            assert live.answer(answer).probe_element == "figure"  # the probe asks for a figure
         status = StatusLine(live, lang)
 
         def toolbar() -> str:
@@ -60,3 +63,10 @@ def test_in_english_and_not_in_meeting_mode(tmp_path: Path) -> None:
     seen = frames_while_typing(tmp_path / "meeting", "ja", "history_story", ["1985年に父が創業しました"],
                                mode="meeting")  # meeting notes: no probing, so no prompt to probe either
     assert "まだ出ていない" not in seen["1985年に父が創業しました"]
+
+
+def test_while_a_probe_is_answered_the_toolbar_checks_the_element_it_asks_for(tmp_path: Path) -> None:
+    seen = frames_while_typing(tmp_path, "ja", "history_story", ["取引先が増えました", "従業員は12人です"],
+                               answer="1985年に父が創業し、東浜精機さんの仕事で仕事が増えました")
+    assert "まだ出ていない: 数字" in seen["取引先が増えました"]
+    assert "聞き取るポイント ✓" in seen["従業員は12人です"]

@@ -89,15 +89,18 @@ class StatusLine:
     def listening(self, typed: str) -> str:
         """While a main answer is typed (guided mode), the elements the question listens for that the typed
         text does not hold yet — what the next probe will ask for unless the owner says it now —, or a
-        check mark when it holds them all. Nothing for a command, a non-answer, or no text yet."""
+        check mark when it holds them all; while a probe's answer is typed, the same for the element that probe
+        asks for. Nothing for a command, a non-answer, or no text yet."""
         step = self.live.step()
         question = step.question
         text = typed[:LISTEN_CHARS]
-        if (step.state != "asking" or step.mode == "meeting" or question is None or not question.listen_for
-                or not text.strip() or text.lstrip().startswith("/") or reply_kind(text) is not Reply.CONTENT):
+        wanted = (question.listen_for if step.state == "asking" and question is not None
+                  else (step.probe_element,) if step.state == "probing" and step.probe_element else ())
+        if (step.mode == "meeting" or not wanted or not text.strip() or text.lstrip().startswith("/")
+                or reply_kind(text) is not Reply.CONTENT):
             return ""
         found = elements_in(text)
-        missing = [ELEMENTS[e].label(self.lang) for e in question.listen_for if e not in found and e in ELEMENTS]
+        missing = [ELEMENTS[e].label(self.lang) for e in wanted if e not in found and e in ELEMENTS]
         if not missing:
             return say("ui.tb_listen_done", self.lang)
         return say("ui.tb_listen_missing", self.lang, elements=say("ui.tb_listen_join", self.lang).join(missing))
