@@ -263,3 +263,19 @@ def bank_with_sensitive(folder: Path, extension: str, key: str = "sensitive: ext
     bank = folder / "taxi_bank.yaml"
     bank.write_text("format: locaben-bank/1\nid: taxi\n" + key, encoding="utf-8")
     return bank
+
+
+def parsed(argv: list[str], only: str | None, lang: str) -> tuple[object, str]:
+    """What `build_parser(lang, only=only)` makes of `argv`: its namespace (the handler by its qualified name,
+    so a one-command parser and the whole one compare alike), or how it exited; and what it wrote to stderr."""
+    from dialogue.cli.main import build_parser
+
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        try:
+            args = vars(build_parser(lang, only=only).parse_args(argv))
+        except SystemExit as exc:
+            return f"exit {exc.code}", err.getvalue()
+    if "handler" in args:
+        args["handler"] = args["handler"].__qualname__
+    return args, err.getvalue()

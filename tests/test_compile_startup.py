@@ -3,8 +3,6 @@ same answers and errors as the whole parser's), and none of the other commands' 
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import os
 import subprocess
@@ -13,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from dialogue.cli.main import build_parser
-from tests.helpers import CODE, plain_interview
+from tests.helpers import CODE, parsed, plain_interview
 
 ARGVS = [
     ["compile", "S1"],
@@ -35,20 +32,12 @@ print(json.dumps({"code": code, "cli": sorted(m for m in sys.modules if m.starts
 """
 
 
-def parse(argv: list[str], only: str | None, lang: str) -> tuple[object, str]:
-    err = io.StringIO()
-    with contextlib.redirect_stderr(err):
-        try:
-            args = vars(build_parser(lang, only=only).parse_args(argv))
-        except SystemExit as exc:
-            return f"exit {exc.code}", err.getvalue()
-    return args, err.getvalue()
 
 
 @pytest.mark.parametrize("argv", ARGVS)
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_the_compile_parser_answers_as_the_whole_parser(argv: list[str], lang: str) -> None:
-    assert parse(argv, "compile", lang) == parse(argv, None, lang)
+    assert parsed(argv, "compile", lang) == parsed(argv, None, lang)
 
 
 def test_a_compile_imports_no_other_command(tmp_path: Path) -> None:

@@ -3,8 +3,6 @@ answers as the whole parser's; none of the other commands' modules, nor what onl
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import os
 import subprocess
@@ -13,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from dialogue.cli.main import build_parser
-from tests.helpers import CODE, plain_interview
+from tests.helpers import CODE, parsed, plain_interview
 
 ARGVS = [
     ["interview"],
@@ -42,21 +39,12 @@ print(json.dumps({"code": code, "out": out.getvalue(),
 """
 
 
-def parse(argv: list[str], only: str | None, lang: str) -> tuple[object, str]:
-    err = io.StringIO()
-    with contextlib.redirect_stderr(err):
-        try:
-            args = vars(build_parser(lang, only=only).parse_args(argv))
-        except SystemExit as exc:
-            return f"exit {exc.code}", err.getvalue()
-    args.pop("handler")  # the same function either way; compared by name below
-    return args, err.getvalue()
 
 
 @pytest.mark.parametrize("argv", ARGVS)
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_the_interview_parser_answers_as_the_whole_parser(argv: list[str], lang: str) -> None:
-    assert parse(argv, argv[0], lang) == parse(argv, None, lang)
+    assert parsed(argv, argv[0], lang) == parsed(argv, None, lang)
 
 
 def fresh(args: list[str], cache: Path) -> dict[str, object]:
