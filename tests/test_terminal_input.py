@@ -99,3 +99,24 @@ def test_completion_of_commands_and_targets(typed: str, expected: str) -> None:
     completer = make_completer(lambda: NAMES, targets, TARGET_COMMANDS)
     found = [c.text for c in completer.get_completions(Document(typed), CompleteEvent())]
     assert expected in found
+
+
+def test_a_prompt_without_an_offer_shows_no_placeholder_left_from_the_one_before(tmp_path: Path) -> None:
+    """After /back and Enter kept 「代表取締役 | 緑川 一郎」, the next question's prompt offered nothing, yet
+    prompt-toolkit drew the old 「Enter: 代表取締役 …」 (it keeps a placeholder given as None) — a keep that
+    Enter did not do. What the terminal is sent for each prompt is read back."""
+    from prompt_toolkit.data_structures import Size
+    from prompt_toolkit.output.vt100 import Vt100_Output
+
+    screen = io.StringIO()
+    output = Vt100_Output(screen, lambda: Size(rows=24, columns=100), term="xterm")
+    with create_pipe_input() as pipe:
+        terminal = TerminalInput(make_completer(lambda: NAMES, lambda q: [], {}), lambda: "", input=pipe,
+                                 output=output)
+        pipe.send_text("\r")
+        assert terminal.read("代表取締役 | 緑川 一郎", "Enter: 代表取締役 | 緑川 一郎") == "代表取締役 | 緑川 一郎"
+        assert "代表取締役" in screen.getvalue()  # the offer was drawn
+        drawn = len(screen.getvalue())
+        pipe.send_text("精密部品の切削加工\r")
+        assert terminal.read() == "精密部品の切削加工"
+    assert "代表取締役" not in screen.getvalue()[drawn:]

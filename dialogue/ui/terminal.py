@@ -167,7 +167,9 @@ class TerminalInput:
 
         kept, self._kept = self._kept, ""
         self._offered = offered
-        shown = FormattedText([("class:placeholder fg:ansibrightblack", placeholder)]) if placeholder else None
+        # never None: prompt-toolkit keeps the last prompt's placeholder when given None, and an old
+        # 「Enter: …」 would promise a keep that this prompt does not offer
+        shown = FormattedText([("class:placeholder fg:ansibrightblack", placeholder)] if placeholder else [])
         text = clean_input(self._session.prompt("> ", default=kept, placeholder=shown))
         if not text.strip() and offered:
             return offered
