@@ -76,16 +76,17 @@ def language_of(lang: str | None, transcript: Transcript) -> str:
 
 
 def compiled_files(sessions: SessionManager, session_id: str, bank: Bank | None, formats: list[str],
-                   lang: str | None) -> tuple[dict[str, bytes], Transcript, tuple[str, ...]]:
+                   lang: str | None, aside: bool = False) -> tuple[dict[str, bytes], Transcript, tuple[str, ...]]:
     """What a compile of one session writes (file name → bytes), with the transcript it came from and its
     warnings: the transcript as it may leave the store (unconfirmed 機微情報 left out), rendered in `lang`
-    (else the interview's language), marked as customer data unless it is a training session."""
+    (else the interview's language), marked as customer data unless it is a training session. `aside`: the
+    workbook on another core (one compile; a batch's workers already use every core)."""
     from dialogue.sheet.marking import mark_customer_data
     from dialogue.sheet.outputs import render_files
 
     transcript, warnings = sessions.export_transcript(session_id, bank)
     language = language_of(lang, transcript)
-    files = render_files(transcript, formats, language)
+    files = render_files(transcript, formats, language, aside)
     if not transcript.meta.training:
         files = mark_customer_data(files, language)
     return files, transcript, warnings
@@ -96,7 +97,7 @@ def _compile_one(sessions: SessionManager, session_id: str, bank: Bank | None, f
     from dialogue.cli.protect import audited_compile, private_output
     from dialogue.sheet.files import write_outputs
 
-    files, transcript, warnings = compiled_files(sessions, session_id, bank, formats, args.lang)
+    files, transcript, warnings = compiled_files(sessions, session_id, bank, formats, args.lang, aside=True)
     for warning in warnings:
         env.stderr.write(say("cli.warning", args.ui_lang, text=warning) + "\n")
     folder = private_output(sessions.store, Path(args.output), args.ui_lang)

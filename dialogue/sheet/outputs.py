@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from dialogue.model import Transcript
 from dialogue.sheet.data import SheetData, build_sheet
@@ -57,11 +59,30 @@ def file_names(session_id: str, formats: list[str]) -> list[str]:
     return [f"{session_id}-{SUFFIXES[fmt]}" for fmt in formats]
 
 
-def render_files(transcript: Transcript, formats: list[str], lang: str) -> dict[str, bytes]:
-    """File name -> content for each requested format, named `<session id>-<suffix>`."""
+def render_files(transcript: Transcript, formats: list[str], lang: str, aside: bool = False) -> dict[str, bytes]:
+    """File name -> content for each requested format, named `<session id>-<suffix>`. With `aside`, the
+    workbook is rendered on another core while the other formats are (dialogue.sheet.aside); the files are
+    the same either way."""
     sheet = build_sheet(transcript, lang)
-    files: dict[str, bytes] = {}
-    for fmt in formats:
-        suffix, data = RENDERERS[fmt](sheet, transcript, lang)
-        files[f"{transcript.session_id}-{suffix}"] = data
-    return files
+    rendered: dict[str, tuple[str, bytes]] = {}
+    with _workbook_aside(sheet, transcript, lang, formats if aside else []) as child:
+        for fmt in sorted(formats, key=lambda f: f == ASIDE_FORMAT):  # the child's format last: it works meanwhile
+            data = child.result() if fmt == ASIDE_FORMAT and child is not None else None
+            rendered[fmt] = (SUFFIXES[fmt], data) if data is not None else RENDERERS[fmt](sheet, transcript, lang)
+    return {f"{transcript.session_id}-{rendered[fmt][0]}": rendered[fmt][1] for fmt in formats}
+
+
+ASIDE_FORMAT = "xlsx"  # the renderer worth a core of its own: its library and its work are the largest
+
+
+@contextlib.contextmanager
+def _workbook_aside(sheet: SheetData, transcript: Transcript, lang: str, formats: list[str]) -> Iterator[Any]:
+    """The workbook rendering in a child (an `Aside`), when it is wanted with other formats and the machine
+    has a core for it; else None."""
+    from dialogue.sheet.aside import Aside, can_fork
+
+    if ASIDE_FORMAT not in formats or len(formats) < 2 or not can_fork():
+        yield None
+        return
+    with Aside(lambda: RENDERERS[ASIDE_FORMAT](sheet, transcript, lang)[1]) as child:
+        yield child
