@@ -75,9 +75,9 @@ def files_under(folder: Path) -> list[Path]:
 
 
 def data_free_probe(path: Path, tmpdir: Path) -> bool:
-    """The two writes outside the folders that carry no data: Python's `tempfile` checks on first use that
-    $TMPDIR is writable (a file with a random 8-letter name, removed at once), and filelock checks at import
-    whether hard links work (an empty `probe-source` linked as `probe-link` in a temporary folder)."""
+    """The writes outside the folders that carry no data: Python's `tempfile` checks on first use that
+    $TMPDIR is writable (a file with a random 8-letter name, removed at once), and filelock (used before
+    dialogue/oslock.py) checked at import whether hard links work (`probe-source` linked as `probe-link`)."""
     if path.parent == tmpdir:
         return re.fullmatch(r"[a-z0-9_]{8}|tmp[a-z0-9_]{8}", path.name) is not None
     return path.parent.parent == tmpdir and path.name in ("probe-source", "probe-link")

@@ -14,6 +14,7 @@ byte for byte the same. `compile --all` does not use it: its worker processes al
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import signal
 import sys
@@ -37,7 +38,7 @@ class Aside:
         self._fd = -1
         readable, writable = os.pipe()
         try:
-            pid = os.fork()
+            pid = _fork()
         except OSError:
             os.close(readable)
             os.close(writable)
@@ -81,6 +82,12 @@ class Aside:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _fork() -> int:
+    if sys.platform.startswith("linux"):  # see can_fork
+        return os.fork()
+    raise OSError(errno.ENOSYS, "the workbook is rendered aside on Linux only")
 
 
 def _child(render: Callable[[], bytes], fd: int) -> None:

@@ -1,7 +1,7 @@
 """Writing compiled files into the output folder: all of one compile or none, private (0600), and never
 over a hand edit.
 
-A compile is a small transaction, under a lock on the folder (`filelock`: an OS lock the kernel releases
+A compile is a small transaction, under a lock on the folder (dialogue.oslock: an OS lock the kernel releases
 when its holder dies, on Windows too):
 1. every new file, the manifest included, is written to a temporary file beside its target and fsynced —
    a full disk or a kill here removes (or leaves for the next compile to remove) only temporaries;
@@ -70,12 +70,12 @@ def write_outputs(directory: Path, files: dict[str, bytes], force: bool = False)
 @contextlib.contextmanager
 def _folder_lock(directory: Path) -> Iterator[None]:
     """One compile at a time per output folder; a second one waits (up to LOCK_TIMEOUT)."""
-    import filelock
+    from dialogue.oslock import FileLock, LockBusy
 
-    lock = filelock.FileLock(str(directory / LOCK), timeout=LOCK_TIMEOUT, mode=0o600)
+    lock = FileLock(directory / LOCK)
     try:
-        lock.acquire()
-    except filelock.Timeout:
+        lock.acquire(LOCK_TIMEOUT)
+    except LockBusy:
         raise OutputError(f"another locaben is still writing into {directory} after {LOCK_TIMEOUT:.0f} s; "
                           "try again when it has finished") from None
     try:

@@ -22,21 +22,21 @@ import getpass
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock
-
 from dialogue.errors import ExitStatus, LocabenError
 from dialogue.model.record import Record, record
+from dialogue.oslock import FileLock
 from dialogue.store.keys import replace_file
 from dialogue.store.locks import hostname
 
 LOG_NAME = "audit.log"
 GENESIS = "0" * 64
+LOCK_TIMEOUT = 30.0  # seconds a writer waits for another one (an entry is a few milliseconds' work)
 MAX_DETAIL = 80  # characters in a detail value: room for an id or a list of formats, not for an answer
 ENTRY_KEYS = ("seq", "at", "by", "action", "session", "files", "detail", "prev", "hash")
 
@@ -132,7 +132,7 @@ class AuditLog:
         self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         entries: list[dict[str, Any]] = []
         try:
-            with FileLock(str(self.path) + ".lock", timeout=30, mode=0o600):
+            with _held(str(self.path) + ".lock", LOCK_TIMEOUT):
                 seq, prev = self._tail()
                 for action, session, files, detail in actions:
                     seq += 1
@@ -302,3 +302,14 @@ def _check_detail(action: str, detail: dict[str, Any]) -> None:
                 raise ValueError(f"audit detail {key!r} must be a short single line (≤ {MAX_DETAIL} characters)")
             if not isinstance(item, str | int | bool):
                 raise ValueError(f"audit detail {key!r} must be text, a number or true/false")
+
+
+@contextlib.contextmanager
+def _held(path: str, timeout: float) -> Iterator[None]:
+    """The log's lock for the block: writers take turns, so each entry chains to the one written before."""
+    lock = FileLock(path)
+    lock.acquire(timeout)  # LockBusy (an OSError) after `timeout` seconds
+    try:
+        yield
+    finally:
+        lock.release()

@@ -1,11 +1,11 @@
 """One writer per session: an operating-system file lock on `ID.lock`, which the OS releases when the
 holder ends, however it ends (exit, crash, `kill -9`, a closed laptop lid that kills the terminal).
 
-The lock is `filelock.FileLock` (`fcntl.flock` on Unix, `LockFileEx` on Windows), taken without waiting: a
+The lock is `dialogue.oslock.FileLock` (`fcntl.flock` on Unix, `msvcrt.locking` on Windows), taken without waiting: a
 second window is told at once who holds the session instead of hanging. Who holds it is kept apart, in
 `ID.holder` (PID, host, since when), and is information only — it is never used to decide anything, so a
 PID reused by an unrelated process can neither block a session nor let two writers in. Both files are
-removed on release: the lock file while it is still held (filelock then makes a process that opened the
+removed on release: the lock file while it is still held (the lock then makes a process that opened the
 old file before the removal retry on a new one instead of holding a lock on a deleted file).
 """
 
@@ -18,9 +18,8 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
-from filelock import FileLock, Timeout
-
 from dialogue.errors import JournalError, SessionInUse
+from dialogue.oslock import FileLock, LockBusy
 
 PRIVATE = 0o600
 
@@ -37,7 +36,7 @@ def hold(lock_path: Path) -> Iterator[None]:
     finally:
         with contextlib.suppress(OSError):
             holder.unlink()
-        with contextlib.suppress(OSError):  # Windows refuses while the file is open; filelock removes it there
+        with contextlib.suppress(OSError):  # Windows refuses while the file is open: it stays, empty and unlocked
             lock_path.unlink()
         lock.release()
 
@@ -57,10 +56,10 @@ def holder_path(lock_path: Path) -> Path:
 
 
 def _acquire(lock_path: Path) -> FileLock:
-    lock = FileLock(str(lock_path), timeout=0, mode=PRIVATE)
+    lock = FileLock(lock_path, mode=PRIVATE)
     try:
         lock.acquire(timeout=0)
-    except Timeout:
+    except LockBusy:
         raise SessionInUse(_in_use_message(lock_path)) from None
     except OSError as exc:
         raise JournalError(f"cannot create the lock file {lock_path}: {exc.strerror}") from None

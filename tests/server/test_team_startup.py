@@ -25,10 +25,10 @@ out = io.StringIO()
 code = main(sys.argv[1:], Env(stdout=out))
 print(json.dumps({"code": code, "out": out.getvalue(), "loaded": sorted(m for m in sys.modules if m.startswith((
     "dialogue.engine", "dialogue.model.", "dialogue.store.journal", "dialogue.store.server.chain",
-    "dialogue.store.live", "filelock", "transitions", "yaml", "prompt_toolkit", "jinja2", "rich")))}))
+    "dialogue.store.live", "dialogue.oslock", "transitions", "yaml", "prompt_toolkit", "jinja2", "rich")))}))
 """
 NOT_NEEDED = ("dialogue.engine", "dialogue.model.events", "dialogue.model.bank", "dialogue.model.transcript",
-              "dialogue.store.journal", "dialogue.store.server.chain", "dialogue.store.live", "filelock",
+              "dialogue.store.journal", "dialogue.store.server.chain", "dialogue.store.live", "dialogue.oslock",
               "transitions", "yaml", "prompt_toolkit", "jinja2")
 
 
