@@ -30,6 +30,7 @@ from typing import Any
 
 from dialogue.errors import JournalError, SessionNotFound
 from dialogue.model import Event
+from dialogue.model.event_log import RawEvents
 from dialogue.model.events import EventDecodeError
 from dialogue.model.record import Record
 from dialogue.model.record import record as frozen_record
@@ -131,6 +132,7 @@ class Journal(Record):
     warnings: tuple[str, ...] = ()
     lines: tuple[int, ...] = ()  # the file line of each event, for messages that point at one
     encrypted: bool = False
+    covered: RawEvents | None = None  # read with a snapshot: the first events, still journal lines (`events`: the rest)
 
     def line_of(self, index: int | None) -> int | None:
         return self.lines[index] if index is not None and 0 <= index < len(self.lines) else None
@@ -268,13 +270,8 @@ class SessionStore:
 
     # ---- reading ----
 
-    def read(self, session_id: str, repair: bool = True) -> Journal:
-        """Read a journal. A torn last line (a crash mid-write) is cut off with a warning, after a backup.
-
-        With `repair=False` (listing, compiling) the file is left exactly as it is: the damaged line is
-        only ignored, and no backup is made. An encrypted line that does not authenticate (changed, moved,
-        removed lines) is never repaired: `TamperedLine` names it and nothing is changed.
-        """
+    def read_bytes(self, session_id: str) -> bytes:
+        """The journal's bytes as `read` sees them (without a UTF-8 BOM an editor may have added)."""
         path = self.path(session_id)
         if not path.is_file():
             raise SessionNotFound(f"no session {session_id!r} in {self.root}")
@@ -282,12 +279,28 @@ class SessionStore:
             data = path.read_bytes()
         except OSError as exc:
             raise JournalError(f"cannot read {path}: {exc.strerror}") from None
-        data = data.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 BOM an editor may have added
+        return data.removeprefix(b"\xef\xbb\xbf")
+
+    def read(self, session_id: str, repair: bool = True, data: bytes | None = None,
+             covered: tuple[int, str] | None = None) -> Journal:
+        """Read a journal. A torn last line (a crash mid-write) is cut off with a warning, after a backup.
+
+        With `repair=False` (listing, compiling) the file is left exactly as it is: the damaged line is
+        only ignored, and no backup is made. An encrypted line that does not authenticate (changed, moved,
+        removed lines) is never repaired: `TamperedLine` names it and nothing is changed.
+
+        `data`: the bytes `read_bytes` gave (read once by the caller). `covered`: (byte length, last event's
+        time) of a prefix a snapshot of the engine covers (dialogue.store.snapshot): its events are kept as
+        lines in `Journal.covered`, decoded only when read, and `events` are the ones after it. ValueError when
+        that prefix does not end at a line end after the header, in a plaintext journal.
+        """
+        path = self.path(session_id)
+        data = self.read_bytes(session_id) if data is None else data
         if not data.strip():
             raise JournalError(f"{path}: the file is empty: it holds no header and no answers. It is not a "
                                f"usable session; move it out of {self.root} (or delete it) and start a new "
                                "interview, or restore it from a backup copy.")
-        scan = JournalScan(path, data, self._open_codec)
+        scan = JournalScan(path, data, self._open_codec, covered[0] if covered else 0)
         warnings = scan.repair(repair)
         events = []
         version, decode = scan.header.version, Event.from_json
@@ -300,8 +313,10 @@ class SessionStore:
             except EventDecodeError as exc:
                 raise JournalError(f"{path}:{number}: {exc.what}. The file was not changed; keep a copy of it "
                                    f"and repair or remove line {number}.") from None
+        raw = RawEvents(scan.raw, scan.raw_lines, covered[1], lambda lines: decode_lines(lines, version)
+                        ) if covered else None
         return Journal(scan.header, tuple(events), warnings, tuple(n for n, _ in scan.records),
-                       scan.codec.encrypted)
+                       scan.codec.encrypted, raw)
 
     # ---- locking ----
 
@@ -350,6 +365,14 @@ class JournalWriter:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def decode_lines(data: bytes, version: int) -> list[Event]:
+    """The events of plaintext journal lines that were read once already (a snapshot's covered prefix, whose
+    bytes are checked against the snapshot's hash): parsed in one JSON call."""
+    lines = [line for line in data.split(b"\n") if line.strip()]
+    records = json.loads(b"[" + b",".join(lines) + b"]")
+    return [Event.from_json(upgrade_event(r, version) if version < 2 else r) for r in records]
 
 
 def _encode(codec: LineCodec, records: list[dict[str, Any]], first_seq: int) -> bytes:
