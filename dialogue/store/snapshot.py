@@ -28,14 +28,16 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dialogue import __version__
-from dialogue.engine import Engine
 from dialogue.store.crypto import is_encrypted, load_json
 from dialogue.store.journal import SessionStore
 from dialogue.store.journal_io import write_all
 from dialogue.store.summary import summary_allowed
+
+if TYPE_CHECKING:
+    from dialogue.engine import Engine
 
 SUFFIX = ".state"
 FORMAT = "locaben-engine-snapshot"
