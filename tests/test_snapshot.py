@@ -102,7 +102,7 @@ def test_a_restored_engine_is_the_replayed_one_and_goes_on_alike(tmp_path_factor
     data = store.read_bytes("p")
     found = snapshots.load(store, "p", data)
     assert found is not None and found.events == k
-    journal = store.read("p", data=data, covered=(found.length, found.last_at))
+    journal = store.read("p", data=data, covered=(found.length, found.events, found.last_at))
     restored = Engine.restore(BANK, found.state, iso_clock(), "p", None, journal.covered, journal.events)
     replayed = Engine.replay(BANK, store.read("p").events, iso_clock(), "p")
     assert restored._events.undecoded == k or k == len(events)  # (the last line is read alone for last_at)

@@ -282,17 +282,17 @@ class SessionStore:
         return data.removeprefix(b"\xef\xbb\xbf")
 
     def read(self, session_id: str, repair: bool = True, data: bytes | None = None,
-             covered: tuple[int, str] | None = None) -> Journal:
+             covered: tuple[int, int, str] | None = None) -> Journal:
         """Read a journal. A torn last line (a crash mid-write) is cut off with a warning, after a backup.
 
         With `repair=False` (listing, compiling) the file is left exactly as it is: the damaged line is
         only ignored, and no backup is made. An encrypted line that does not authenticate (changed, moved,
         removed lines) is never repaired: `TamperedLine` names it and nothing is changed.
 
-        `data`: the bytes `read_bytes` gave (read once by the caller). `covered`: (byte length, last event's
-        time) of a prefix a snapshot of the engine covers (dialogue.store.snapshot): its events are kept as
-        lines in `Journal.covered`, decoded only when read, and `events` are the ones after it. ValueError when
-        that prefix does not end at a line end after the header, in a plaintext journal.
+        `data`: the bytes `read_bytes` gave (read once by the caller). `covered`: (byte length, event lines,
+        last event's time) of a prefix a snapshot of the engine covers (dialogue.store.snapshot): its events are
+        kept as lines in `Journal.covered`, decoded only when read, and `events` are the ones after it.
+        ValueError when that prefix does not end at a line end after the header, in a plaintext journal.
         """
         path = self.path(session_id)
         data = self.read_bytes(session_id) if data is None else data
@@ -300,7 +300,7 @@ class SessionStore:
             raise JournalError(f"{path}: the file is empty: it holds no header and no answers. It is not a "
                                f"usable session; move it out of {self.root} (or delete it) and start a new "
                                "interview, or restore it from a backup copy.")
-        scan = JournalScan(path, data, self._open_codec, covered[0] if covered else 0)
+        scan = JournalScan(path, data, self._open_codec, *(covered[:2] if covered else ()))
         warnings = scan.repair(repair)
         events = []
         version, decode = scan.header.version, Event.from_json
@@ -313,7 +313,7 @@ class SessionStore:
             except EventDecodeError as exc:
                 raise JournalError(f"{path}:{number}: {exc.what}. The file was not changed; keep a copy of it "
                                    f"and repair or remove line {number}.") from None
-        raw = RawEvents(scan.raw, scan.raw_lines, covered[1], lambda lines: decode_lines(lines, version)
+        raw = RawEvents(scan.raw, scan.raw_lines, covered[2], lambda lines: decode_lines(lines, version)
                         ) if covered else None
         return Journal(scan.header, tuple(events), warnings, tuple(n for n, _ in scan.records),
                        scan.codec.encrypted, raw)

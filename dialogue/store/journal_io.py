@@ -27,9 +27,10 @@ class JournalScan:
     """One pass over a journal's bytes: the header (and its codec, opened first), every event record with
     its line number, and what a repair would do with a torn or garbled last line."""
 
-    def __init__(self, path: Path, data: bytes, open_codec: OpenCodec, raw_until: int = 0):
-        """`raw_until`: the end of a prefix of whole lines (header first) to keep as bytes, undecoded (`raw`,
-        `raw_lines` of them): a snapshot of the engine covers those events (dialogue.store.snapshot)."""
+    def __init__(self, path: Path, data: bytes, open_codec: OpenCodec, raw_until: int = 0, raw_lines: int = 0):
+        """`raw_until`: the end of a prefix of whole lines (header first) to keep as bytes, undecoded (`raw`),
+        `raw_lines` event lines without a blank one (as a snapshot of the engine that covers them checked,
+        dialogue.store.snapshot; its hash says the bytes are still those)."""
         self.path, self.data, self._open_codec = path, data, open_codec
         self.records: list[tuple[int, dict[str, Any]]] = []
         self.good_bytes = 0
@@ -44,7 +45,7 @@ class JournalScan:
             if self.codec.encrypted or data[raw_until - 1:raw_until] != b"\n":
                 raise ValueError("a raw prefix is kept only of a plaintext journal, up to a line end")
             self.raw = data[head + 1:raw_until]
-            self.raw_lines, self.good_bytes = self.raw.count(b"\n"), raw_until
+            self.raw_lines, self.good_bytes = raw_lines, raw_until
             first = self.raw_lines + 2
             data = data[raw_until:]
         lines = data.split(b"\n")

