@@ -251,11 +251,14 @@ class SessionStore:
             data = path.read_bytes().removeprefix(b"\xef\xbb\xbf")
         except OSError as exc:
             raise JournalError(f"cannot open {path} for writing: {exc.strerror}") from None
-        lines = [line for line in data.split(b"\n")[:-1] if line.strip()]
-        record = load_json(lines[0]) if lines else None
+        head = _first_line(data)
+        record = load_json(head) if head is not None else None
         if record is None:
             raise JournalError(bad_header(path, 1))
         _, codec = self._open_codec(record, path)
+        if not codec.encrypted:  # plaintext lines are bound to no sequence number: no need to split 10,000 lines
+            return JournalWriter(path, open_for_append(path), codec, data.count(b"\n"))
+        lines = [line for line in data.split(b"\n")[:-1] if line.strip()]
         return JournalWriter(path, open_for_append(path), codec, len(lines))
 
     def replace(self, header: Header, events: list[Event] | tuple[Event, ...]) -> None:
@@ -365,6 +368,16 @@ class JournalWriter:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _first_line(data: bytes) -> bytes | None:
+    """The first complete line that is not blank (a journal's header), or None."""
+    start = 0
+    while (end := data.find(b"\n", start)) >= 0:
+        if data[start:end].strip():
+            return data[start:end]
+        start = end + 1
+    return None
 
 
 def decode_lines(data: bytes, version: int) -> list[Event]:
