@@ -232,7 +232,9 @@ def test_a_snapshot_that_does_not_fit_is_ignored_without_a_word(tmp_path: Path, 
     assert opened.replayed == len(long_session)  # replayed from the journal
     assert opened.warnings == clean.warnings == ()
     assert figures(opened.engine) == figures(clean.engine)
-    if kind != "directory":
+    if kind == "bank_hash":
+        assert path.exists()  # of another bank than this read's (a compile with --bank): kept for the next resume
+    elif kind != "directory":
         assert not path.exists()  # a useless snapshot is removed (the next long resume writes a new one)
 
 
@@ -263,6 +265,7 @@ def test_a_journal_shorter_than_the_snapshot_is_replayed(tmp_path: Path) -> None
     store.path("s").write_bytes(earlier)
     opened = manager.open("s", BANK)
     assert opened.replayed == 30 and opened.engine.event_count == 30
+    assert figures(opened.engine) == figures(Engine.replay(BANK, events[:30], iso_clock(), "s"))
 
 
 def test_a_torn_last_line_after_the_snapshot_is_repaired_as_always(tmp_path: Path, long_session: Any) -> None:

@@ -296,7 +296,8 @@ class SessionManager:
         with self.store.lock(session_id):
             opened = self.open(session_id, bank, repair=True)
             live = self._live(session_id, opened.engine, self.store.append_to(session_id), opened.warnings)
-            live.snapshot_of = None if opened.migrated else opened.engine.event_count - opened.replayed
+            same_bank = opened.engine.bank.source_hash == opened.journal.header.bank_hash  # else none is used
+            live.snapshot_of = opened.engine.event_count - opened.replayed if same_bank and not opened.migrated else None
             if opened.replayed >= snapshots.MIN_EVENTS:
                 self._keep_snapshot(live)  # now, not only at the end: a session killed later resumes quickly
             try:
@@ -331,7 +332,6 @@ class SessionManager:
             opened, earlier = self._restored(session_id, data, found, bank, repair)
             if opened is not None:
                 return opened
-            snapshots.remove(self.store, session_id)
         journal = self.store.read(session_id, repair=repair, data=None if earlier else data)
         bank = bank or self.bank_for(journal.header)
         engine, diff = self._replay(session_id, journal, bank)
@@ -355,6 +355,7 @@ class SessionManager:
             engine = Engine.restore(bank, found.state, self._iso_clock(), session_id, self.actor, covered,
                                     journal.events)
         except SnapshotMismatch:
+            snapshots.remove(self.store, session_id)  # (another bank, above, keeps it: a compile with --bank)
             return None, journal.warnings
         except ReplayError as exc:
             raise self._replay_error(session_id, journal, bank, exc, None) from None

@@ -82,10 +82,18 @@ def load(store: SessionStore, session_id: str, data: bytes) -> Snapshot | None:
     if not allowed(store):
         remove(store, session_id)
         return None
-    found = _valid(text, session_id, data)
+    try:
+        found = _valid(text, session_id, data)
+    except _Later:
+        return None  # made from more of the journal than `data`: a reader racing the writer keeps it
     if found is None:
         remove(store, session_id)
     return found
+
+
+class _Later(Exception):
+    """The snapshot covers more bytes than the journal read: read before the snapshot was written (a listing
+    while the session is open elsewhere), or the journal was put back to an older copy."""
 
 
 def _valid(text: bytes, session_id: str, data: bytes) -> Snapshot | None:
@@ -96,8 +104,10 @@ def _valid(text: bytes, session_id: str, data: bytes) -> Snapshot | None:
                 or head.get("locaben") != __version__ or head.get("session_id") != session_id:
             return None
         length, first = head["journal_bytes"], head["journal_events_at"]
-        if not (isinstance(length, int) and isinstance(first, int) and 0 < first <= length <= len(data)):
+        if not (isinstance(length, int) and isinstance(first, int) and 0 < first <= length):
             return None
+        if length > len(data):
+            raise _Later
         if data[first - 1:first] != b"\n" or data.index(b"\n") + 1 != first \
                 or _digest(memoryview(data)[:length]) != head["journal_hash"] or _digest(body) != head["body_hash"]:
             return None
