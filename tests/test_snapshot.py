@@ -26,7 +26,7 @@ from dialogue.store.journal import Header, SessionStore
 from dialogue.store.live import SessionManager
 from dialogue.store.retention import delete, plan_delete
 from tests.command_sequences import BANK, commands, drive
-from tests.helpers import iso_clock, ticking_clock
+from tests.helpers import FIXTURES, iso_clock, ticking_clock
 from tests.protect_support import cheap_keys, encrypted_store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -115,14 +115,14 @@ def test_a_restored_engine_is_the_replayed_one_and_goes_on_alike(tmp_path_factor
 def test_old_sessions_restore_as_they_replay(tmp_path: Path) -> None:
     """The format-1 fixtures (tests/test_old_journals.py), on the bank they were written on."""
     from dialogue.banks.reader import load_bank
-    from tests.test_old_journals import JOURNALS, OLD, OLD_BANK
 
-    bank = load_bank(OLD_BANK)
+    old = FIXTURES / "journals_v1"
+    bank = load_bank(old / "locaben_standard-1.0.0.yaml")
     store = SessionStore(tmp_path)
     manager = SessionManager(store, ticking_clock())
     restored_any = False
-    for name in JOURNALS:
-        data = (OLD / name).read_bytes()
+    for journal in sorted(old.glob("*.jsonl")):
+        data = journal.read_bytes()
         session_id = json.loads(data.splitlines()[0])["session_id"]
         store.path(session_id).write_bytes(data)
         replayed = manager.open(session_id, bank)
