@@ -34,6 +34,7 @@ from dialogue.model import (
 )
 from dialogue.model import events as ev
 from dialogue.model.conditions import holds
+from dialogue.model.event_log import EventLog, RawEvents
 from dialogue.model.placeholders import filled
 from dialogue.model.record import Record, record
 from dialogue.model.sheet_fields import is_writeup_box
@@ -96,7 +97,7 @@ class Engine:
         self._clock = clock
         self._flow = Flow()  # its `transitions` machine is built on the first live command
         self._s = SessionState(bank)
-        self._events: list[Event] = []
+        self._events = EventLog()  # a restored engine's first events may still be undecoded journal lines
         self._pending: list[Event] = []
         self._order = [q.id for q in bank.questions()]
         self._previous: tuple[Answer, ...] = ()
@@ -111,18 +112,47 @@ class Engine:
         that does not fit raises `ReplayError` naming it (its index among `events`) and what is wrong."""
         engine = cls(bank, clock, session_id, actor)
         engine._previous = tuple(previous_answers)
-        engine._flow.direct = True
+        engine._replay(events)
+        return engine
+
+    @classmethod
+    def restore(cls, bank: Bank, snapshot: dict[str, Any], clock: Callable[[], str], session_id: str = "",
+                actor: Actor | None = None, covered: RawEvents | None = None, events: Iterable[Event] = ()
+                ) -> Engine:
+        """The engine `replay` would give, built from `snapshot` (`snapshot()` of an engine that had applied
+        the `covered` events — kept undecoded until something reads them) and then the later `events`,
+        applied as a replay applies them (a `ReplayError`'s index counts from the first of `events`).
+        `SnapshotMismatch` (a ValueError) when the snapshot is not one this version can use."""
+        from dialogue.engine.snapshot import SnapshotMismatch, restore_into
+
+        engine = cls(bank, clock, session_id, actor)
+        restore_into(engine, snapshot)
+        count = covered.count if covered is not None else 0
+        if snapshot.get("events") != count or (covered is not None and snapshot.get("last_at") != covered.last_at):
+            raise SnapshotMismatch(f"the snapshot covers {snapshot.get('events')} events, the journal {count}")
+        engine._events = EventLog((), covered)
+        engine._replay(events)
+        return engine
+
+    def snapshot(self) -> dict[str, Any]:
+        """The state the events built, as JSON-able primitives (dialogue.engine.snapshot): `restore` from it
+        gives this engine back without its events being decoded or applied again."""
+        from dialogue.engine.snapshot import state_of
+
+        return state_of(self)
+
+    def _replay(self, events: Iterable[Event]) -> None:
+        self._flow.direct = True
         try:
             for index, event in enumerate(events):
                 try:
-                    engine._apply(event)
+                    self._apply(event)
                 except EventMismatch as exc:
                     raise ReplayError(f"event {index + 1} ({event.kind.value}): {exc}", index) from None
         finally:
-            engine._flow.direct = False
-        engine._pending.clear()
-        engine._s.notices.clear()
-        return engine
+            self._flow.direct = False
+        self._pending.clear()
+        self._s.notices.clear()
 
     # ---- queries ----
 
@@ -131,8 +161,10 @@ class Engine:
         return self._flow.state
 
     @property
-    def events(self) -> tuple[Event, ...]:
-        return tuple(self._events)
+    def events(self) -> EventLog:
+        """Every event so far, as they are now (a sequence equal to the tuple of them; after a restore, the
+        covered events are decoded only when read)."""
+        return self._events.copy()
 
     @property
     def current(self) -> str | None:
@@ -146,12 +178,12 @@ class Engine:
     @property
     def last_at(self) -> str:
         """When the last event happened ("" before the first)."""
-        return self._events[-1].at if self._events else ""
+        return self._events.last_at
 
     def timing(self, now: datetime | None = None) -> Timing:
         """Time spent this visit and per section (dialogue.engine.timing), folding in only the events
         added since the last call, so asking after every answer costs the same at any session length."""
-        for event in self._events[self._timing.count:]:
+        for event in self._events.since(self._timing.count):
             self._timing.add(event)
         return self._timing.result(now)
 
@@ -221,7 +253,7 @@ class Engine:
         s = self._s
         applicable = frozenset(q.id for q in self.applicable())
         return Transcript(
-            session_id=self.session_id, bank=self.bank, events=tuple(self._events),
+            session_id=self.session_id, bank=self.bank, events=self._events.copy(),
             answers={k: v for k, v in s.answers.items() if k in applicable},
             probe_answers=tuple(s.probe_answers), notes=tuple(s.notes),
             skipped=frozenset((s.skipped | s.skipped_before) - set(s.answers)), asked=frozenset(s.asked),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -80,7 +81,7 @@ class Transcript:
 
     session_id: str
     bank: Bank
-    events: tuple[Event, ...]
+    events: Sequence[Event]  # a tuple, or a log whose first events are decoded when read (model/event_log.py)
     answers: dict[str, Answer]
     probe_answers: tuple[ProbeAnswer, ...]
     notes: tuple[Note, ...]

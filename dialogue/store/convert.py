@@ -9,7 +9,8 @@ skipped (a journal's header names the key that wraps it).
   plaintext journal is repaired as a resume would (a torn last line cut after a backup), encrypted line
   by line under a new data key, and read back and compared record by record before it replaces the
   plaintext one. Plaintext backups (`ID.jsonl.bakN`) are sealed whole under the session's key, and
-  leftover temporary files of an interrupted create (which duplicate a journal's start) are removed.
+  leftover temporary files of an interrupted create (which duplicate a journal's start) are removed, and so
+  is every engine snapshot (`ID.state`, a plaintext copy of the answers, dialogue.store.snapshot).
 - rekey: only the header's wrapped data key changes (journals and encrypted backups); event lines are
   copied byte for byte. The store's key file is replaced last.
 
@@ -46,6 +47,8 @@ from dialogue.store.keys import (
     write_store_wrapping,
 )
 from dialogue.store.legacy import upgrade_event
+from dialogue.store.snapshot import SUFFIX as SNAPSHOT_SUFFIX
+from dialogue.store.snapshot import session_files as snapshot_files
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +95,11 @@ def encrypt_store(store: SessionStore, keys: Keys, scheme: str = "keyring") -> l
         write_store_wrapping(store.root, wrapping)
     else:
         kek = keys.kek(wrapping)
-    return [encrypt_session(store, sid, keys, wrapping, kek) for sid in store.session_ids()]
+    done = [encrypt_session(store, sid, keys, wrapping, kek) for sid in store.session_ids()]
+    for orphan in store.root.glob(f"*{SNAPSHOT_SUFFIX}"):  # a snapshot whose journal is gone: plaintext too
+        with contextlib.suppress(OSError):
+            orphan.unlink()
+    return done
 
 
 def encrypt_session(store: SessionStore, session_id: str, keys: Keys, wrapping: Wrapping, kek: bytes
@@ -113,7 +120,7 @@ def encrypt_session(store: SessionStore, session_id: str, keys: Keys, wrapping: 
         replace_file(path, data)
         sealed = tuple(_seal_backup(b, sealed_header, codec) for b in _backups(path) if _seal_needed(b))
         return Converted(session_id, True, len(records), tuple(s for s in sealed if s),
-                         _remove_create_leftovers(path))
+                         _remove_create_leftovers(path) + _remove_snapshots(store, session_id))
 
 
 def _seal_needed(backup: Path) -> bool:
@@ -135,6 +142,17 @@ def open_sealed(path: Path, keys: Keys) -> bytes:
     if not isinstance(codec, AeadCodec):
         return data
     return codec.unseal(rest.strip())
+
+
+def _remove_snapshots(store: SessionStore, session_id: str) -> tuple[str, ...]:
+    """The engine's snapshot (`ID.state`, dialogue.store.snapshot) is a plaintext copy of the session's
+    answers: an encrypted store keeps none."""
+    removed = []
+    for found in snapshot_files(store.root, session_id):
+        with contextlib.suppress(FileNotFoundError):
+            found.unlink()
+            removed.append(found.name)
+    return tuple(sorted(removed))
 
 
 def _remove_create_leftovers(path: Path) -> tuple[str, ...]:

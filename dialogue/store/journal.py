@@ -30,6 +30,7 @@ from typing import Any
 
 from dialogue.errors import JournalError, SessionNotFound
 from dialogue.model import Event
+from dialogue.model.event_log import RawEvents
 from dialogue.model.events import EventDecodeError
 from dialogue.model.record import Record
 from dialogue.model.record import record as frozen_record
@@ -131,6 +132,7 @@ class Journal(Record):
     warnings: tuple[str, ...] = ()
     lines: tuple[int, ...] = ()  # the file line of each event, for messages that point at one
     encrypted: bool = False
+    covered: RawEvents | None = None  # read with a snapshot: the first events, still journal lines (`events`: the rest)
 
     def line_of(self, index: int | None) -> int | None:
         return self.lines[index] if index is not None and 0 <= index < len(self.lines) else None
@@ -249,11 +251,14 @@ class SessionStore:
             data = path.read_bytes().removeprefix(b"\xef\xbb\xbf")
         except OSError as exc:
             raise JournalError(f"cannot open {path} for writing: {exc.strerror}") from None
-        lines = [line for line in data.split(b"\n")[:-1] if line.strip()]
-        record = load_json(lines[0]) if lines else None
+        head = _first_line(data)
+        record = load_json(head) if head is not None else None
         if record is None:
             raise JournalError(bad_header(path, 1))
         _, codec = self._open_codec(record, path)
+        if not codec.encrypted:  # plaintext lines are bound to no sequence number: no need to split 10,000 lines
+            return JournalWriter(path, open_for_append(path), codec, data.count(b"\n"))
+        lines = [line for line in data.split(b"\n")[:-1] if line.strip()]
         return JournalWriter(path, open_for_append(path), codec, len(lines))
 
     def replace(self, header: Header, events: list[Event] | tuple[Event, ...]) -> None:
@@ -268,13 +273,8 @@ class SessionStore:
 
     # ---- reading ----
 
-    def read(self, session_id: str, repair: bool = True) -> Journal:
-        """Read a journal. A torn last line (a crash mid-write) is cut off with a warning, after a backup.
-
-        With `repair=False` (listing, compiling) the file is left exactly as it is: the damaged line is
-        only ignored, and no backup is made. An encrypted line that does not authenticate (changed, moved,
-        removed lines) is never repaired: `TamperedLine` names it and nothing is changed.
-        """
+    def read_bytes(self, session_id: str) -> bytes:
+        """The journal's bytes as `read` sees them (without a UTF-8 BOM an editor may have added)."""
         path = self.path(session_id)
         if not path.is_file():
             raise SessionNotFound(f"no session {session_id!r} in {self.root}")
@@ -282,12 +282,28 @@ class SessionStore:
             data = path.read_bytes()
         except OSError as exc:
             raise JournalError(f"cannot read {path}: {exc.strerror}") from None
-        data = data.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 BOM an editor may have added
+        return data.removeprefix(b"\xef\xbb\xbf")
+
+    def read(self, session_id: str, repair: bool = True, data: bytes | None = None,
+             covered: tuple[int, int, str] | None = None) -> Journal:
+        """Read a journal. A torn last line (a crash mid-write) is cut off with a warning, after a backup.
+
+        With `repair=False` (listing, compiling) the file is left exactly as it is: the damaged line is
+        only ignored, and no backup is made. An encrypted line that does not authenticate (changed, moved,
+        removed lines) is never repaired: `TamperedLine` names it and nothing is changed.
+
+        `data`: the bytes `read_bytes` gave (read once by the caller). `covered`: (byte length, event lines,
+        last event's time) of a prefix a snapshot of the engine covers (dialogue.store.snapshot): its events are
+        kept as lines in `Journal.covered`, decoded only when read, and `events` are the ones after it.
+        ValueError when that prefix does not end at a line end after the header, in a plaintext journal.
+        """
+        path = self.path(session_id)
+        data = self.read_bytes(session_id) if data is None else data
         if not data.strip():
             raise JournalError(f"{path}: the file is empty: it holds no header and no answers. It is not a "
                                f"usable session; move it out of {self.root} (or delete it) and start a new "
                                "interview, or restore it from a backup copy.")
-        scan = JournalScan(path, data, self._open_codec)
+        scan = JournalScan(path, data, self._open_codec, *(covered[:2] if covered else ()))
         warnings = scan.repair(repair)
         events = []
         version, decode = scan.header.version, Event.from_json
@@ -300,8 +316,10 @@ class SessionStore:
             except EventDecodeError as exc:
                 raise JournalError(f"{path}:{number}: {exc.what}. The file was not changed; keep a copy of it "
                                    f"and repair or remove line {number}.") from None
+        raw = RawEvents(scan.raw, scan.raw_lines, covered[2], lambda lines: decode_lines(lines, version)
+                        ) if covered else None
         return Journal(scan.header, tuple(events), warnings, tuple(n for n, _ in scan.records),
-                       scan.codec.encrypted)
+                       scan.codec.encrypted, raw)
 
     # ---- locking ----
 
@@ -350,6 +368,24 @@ class JournalWriter:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _first_line(data: bytes) -> bytes | None:
+    """The first complete line that is not blank (a journal's header), or None."""
+    start = 0
+    while (end := data.find(b"\n", start)) >= 0:
+        if data[start:end].strip():
+            return data[start:end]
+        start = end + 1
+    return None
+
+
+def decode_lines(data: bytes, version: int) -> list[Event]:
+    """The events of plaintext journal lines that were read once already (a snapshot's covered prefix, whose
+    bytes are checked against the snapshot's hash): parsed in one JSON call."""
+    lines = [line for line in data.split(b"\n") if line.strip()]
+    records = json.loads(b"[" + b",".join(lines) + b"]")
+    return [Event.from_json(upgrade_event(r, version) if version < 2 else r) for r in records]
 
 
 def _encode(codec: LineCodec, records: list[dict[str, Any]], first_seq: int) -> bytes:

@@ -27,7 +27,10 @@ class JournalScan:
     """One pass over a journal's bytes: the header (and its codec, opened first), every event record with
     its line number, and what a repair would do with a torn or garbled last line."""
 
-    def __init__(self, path: Path, data: bytes, open_codec: OpenCodec):
+    def __init__(self, path: Path, data: bytes, open_codec: OpenCodec, raw_until: int = 0, raw_lines: int = 0):
+        """`raw_until`: the end of a prefix of whole lines (header first) to keep as bytes, undecoded (`raw`),
+        `raw_lines` event lines without a blank one (as a snapshot of the engine that covers them checked,
+        dialogue.store.snapshot; its hash says the bytes are still those)."""
         self.path, self.data, self._open_codec = path, data, open_codec
         self.records: list[tuple[int, dict[str, Any]]] = []
         self.good_bytes = 0
@@ -35,8 +38,18 @@ class JournalScan:
         self.needs_newline = False
         self._codec: LineCodec | None = None
         self._header: Header | None = None
+        self.raw, self.raw_lines, first = b"", 0, 1
+        if raw_until:
+            head = data.index(b"\n")
+            self._open(data[:head], 1, line_end=True)
+            if self.codec.encrypted or data[raw_until - 1:raw_until] != b"\n":
+                raise ValueError("a raw prefix is kept only of a plaintext journal, up to a line end")
+            self.raw = data[head + 1:raw_until]
+            self.raw_lines, self.good_bytes = raw_lines, raw_until
+            first = self.raw_lines + 2
+            data = data[raw_until:]
         lines = data.split(b"\n")
-        self._read_lines(lines[:-1], lines[-1])
+        self._read_lines(lines[:-1], lines[-1], first)
 
     @property
     def header(self) -> Header:
@@ -48,22 +61,27 @@ class JournalScan:
         assert self._codec is not None
         return self._codec
 
-    def _read_lines(self, complete: list[bytes], tail: bytes) -> None:
-        seq = 0
-        for number, raw in enumerate(complete, start=1):
+    def _read_lines(self, complete: list[bytes], tail: bytes, first: int = 1) -> None:
+        """The lines `complete` (numbered from `first`) and an unfinished `tail`. After a raw prefix the
+        header is already open, and the rest of a plaintext journal is parsed in one call."""
+        seq, lines = 0, len(complete)
+        if self._codec is not None and not self._codec.encrypted and self._read_plain(complete, first):
+            complete = []
+        for index, raw in enumerate(complete):
+            number = first + index
             if not raw.strip():  # a blank line (an editor's): nothing to read, nothing lost
                 self.good_bytes += len(raw) + 1
                 continue
             if self._codec is None:
                 self._open(raw, number, line_end=True)
-                if not self.codec.encrypted and self._read_plain(complete[number:], number + 1):
+                if not self.codec.encrypted and self._read_plain(complete[index + 1:], number + 1):
                     self.good_bytes += len(raw) + 1
                     break
             else:
                 seq += 1
                 records = self._codec.decode_records(raw, seq)
                 if records is None:
-                    if number == len(complete) and not tail.strip():
+                    if index == len(complete) - 1 and not tail.strip():
                         self.torn = "damaged"  # the last line is garbled: treat it like a torn one
                         return
                     raise JournalError(f"{self.path}:{number}: damaged line (not a JSON event). The events "
@@ -72,7 +90,7 @@ class JournalScan:
                 self.records.extend((number, record) for record in records)
             self.good_bytes += len(raw) + 1
         if tail.strip():
-            self._read_tail(tail, len(complete) + 1, seq + 1)
+            self._read_tail(tail, first + lines, seq + 1)
 
     def _read_plain(self, lines: list[bytes], first: int) -> bool:
         """The event lines of a plaintext journal (numbered from `first`) parsed as one JSON array: one call of

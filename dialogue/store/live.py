@@ -20,11 +20,13 @@ from pathlib import Path
 from dialogue.banks.builtin import bank_files
 from dialogue.banks.cache import load_bank
 from dialogue.engine import Engine, Notice, NoticeKind, Step
+from dialogue.engine.snapshot import SnapshotMismatch
 from dialogue.errors import CommandError, JournalError, Refusal, ReplayError, SessionNotFound
 from dialogue.i18n import say
 from dialogue.model import Actor, Bank, Transcript
 from dialogue.model.events import Started
 from dialogue.model.sensitive import SensitiveChecker, withhold, withhold_answers
+from dialogue.store import snapshot as snapshots
 from dialogue.store.audit import AuditLog
 from dialogue.store.journal import Header, Journal, JournalWriter, SessionStore, new_session_id
 from dialogue.store.migration import BankDiff, diff_banks, fits, migrate
@@ -46,6 +48,7 @@ class LiveSession:
     load_checker: Callable[[], SensitiveChecker | None] | None = None  # the 機微情報 word lists, read on first use
     audit: AuditLog | None = None
     lang: str = "ja"  # the language the entry check's flag notes and notices are written in
+    snapshot_of: int | None = 0  # the event count the session's snapshot covers; None: keep none (migrated)
     _checker: list[SensitiveChecker | None] = field(default_factory=list, repr=False)
 
     @property
@@ -216,11 +219,15 @@ class LiveSession:
 
 @dataclass(frozen=True, slots=True)
 class Opened:
-    """A journal read and replayed: the engine, and what the user should be told about it."""
+    """A journal read and replayed: the engine, and what the user should be told about it. `replayed`: the
+    events decoded and applied (all of them, or those after a snapshot's); `migrated`: the events were
+    changed to fit another bank (no snapshot can describe the journal then)."""
 
     journal: Journal
     engine: Engine
     warnings: tuple[str, ...]
+    replayed: int = 0
+    migrated: bool = False
 
 
 class SessionManager:
@@ -251,7 +258,7 @@ class SessionManager:
 
     def _live(self, session_id: str, engine: Engine, writer: JournalWriter, warnings: tuple[str, ...] = ()
               ) -> LiveSession:
-        lang = engine.transcript().meta.lang
+        lang = engine.transcript().meta.lang  # (the transcript's events stay undecoded after a restore)
         return LiveSession(session_id, engine, writer, warnings, load_checker=lambda: self.checker(engine.bank),
                            audit=self.audit,
                            lang=lang if lang in ("ja", "en") else engine.bank.languages[0])
@@ -280,6 +287,7 @@ class SessionManager:
                 yield live
             finally:
                 live.close()
+                self._keep_snapshot(live)
 
     @contextlib.contextmanager
     def resume(self, session_id: str, bank: Bank | None = None) -> Iterator[LiveSession]:
@@ -288,6 +296,10 @@ class SessionManager:
         with self.store.lock(session_id):
             opened = self.open(session_id, bank, repair=True)
             live = self._live(session_id, opened.engine, self.store.append_to(session_id), opened.warnings)
+            same_bank = opened.engine.bank.source_hash == opened.journal.header.bank_hash  # else none is used
+            live.snapshot_of = opened.engine.event_count - opened.replayed if same_bank and not opened.migrated else None
+            if opened.replayed >= snapshots.MIN_EVENTS:
+                self._keep_snapshot(live)  # now, not only at the end: a session killed later resumes quickly
             try:
                 if self.audit is not None:
                     self.audit.record("resume", session_id, [live.writer.path], visit=live.step().visit)
@@ -297,13 +309,57 @@ class SessionManager:
                 yield live
             finally:
                 live.close()
+                self._keep_snapshot(live)
+
+    def _keep_snapshot(self, live: LiveSession) -> None:
+        """Write the session's snapshot (dialogue.store.snapshot) when it is long enough to need one and the
+        one on disk does not cover every event. Called under the lock with every event durable; a snapshot
+        that cannot be written is simply not there (the next resume replays)."""
+        count = live.engine.event_count
+        if live.snapshot_of is None or count < snapshots.MIN_EVENTS or live.snapshot_of == count:
+            return
+        if snapshots.save(self.store, live.session_id, live.engine):
+            live.snapshot_of = count
 
     def open(self, session_id: str, bank: Bank | None = None, repair: bool = False) -> Opened:
-        """Read and replay a session (the file is only changed by `repair` of a torn last line)."""
-        journal = self.store.read(session_id, repair=repair)
+        """Read and replay a session (the file is only changed by `repair` of a torn last line). The journal
+        is read once; with a snapshot valid for its start, the engine is restored from it and only the events
+        after it are replayed; otherwise (none, damaged, outdated, another bank) every event is."""
+        data = self.store.read_bytes(session_id)
+        found = snapshots.load(self.store, session_id, data)
+        earlier: tuple[str, ...] = ()
+        if found is not None:
+            opened, earlier = self._restored(session_id, data, found, bank, repair)
+            if opened is not None:
+                return opened
+        journal = self.store.read(session_id, repair=repair, data=None if earlier else data)
         bank = bank or self.bank_for(journal.header)
         engine, diff = self._replay(session_id, journal, bank)
-        return Opened(journal, engine, journal.warnings + self._bank_warnings(session_id, journal, bank, diff))
+        return Opened(journal, engine, earlier + journal.warnings + self._bank_warnings(session_id, journal, bank, diff),
+                      len(journal.events), diff is not None)
+
+    def _restored(self, session_id: str, data: bytes, found: snapshots.Snapshot, bank: Bank | None, repair: bool
+                  ) -> tuple[Opened | None, tuple[str, ...]]:
+        """The session restored from `found` and the events after it; None when the snapshot does not fit
+        after all (with the warnings of a repair already made, to pass on)."""
+        try:
+            journal = self.store.read(session_id, repair=repair, data=data, covered=(found.length, found.events, found.last_at))
+        except ValueError:
+            return None, ()
+        bank = bank or self.bank_for(journal.header)
+        covered = journal.covered
+        if covered is None or not fits(journal.events, bank) \
+                or not bank.source_hash == found.bank_hash == journal.header.bank_hash:
+            return None, journal.warnings
+        try:
+            engine = Engine.restore(bank, found.state, self._iso_clock(), session_id, self.actor, covered,
+                                    journal.events)
+        except SnapshotMismatch:
+            snapshots.remove(self.store, session_id)  # (another bank, above, keeps it: a compile with --bank)
+            return None, journal.warnings
+        except ReplayError as exc:
+            raise self._replay_error(session_id, journal, bank, exc, None) from None
+        return Opened(journal, engine, journal.warnings, len(journal.events)), ()
 
     def bank_for(self, header: Header) -> Bank:
         """The session's bank, validated once per file version (a batch of sessions shares it).
@@ -381,14 +437,18 @@ class SessionManager:
                 engine = Engine.replay(bank, migration.events, self._iso_clock(), session_id,
                                        migration.previous_answers, self.actor)
         except ReplayError as exc:
-            line = journal.line_of(exc.index) if diff is None else None
-            where = f"{self.store.path(session_id)}:{line}" if line else str(self.store.path(session_id))
-            changed = ""
-            if bank.source_hash != journal.header.bank_hash:
-                changed = (f" The bank {bank.source_path} has changed since this session started "
-                           f"(hash {journal.header.bank_hash} then, {bank.source_hash} now).")
-            raise ReplayError(f"{where}: {exc}.{changed} The session file was not changed.") from None
+            raise self._replay_error(session_id, journal, bank, exc, diff) from None
         return engine, diff
+
+    def _replay_error(self, session_id: str, journal: Journal, bank: Bank, exc: ReplayError, diff: BankDiff | None
+                      ) -> ReplayError:
+        line = journal.line_of(exc.index) if diff is None else None
+        where = f"{self.store.path(session_id)}:{line}" if line else str(self.store.path(session_id))
+        changed = ""
+        if bank.source_hash != journal.header.bank_hash:
+            changed = (f" The bank {bank.source_path} has changed since this session started "
+                       f"(hash {journal.header.bank_hash} then, {bank.source_hash} now).")
+        return ReplayError(f"{where}: {exc}.{changed} The session file was not changed.")
 
     def _bank_warnings(self, session_id: str, journal: Journal, bank: Bank, diff: BankDiff | None
                        ) -> tuple[str, ...]:

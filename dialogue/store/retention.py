@@ -3,8 +3,9 @@
 A deletion is planned first — every file it will remove, listed — and the plan is what is shown, audited
 and carried out, so "what it lists" and "what it removes" are one list:
 - in the store: the journal `ID.jsonl`, its backups `ID.jsonl.bakN`, its lock files (`ID.lock`, and
-  `ID.jsonl.lock` of the filelock-based locks) and temporary files of an interrupted write
-  (`.ID.jsonl.*.tmp`); the role-play score report `ID-score.txt`, listed in the store's own manifest;
+  `ID.jsonl.lock` of the filelock-based locks), the engine's snapshot `ID.state` (dialogue.store.snapshot)
+  and temporary files of an interrupted write (`.ID.jsonl.*.tmp`, `.ID.state.*.tmp`); the role-play score
+  report `ID-score.txt`, listed in the store's own manifest;
 - in each output folder: the compiled files the folder's manifest (`.locaben-manifest.json`, name →
   SHA-256) lists for that session — named `<session id>-<kind>.<ext>` — and their temporary files; the
   manifest loses those entries and keeps the others. Output folders are those given, plus every folder the
@@ -32,6 +33,7 @@ from dialogue.errors import LocabenError, SessionInUse, SessionNotFound
 from dialogue.store.audit import AuditLog
 from dialogue.store.journal import SESSION_ID, SessionStore
 from dialogue.store.keys import replace_file
+from dialogue.store.snapshot import session_files as snapshot_files
 from dialogue.store.summary import remove_index
 
 MANIFEST = ".locaben-manifest.json"  # the same name as dialogue.sheet.files.MANIFEST (a test keeps them equal)
@@ -63,6 +65,7 @@ def store_files(root: Path, session_id: str) -> list[Path]:
     found = [journal, root / f"{session_id}.lock", root / f"{session_id}.jsonl.lock"]
     found += [p for p in root.glob(f"{session_id}.jsonl.bak*") if p.name[len(journal.name) + 4:].isdigit()]
     found += root.glob(f".{journal.name}.*.tmp")
+    found += snapshot_files(root, session_id)  # the engine's snapshot holds the session's answers too
     return sorted(p for p in found if p.is_file())
 
 
