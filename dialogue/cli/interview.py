@@ -78,7 +78,7 @@ def cmd_resume(args: argparse.Namespace, env: Env) -> int:
     if sessions.store.exists(args.session_id):  # take in the team server's news first (a returned sheet)
         auto_sync(sessions, args.session_id, args.ui_lang, env, before_resume=True)
     with sessions.resume(args.session_id, bank) as live:
-        last_activity = live.engine.events[-1].at if live.engine.events else ""
+        last_activity = live.engine.last_at
         lang = language(args, live.engine.bank.languages, env)
         for warning in live.warnings:
             env.stderr.write(say("cli.warning", lang, text=warning) + "\n")
