@@ -87,15 +87,23 @@ def resume(ctx: Context) -> list[Row]:
                          ms(long_times), "ms", ms(short_times), f"a {short:,}-event session", 50.0)]
 
 
+# The "compile ID ≤ 300 ms" was measured where importing the stack took 181 ms (its first-question row):
+# the same bound at the machine's speed of the run, so a slower moment of this shared machine (a plain CPU loop
+# varies 1.7× between minutes here) neither fails nor passes the row by itself.
+COMPILE_TIMES_STACK = round(300 / 181, 2)  # 1.66
+
+
 def compile_one(ctx: Context) -> list[Row]:
     bank = load_bank(standard_bank_path())
     store = SessionStore(ctx.folder("compile-one"))
     write_session(store, bank, "whole", session_events(bank, 0))
     args = [*ctx.locaben, "compile", "whole", "--sessions-dir", str(store.root), "-o", str(ctx.folder("out-one")),
             "--force"]
-    subject, floor = alternately(lambda: wall(args, ctx.env, ctx.cwd), lambda: python_pass(ctx), ctx.sizes.runs, ctx.sizes.warmup)
-    return [at_most("compile", "`locaben compile ID`, all formats (whole process)", ms(subject), "ms", ms(floor),
-                    "`python -c pass`", 300.0, f"{median(subject) / median(floor):.1f}× python -c pass")]
+    subject, stack = alternately(lambda: wall(args, ctx.env, ctx.cwd), lambda: wall([ctx.python, "-c", STACK], ctx.env,
+                                 ctx.cwd), ctx.sizes.runs, ctx.sizes.warmup)
+    return [at_most_times("compile", "`locaben compile ID`, all formats (whole process)", ms(subject), "ms", ms(stack),
+                          "importing yaml, rich, prompt_toolkit, jinja2, transitions and printing", COMPILE_TIMES_STACK,
+                          f"300 ms at the issue's speed; {ms(subject):.0f} ms absolute")]
 
 
 def whole_interview_store(ctx: Context, count: int) -> Path:
