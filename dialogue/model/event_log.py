@@ -12,6 +12,7 @@ reads it unchanged."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, overload
 
@@ -119,13 +120,17 @@ class EventLog(Sequence[Event]):
         return self._raw.one(index)
 
     def __iter__(self) -> Iterator[Event]:
-        yield from self._prefix()
-        yield from self._events
+        """The list's own iterator when nothing is undecoded: the live session's toolbar and probe policy read
+        the events after every answer, and a generator costs several times as much per event."""
+        if self._raw is None:
+            return iter(self._events)
+        return itertools.chain(self._raw.events(), self._events)
 
     def __reversed__(self) -> Iterator[Event]:
         """The latest first: the prefix is decoded only if the reader goes on into it."""
-        yield from reversed(self._events)
-        yield from reversed(self._prefix())
+        if self._raw is None:
+            return reversed(self._events)
+        return itertools.chain(reversed(self._events), _lazily_reversed(self._raw))
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, EventLog | tuple | list):
@@ -140,6 +145,10 @@ class EventLog(Sequence[Event]):
 
     def __add__(self, other: Any) -> tuple[Event, ...]:
         return (*self, *other)
+
+
+def _lazily_reversed(raw: RawEvents) -> Iterator[Event]:
+    yield from reversed(raw.events())
 
 
 __all__ = ["Decode", "EventLog", "RawEvents"]
