@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Sequence
 
 ROWS, COLUMNS = 30, 100
-CURSOR_SHOWN = b"\x1b[?25h"  # prompt-toolkit shows the cursor last when it has drawn the input line
+CURSOR_SHOWN = b"\x1b[?25h"  # prompt-toolkit's first: its application starts reading keys (and draws the line)
 
 
 def median(values: Sequence[float]) -> float:
