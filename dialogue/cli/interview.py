@@ -11,7 +11,6 @@ from dialogue.banks.builtin import STANDARD_BANK_ID
 from dialogue.cli.env import Env
 from dialogue.cli.help import h
 from dialogue.cli.main import NEW_VISIT_HOURS, command_hint, language, load_bank, manager
-from dialogue.cli.team import auto_sync, returned_notice
 from dialogue.errors import ExitStatus
 from dialogue.i18n import say
 
@@ -63,6 +62,9 @@ def cmd_interview(args: argparse.Namespace, env: Env) -> int:
         console.print(plain(say("ui.started", lang, id=live.session_id, path=sessions.store.path(live.session_id))),
                       soft_wrap=True)
         status = _run_loop(live, console, lang, args, env)
+    # imported after the interview: the team's modules are not on the way to the first question
+    from dialogue.cli.team import auto_sync
+
     auto_sync(sessions, live.session_id, lang, env)  # the lock is released: a pull may append
     return status
 
@@ -72,6 +74,7 @@ def cmd_resume(args: argparse.Namespace, env: Env) -> int:
     bank = load_bank(args.bank) if args.bank else None
     if not _can_read_input(args, env, args.ui_lang):
         return ExitStatus.USAGE
+    from dialogue.cli.team import auto_sync, returned_notice
     from dialogue.engine import Command  # (not at the top: building the parser must not load the engine)
     from dialogue.ui.text import plain
 

@@ -3,15 +3,14 @@ English. Pure; the terminal completer and `/jump` use it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from dialogue.model import Bank
 from dialogue.model.placeholders import with_fallbacks
+from dialogue.model.record import Record, record
 from dialogue.model.sheet_fields import FIELD_SYNONYMS, FIELDS_BY_ID
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
+@record
+class Target(Record):
     id: str  # what the engine's jump takes: a section, question or sheet field id
     kind: str  # section | field | question
     label: str  # shown beside the id

@@ -11,11 +11,12 @@ non-answer detector) — never from anything the owner did not say.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import lru_cache
 
 from dialogue.model import Bank
 from dialogue.model.elements import Reply, reply_kind
+from dialogue.model.record import Record, record
 
 ADAPT = True  # off: the policy ignores the owner's record (benchmarks/probe_gap.py --no-adapt, for comparison)
 ELEMENT_NONE_LIMIT = 2  # non-answers to an element's probes, with no answer to any, that mark it as not this owner's
@@ -23,8 +24,8 @@ READ_CHARS = 20_000  # as dialogue.engine.probing: the detectors read this much 
 STREAK_LIMIT = 3  # non-answers in a row (across questions) after which only a question's first probe is asked
 
 
-@dataclass(frozen=True, slots=True)
-class OwnerRecord:
+@record
+class OwnerRecord(Record):
     """Per element, the probes this owner answered (`said`) and met with a non-answer (`nothing`); and
     the non-answers in a row up to the last probe answer (`streak`)."""
 

@@ -33,7 +33,6 @@ has shown there is nothing more to say:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -41,6 +40,7 @@ from dialogue.engine.owner_record import OwnerRecord
 from dialogue.model import Question
 from dialogue.model.elements import Reply, elements_in, reply_kind
 from dialogue.model.measure import thin_size
+from dialogue.model.record import Record, record
 
 NON_ANSWERS_TO_STOP = 2  # non-answers on one question after which the owner has said what they will
 # A record field of a group answer that *is* an element: present when every record fills it in, whatever
@@ -69,16 +69,16 @@ class Why(StrEnum):
     OWNER_QUIET = "owner_quiet"  # the owner's last probe answers, across questions, were all non-answers
 
 
-@dataclass(frozen=True, slots=True)
-class ProbeTurn:
+@record
+class ProbeTurn(Record):
     """A probe already put to the owner for this question and the answer ("" = passed over)."""
 
     index: int
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class Decision:
+@record
+class Decision(Record):
     """The next probe (`index`), or None to stop; `why` and, for MISSING, the element asked for."""
 
     index: int | None

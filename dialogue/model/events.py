@@ -67,8 +67,8 @@ class EventDecodeError(ValueError):
         self.what = what
 
 
-@dataclass(frozen=True, slots=True)
-class Actor:
+@record
+class Actor(Record):
     """Who wrote an event: the staff member's id and display name, and the device (install) they used."""
 
     id: str

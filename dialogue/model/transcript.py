@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from dialogue.model.bank import Bank
@@ -75,8 +75,8 @@ class Note(Record):
     at: str
 
 
-@dataclass(frozen=True)
-class Transcript:
+@record
+class Transcript(Record):
     """Everything a session holds, as replayed from its journal: the input of the sheet compiler."""
 
     session_id: str

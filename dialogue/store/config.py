@@ -19,12 +19,12 @@ import os
 import secrets
 import tempfile
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from dialogue.errors import ExitStatus, LocabenError
 from dialogue.i18n import Message
+from dialogue.model.record import Record, record
 
 CONFIG_FILE = "config.json"
 DEVICE_FILE = "device"
@@ -64,8 +64,8 @@ def _server_url(value: str) -> str:
     return url
 
 
-@dataclass(frozen=True, slots=True)
-class ConfigKey:
+@record
+class ConfigKey(Record):
     """One setting: how a typed value is read from text (a ValueError's argument is the catalogue key of
     what is wrong), what overrides it, its default. What it means is the message `config.key.<name>`."""
 

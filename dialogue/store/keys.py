@@ -23,12 +23,13 @@ import os
 import secrets
 import tempfile
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from dialogue.errors import ExitStatus, JournalError, LocabenError
 from dialogue.i18n import say
+from dialogue.model.record import Record, record
 
 SERVICE = "locaben-dialogue"  # the OS keyring's service name for our KEKs
 PASSPHRASE_ENV = "LOCABEN_PASSPHRASE"
@@ -104,8 +105,8 @@ def unb64(text: object, what: str) -> bytes:
         raise JournalError(f"{what} is not valid base64; the file was not changed") from None
 
 
-@dataclass(frozen=True, slots=True)
-class Wrapping:
+@record
+class Wrapping(Record):
     """Which KEK wraps data keys: its scheme and id, the KDF (passphrase only), and a check value that
     tells a wrong key at once. Holds no key."""
 

@@ -19,10 +19,10 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from dialogue.i18n import say
+from dialogue.model.record import Record, record
 
 PROJECT_NAME = "locaben-dialogue"
 ENV_VAR = "LOCABEN_SESSIONS_DIR"
@@ -31,8 +31,8 @@ APP_NAME = "locaben"
 RULES = ("option", "environment", "checkout", "user")  # in the order they apply; words: `store.rule.<id>`
 
 
-@dataclass(frozen=True, slots=True)
-class StoreLocation:
+@record
+class StoreLocation(Record):
     """The store's folder and the rule that chose it (a key of RULES)."""
 
     path: Path

@@ -8,7 +8,6 @@ by `repair` of a torn last line.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from dialogue.banks.builtin import bank_files
@@ -17,13 +16,14 @@ from dialogue.engine import Engine
 from dialogue.engine.snapshot import SnapshotMismatch
 from dialogue.errors import JournalError, ReplayError
 from dialogue.model import Actor, Bank
+from dialogue.model.record import Record, record
 from dialogue.store import snapshot as snapshots
 from dialogue.store.journal import Header, Journal, SessionStore
 from dialogue.store.migration import BankDiff, diff_banks, fits, migrate
 
 
-@dataclass(frozen=True, slots=True)
-class Opened:
+@record
+class Opened(Record):
     """A journal read and replayed: the engine, and what the user should be told about it. `replayed`: the
     events decoded and applied (all of them, or those after a snapshot's); `migrated`: the events were
     changed to fit another bank (no snapshot can describe the journal then)."""

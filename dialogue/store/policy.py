@@ -26,10 +26,10 @@ import os
 import stat
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from dialogue.errors import ExitStatus, LocabenError
+from dialogue.model.record import Record, record
 
 ENV_VAR = "LOCABEN_POLICY"
 # section → key → the value that is the stricter one (what either file may impose)
@@ -42,8 +42,8 @@ class PolicyError(LocabenError):
     exit_status = ExitStatus.USAGE
 
 
-@dataclass(frozen=True, slots=True)
-class Policy:
+@record
+class Policy(Record):
     require_encryption: bool = False
     allow_env_passphrase: bool = True
     sources: tuple[str, ...] = ()  # the files the rules come from

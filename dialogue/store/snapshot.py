@@ -26,11 +26,11 @@ import hashlib
 import json
 import os
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dialogue import __version__
+from dialogue.model.record import Record, record
 from dialogue.store.crypto import is_encrypted, load_json
 from dialogue.store.journal import SessionStore
 from dialogue.store.journal_io import write_all
@@ -45,8 +45,8 @@ VERSION = 1  # the file's layout; the body's own version is dialogue.engine.snap
 MIN_EVENTS = 1000  # below this a replay costs a few ms: no snapshot is kept (fewer files holding answers)
 
 
-@dataclass(frozen=True, slots=True)
-class Snapshot:
+@record
+class Snapshot(Record):
     """A snapshot that is valid for the journal's current bytes: it covers their first `length` bytes."""
 
     length: int

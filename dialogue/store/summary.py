@@ -21,11 +21,11 @@ import json
 import os
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from dialogue import __version__
+from dialogue.model.record import Record, record
 from dialogue.store.journal import SessionStore
 from dialogue.store.journal_io import write_all
 
@@ -45,8 +45,8 @@ def summary_allowed(store: SessionStore) -> bool:
     return not (protection.encrypt_new or protection.require) and store.wrapping() is None
 
 
-@dataclass(frozen=True, slots=True)
-class Summary:
+@record
+class Summary(Record):
     """A freshly computed row, and the bank files it was read with (their changes make it stale)."""
 
     row: dict[str, Any]

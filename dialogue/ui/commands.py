@@ -5,12 +5,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from dialogue.engine import Command
 from dialogue.i18n import has, say
+from dialogue.model.record import Record, record
 from dialogue.ui import writeup
 
 if TYPE_CHECKING:
@@ -23,8 +23,8 @@ class Arg(StrEnum):
     REQUIRED = "required"
 
 
-@dataclass(frozen=True, slots=True)
-class SlashCommand:
+@record
+class SlashCommand(Record):
     name: str
     run: Callable[[Interview, str], object]  # what it returns is not used
     engine: Command | None = None  # the engine command it needs (for "available now"); None: always

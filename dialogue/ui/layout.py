@@ -8,26 +8,28 @@ lines at the width they will have, so what is counted is exactly what is printed
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.panel import Panel
 from rich.segment import Segment
 from rich.text import Text
 
+from dialogue.model.record import Record, record
+
 MUST = 1_000  # `keep` of a part that is never cut
 PROMPT_ROWS = 2  # the input line and the toolbar under the block
 
 
-@dataclass(frozen=True)
-class Part:
+@record
+class Part(Record):
     renderable: RenderableType
     keep: int = MUST  # the higher, the longer it stays when space is short
     least: int = 0  # lines kept at least once cut (0: it may go entirely)
 
 
-@dataclass(frozen=True)
-class Screen:
+@record
+class Screen(Record):
     """What is printed for one question: parts above a panel, the panel's parts, parts below it."""
 
     before: list[Part] = field(default_factory=list)
