@@ -65,7 +65,7 @@ def render_files(transcript: Transcript, formats: list[str], lang: str, aside: b
     the same either way."""
     sheet = build_sheet(transcript, lang)
     rendered: dict[str, tuple[str, bytes]] = {}
-    with _workbook_aside(sheet, transcript, lang, formats if aside else []) as child:
+    with _workbook_aside(sheet, transcript, lang, aside and ASIDE_FORMAT in formats and len(formats) > 1) as child:
         for fmt in sorted(formats, key=lambda f: f == ASIDE_FORMAT):  # the child's format last: it works meanwhile
             data = child.result() if fmt == ASIDE_FORMAT and child is not None else None
             rendered[fmt] = (SUFFIXES[fmt], data) if data is not None else RENDERERS[fmt](sheet, transcript, lang)
@@ -76,12 +76,12 @@ ASIDE_FORMAT = "xlsx"  # the renderer worth a core of its own: its library and i
 
 
 @contextlib.contextmanager
-def _workbook_aside(sheet: SheetData, transcript: Transcript, lang: str, formats: list[str]) -> Iterator[Any]:
-    """The workbook rendering in a child (an `Aside`), when it is wanted with other formats and the machine
-    has a core for it; else None."""
+def _workbook_aside(sheet: SheetData, transcript: Transcript, lang: str, wanted: bool) -> Iterator[Any]:
+    """The workbook rendering in a child (an `Aside`) when `wanted` (asked for, with other formats to render
+    meanwhile) and the machine has a core for it; else None."""
     from dialogue.sheet.aside import Aside, can_fork
 
-    if ASIDE_FORMAT not in formats or len(formats) < 2 or not can_fork():
+    if not wanted or not can_fork():
         yield None
         return
     with Aside(lambda: RENDERERS[ASIDE_FORMAT](sheet, transcript, lang)[1]) as child:
