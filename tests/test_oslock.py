@@ -4,12 +4,14 @@ when a holder removes the lock file while another process waits on it."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import stat
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -36,17 +38,24 @@ def holder(path: Path, seconds: float) -> subprocess.Popen[str]:
     return process
 
 
-def test_a_held_lock_is_refused_at_once_without_waiting(tmp_path: Path) -> None:
-    process = holder(tmp_path / "a.lock", 30)
+@contextlib.contextmanager
+def held_elsewhere(path: Path) -> Iterator[None]:
+    """Another process holds the lock for the whole block (killed at its end)."""
+    process = holder(path, 30)
     try:
+        yield
+    finally:
+        process.kill()
+        process.wait()
+
+
+def test_a_held_lock_is_refused_at_once_without_waiting(tmp_path: Path) -> None:
+    with held_elsewhere(tmp_path / "a.lock"):
         started = time.monotonic()
         with pytest.raises(LockBusy):
             FileLock(tmp_path / "a.lock").acquire(0)
         assert time.monotonic() - started < 1.0
         assert isinstance(LockBusy(), OSError)  # callers that report OSError report a lock held too long
-    finally:
-        process.kill()
-        process.wait()
 
 
 def test_a_waiter_gets_the_lock_when_the_holder_releases_it(tmp_path: Path) -> None:
@@ -60,15 +69,11 @@ def test_a_waiter_gets_the_lock_when_the_holder_releases_it(tmp_path: Path) -> N
 
 
 def test_a_wait_ends_with_lock_busy_after_the_timeout(tmp_path: Path) -> None:
-    process = holder(tmp_path / "a.lock", 30)
-    try:
+    with held_elsewhere(tmp_path / "a.lock"):
         started = time.monotonic()
         with pytest.raises(LockBusy):
             FileLock(tmp_path / "a.lock").acquire(0.5)
         assert 0.45 <= time.monotonic() - started < 3.0
-    finally:
-        process.kill()
-        process.wait()
 
 
 def test_the_kernel_frees_the_lock_of_a_killed_holder(tmp_path: Path) -> None:
