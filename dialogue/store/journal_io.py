@@ -216,6 +216,19 @@ def _create_directly(path: Path, data: bytes, sync: bool) -> None:
     _write_and_close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), data, sync)
 
 
+def replace_derived(path: Path, data: bytes, sync: bool = False) -> None:
+    """Put `data` at `path` whole, for a derived file (the summary index, an engine snapshot): a private
+    temporary file (0600) beside it, put in place by os.replace, so a reader sees the old file or the new.
+    No folder fsync: a derived file lost in a crash is only rebuilt. OSError when it cannot be written."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        _write_and_close(fd, data, sync)
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
 def _write_and_close(fd: int, data: bytes, sync: bool) -> None:
     try:
         write_all(fd, data)

@@ -24,8 +24,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +31,7 @@ from dialogue import __version__
 from dialogue.model.record import Record, record
 from dialogue.store.crypto import is_encrypted, load_json
 from dialogue.store.journal import SessionStore
-from dialogue.store.journal_io import write_all
+from dialogue.store.journal_io import replace_derived
 from dialogue.store.summary import summary_allowed
 
 if TYPE_CHECKING:
@@ -138,30 +136,15 @@ def save(store: SessionStore, session_id: str, engine: Engine) -> bool:
                 "bank_hash": engine.bank.source_hash, "journal_bytes": len(data), "journal_events_at": first,
                 "journal_hash": _digest(data), "events": engine.event_count, "last_at": engine.last_at,
                 "body_hash": _digest(body)}
-        _write(snapshot_path(store, session_id), json.dumps(head).encode("ascii") + b"\n" + body)
+        replace_derived(snapshot_path(store, session_id), json.dumps(head).encode("ascii") + b"\n" + body)
         return True
     except (OSError, ValueError, TypeError):
         return False
 
 
-def _write(path: Path, data: bytes) -> None:
-    """Whole or not at all: a private temporary file (0600) put in place by os.replace."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        try:
-            write_all(fd, data)
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-
-
 def remove(store: SessionStore, session_id: str) -> None:
     """Delete the session's snapshot and any temporary file of an interrupted write."""
-    path = snapshot_path(store, session_id)
-    for found in [path, *path.parent.glob(f".{path.name}.*.tmp")]:
+    for found in session_files(store.root, session_id):
         with contextlib.suppress(OSError):
             found.unlink()
 

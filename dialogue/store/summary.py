@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -27,7 +26,7 @@ from typing import Any
 from dialogue import __version__
 from dialogue.model.record import Record, record
 from dialogue.store.journal import SessionStore
-from dialogue.store.journal_io import write_all
+from dialogue.store.journal_io import replace_derived
 
 INDEX_NAME = ".locaben-summary.json"
 FORMAT = "locaben-summary"
@@ -143,22 +142,8 @@ def _save(path: Path, entries: dict[str, Any]) -> None:
     A store that cannot be written to simply keeps no index."""
     data = json.dumps({"format": FORMAT, "version": VERSION, "locaben": __version__, "sessions": entries},
                       ensure_ascii=True, separators=(",", ":")).encode("ascii")
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f"{path.name}.", suffix=".tmp")  # 0600
-    except OSError:
-        return
-    try:
-        try:
-            write_all(fd, data)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
-    except OSError:
-        pass
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+    with contextlib.suppress(OSError):
+        replace_derived(path, data, sync=True)
 
 
 def remove_index(store: SessionStore) -> None:
