@@ -114,6 +114,21 @@ def test_back_returns_to_the_previous_question_with_its_answer() -> None:
     assert engine.values()["company_name"] == "株式会社みどり精工"
 
 
+def test_the_state_machine_is_built_after_the_first_question_and_still_guards_every_command() -> None:
+    """`start` takes the transition table a replay takes (the `transitions` machine costs ~10 ms to import and
+    build, before the first question is on screen); the next command builds the machine, which refuses
+    what the state does not allow as before."""
+    engine = Engine(mini_bank(), iso_clock(), "s")
+    engine.start()
+    assert engine._flow.machine is None  # what the test checks: not built on the way to the first question
+    with pytest.raises(CommandError):
+        engine.start()  # started twice
+    engine.answer("株式会社みどり精工")
+    assert engine._flow.machine is not None and engine._flow.machine.get_model_state(engine._flow).name == engine.state
+    with pytest.raises(CommandError):
+        engine.resume()  # not paused
+
+
 def test_back_with_no_history_is_refused() -> None:
     engine = started()
     with pytest.raises(CommandError):

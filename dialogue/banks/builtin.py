@@ -1,5 +1,7 @@
-"""The banks and personas shipped inside the package (`dialogue.question_banks`), found through
-`importlib.resources` — the same in a checkout, an editable install and an installed wheel.
+"""The banks and personas shipped inside the package (`dialogue.question_banks`), found in the folder the
+import system locates for it — the same in a checkout, an editable install and an installed wheel — or
+through `importlib.resources` where the package is not a folder (a zip). Not importlib.resources first: its
+import (with zipfile and tempfile) cost ~8 ms of every start before the first question (issue 18).
 
 A built-in bank is named by its id (the file's stem, which equals the `id:` inside it); anything else given
 where a bank is expected is a path.
@@ -7,7 +9,7 @@ where a bank is expected is a path.
 
 from __future__ import annotations
 
-from importlib.resources import files
+from importlib.util import find_spec
 from pathlib import Path
 
 from dialogue.errors import BankNotFound
@@ -17,7 +19,13 @@ STANDARD_BANK_ID = "locaben_standard"
 
 
 def data_dir() -> Path:
-    """The folder of the built-in banks (installed as package data)."""
+    """The folder of the built-in banks (installed as package data), as the import system finds the package."""
+    spec = find_spec(PACKAGE)
+    locations = list(spec.submodule_search_locations or ()) if spec is not None else []
+    if locations and Path(locations[0]).is_dir():
+        return Path(locations[0])
+    from importlib.resources import files  # a package inside a zip
+
     return Path(str(files(PACKAGE)))
 
 

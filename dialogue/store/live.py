@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
+from types import ModuleType
 
 from dialogue.engine import Engine, Notice, NoticeKind, Step
 from dialogue.errors import CommandError, JournalError, Refusal, SessionNotFound
@@ -23,12 +24,19 @@ from dialogue.i18n import say
 from dialogue.model import Actor, Bank, Transcript
 from dialogue.model.events import Started
 from dialogue.model.sensitive import SensitiveChecker, withhold, withhold_answers
-from dialogue.store import snapshot as snapshots
 from dialogue.store.audit import AuditLog
 from dialogue.store.journal import Header, JournalWriter, SessionStore, new_session_id
 from dialogue.store.opening import Opened, Opener
 
 Clock = Callable[[], datetime]
+
+
+def _snapshots() -> ModuleType:
+    """dialogue.store.snapshot, imported when a session is resumed or closed: a new interview does not need
+    it (nor the crypto modules it imports, ~8 ms) before its first question (issue 18)."""
+    from dialogue.store import snapshot
+
+    return snapshot
 
 
 def iso(now: datetime) -> str:
@@ -282,7 +290,7 @@ class SessionManager:
             live = self._live(session_id, opened.engine, self.store.append_to(session_id), opened.warnings)
             same_bank = opened.engine.bank.source_hash == opened.journal.header.bank_hash  # else none is used
             live.snapshot_of = opened.engine.event_count - opened.replayed if same_bank and not opened.migrated else None
-            if opened.replayed >= snapshots.MIN_EVENTS:
+            if opened.replayed >= _snapshots().MIN_EVENTS:
                 self._keep_snapshot(live)  # now, not only at the end: a session killed later resumes quickly
             try:
                 if self.audit is not None:
@@ -300,9 +308,9 @@ class SessionManager:
         one on disk does not cover every event. Called under the lock with every event durable; a snapshot
         that cannot be written is simply not there (the next resume replays)."""
         count = live.engine.event_count
-        if live.snapshot_of is None or count < snapshots.MIN_EVENTS or live.snapshot_of == count:
+        if live.snapshot_of is None or count < _snapshots().MIN_EVENTS or live.snapshot_of == count:
             return
-        if snapshots.save(self.store, live.session_id, live.engine):
+        if _snapshots().save(self.store, live.session_id, live.engine):
             live.snapshot_of = count
 
     def open(self, session_id: str, bank: Bank | None = None, repair: bool = False) -> Opened:

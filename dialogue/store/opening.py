@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dialogue.banks.builtin import bank_files
 from dialogue.banks.cache import load_bank
@@ -17,9 +18,11 @@ from dialogue.engine.snapshot import SnapshotMismatch
 from dialogue.errors import JournalError, ReplayError
 from dialogue.model import Actor, Bank
 from dialogue.model.record import Record, record
-from dialogue.store import snapshot as snapshots
 from dialogue.store.journal import Header, Journal, SessionStore
 from dialogue.store.migration import BankDiff, diff_banks, fits, migrate
+
+if TYPE_CHECKING:
+    from dialogue.store.snapshot import Snapshot
 
 
 @record
@@ -49,6 +52,9 @@ class Opener:
         """Read and replay a session (the file is only changed by `repair` of a torn last line). The journal
         is read once; with a snapshot valid for its start, the engine is restored from it and only the events
         after it are replayed; otherwise (none, damaged, outdated, another bank) every event is."""
+        # here: a new interview opens nothing (dialogue.store.live)
+        from dialogue.store import snapshot as snapshots
+
         data = self.store.read_bytes(session_id)
         found = snapshots.load(self.store, session_id, data)
         earlier: tuple[str, ...] = ()
@@ -62,7 +68,7 @@ class Opener:
         return Opened(journal, engine, earlier + journal.warnings + self._bank_warnings(session_id, journal, bank, diff),
                       len(journal.events), diff is not None)
 
-    def _restored(self, session_id: str, data: bytes, found: snapshots.Snapshot, bank: Bank | None, repair: bool
+    def _restored(self, session_id: str, data: bytes, found: Snapshot, bank: Bank | None, repair: bool
                   ) -> tuple[Opened | None, tuple[str, ...]]:
         """The session restored from `found` and the events after it; None when the snapshot does not fit
         after all (with the warnings of a repair already made, to pass on)."""
@@ -79,7 +85,9 @@ class Opener:
             engine = Engine.restore(bank, found.state, self.clock, session_id, self.actor, covered,
                                     journal.events)
         except SnapshotMismatch:
-            snapshots.remove(self.store, session_id)  # (another bank, above, keeps it: a compile with --bank)
+            from dialogue.store.snapshot import remove
+
+            remove(self.store, session_id)  # (another bank, above, keeps it: a compile with --bank)
             return None, journal.warnings
         except ReplayError as exc:
             raise self._replay_error(session_id, journal, bank, exc, None) from None
