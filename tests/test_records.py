@@ -92,3 +92,49 @@ def test_a_record_made_at_first_use_constructs_as_before_and_after() -> None:
         Figure("売上高", 1, [], "extra")  # type: ignore[call-arg]  # what the test checks
     with pytest.raises(TypeError):
         Figure("売上高", name="x")  # type: ignore[misc]  # what the test checks
+
+
+def test_what_record_reads_from_a_class_body_is_what_dataclasses_reads() -> None:
+    """`record` reads the fields itself (not through `dataclasses`, which reads them only when a dataclass tool
+    asks): for every record class the product defines, both readings agree field by field."""
+    import dialogue.engine  # noqa: F401  # (the record classes of several layers)
+    import dialogue.model.events  # noqa: F401
+    import dialogue.store.live  # noqa: F401
+    import dialogue.ui.commands  # noqa: F401
+    from dialogue.model.record import _SPECS, declared
+
+    assert len(_SPECS) > 60
+    for cls in list(_SPECS):
+        if cls.__module__ == __name__:
+            continue
+        ours = [(f.name, f.annotation, f.default, f.factory, dict(f.metadata)) for f in declared(cls)]
+        theirs = [(f.name, str(f.type), f.default,
+                   None if f.default_factory is dataclasses.MISSING else f.default_factory, dict(f.metadata))
+                  for f in dataclasses.fields(cls)]
+        assert ours == theirs, cls.__qualname__
+        assert cls.__match_args__ == tuple(f.name for f in declared(cls))
+        assert dataclasses.is_dataclass(cls)
+    assert not dataclasses.is_dataclass(Record)
+
+
+def test_class_variables_are_not_fields_and_bad_declarations_are_refused() -> None:
+    from typing import ClassVar
+
+    @record
+    class Limit(Record):
+        UNIT: ClassVar[str] = "円"
+        amount: int = 0
+
+    assert Limit(5).amount == 5 and Limit.UNIT == "円" and [f.name for f in dataclasses.fields(Limit)] == ["amount"]
+    with pytest.raises(ValueError):
+        @record
+        class Mutable(Record):
+            items: list[str] = []  # noqa: RUF012  # what the test checks
+    with pytest.raises(TypeError):
+        @record
+        class Child(Limit):  # fields inherited from a record
+            extra: int = 0
+    with pytest.raises(TypeError):
+        @record
+        class Hidden(Record):
+            value: int = dataclasses.field(default=0, init=False)

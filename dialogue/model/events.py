@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from dialogue.model.record import Record, record
+from dialogue.model.record import Record, declared, record
 
 
 class EventKind(StrEnum):
@@ -377,7 +377,7 @@ class Event:
         record: dict[str, Any] = {"kind": self.kind.value, "at": self.at}
         if self.by is not None:
             record["by"] = self.by.to_json()
-        for f in dataclasses.fields(self.payload):
+        for f in declared(self.payload.__class__):
             value = getattr(self.payload, f.name)
             if f.default is not dataclasses.MISSING and value == f.default and f.name not in _ALWAYS_WRITTEN:
                 continue  # defaults are left out: the line stays as short as the journal's first version
@@ -420,7 +420,7 @@ _ALWAYS_WRITTEN = {"mode", "lang", "raw"}  # written even when default, as the f
 
 
 def _field_types(payload_type: type[Any]) -> dict[str, str]:
-    return {f.name: str(f.type) for f in dataclasses.fields(payload_type)}
+    return {f.name: f.annotation for f in declared(payload_type)}
 
 
 _FIELD_TYPES: dict[type[Any], dict[str, str]] = {cls: _field_types(cls) for cls in PAYLOAD_TYPES.values()}
@@ -434,12 +434,10 @@ def _decoding(payload_type: type[Any]) -> _Decoding:
     this type knows: worked out once per type rather than once per journal line. A field whose annotation
     has no check is refused here, at import."""
     fields = []
-    for f in dataclasses.fields(payload_type):
-        annotation = _FIELD_TYPES[payload_type][f.name]
-        if annotation not in _CHECKS:
-            raise TypeError(f"no check for the annotation {annotation!r}")  # a new payload type: add its check
-        factory = None if f.default_factory is dataclasses.MISSING else f.default_factory
-        fields.append((f.name, f.metadata.get("json", f.name), _CHECKS[annotation], f.default, factory))
+    for f in declared(payload_type):
+        if f.annotation not in _CHECKS:
+            raise TypeError(f"no check for the annotation {f.annotation!r}")  # a new payload type: add its check
+        fields.append((f.name, f.metadata.get("json", f.name), _CHECKS[f.annotation], f.default, f.factory))
     return tuple(fields), frozenset(ENVELOPE) | {f[1] for f in fields}
 
 
