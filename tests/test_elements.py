@@ -199,11 +199,17 @@ REPLIES: list[tuple[str, Reply]] = [
     ("", Reply.CONTENT),  # passed over: not a non-answer
     ("入社のときに話すだけで、正直、今は全員に伝わっているとは言えません。", Reply.CONTENT),
     ("予約と割り振りのシステムを入れたいんですが、何を選べばいいか分からないんです。", Reply.CONTENT),
+    ("強いて言えば、若いのがいないことですかね。", Reply.CONTENT),  # a lack named as the weakness
+    ("後継者がいないのが一番の心配です。", Reply.CONTENT),
+    ("いないですね。", Reply.NEGATIVE),
+    ("ないことはないですけど、特にはないですね。", Reply.NONE),
     ("Nothing in particular.", Reply.NONE),
     ("Hard to say.", Reply.NONE),
     ("Oh, nothing special there, really. Ask me about something else and I'll talk all day.", Reply.NONE),
     ("We don't have meetings.", Reply.NEGATIVE),
     ("No patents.", Reply.NEGATIVE),
+    ("If anything, that we have no young people.", Reply.CONTENT),
+    ("No, there isn't.", Reply.NEGATIVE),
     ("We don't do any selling. Customers come by referral.", Reply.CONTENT),
     ("Nobody yet. My son works for a company in Tokyo.", Reply.CONTENT),
     ("I vaguely think around the time I turn 70, but nothing concrete.", Reply.CONTENT),

@@ -295,7 +295,7 @@ _JA_NEGATIVE = _Lazy(
     # "X は/が/も ない" (existence), a verb not done or not decided, or a bare 「ないです」 — not 少ない/足りない/できない
     r"(?:は|が|も|特に|何も|なにも|全然|全く|まったく|あまり)(?:、)?(?:ない|無い|ありません|ございません|いません|いない|おりません)"
     r"|(?:して|やって|作って|決めて|決まって|考えて|使って|取って|持って|入れて|出して|行って|置いて)(?:い)?(?:ません|ない)"
-    r"|しません|^(?:いえ|いいえ|いや)[、,]|^(?:ない|ありません|いません)(?:です)?(?:ね|よ)?[。!]?$|まだです|まだ(?:何も)?決"
+    r"|しません|^(?:いえ|いいえ|いや)[、,]|^(?:ない|いない|ありません|いません)(?:です)?(?:ね|よ)?[。!]?$|まだです|まだ(?:何も)?決"
 )
 _EN_NONE = _Lazy(
     r"\bnothing (?:really|in particular|special|much|comes to mind)\b|\bnot really\b|\bno idea\b|\bi don'?t know\b|\bnot sure\b"
@@ -307,6 +307,10 @@ _EN_NEGATIVE = _Lazy(
     r"^no\b|\bwe don'?t\b|\bwe haven'?t\b|\bwe do not\b|\bthere (?:isn'?t|aren'?t|is no|are no)\b|\bno(?:,| we| there| one|body)\b|\bnone\b"
     r"|\bnot (?:yet|decided|really)\b|\bnothing\b|\bnobody\b|\bi haven'?t\b|\bwe have no\b|\bnot at all\b"
 )
+# A lack named as the answer ("what is your weakness?" 「若いのがいないことですかね」, "that we have no young staff"):
+# the negative is what the owner says, not a refusal to say it.
+_JA_NAMED_LACK = _Lazy(r"(?:い|あ|でき|足り)?(?:ない|無い)(?:こと|の)(?:です|でしょう|だ|が|で|かな|ですかね|ですね)")
+_EN_NAMED_LACK = _Lazy(r"\bthe lack of\b|\bthat (?:we have no|there (?:is|are) no|we don'?t have|nobody)\b")
 _CONTENT = ("figure", "reason", "time", "party", "example")  # a sentence with one of these says something
 _SENTENCE = re.compile(r"(?<=[。！？!?])|(?<=\.)\s+|\n+")
 _FILLER = 8  # a sentence shorter than this (うーん。そうですね。Well.), with no element, is filler beside a non-answer
@@ -341,7 +345,8 @@ def _sentence_kind(sentence: str) -> Reply | None:
     if none.search(folded):
         return Reply.CONTENT if says_more else Reply.NONE
     if negative.search(folded):
-        return Reply.CONTENT if says_more or size >= _LONG_NEGATIVE else Reply.NEGATIVE
+        named = (_JA_NAMED_LACK if is_japanese(sentence) else _EN_NAMED_LACK).search(folded)
+        return Reply.CONTENT if says_more or named or size >= _LONG_NEGATIVE else Reply.NEGATIVE
     return None if size < _FILLER else Reply.CONTENT
 
 
