@@ -13,14 +13,15 @@ from typing import Any
 
 from dialogue.errors import AnswerError, AnswerProblem
 from dialogue.model import Question
+from dialogue.model.patterns import LazyPattern
 
-_LIST_SPLIT = re.compile(r"\r?\n|[;；]")
-_FIELD_SPLIT = re.compile(r"[|｜]")
-_NUMBER = re.compile(r"^(?P<sign>[-+]?)(?P<digits>\d+(?:\.\d+)?)(?P<scale>[万千億百]?)(?P<rest>.*)$", re.S)
+_LIST_SPLIT = LazyPattern(r"\r?\n|[;；]")
+_FIELD_SPLIT = LazyPattern(r"[|｜]")
+_NUMBER = LazyPattern(r"^(?P<sign>[-+]?)(?P<digits>\d+(?:\.\d+)?)(?P<scale>[万千億百]?)(?P<rest>.*)$", re.S)
 _SCALES = {"": 1, "百": 100, "千": 1_000, "万": 10_000, "億": 100_000_000}
-_SPAN = re.compile(r"^[-+]?\d+(?:\.\d+)?[万千億百]?\s*[-~〜～―−‐]\s*\d")
-_APPROX = re.compile(r"^(?:約|およそ|概ね|おおよそ|about|approx\.?|approximately|ca\.)", re.I)
-_SENTENCE = re.compile(r"[。、，,.]|.{31}", re.S)  # punctuation, or longer than a name
+_SPAN = LazyPattern(r"^[-+]?\d+(?:\.\d+)?[万千億百]?\s*[-~〜～―−‐]\s*\d")
+_APPROX = LazyPattern(r"^(?:約|およそ|概ね|おおよそ|about|approx\.?|approximately|ca\.)", re.I)
+_SENTENCE = LazyPattern(r"[。、，,.]|.{31}", re.S)  # punctuation, or longer than a name
 
 
 def parse_answer(question: Question, raw: str, confirmed: bool = False) -> Any:

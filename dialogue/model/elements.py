@@ -12,13 +12,13 @@ Each detector has a table of real-looking answers in tests/test_elements.py, tru
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
 from dialogue.model.measure import flatten, thin_size
+from dialogue.model.patterns import LazyPattern
 from dialogue.model.record import Record, record
 
 
@@ -79,29 +79,13 @@ def normalize(text: str) -> str:
 # ---- the detectors ----
 
 
-class _Lazy:
-    """A pattern compiled on first use: compiling all of them takes ~25 ms, which the start of an
-    interview (and `locaben --help`) need not pay before the first answer is probed."""
-
-    __slots__ = ("_compiled", "_source")
-
-    def __init__(self, source: str):
-        self._source = source
-        self._compiled: re.Pattern[str] | None = None
-
-    def search(self, text: str) -> re.Match[str] | None:
-        if self._compiled is None:
-            self._compiled = re.compile(self._source)
-        return self._compiled.search(text)
-
-
 _KANJI_DIGITS = "〇一二三四五六七八九十百千"
 _KANJI_NUMBER = f"[{_KANJI_DIGITS}]+"
 _TIME_UNITS = r"(?:年|か月|ヶ月|カ月|ヵ月|箇月|月|週|日|時間|分間|時)"
 _COUNTERS = (r"(?:人|名|社|件|個|台|円|万|億|千|割|%|倍|店舗?|回|本|点|トン|キロ|km|kg|ミリ|mm|ミクロン|μm|"
              r"枚|箱|軒|種類|品目|拠点|行|坪|平米|部門|工程|ライン|世帯|ロット|ケース|パック|食|歳|才|階|cm|m2|坪)")
 
-_JA_FIGURE = _Lazy(
+_JA_FIGURE = LazyPattern(
     # an Arabic number (with , or .) that is not a calendar year, not a time unit and not "N代目"
     r"(?<![\d.,])(?!(?:19|20)\d\d年)\d[\d,.]*(?!\d)(?![,.]?\d)(?!\s*(?:年|か月|ヶ月|カ月|ヵ月|月|週|日|時間|時|分(?!の)|秒|代目|代|番目|次|期|号))"
     r"|" + _KANJI_NUMBER + _COUNTERS
@@ -112,24 +96,24 @@ _JA_FIGURE = _Lazy(
 _EN_NUMBER_WORDS = (r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
                     r"sixty|seventy|eighty|ninety|hundred|thousand|million|billion|dozen")
 _EN_TIME_UNITS = r"(?:years?|months?|weeks?|days?|hours?|minutes?|decades?|generations?)"
-_EN_FIGURE = _Lazy(
+_EN_FIGURE = LazyPattern(
     r"(?<![\w.,])(?!(?:19|20)\d\d\b(?!\s*%))\d[\d,.]*(?![\d,])(?!\s*(?:-\s*)?" + _EN_TIME_UNITS + r"\b)(?!(?:st|nd|rd|th)\b)"
     r"|\b(?:" + _EN_NUMBER_WORDS + r")\b(?!\s+(?:-\s*)?" + _EN_TIME_UNITS + r"\b)(?!\s+(?:of\s+)?(?:us|them)\b)"
     r"|\bhalf\b|\ba third\b|\ba quarter\b|\bdoubled?\b|\btwice as\b|\bper ?cent\b|%|¥|\$|\byen\b"
 )
 
-_JA_SHARE = _Lazy(
+_JA_SHARE = LazyPattern(
     # a proportion of a whole: N割 / N% / N分のM / 半分 / 大半 — a count (3社, 23人) is not one
     r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十]+)\s*(?:割(?!引|高|安|増|合)|%|パーセント)"
     r"|\d+分の\d+|[一二三四五六七八九十]+分の[一二三四五六七八九十]+|半分|半数|過半|大半|大部分|ほとんどが|ほとんどは|ほぼ全"
 )
-_EN_SHARE = _Lazy(
+_EN_SHARE = LazyPattern(
     r"\d+(?:\.\d+)?\s*(?:%|per ?cent\b)|\bhalf\b|\ba (?:third|quarter|fifth|tenth)\b"
     r"|\b(?:one|two|three|four)[- ](?:thirds?|quarters?|fifths?|tenths?)\b|\bmost of\b|\bthe bulk of\b"
     r"|\b(?:a |the )?majority\b|\b(?:nearly|almost) all\b"
 )
 
-_JA_TIME = _Lazy(
+_JA_TIME = LazyPattern(
     r"(?:19|20)\d\d年|(?:昭和|平成|令和)[\d元一二三四五六七八九十]+年|\d+年代|\d+年(?:前|後|目|間|ほど|くらい|ぐらい|近く|以上|かけ)"
     r"|[\d" + _KANJI_DIGITS + r"]+" + _TIME_UNITS
     + r"|頃|(?<!と)ころ|ごろ|以来|以降|当時|去年|昨年|今年|来年|再来年|先月|今月|来月|先週|来週|最近|この前|先日|今後|将来|いずれ"
@@ -139,7 +123,7 @@ _JA_TIME = _Lazy(
     r"|(?:[\d" + _KANJI_DIGITS + r"]+|いくつ)(?:歳|才)(?:になる|の時|のとき|まで|で|に)"
 )
 _EN_MONTHS = r"january|february|march|april|june|july|august|september|october|november|december"
-_EN_TIME = _Lazy(
+_EN_TIME = LazyPattern(
     r"\b(?:19|20)\d\d\b|\b(?:19|20)\d0s\b|\bsince\b|\buntil\b|\btill\b|\bago\b|\bby (?:then|next|the end|the time|(?:19|20)\d\d)\b"
     r"|\b(?:last|next|this) (?:year|month|week|spring|summer|autumn|fall|winter)\b|\brecently\b|\blately\b"
     r"|\bthese days\b|\bat that time\b|\bat the time\b|\bback then\b|\bin (?:the )?future\b|\bsoon\b|\bafterwards?\b"
@@ -149,13 +133,13 @@ _EN_TIME = _Lazy(
     r"|\b(?:" + _EN_MONTHS + r")\b|\bturn \d+\b|\baround the time\b|\bwhen i (?:was|turn)\b|\bdeadline\b|\btiming\b"
 )
 
-_JA_REASON = _Lazy(
+_JA_REASON = LazyPattern(
     r"ため|ので|理由|決め手|おかげ|せいで|きっかけ|というのも|なぜなら|なぜかというと|からこそ|だけに"
     r"|(?:だ|です|ます|た|い|ない|る|ん|ません|でした|ました)から(?:です|でしょう|ね|よ|。|、|$|\n)"
     r"|(?:だ|です|ます|た|い|ない|る|ません|でした|ました)からで"
     r"|だから|ですから|ますから|なので|それで|そのため|によって|(?:で|に)(?:選ばれ|評価され|任され)"
 )
-_EN_REASON = _Lazy(
+_EN_REASON = LazyPattern(
     r"\bbecause\b|\bas a result\b|\bthat'?s why\b|\bwhich is why\b|\bthe reason\b|\bdue to\b|\bthanks to\b"
     r"|\bso that\b|\bin order to\b|\bsince (?!(?:19|20)\d\d|then|last|the|\d|[a-z]+ (?:year|month|week)s?\b)(?:we|i|they|it|he|she|our|there)\b"
     r"|\b(?:, )?so (?:we|i|they|customers|people)\b|\bwhat decided\b|\bthe deciding\b|\bthat is why\b"
@@ -166,78 +150,78 @@ _JA_COMPANY = (r"株式会社|有限会社|合同会社|合資会社|\(株\)|\(�
                r"|工業|製作所|精機|精工|商事|商店|商会|鋼材|産業|電機|物産|食品|建設|工務店|メッキ|熱処理|ホーム(?!ページ)|ハウス"
                r"|スーパー|生協|商社|メーカー|市役所|県庁|保証協会")
 # people named only by their role (パートさん, お客さん, 職人さん) are not a named party
-_GENERIC_PEOPLE = re.compile(
+_GENERIC_PEOPLE = LazyPattern(
     r"(?:パート|アルバイト|バイト|職人|社員|新人|若手|ベテラン|事務|営業|現場|スタッフ|従業員|お客|お年寄り|業者|先輩|後輩"
     r"|店員|ドライバー|運転手)(?:さん|様|さま)")
-_JA_PARTY = _Lazy(
+_JA_PARTY = LazyPattern(
     r"(?:" + _JA_COMPANY + r")"
     r"|[\u30a0-\u30ff\u4e00-\u9fff]{2,}(?:さん|様|さま|氏|君)"
     r"|工場長|専務|常務|部長|課長|係長|主任|番頭|右腕|長男|次男|三男|長女|次女|息子|娘|家内|妻|嫁|叔父|伯父|叔母|甥|姪"
     r"|先代|会長|社長の|副社長|後継者の|親父|おやじ|父が|母が|兄|弟|姉|妹"
     # not 〜向け: 「半導体製造装置向け」 says what kind of customer, not who — 「お客様は」 is still to be asked
 )
-_EN_PARTY = _Lazy(
+_EN_PARTY = LazyPattern(
     r"\b(?:co\.|ltd\b|inc\b|corp\b|llc\b|k\.k\.|gmbh\b|bank\b|shinkin\b|university\b|centre\b|center\b|works\b"
     r"|industries\b|trading\b|foods\b|seiki\b|seiko\b|hydraulics\b|supermarkets?\b|co-?op\b|makers?\b|manufacturers?\b)"
     r"|\b(?:factory manager|managing director|director|manager|foreman|my (?:son|daughter|wife|husband|uncle|father|mother|brother|sister)"
     r"|the (?:founder|chairman)|mr\.?|ms\.?|mrs\.?|our (?:buyer|president))\b"
 )
-_EN_PROPER_NAME = re.compile(r"(?<=[a-z,;:] )[A-Z][a-z]+(?: [A-Z][a-z]+)+|(?<=[a-z,;:] )[A-Z][a-z]{2,}(?='s\b)")
+_EN_PROPER_NAME = LazyPattern(r"(?<=[a-z,;:] )[A-Z][a-z]+(?: [A-Z][a-z]+)+|(?<=[a-z,;:] )[A-Z][a-z]{2,}(?='s\b)")
 
-_JA_EXAMPLE = _Lazy(
+_JA_EXAMPLE = LazyPattern(
     r"例えば|たとえば|例として|一例|」と(?!いう|いった)|』と(?!いう|いった)|と言われ|と言って|と言いました|と言っていただ|って言われ|とおっしゃ"
     r"|(?:た|る)(?:とき|時|ときに|時に|ところ)|(?:た|だ)ことが(?:あり|ある)|ことがありました"
     r"|ある時|あるとき|ある日|一度|以前|去年|昨年|先日|この前|先月|実は|当時|のとき(?:に|は)|の時(?:に|は)"
 )
-_EN_EXAMPLE = _Lazy(
+_EN_EXAMPLE = LazyPattern(
     r"\bfor (?:example|instance)\b|\be\.g\.|\bsuch as\b|\bonce\b|\bone time\b|\bthere was a time\b|\bone day\b"
     r"|\blast (?:year|month|week)\b|\btold (?:me|us)\b|(?<!as i )(?<!as we )\bsaid\b|\bsays\b|\bwhen (?:a|the|our|we|they|i) \w+(?:ed)\b"
     r"|\bat one point\b|\bat that point\b"
 )
 
-_JA_COMPARISON = _Lazy(
+_JA_COMPARISON = LazyPattern(
     # measured against someone: merely naming competitors (同業が4社あります) is not a comparison
     r"より|比べ|比較|他社(?:には|と(?:違|比))|ほかの(?:会社|社|店|工場|メーカー)(?:には|と(?:違|比)|より)|業界(?:平均|の中|で一番)"
     r"|(?<!間)違い|(?<!間)違う|一番|唯一|屈指|トップ|何番手|番手|負け|勝て|かなわ|並み|平均|同じくらい|珍しい|ならでは|しかできな"
     r"|にはできな|真似"
 )
-_EN_COMPARISON = _Lazy(
+_EN_COMPARISON = LazyPattern(
     r"\bthan\b|\bcompared?\b|\bcomparison\b|\bversus\b|\bvs\.?\b|\bcompetitors?\b|\brivals?\b"
     r"|\bother (?:companies|shops|firms|makers|businesses)\b|\bindustry\b|\bunlike\b|\bonly (?:we|us|one)\b"
     r"|\bthe (?:only|best|biggest|largest)\b|\bcheaper\b|\bfaster\b|\bslower\b|\bbetter\b|\bworse\b|\bsame as\b"
     r"|\babout the same\b|\baverage\b|\bunusual\b|\brare\b|\bcopy\b"
 )
-_JA_CHANGE = _Lazy(
+_JA_CHANGE = LazyPattern(
     r"増え|減り|減っ|減少|増加|伸び|伸ば|上がっ|下がっ|値上げ|(?<!申し|差し)上げ(?:まし|た|て)|下げ(?:まし|た|て)|変わ|変化|横ばい|倍に|半分に|半減|倍増"
     r"|以前は|前は|昔は|当時は|今は|今では|かつて|ようになり|なくなり|広げ|拡大|縮小|増やし|減らし|落ち|戻し|戻り"
 )
-_EN_CHANGE = _Lazy(
+_EN_CHANGE = LazyPattern(
     r"\bused to\b|(?:^|[.;] )before,|\bbefore (?:that|then)\b|\bnow\b|\bany ?more\b|\bincreas|\bdecreas|\bgr[eo]w|\bfell\b|\bfalling\b|\brose\b"
     r"|\brising\b|\bdoubled\b|\bhalved\b|\bflat\b|\bchanged\b|\bwent (?:up|down)\b|\bno longer\b|\bsince then\b"
     r"|\bexpand|\bshr[iau]nk|\bmore and more\b|\bdropp|\braised\b|\bcut\b|\bup from\b|\bdown from\b"
 )
 
-_JA_METHOD = _Lazy(
+_JA_METHOD = LazyPattern(
     r"マニュアル|手順|仕組み|ルール|規程|規定|OJT|ojt|研修|面談|朝礼|会議|ミーティング|チェック|検査|点検|記録|日報|台帳|掲示"
     r"|システム|ソフト|アプリ|エクセル|excel|クラウド|パソコン|バックアップ|ハードディスク|外付け|動画|教え|指導|見て覚え|現場で覚え"
     r"|ようにしています|ようにしている|ことにしています|を使って|で管理|で共有|で回して|任せて|担当|分担|交代|多能工|標準書|作業標準|資格"
 )
-_EN_METHOD = _Lazy(
+_EN_METHOD = LazyPattern(
     r"\bmanuals?\b|\bprocedures?\b|\bchecklists?\b|\bsystems?\b|\bsoftware\b|\bexcel\b|\bspreadsheets?\b|\bcloud\b|\bbacks? up\b|\bbackups?\b"
     r"|\btraining\b|\bmeetings?\b|\bon the job\b|\brules?\b|\brota\b|\blogs?\b|\brecords?\b|\binspect|\bwe use\b|\bwe keep\b"
     r"|\bwe make sure\b|\bin charge\b|\bresponsible\b|\bvideos?\b|\bstandards?\b|\bqualifications?\b|\bteach|\bshow (?:them|him|her)\b"
 )
 
-_JA_CONCERN = _Lazy(
+_JA_CONCERN = LazyPattern(
     r"心配|不安|気がかり|気になって|気が重い|困る|困って|困り|悩み|悩ん|リスク|ネック|ボトルネック|足りな|足りず|不足|手が回らな"
     r"|間に合わな|きつい|厳しい|苦労|苦しい|怖い|大変|負担|できていな|追いつかな|頼り(?:きり|切り)|属人|ぎりぎり|余裕がな|課題"
 )
-_EN_CONCERN = _Lazy(
+_EN_CONCERN = LazyPattern(
     r"\bworr|\bconcern|\bafraid\b|\bfear|\brisks?\b|(?<!no )\bproblems?\b|\bshort of\b|\bshortage\b|\black(?:s|ing)?\b|\bbottleneck"
     r"|\bstruggl|\btight\b|\bdifficult|\bhard to\b|\bcan'?t keep up\b|\bstuck\b|\bburden\b|\bdepend(?:s|ent|ence)? (?:on|entirely)\b|\bnot enough\b"
 )
 
-_DETECTORS: dict[str, tuple[_Lazy, _Lazy]] = {
+_DETECTORS: dict[str, tuple[LazyPattern, LazyPattern]] = {
     "figure": (_JA_FIGURE, _EN_FIGURE),
     "share": (_JA_SHARE, _EN_SHARE),
     "reason": (_JA_REASON, _EN_REASON),
@@ -263,7 +247,7 @@ def has_element(element: str, text: str) -> bool:
     return bool((ja if japanese else en).search(folded))
 
 
-_JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+_JAPANESE = LazyPattern(r"[\u3040-\u30ff\u4e00-\u9fff]")
 
 
 def is_japanese(text: str) -> bool:
@@ -284,35 +268,35 @@ def _elements_in_text(text: str) -> frozenset[str]:
 
 # ---- non-answers ----
 
-_JA_NONE = _Lazy(
+_JA_NONE = LazyPattern(
     r"特に(?:は)?(?:何も|なにも)?(?:ない|無い|ありません|ございません|なし|変わ[っら].*?(?:ない|ありません)|思いつ|考えて(?:い)?ない)"
     r"|特段|別に|べつに|(?:わから|分から|わかん|分かん|知ら)ない|(?:わかり|分かり|知り)ません|存じません|さあ|どうでしょう|どうですかね"
     r"|考えたことが(?:ない|なかった|ありません)|あまり考えて|何とも|なんとも|思い当たら|思いつかない|思いつきません"
     r"|普通に(?:やって|して)|関係(?:あります|ある)か|お答え(?:し|でき)かね|控えさせ|^(?:それは|ちょっと)?言えません|申し上げ(?:られ|にくい)"
     r"|そう言われても|急に言われても|改めて聞かれると|ほかの(?:ところ|こと)なら|ほかのことでしたら"
 )
-_JA_NEGATIVE = _Lazy(
+_JA_NEGATIVE = LazyPattern(
     # "X は/が/も ない" (existence), a verb not done or not decided, or a bare 「ないです」 — not 少ない/足りない/できない
     r"(?:は|が|も|特に|何も|なにも|全然|全く|まったく|あまり)(?:、)?(?:ない|無い|ありません|ございません|いません|いない|おりません)"
     r"|(?:して|やって|作って|決めて|決まって|考えて|使って|取って|持って|入れて|出して|行って|置いて)(?:い)?(?:ません|ない)"
     r"|しません|^(?:いえ|いいえ|いや)[、,]|^(?:ない|いない|ありません|いません)(?:です)?(?:ね|よ)?[。!]?$|まだです|まだ(?:何も)?決"
 )
-_EN_NONE = _Lazy(
+_EN_NONE = LazyPattern(
     r"\bnothing (?:really|in particular|special|much|comes to mind)\b|\bnot really\b|\bno idea\b|\bi don'?t know\b|\bnot sure\b"
     r"|\bhard to say\b|\bhaven'?t (?:really )?thought\b|\bnever (?:really )?thought\b|\bcan'?t say\b|\bthe usual way\b"
     r"|\bdoes that matter\b|\bi'?d rather not\b|\bno comment\b|\bnothing to add\b|\bwho knows\b|\bbeats me\b"
     r"|\bask me about something else\b"
 )
-_EN_NEGATIVE = _Lazy(
+_EN_NEGATIVE = LazyPattern(
     r"^no\b|\bwe don'?t\b|\bwe haven'?t\b|\bwe do not\b|\bthere (?:isn'?t|aren'?t|is no|are no)\b|\bno(?:,| we| there| one|body)\b|\bnone\b"
     r"|\bnot (?:yet|decided|really)\b|\bnothing\b|\bnobody\b|\bi haven'?t\b|\bwe have no\b|\bnot at all\b"
 )
 # A lack named as the answer ("what is your weakness?" 「若いのがいないことですかね」, "that we have no young staff"):
 # the negative is what the owner says, not a refusal to say it.
-_JA_NAMED_LACK = _Lazy(r"(?:い|あ|でき|足り)?(?:ない|無い)(?:こと|の)(?:です|でしょう|だ|が|で|かな|ですかね|ですね)")
-_EN_NAMED_LACK = _Lazy(r"\bthe lack of\b|\bthat (?:we have no|there (?:is|are) no|we don'?t have|nobody)\b")
+_JA_NAMED_LACK = LazyPattern(r"(?:い|あ|でき|足り)?(?:ない|無い)(?:こと|の)(?:です|でしょう|だ|が|で|かな|ですかね|ですね)")
+_EN_NAMED_LACK = LazyPattern(r"\bthe lack of\b|\bthat (?:we have no|there (?:is|are) no|we don'?t have|nobody)\b")
 _CONTENT = ("figure", "reason", "time", "party", "example")  # a sentence with one of these says something
-_SENTENCE = re.compile(r"(?<=[。！？!?])|(?<=\.)\s+|\n+")
+_SENTENCE = LazyPattern(r"(?<=[。！？!?])|(?<=\.)\s+|\n+")
 _FILLER = 8  # a sentence shorter than this (うーん。そうですね。Well.), with no element, is filler beside a non-answer
 _SAYS_MORE = 25  # a non-answer sentence this long that names a practice, change or concern still says something
 _LONG_NEGATIVE = 30  # a negative this long says more than "no" (「登録はしたが、パッケージに入れているだけ」)
