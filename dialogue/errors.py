@@ -6,8 +6,10 @@ are typed values: the engine raises them, the UI turns them into words through t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import IntEnum, StrEnum
+
+from dialogue.record import Record, record
 
 
 class Severity(StrEnum):
@@ -63,8 +65,8 @@ PROBLEM_CODES: dict[str, tuple[str, str]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Position:
+@record
+class Position(Record):
     """A place in a source file: 1-based line and column."""
 
     file: str
@@ -75,8 +77,8 @@ class Position:
         return f"{self.file}:{self.line}:{self.column}"
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+@record
+class Problem(Record):
     """One thing wrong with an input file, with where it is and how to fix it."""
 
     code: str

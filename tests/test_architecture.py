@@ -13,11 +13,13 @@ PACKAGE = ROOT / "dialogue"
 TESTS = ROOT / "tests"
 
 # folder → the folders its modules may import. Lower layers never import higher ones.
-GROUND = {"errors", "i18n", "oslock"}  # the exception tree, the message catalogues, the OS file lock: every layer may use them
+# the exception tree, the message catalogues, the OS file lock, frozen records: every layer may use them
+GROUND = {"errors", "i18n", "oslock", "record"}
 MAY_IMPORT: dict[str, set[str]] = {
-    "errors": set(),
-    "i18n": set(),
+    "errors": {"record"},
+    "i18n": {"record"},
     "oslock": set(),
+    "record": set(),
     "model": GROUND,
     "banks": GROUND | {"model"},
     "engine": GROUND | {"model"},

@@ -1,4 +1,4 @@
-"""`@record` classes (dialogue.model.record) behave as the frozen dataclasses they replaced: the event payloads,
+"""`@record` classes (dialogue.record) behave as the frozen dataclasses they replaced: the event payloads,
 the bank's and the transcript's value types compare, hash, copy, pickle and refuse changes alike."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import pytest
 from dialogue.errors import Position
 from dialogue.model import Question, Text
 from dialogue.model.events import Answered, Asked, Assigned, Event, Noted, Skipped, Started, WentBack
-from dialogue.model.record import Record, record
 from dialogue.model.transcript import Answer
+from dialogue.record import Record, record
 
 
 def test_equal_by_class_and_values_and_hashed_alike() -> None:
@@ -101,7 +101,7 @@ def test_what_record_reads_from_a_class_body_is_what_dataclasses_reads() -> None
     import dialogue.model.events  # noqa: F401
     import dialogue.store.live  # noqa: F401
     import dialogue.ui.commands  # noqa: F401
-    from dialogue.model.record import _SPECS, declared
+    from dialogue.record import _SPECS, declared
 
     assert len(_SPECS) > 60
     for cls in list(_SPECS):

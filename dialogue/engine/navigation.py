@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dialogue.model import Bank
 from dialogue.model.placeholders import with_fallbacks
-from dialogue.model.record import Record, record
 from dialogue.model.sheet_fields import FIELD_SYNONYMS, FIELDS_BY_ID
+from dialogue.record import Record, record
 
 
 @record

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from dialogue.model import Bank
 from dialogue.model.elements import Reply, reply_kind
-from dialogue.model.record import Record, record
+from dialogue.record import Record, record
 
 ADAPT = True  # off: the policy ignores the owner's record (benchmarks/probe_gap.py --no-adapt, for comparison)
 ELEMENT_NONE_LIMIT = 2  # non-answers to an element's probes, with no answer to any, that mark it as not this owner's

@@ -40,7 +40,7 @@ from dialogue.engine.owner_record import OwnerRecord
 from dialogue.model import Question
 from dialogue.model.elements import Reply, elements_in, reply_kind
 from dialogue.model.measure import thin_size
-from dialogue.model.record import Record, record
+from dialogue.record import Record, record
 
 NON_ANSWERS_TO_STOP = 2  # non-answers on one question after which the owner has said what they will
 # A record field of a group answer that *is* an element: present when every record fills it in, whatever

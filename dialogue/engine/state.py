@@ -16,7 +16,7 @@ from dialogue.model import Answer, Bank, Event, Note, Parked, ProbeAnswer, Quest
 from dialogue.model import events as ev
 from dialogue.model.conditions import condition_refs, holds
 from dialogue.model.events import Started
-from dialogue.model.record import Record, record
+from dialogue.record import Record, record
 
 
 class EventMismatch(ValueError):

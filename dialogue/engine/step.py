@@ -8,7 +8,7 @@ from dataclasses import field
 from dialogue.engine.machine import Command
 from dialogue.engine.state import Notice
 from dialogue.model import Answer, Parked, Question, Text
-from dialogue.model.record import Record, record
+from dialogue.record import Record, record
 
 
 @record

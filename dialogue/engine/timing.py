@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from dialogue.model import Bank, Event, EventKind
-from dialogue.model.record import Record, record
+from dialogue.record import Record, record
 
 IDLE_CAP_SECONDS = 10 * 60
 VISIT_STARTS = (EventKind.STARTED, EventKind.VISIT_STARTED)  # a resume continues the same visit

@@ -1,16 +1,17 @@
 """Every message the program shows or writes, in one catalogue per language (`ja.py`, `en.py`).
 
 `say(key, lang, **values)`; Japanese is the default language. Values are inserted as text: `str.format`
-does not interpret what it inserts, so a person's answer can never act as a format string. Imports nothing
-of the package: every layer may use it.
+does not interpret what it inserts, so a person's answer can never act as a format string. Imports only
+dialogue.record of the package: every layer may use it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from dialogue.i18n import en, ja
+from dialogue.record import Record, record
 
 LANGUAGES: tuple[str, ...] = ("ja", "en")
 CATALOGUES: dict[str, Mapping[str, str]] = {"ja": ja.MESSAGES, "en": en.MESSAGES}
@@ -32,8 +33,8 @@ def language(wanted: str | None, available: tuple[str, ...] = LANGUAGES) -> str:
     return code if code in available else available[0]
 
 
-@dataclass(frozen=True, slots=True)
-class Message:
+@record
+class Message(Record):
     """A message not worded yet: its key and values (a value may itself be a Message). Code that does not know
     the user's language (the store, the team server) returns or raises these; the command words them."""
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from dialogue.errors import Position
-from dialogue.model.record import Record, record
 from dialogue.model.text import Text
+from dialogue.record import Record, record
 
 QuestionType = Literal["text", "choice", "number", "list", "group"]
 QUESTION_TYPES: tuple[str, ...] = ("text", "choice", "number", "list", "group")

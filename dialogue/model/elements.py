@@ -19,7 +19,7 @@ from typing import Any
 
 from dialogue.model.measure import flatten, thin_size
 from dialogue.model.patterns import LazyPattern
-from dialogue.model.record import Record, record
+from dialogue.record import Record, record
 
 
 @record

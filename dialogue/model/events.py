@@ -4,7 +4,7 @@ An event is `Event(at, payload, by)`: when, what (a payload record whose class s
 (the staff member and device, absent in journals written before identities). The payload classes below are
 the one table of event kinds: `EventKind`, the reducer (engine/state.py), the transcript's labels and the
 journal's JSON all derive from them. New behaviour = a new payload class + its case in the reducer. Payloads
-are `@record`s (dialogue.model.record: frozen dataclasses without generated methods), as every start imports
+are `@record`s (dialogue.record: frozen dataclasses without generated methods), as every start imports
 this module.
 
 JSON: `{"kind": ..., "at": ..., "by": {...}?, <payload fields>..., <unknown keys kept as they were>}`.
@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from dialogue.model.record import Record, declared, record
+from dialogue.record import Record, declared, record
 
 
 class EventKind(StrEnum):

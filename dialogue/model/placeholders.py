@@ -18,9 +18,9 @@ from dataclasses import replace
 from typing import Any
 
 from dialogue.model.bank import Bank, Question
-from dialogue.model.record import Record, record
 from dialogue.model.sheet_fields import FIELDS_BY_ID
 from dialogue.model.text import Text
+from dialogue.record import Record, record
 
 # `{name}` or `{name|fallback}` with an id-like name; any other brace is literal text (so `{{ x }}` or
 # `{% … %}` in a bank is shown as written), and a doubled brace around a name (`{{name}}`) is literal too.

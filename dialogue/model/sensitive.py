@@ -19,9 +19,9 @@ from typing import Any
 from dialogue.model import events as ev
 from dialogue.model.bank import Bank
 from dialogue.model.events import Event
-from dialogue.model.record import Record, record
 from dialogue.model.text import Text
 from dialogue.model.transcript import Answer
+from dialogue.record import Record, record
 
 
 @record

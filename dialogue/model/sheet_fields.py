@@ -3,7 +3,7 @@ JSON output and personas (see shared/domain/locaben.md). Correct a label here an
 
 from __future__ import annotations
 
-from dialogue.model.record import Record, record
+from dialogue.record import Record, record
 
 
 @record

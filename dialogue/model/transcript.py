@@ -8,7 +8,7 @@ from typing import Any
 
 from dialogue.model.bank import Bank
 from dialogue.model.events import Actor, Event, Started
-from dialogue.model.record import Record, record
+from dialogue.record import Record, record
 
 AnswerValue = str | float | int | tuple[str, ...] | tuple[tuple[tuple[str, str], ...], ...]
 

@@ -29,8 +29,8 @@ from pathlib import Path
 from typing import Any
 
 from dialogue.errors import ExitStatus, LocabenError
-from dialogue.model.record import Record, record
 from dialogue.oslock import FileLock
+from dialogue.record import Record, record
 from dialogue.store.keys import replace_file
 from dialogue.store.locks import hostname
 

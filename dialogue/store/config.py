@@ -24,7 +24,7 @@ from typing import Any
 
 from dialogue.errors import ExitStatus, LocabenError
 from dialogue.i18n import Message
-from dialogue.model.record import Record, record
+from dialogue.record import Record, record
 
 CONFIG_FILE = "config.json"
 DEVICE_FILE = "device"

@@ -32,8 +32,8 @@ from dialogue.errors import JournalError, SessionNotFound
 from dialogue.model import Event
 from dialogue.model.event_log import RawEvents
 from dialogue.model.events import EventDecodeError
-from dialogue.model.record import Record
-from dialogue.model.record import record as frozen_record
+from dialogue.record import Record
+from dialogue.record import record as frozen_record
 from dialogue.store import locks
 from dialogue.store.crypto import (
     ENCRYPTED_VERSION,

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from dialogue.errors import ExitStatus, JournalError, LocabenError
 from dialogue.i18n import say
-from dialogue.model.record import Record, record
+from dialogue.record import Record, record
 
 SERVICE = "locaben-dialogue"  # the OS keyring's service name for our KEKs
 PASSPHRASE_ENV = "LOCABEN_PASSPHRASE"

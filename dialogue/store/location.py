@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from dialogue.i18n import say
-from dialogue.model.record import Record, record
+from dialogue.record import Record, record
 
 PROJECT_NAME = "locaben-dialogue"
 ENV_VAR = "LOCABEN_SESSIONS_DIR"

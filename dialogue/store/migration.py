@@ -14,7 +14,7 @@ from typing import Any
 
 from dialogue.model import Answer, Bank, Event
 from dialogue.model import events as ev
-from dialogue.model.record import Record, record
+from dialogue.record import Record, record
 
 
 @record

@@ -17,7 +17,7 @@ from dialogue.engine import Engine
 from dialogue.engine.snapshot import SnapshotMismatch
 from dialogue.errors import JournalError, ReplayError
 from dialogue.model import Actor, Bank
-from dialogue.model.record import Record, record
+from dialogue.record import Record, record
 from dialogue.store.journal import Header, Journal, SessionStore
 from dialogue.store.migration import BankDiff, diff_banks, fits, migrate
 

@@ -29,7 +29,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from dialogue.errors import ExitStatus, LocabenError
-from dialogue.model.record import Record, record
+from dialogue.record import Record, record
 
 ENV_VAR = "LOCABEN_POLICY"
 # section → key → the value that is the stricter one (what either file may impose)

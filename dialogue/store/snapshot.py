@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dialogue import __version__
-from dialogue.model.record import Record, record
+from dialogue.record import Record, record
 from dialogue.store.crypto import is_encrypted, load_json
 from dialogue.store.journal import SessionStore
 from dialogue.store.journal_io import replace_derived

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from dialogue import __version__
-from dialogue.model.record import Record, record
+from dialogue.record import Record, record
 from dialogue.store.journal import SessionStore
 from dialogue.store.journal_io import replace_derived
 

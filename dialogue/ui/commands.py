@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from dialogue.engine import Command
 from dialogue.i18n import has, say
-from dialogue.model.record import Record, record
+from dialogue.record import Record, record
 from dialogue.ui import writeup
 
 if TYPE_CHECKING:

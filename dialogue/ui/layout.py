@@ -15,7 +15,7 @@ from rich.panel import Panel
 from rich.segment import Segment
 from rich.text import Text
 
-from dialogue.model.record import Record, record
+from dialogue.record import Record, record
 
 MUST = 1_000  # `keep` of a part that is never cut
 PROMPT_ROWS = 2  # the input line and the toolbar under the block

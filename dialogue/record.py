@@ -11,6 +11,8 @@ the bank, the transcript, the engine's steps, the journal's header) cost ~45 ms 
 dataclass tools want are made on their first use (measured in instructions under callgrind, the start of
 an interview up to its input line: see the commit that made it).
 
+It imports nothing of the package (the ground layer, beside `errors` and `i18n`, which use it too).
+
 A record class is declared as `@record class Name(Record): ...`; what `Record` does not do: `__post_init__`,
 `init=False` fields, `kw_only`, inheritance between records (use `@dataclass` for those)."""
 
