@@ -22,6 +22,7 @@ from dialogue.errors import ExitStatus, LocabenError
 from dialogue.i18n import say
 
 if TYPE_CHECKING:
+    from dialogue.model import Actor as EventActor
     from dialogue.store.audit import Actor, AuditLog
     from dialogue.store.journal import SessionStore
     from dialogue.store.keys import Keys
@@ -122,7 +123,7 @@ def store_of(args: argparse.Namespace, env: Env) -> SessionStore:
     policy = policy_of(env, lang)
     try:
         encrypt = bool(Config.load(env.environ).get("store.encrypt"))
-    except ConfigError:  # a damaged settings file is said once (cli.team.identity); a store that is encrypted
+    except ConfigError:  # a damaged settings file is said once (identity, below); a store that is encrypted
         encrypt = False  # stays so (its key description), and the policy still applies
     protection = Protection(encrypt or policy.require_encryption, policy.require_encryption)
     return SessionStore(sessions_dir(args, env), keys_of(env, lang, policy), protection)
@@ -147,9 +148,25 @@ def audit_of(store: SessionStore, env: Env) -> AuditLog:
     return AuditLog(store.root / LOG_NAME, env.clock, actor_of(env))
 
 
+def identity(args: argparse.Namespace, env: Env) -> EventActor | None:
+    """Who the new events are written by: `user.id`/`user.name` (LOCABEN_USER; the OS user by default) and
+    this install's device id. A damaged settings file is reported as a warning, and the events then carry
+    no identity: an interview is never refused for it."""
+    from dialogue.model import Actor as EventActor
+    from dialogue.store.config import Config, ConfigError
+    from dialogue.ui.text import visible
+
+    try:
+        who = Config.load(env.environ).identity()
+    except ConfigError as exc:
+        lang = getattr(args, "ui_lang", "ja")
+        env.stderr.write(visible(say("cli.warning", lang, text=exc.text(lang))) + "\n")
+        return None
+    return EventActor(**who) if who["id"] else None
+
+
 def manager_of(args: argparse.Namespace, env: Env) -> SessionManager:
     """The session manager every command uses: the store above, audited."""
-    from dialogue.cli.team import identity
     from dialogue.store.live import SessionManager
 
     store = store_of(args, env)

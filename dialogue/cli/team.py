@@ -1,7 +1,7 @@
 """The team commands: `locaben sync`, `assign`, `submit`, `review` (`config` and `server` are in
-team_admin.py, the lists and the report in team_views.py), and the team's part of the other commands: who
-writes the events (`identity`), the automatic sync after an interview (`auto_sync`), a returned sheet's
-comment at resume.
+team_admin.py, the lists and the report in team_views.py), and the team's part of the other commands: the
+automatic sync after an interview (`auto_sync`) and a returned sheet's comment at resume. (Who writes the
+events, `identity`, is in protect.py: every command needs it before its first question.)
 
 Only argparse-level code at the top: psycopg and the server modules are imported by the handlers, so a
 laptop with no server configured (or without the `team` extra installed) never loads them. Every word is
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from dialogue.store.live import SessionManager
     from dialogue.store.server.sync import Outcome
 
-__all__ = ["add_parsers", "add_sessions_options", "auto_sync", "cmd_report", "cmd_sessions_team", "identity",
+__all__ = ["add_parsers", "add_sessions_options", "auto_sync", "cmd_report", "cmd_sessions_team",
            "returned_notice", "wants_team_view"]
 
 
@@ -64,22 +64,6 @@ def add_parsers(sub: Any, bank_sub: Any, common: argparse.ArgumentParser, lang: 
 
 
 # ---- who writes the events ----
-
-def identity(args: argparse.Namespace, env: Env) -> Actor | None:
-    """Who the new events are written by: `user.id`/`user.name` (LOCABEN_USER; the OS user by default) and
-    this install's device id. A damaged settings file is reported as a warning, and the events then carry
-    no identity: an interview is never refused for it."""
-    from dialogue.model import Actor
-    from dialogue.store.config import Config, ConfigError
-
-    try:
-        who = Config.load(env.environ).identity()
-    except ConfigError as exc:
-        lang = getattr(args, "ui_lang", "ja")
-        env.stderr.write(plain_text(say("cli.warning", lang, text=exc.text(lang))) + "\n")
-        return None
-    return Actor(**who) if who["id"] else None
-
 
 # ---- shared ----
 
