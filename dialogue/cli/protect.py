@@ -154,11 +154,12 @@ def identity(args: argparse.Namespace, env: Env) -> EventActor | None:
     no identity: an interview is never refused for it."""
     from dialogue.model import Actor as EventActor
     from dialogue.store.config import Config, ConfigError
-    from dialogue.ui.text import visible
 
     try:
         who = Config.load(env.environ).identity()
     except ConfigError as exc:
+        from dialogue.ui.text import visible  # (only here: a compile does not load rich)
+
         lang = getattr(args, "ui_lang", "ja")
         env.stderr.write(visible(say("cli.warning", lang, text=exc.text(lang))) + "\n")
         return None
