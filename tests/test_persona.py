@@ -67,6 +67,16 @@ def test_every_persona_answers_every_sheet_field_in_both_languages(name: str) ->
     assert len(deeper) - len(reached) <= 3  # a fact no probe reaches is the exception, and counts as a miss
 
 
+def test_the_owner_written_blind_to_the_probes_stays_valid() -> None:
+    """benchmarks/blind_personas/ (issue 15's measure, not shipped): written owner-first from the main
+    questions only, so many facts no probe reaches; it must keep loading as the bank changes."""
+    folder = Path(__file__).resolve().parent.parent / "benchmarks" / "blind_personas"
+    persona = load_persona(folder / "kashiba_sakusen.yaml", BANK)
+    assert [f.field_id for f in persona.fields] == list(FIELDS_BY_ID)
+    deeper = [f for f in persona.facts() if f.kind == "deeper"]
+    assert len(deeper) > 100 and sum(f.probe is None for f in deeper) >= 20
+
+
 def test_persona_names_resolve_and_unknown_names_suggest(tmp_path: Path) -> None:
     assert persona_path("kozuchi_seiko") == BASE_PATH
     assert persona_path(str(BASE_PATH)) == BASE_PATH
