@@ -489,3 +489,21 @@ def test_a_resume_after_blank_lines_and_a_torn_last_line_goes_on_with_the_right_
     opened = manager.open("long", BANK)
     assert [n.text for n in opened.engine.transcript().notes[-2:]] == ["空行のあとのメモ", "もう一つ"]
     assert opened.engine.event_count == len(events_of(long_writes)) + 2
+
+
+def test_the_first_and_last_covered_events_are_read_from_their_own_sealed_lines(
+        tmp_path: Path, counted: dict[str, int]) -> None:
+    """`events[0]` and `events[-1]` of a restored session decrypt only the first and the last covered line —
+    the last one holding several events, the last of which is the one asked for."""
+    events = long_events(LONG)
+    writes = [*batched(events[:-3]), list(events[-3:])]  # the last write: three events on one sealed line
+    store = encrypted_store(tmp_path)
+    write_batches(store, "long", writes)
+    manager = SessionManager(store, ticking_clock())
+    assert snapshots.save(store, "long", manager.open("long", BANK).engine)
+    full = events_of(writes)
+    counted.update(events=0, lines=0)
+    decrypted_seqs.clear()
+    engine = manager.open("long", BANK).engine
+    assert engine.events[0] == full[0] and engine.events[-1] == full[-1] != full[-2]
+    assert decrypted_seqs == [1, len(writes)] and engine._events.undecoded == len(full)
