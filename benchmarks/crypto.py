@@ -10,10 +10,15 @@
   sealed line per write) from its file: read, open the key, decode every line, `Event.from_json`, replay — what
   `locaben resume` pays before the question shows; and the read alone (`SessionStore.read`); wall time and
   the process's CPU time (on a machine shared with others, the CPU time is the steadier of the two);
+- resume from the snapshot: the same `SessionManager.open` once the session has its engine snapshot
+  (dialogue.store.snapshot: plaintext in the plaintext store, sealed in the encrypted one) — open the key,
+  unseal, check the journal's hash, restore the engine; no covered line decoded (checked: `replayed == 0`);
+  and with `SessionStore.append_to` after it, as `locaben resume` opens the journal for its next write;
 - where the decoding time goes: base64, AES-GCM (and AES-OCB3, measured as the alternative) and JSON, per line;
 - once per process: deriving the key-encryption key from a passphrase (Argon2id at the default cost).
 
-Goal (issue 17): encryption adds under 20% to the per-answer p99 and to resuming a 10,000-event session.
+Goals: encryption adds under 20% to the per-answer p99 and to resuming a 10,000-event session (issue 17);
+an encrypted session resumes from its snapshot as fast as a plaintext one does (issue 18).
 Never part of the pytest run.
 """
 
@@ -50,6 +55,7 @@ from dialogue.store.crypto import LineCodec, PlainCodec, dump_json, encrypt_head
 from dialogue.store.journal import Header, Protection, SessionStore  # noqa: E402
 from dialogue.store.keys import PASSPHRASE_ENV, Keys, default_kdf, derive  # noqa: E402
 from dialogue.store.live import SessionManager  # noqa: E402
+from dialogue.store.snapshot import save as save_snapshot  # noqa: E402
 
 JST = timezone(timedelta(hours=9))
 
@@ -172,8 +178,30 @@ def resume(bank: Bank, batches: list[list[Event]], directory: Path, runs: int) -
             results[name]["read_cpu"].append(middle_cpu - started_cpu)
             results[name]["resume_cpu"].append(time.process_time() - middle_cpu)
             assert journal.events == opened.journal.events and len(journal.events) == len(events)
+    from_snapshot(bank, made, header.session_id, len(events), runs, results)
     return {n: {k: statistics.median(v) for k, v in r.items()} | {f"{k}_min": min(v) for k, v in r.items()}
             for n, r in results.items()}
+
+
+def from_snapshot(bank: Bank, made: dict[str, SessionStore], session_id: str, count: int, runs: int,
+                  results: dict[str, dict[str, list[float]]]) -> None:
+    """`runs` resumes of each store's session from its engine snapshot (written first, as a long resume
+    writes it), the stores taking turns; and the same followed by `append_to`, as `locaben resume` does."""
+    for name, store in made.items():
+        assert save_snapshot(store, session_id, SessionManager(store, lambda: datetime.now(JST)).open(
+            session_id, bank).engine), f"no snapshot written in the {name} store"
+        results[name] |= {"snapshot": [], "snapshot_cpu": [], "snapshot_append": []}
+    for n in range(runs):
+        for name in (("plaintext", "encrypted") if n % 2 else ("encrypted", "plaintext")):
+            store, manager = made[name], SessionManager(made[name], lambda: datetime.now(JST))
+            started, started_cpu = time.perf_counter(), time.process_time()
+            opened = manager.open(session_id, bank)
+            middle = time.perf_counter()
+            results[name]["snapshot_cpu"].append(time.process_time() - started_cpu)
+            store.append_to(session_id, opened.journal).close()
+            results[name]["snapshot"].append(middle - started)
+            results[name]["snapshot_append"].append(time.perf_counter() - started)
+            assert opened.replayed == 0 and opened.engine.event_count == count, (name, opened.replayed)
 
 
 def where_decoding_goes(records: list[dict[str, Any]]) -> dict[str, float]:
@@ -250,7 +278,9 @@ def main() -> int:
         print(f"| per answer, {label} ({len(plain)} answers each: engine + check + encode + write + fsync) | "
               f"{fn(plain) * ms:.3f} ms | {fn(enc) * ms:.3f} ms | {overhead(fn(plain), fn(enc))} |")
     for key, label in (("resume", "resume (read + decode + replay)"), ("read", "read and decode the journal"),
-                       ("resume_cpu", "resume, CPU time of the process"), ("read_cpu", "read and decode, CPU time")):
+                       ("resume_cpu", "resume, CPU time of the process"), ("read_cpu", "read and decode, CPU time"),
+                       ("snapshot", "resume, from the snapshot"), ("snapshot_cpu", "resume from the snapshot, CPU time"),
+                       ("snapshot_append", "resume from the snapshot + open the journal to append")):
         for stat, name in ((key, f"median of {args.runs}"), (f"{key}_min", f"fastest of {args.runs}")):
             p, e = read["plaintext"][stat], read["encrypted"][stat]
             print(f"| {label}, {len(events):,} events, {name} | {p * ms:.1f} ms | {e * ms:.1f} ms | "

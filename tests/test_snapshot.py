@@ -1,9 +1,9 @@
 """Engine snapshots (dialogue.store.snapshot): a restored session is the replayed one, a snapshot that does not
-fit is ignored without a word, and it is deleted with its session and never kept for an encrypted store."""
+fit is ignored without a word, and it is deleted with its session; a plaintext one is never kept in a store
+that encrypts (an encrypted session's snapshot is sealed: tests/test_sealed_snapshot.py)."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import stat
@@ -22,45 +22,20 @@ from dialogue.model import Event
 from dialogue.model.events import Started
 from dialogue.store import snapshot as snapshots
 from dialogue.store.convert import encrypt_store
-from dialogue.store.journal import Header, SessionStore
+from dialogue.store.journal import SessionStore
 from dialogue.store.live import SessionManager
 from dialogue.store.retention import delete, plan_delete
 from tests.command_sequences import BANK, commands, drive
 from tests.helpers import FIXTURES, iso_clock, ticking_clock
-from tests.protect_support import cheap_keys, encrypted_store
+from tests.protect_support import cheap_keys
+from tests.snapshot_support import figures, header, long_events
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def header(session_id: str) -> Header:
-    return Header(session_id, BANK.id, BANK.version, BANK.source_hash, BANK.source_path, "2026-11-23T10:00:00+09:00")
-
-
-def long_events(count: int) -> tuple[Event, ...]:
-    """A session of about `count` events on the mini bank: answers, notes (Japanese), jumps back."""
-    engine = Engine(BANK, iso_clock(), "long")
-    engine.start(Started(lang="ja"))
-    ids = [q.id for q in BANK.questions()]
-    n = 0
-    while engine.event_count < count:
-        n += 1
-        engine.note(f"メモ{n}：社長は技術の話になると熱が入る")
-        with contextlib.suppress(Exception):
-            engine.answer("株式会社みどり精工" if n % 3 else "12")
-        if engine.state == "at_end":
-            engine.jump(ids[n % len(ids)])
-    return engine.events
 
 
 def write(store: SessionStore, session_id: str, events: tuple[Event, ...] | list[Event]) -> Path:
     store.create(header(session_id), list(events)).close()
     return store.path(session_id)
-
-
-def figures(engine: Engine) -> tuple[Any, ...]:
-    """What a user sees of an engine: step, timing, characters per section, legal commands, transcript."""
-    return (engine.state, engine.step(), engine.timing(), engine.section_chars(), engine.legal_commands(),
-            engine.event_count, engine.last_at, engine.transcript())
 
 
 @pytest.fixture
@@ -102,7 +77,7 @@ def test_a_restored_engine_is_the_replayed_one_and_goes_on_alike(tmp_path_factor
     data = store.read_bytes("p")
     found = snapshots.load(store, "p", data)
     assert found is not None and found.events == k
-    journal = store.read("p", data=data, covered=(found.length, found.events, found.last_at))
+    journal = store.read("p", data=data, covered=found.covered)
     restored = Engine.restore(BANK, found.state, iso_clock(), "p", None, journal.covered, journal.events)
     replayed = Engine.replay(BANK, store.read("p").events, iso_clock(), "p")
     assert restored._events.undecoded == k or k == len(events)  # (the last line is read alone for last_at)
@@ -314,17 +289,6 @@ def test_deleting_a_session_removes_its_snapshot(tmp_path: Path) -> None:
     assert snapshots.snapshot_path(store, "s") in plan.files and leftover in plan.files
     delete(store, "s")
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(("s.", ".s."))) == []
-
-
-def test_an_encrypted_store_never_keeps_a_snapshot(tmp_path: Path, long_session: Any) -> None:
-    store = encrypted_store(tmp_path)
-    write(store, "long", long_session)
-    manager = SessionManager(store, ticking_clock(), sensitive=False)
-    with manager.resume("long", BANK) as live:
-        live.note("暗号化されたメモ")
-    assert not snapshots.snapshot_path(store, "long").exists()
-    assert not snapshots.save(store, "long", manager.open("long", BANK).engine)
-    assert list(tmp_path.glob("*.state")) == []
 
 
 def test_a_plaintext_snapshot_left_in_a_store_that_now_encrypts_is_removed(tmp_path: Path) -> None:

@@ -7,6 +7,10 @@ first time something reads the events themselves (the transcript's list, a compi
 for the last answer); its length and the last event's time are known without decoding. Events added after
 the prefix (the journal's later lines, the live session's own) are kept decoded.
 
+The lines may be plaintext (one event each) or sealed (an encrypted journal: one AES-GCM line per write,
+holding one event or several, each bound to its sequence number — the first event line is 1): the decoder
+is given the sequence number of the first line it decodes, and `lines` says how many lines the prefix has.
+
 An `EventLog` compares equal to a tuple or list of the same events, so code that held `tuple[Event, ...]`
 reads it unchanged."""
 
@@ -18,17 +22,22 @@ from typing import Any, overload
 
 from dialogue.model.events import Event
 
-Decode = Callable[[bytes], list[Event]]  # journal lines (bytes, '\n'-separated) → their events
+Decode = Callable[[bytes, int], list[Event]]  # journal lines ('\n'-separated), the first one's sequence number → events
 
 
 class RawEvents:
-    """`count` events still as the journal's lines `data`, the last written at `last_at`; `decode` turns lines
-    into events (the journal's own decoder: the store knows the format version). Decoded once, when needed."""
+    """`count` events still as journal lines: `data[start:end]` (`span`; all of `data` without one), whole
+    lines, none blank — `lines` of them (`count` for plaintext lines, one a line). The last was written at
+    `last_at`; `decode` turns lines into events (the journal's own decoder: the store knows the format version
+    and the key). Decoded once, when needed; the span is not even copied out of the journal's bytes before."""
 
-    __slots__ = ("_data", "_decode", "_events", "count", "last_at")
+    __slots__ = ("_data", "_decode", "_events", "_span", "count", "last_at", "lines")
 
-    def __init__(self, data: bytes, count: int, last_at: str, decode: Decode):
+    def __init__(self, data: bytes, count: int, last_at: str, decode: Decode, lines: int | None = None,
+                 span: tuple[int, int] | None = None):
         self._data, self.count, self.last_at, self._decode = data, count, last_at, decode
+        self.lines = count if lines is None else lines
+        self._span = span if span is not None else (0, len(data))
         self._events: list[Event] | None = None
 
     @property
@@ -37,18 +46,24 @@ class RawEvents:
 
     def events(self) -> list[Event]:
         if self._events is None:
-            events = self._decode(self._data)
+            start, end = self._span
+            events = self._decode(self._data[start:end], 1)
             if len(events) != self.count:
                 raise ValueError(f"the journal's covered lines hold {len(events)} events, not {self.count}")
-            self._events, self._data = events, b""
+            self._events, self._data, self._span = events, b"", (0, 0)
         return self._events
 
     def one(self, index: int) -> Event:
-        """Event `index` (0 ≤ index < count): the first and the last are decoded alone, from their own line."""
+        """Event `index` (0 ≤ index < count): the first and the last are decoded alone, from their own line
+        (the first of the first line, the last of the last: a sealed line may hold several)."""
         if self._events is None and index in (0, self.count - 1):
-            lines = self._data.strip(b"\n\r \t")
-            line = lines.split(b"\n", 1)[0] if index == 0 else lines.rsplit(b"\n", 1)[-1]
-            return self._decode(line)[0]
+            data, (start, end) = self._data, self._span
+            if index == 0:
+                stop = data.find(b"\n", start, end)
+                return self._decode(data[start:stop if stop >= 0 else end], 1)[0]
+            end -= data.endswith(b"\n", start, end)
+            begin = data.rfind(b"\n", start, end) + 1 or start
+            return self._decode(data[begin:end], self.lines)[-1]
         return self.events()[index]
 
 

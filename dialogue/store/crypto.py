@@ -21,6 +21,10 @@ it is one line, one AES-GCM seal and one base64 text, and a write that was all-o
 when read (a cut anywhere in it drops all its events). Its plaintext is the event's JSON object, or a JSON
 array of them. A plaintext journal keeps one line per event; lines written one per event (journals created
 or converted whole, or written before this) read as before. What it saves is measured in docs/security.md.
+
+The same data key seals two more things, each under associated data of its own: a plaintext backup that
+`store encrypt` found (`seal`), and the engine snapshot of a long session (`seal_snapshot`,
+dialogue.store.snapshot) — so none of the three can be taken for another.
 """
 
 from __future__ import annotations
@@ -53,6 +57,9 @@ _MIDDLE = b'","c":"'
 _N_START = len(_PREFIX)
 _N_END = _N_START + 16  # base64 of a 12-byte nonce
 _C_START = _N_END + len(_MIDDLE)
+_SNAPSHOT = b"locaben-snapshot/1\x00"  # the associated data of a sealed snapshot: this, then the session id
+# (journal lines: b"locaben-line/1\x00" + id + seq; sealed backups: id + b"\x00sealed"; a session id has no
+# '/' and no NUL, so no two of these can be equal)
 
 
 class TamperedLine(JournalError):
@@ -195,6 +202,22 @@ class AeadCodec:
                                       self._session + b"\x00sealed")
         except (invalid_tag(), ValueError):
             raise TamperedLine(f"{self.where}: the sealed backup does not authenticate.") from None
+
+    def seal_snapshot(self, data: bytes) -> bytes:
+        """`data` (an engine snapshot, dialogue.store.snapshot) sealed under this session's key: the nonce, then
+        the ciphertext with its tag, as bytes (no base64: a snapshot is megabytes, read at every resume). Its
+        associated data names what it is and the session, so it can never be taken for a journal line, a
+        sealed backup or another session's snapshot, nor the reverse."""
+        nonce = secrets.token_bytes(NONCE)
+        return nonce + self._aead.encrypt(nonce, data, _SNAPSHOT + self._session)
+
+    def unseal_snapshot(self, blob: bytes) -> bytes:
+        """The bytes `seal_snapshot` sealed; TamperedLine when they do not authenticate (changed, another
+        session's, or sealed under another data key: a journal encrypted again since)."""
+        try:
+            return self._aead.decrypt(blob[:NONCE], blob[NONCE:], _SNAPSHOT + self._session)
+        except (invalid_tag(), ValueError):
+            raise TamperedLine(f"{self.where}: the engine snapshot does not authenticate.") from None
 
     def _diagnose(self, nonce_b64: bytes, sealed_b64: bytes, seq: int) -> str:
         """Why event `seq` fails: written at another position (lines removed or moved), or not ours."""

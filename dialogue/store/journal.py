@@ -35,6 +35,7 @@ from dialogue.model.events import EventDecodeError
 from dialogue.record import Record
 from dialogue.record import record as frozen_record
 from dialogue.store import locks
+from dialogue.store.covered import Covered, decoder
 from dialogue.store.crypto import (
     ENCRYPTED_VERSION,
     LineCodec,
@@ -133,6 +134,7 @@ class Journal(Record):
     lines: tuple[int, ...] = ()  # the file line of each event, for messages that point at one
     encrypted: bool = False
     covered: RawEvents | None = None  # read with a snapshot: the first events, still journal lines (`events`: the rest)
+    sealed_lines: int = 0  # encrypted: the event lines read (the last one's sequence number; a torn one not counted)
 
     def line_of(self, index: int | None) -> int | None:
         return self.lines[index] if index is not None and 0 <= index < len(self.lines) else None
@@ -214,6 +216,11 @@ class SessionStore:
             return header.to_json(), PlainCodec()
         return encrypt_header(header.to_json(), wrapping, self._keys().kek(wrapping, str(self.root)))
 
+    def open_codec(self, session_id: str, record: dict[str, Any]) -> LineCodec:
+        """The codec of the session's journal whose header is `record` (a snapshot is sealed under the same
+        key): raises exactly as `read` does for that header (wrong key, no key, policy)."""
+        return self._open_codec(record, self.path(session_id))[1]
+
     def _open_codec(self, record: dict[str, Any], path: Path) -> tuple[Header, LineCodec]:
         """The header of an existing journal and the codec for its lines; the key is checked here, before
         anything else is read or repaired (WrongKey / KeyUnavailable / TamperedLine / PolicyRefusal)."""
@@ -243,23 +250,25 @@ class SessionStore:
         fsync_dir(self.root)
         return JournalWriter(path, open_for_append(path), codec, len(events) + 1)
 
-    def append_to(self, session_id: str) -> JournalWriter:
+    def append_to(self, session_id: str, read: Journal | None = None) -> JournalWriter:
         """A writer that continues the journal: its codec from the header, its next sequence number from
-        the lines already there (the caller holds the lock, and has read the journal, which repairs it)."""
+        the lines already there (the caller holds the lock, and has read the journal, which repairs it).
+        `read`: that reading (with repair), whose count of sealed lines is then used: only the header is read
+        again, not the 10,000 lines of a long encrypted session."""
         path = self.path(session_id)
         try:
-            data = path.read_bytes().removeprefix(b"\xef\xbb\xbf")
+            data = _head_of(path) if read is not None and read.encrypted else path.read_bytes()
         except OSError as exc:
             raise JournalError(f"cannot open {path} for writing: {exc.strerror}") from None
+        data = data.removeprefix(b"\xef\xbb\xbf")
         head = _first_line(data)
         record = load_json(head) if head is not None else None
         if record is None:
             raise JournalError(bad_header(path, 1))
         _, codec = self._open_codec(record, path)
-        if not codec.encrypted:  # plaintext lines are bound to no sequence number: no need to split 10,000 lines
-            return JournalWriter(path, open_for_append(path), codec, data.count(b"\n"))
-        lines = [line for line in data.split(b"\n")[:-1] if line.strip()]
-        return JournalWriter(path, open_for_append(path), codec, len(lines))
+        if read is not None and read.encrypted and codec.encrypted:
+            return JournalWriter(path, open_for_append(path), codec, read.sealed_lines + 1)
+        return JournalWriter(path, open_for_append(path), codec, _lines_so_far(data, codec.encrypted))
 
     def replace(self, header: Header, events: list[Event] | tuple[Event, ...]) -> None:
         """Replace a session's journal whole — the old file or the new one, never a mix (the caller holds
@@ -285,25 +294,26 @@ class SessionStore:
         return data.removeprefix(b"\xef\xbb\xbf")
 
     def read(self, session_id: str, repair: bool = True, data: bytes | None = None,
-             covered: tuple[int, int, str] | None = None) -> Journal:
+             covered: Covered | None = None) -> Journal:
         """Read a journal. A torn last line (a crash mid-write) is cut off with a warning, after a backup.
 
         With `repair=False` (listing, compiling) the file is left exactly as it is: the damaged line is
         only ignored, and no backup is made. An encrypted line that does not authenticate (changed, moved,
         removed lines) is never repaired: `TamperedLine` names it and nothing is changed.
 
-        `data`: the bytes `read_bytes` gave (read once by the caller). `covered`: (byte length, event lines,
-        last event's time) of a prefix a snapshot of the engine covers (dialogue.store.snapshot): its events are
-        kept as lines in `Journal.covered`, decoded only when read, and `events` are the ones after it.
-        ValueError when that prefix does not end at a line end after the header, in a plaintext journal.
+        `data`: the bytes `read_bytes` gave (read once by the caller). `covered`: the prefix a snapshot of the
+        engine covers (dialogue.store.snapshot): its events are kept as lines in `Journal.covered` (sealed ones
+        too: the header's key is opened, no covered line is decrypted), decoded only when read, and `events`
+        are the ones after it, an encrypted journal's numbered on from the covered lines. ValueError when that
+        prefix does not end at a line end.
         """
         path = self.path(session_id)
         data = self.read_bytes(session_id) if data is None else data
-        if not data.strip():
+        if not data or data.isspace():  # (not `strip()`: a copy of the whole file at every resume)
             raise JournalError(f"{path}: the file is empty: it holds no header and no answers. It is not a "
                                f"usable session; move it out of {self.root} (or delete it) and start a new "
                                "interview, or restore it from a backup copy.")
-        scan = JournalScan(path, data, self._open_codec, *(covered[:2] if covered else ()))
+        scan = JournalScan(path, data, self._open_codec, *((covered.length, covered.lines) if covered else ()))
         warnings = scan.repair(repair)
         events = []
         version, decode = scan.header.version, Event.from_json
@@ -316,10 +326,10 @@ class SessionStore:
             except EventDecodeError as exc:
                 raise JournalError(f"{path}:{number}: {exc.what}. The file was not changed; keep a copy of it "
                                    f"and repair or remove line {number}.") from None
-        raw = RawEvents(scan.raw, scan.raw_lines, covered[2], lambda lines: decode_lines(lines, version)
-                        ) if covered else None
+        raw = RawEvents(data, covered.events, covered.last_at, decoder(scan.codec, version), covered.lines,
+                        scan.raw_span) if covered else None
         return Journal(scan.header, tuple(events), warnings, tuple(n for n, _ in scan.records),
-                       scan.codec.encrypted, raw)
+                       scan.codec.encrypted, raw, scan.last_seq)
 
     # ---- locking ----
 
@@ -380,12 +390,21 @@ def _first_line(data: bytes) -> bytes | None:
     return None
 
 
-def decode_lines(data: bytes, version: int) -> list[Event]:
-    """The events of plaintext journal lines that were read once already (a snapshot's covered prefix, whose
-    bytes are checked against the snapshot's hash): parsed in one JSON call."""
-    lines = [line for line in data.split(b"\n") if line.strip()]
-    records = json.loads(b"[" + b",".join(lines) + b"]")
-    return [Event.from_json(upgrade_event(r, version) if version < 2 else r) for r in records]
+def _lines_so_far(data: bytes, encrypted: bool) -> int:
+    """The number of whole lines of a journal that are not blank (the header and its event lines): the next
+    sealed line's sequence number. (Plaintext lines are bound to none: their lines are only counted.)"""
+    if not encrypted:
+        return data.count(b"\n")
+    return len([line for line in data.split(b"\n")[:-1] if line.strip()])
+
+
+def _head_of(path: Path) -> bytes:
+    """The journal's first lines up to its header's line end (blank lines before it included)."""
+    with open(path, "rb") as handle:
+        lines = [handle.readline()]
+        while lines[-1] and not lines[-1].strip():
+            lines.append(handle.readline())
+    return b"".join(lines)
 
 
 def _encode(codec: LineCodec, records: list[dict[str, Any]], first_seq: int) -> bytes:

@@ -28,28 +28,32 @@ class JournalScan:
     its line number, and what a repair would do with a torn or garbled last line."""
 
     def __init__(self, path: Path, data: bytes, open_codec: OpenCodec, raw_until: int = 0, raw_lines: int = 0):
-        """`raw_until`: the end of a prefix of whole lines (header first) to keep as bytes, undecoded (`raw`),
+        """`raw_until`: the end of a prefix of whole lines (header first) to keep as bytes, undecoded (its event
+        lines are `data[raw_span[0]:raw_span[1]]`, not copied),
         `raw_lines` event lines without a blank one (as a snapshot of the engine that covers them checked,
-        dialogue.store.snapshot; its hash says the bytes are still those)."""
+        dialogue.store.snapshot; its hash says the bytes are still those). The header is opened all the same
+        (an encrypted journal's key checked), and the lines after the prefix continue its numbering: the
+        first is line `raw_lines + 2` of the file and, sealed, bound to sequence number `raw_lines + 1`."""
         self.path, self.data, self._open_codec = path, data, open_codec
         self.records: list[tuple[int, dict[str, Any]]] = []
         self.good_bytes = 0
         self.torn: str | None = None
         self.needs_newline = False
+        self.last_seq = 0  # the sequence number of the last whole event line (counted for sealed lines only)
         self._codec: LineCodec | None = None
         self._header: Header | None = None
-        self.raw, self.raw_lines, first = b"", 0, 1
+        self.raw_span, self.raw_lines, first = (0, 0), 0, 1
         if raw_until:
             head = data.index(b"\n")
             self._open(data[:head], 1, line_end=True)
-            if self.codec.encrypted or data[raw_until - 1:raw_until] != b"\n":
-                raise ValueError("a raw prefix is kept only of a plaintext journal, up to a line end")
-            self.raw = data[head + 1:raw_until]
+            if data[raw_until - 1:raw_until] != b"\n":
+                raise ValueError("a raw prefix is kept only up to a line end")
+            self.raw_span = (head + 1, raw_until)
             self.raw_lines, self.good_bytes = raw_lines, raw_until
             first = self.raw_lines + 2
             data = data[raw_until:]
         lines = data.split(b"\n")
-        self._read_lines(lines[:-1], lines[-1], first)
+        self._read_lines(lines[:-1], lines[-1], first, self.raw_lines)
 
     @property
     def header(self) -> Header:
@@ -61,10 +65,11 @@ class JournalScan:
         assert self._codec is not None
         return self._codec
 
-    def _read_lines(self, complete: list[bytes], tail: bytes, first: int = 1) -> None:
-        """The lines `complete` (numbered from `first`) and an unfinished `tail`. After a raw prefix the
-        header is already open, and the rest of a plaintext journal is parsed in one call."""
-        seq, lines = 0, len(complete)
+    def _read_lines(self, complete: list[bytes], tail: bytes, first: int = 1, seq: int = 0) -> None:
+        """The lines `complete` (numbered from `first`) and an unfinished `tail`; `seq`: the sequence number
+        of the event line before them. After a raw prefix the header is already open, and the rest of a
+        plaintext journal is parsed in one call."""
+        lines = len(complete)
         if self._codec is not None and not self._codec.encrypted and self._read_plain(complete, first):
             complete = []
         for index, raw in enumerate(complete):
@@ -83,12 +88,14 @@ class JournalScan:
                 if records is None:
                     if index == len(complete) - 1 and not tail.strip():
                         self.torn = "damaged"  # the last line is garbled: treat it like a torn one
+                        self.last_seq = seq - 1
                         return
                     raise JournalError(f"{self.path}:{number}: damaged line (not a JSON event). The events "
                                        f"after it cannot be trusted; keep a copy of the file and remove or "
                                        f"repair line {number}.")
                 self.records.extend((number, record) for record in records)
             self.good_bytes += len(raw) + 1
+        self.last_seq = seq
         if tail.strip():
             self._read_tail(tail, first + lines, seq + 1)
 
@@ -122,6 +129,7 @@ class JournalScan:
         if records is not None:  # a whole line that only lacks its line end (edited by hand)
             self.records.extend((number, record) for record in records)
             self.needs_newline = True
+            self.last_seq = seq
         else:
             self.torn = "cut off"
 

@@ -287,7 +287,7 @@ class SessionManager:
             raise SessionNotFound(f"no session {session_id!r} in {self.store.root}")
         with self.store.lock(session_id):
             opened = self.open(session_id, bank, repair=True)
-            live = self._live(session_id, opened.engine, self.store.append_to(session_id), opened.warnings)
+            live = self._live(session_id, opened.engine, self.store.append_to(session_id, opened.journal), opened.warnings)
             same_bank = opened.engine.bank.source_hash == opened.journal.header.bank_hash  # else none is used
             live.snapshot_of = opened.engine.event_count - opened.replayed if same_bank and not opened.migrated else None
             if opened.replayed >= _snapshots().MIN_EVENTS:

@@ -73,7 +73,7 @@ class Opener:
         """The session restored from `found` and the events after it; None when the snapshot does not fit
         after all (with the warnings of a repair already made, to pass on)."""
         try:
-            journal = self.store.read(session_id, repair=repair, data=data, covered=(found.length, found.events, found.last_at))
+            journal = self.store.read(session_id, repair=repair, data=data, covered=found.covered)
         except ValueError:
             return None, ()
         bank = bank or self.bank_for(journal.header)

@@ -1,0 +1,40 @@
+"""What the engine-snapshot tests share (tests/test_snapshot.py, tests/test_sealed_snapshot.py): a journal
+header on the mini bank, a long session of answers and notes in Japanese, and what a user sees of an engine."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from dialogue.engine import Engine
+from dialogue.model import Event
+from dialogue.model.events import Started
+from dialogue.store.journal import Header
+from tests.command_sequences import BANK
+from tests.helpers import iso_clock
+
+
+def header(session_id: str) -> Header:
+    return Header(session_id, BANK.id, BANK.version, BANK.source_hash, BANK.source_path, "2026-11-23T10:00:00+09:00")
+
+
+def long_events(count: int) -> tuple[Event, ...]:
+    """A session of about `count` events on the mini bank: answers, notes (Japanese), jumps back."""
+    engine = Engine(BANK, iso_clock(), "long")
+    engine.start(Started(lang="ja"))
+    ids = [q.id for q in BANK.questions()]
+    n = 0
+    while engine.event_count < count:
+        n += 1
+        engine.note(f"メモ{n}：社長は技術の話になると熱が入る")
+        with contextlib.suppress(Exception):
+            engine.answer("株式会社みどり精工" if n % 3 else "12")
+        if engine.state == "at_end":
+            engine.jump(ids[n % len(ids)])
+    return engine.events
+
+
+def figures(engine: Engine) -> tuple[Any, ...]:
+    """What a user sees of an engine: step, timing, characters per section, legal commands, transcript."""
+    return (engine.state, engine.step(), engine.timing(), engine.section_chars(), engine.legal_commands(),
+            engine.event_count, engine.last_at, engine.transcript())
