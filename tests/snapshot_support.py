@@ -4,14 +4,19 @@ header on the mini bank, a long session of answers and notes in Japanese, and wh
 from __future__ import annotations
 
 import contextlib
+import stat
+from collections.abc import Callable
 from typing import Any
 
 from dialogue.engine import Engine
 from dialogue.model import Event
 from dialogue.model.events import Started
-from dialogue.store.journal import Header
+from dialogue.store import snapshot as snapshots
+from dialogue.store.journal import Header, SessionStore
+from dialogue.store.live import SessionManager
+from dialogue.store.opening import Opened
 from tests.command_sequences import BANK
-from tests.helpers import iso_clock
+from tests.helpers import iso_clock, ticking_clock
 
 
 def header(session_id: str) -> Header:
@@ -38,3 +43,17 @@ def figures(engine: Engine) -> tuple[Any, ...]:
     """What a user sees of an engine: step, timing, characters per section, legal commands, transcript."""
     return (engine.state, engine.step(), engine.timing(), engine.section_chars(), engine.legal_commands(),
             engine.event_count, engine.last_at, engine.transcript())
+
+
+def resumed_then_opened(store: SessionStore, reset: Callable[[], None]) -> tuple[Opened, Opened]:
+    """The long session of `store` read (which writes no snapshot), resumed (the snapshot is written at once,
+    0600, then a note is taken), the decoding counters `reset`, and read again: the reads before and after."""
+    manager = SessionManager(store, ticking_clock(), sensitive=False)
+    before = manager.open("long", BANK)
+    assert not snapshots.snapshot_path(store, "long").exists()  # reading alone writes nothing
+    with manager.resume("long", BANK) as live:
+        assert snapshots.snapshot_path(store, "long").exists()  # written at the resume, before any answer
+        live.note("再開後のメモ")
+    assert stat.S_IMODE(snapshots.snapshot_path(store, "long").stat().st_mode) == 0o600
+    reset()
+    return before, manager.open("long", BANK)

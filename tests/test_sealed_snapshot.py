@@ -11,7 +11,6 @@ import itertools
 import json
 import os
 import shutil
-import stat
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -35,7 +34,7 @@ from dialogue.store.retention import delete
 from tests.command_sequences import BANK, call, commands, drive
 from tests.helpers import iso_clock, run_cli, ticking_clock
 from tests.protect_support import ENV, cheap_keys, encrypted_store
-from tests.snapshot_support import figures, header, long_events
+from tests.snapshot_support import figures, header, long_events, resumed_then_opened
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPANY = "株式会社みどり精工"  # an answer of long_events
@@ -169,16 +168,7 @@ def test_a_long_encrypted_resume_keeps_a_sealed_snapshot_and_the_next_resume_use
         tmp_path: Path, long_writes: list[list[Event]], counted: dict[str, int]) -> None:
     store = encrypted_store(tmp_path)
     write_batches(store, "long", long_writes)
-    manager = SessionManager(store, ticking_clock(), sensitive=False)
-    before = manager.open("long", BANK)
-    assert not snapshots.snapshot_path(store, "long").exists()  # reading alone writes nothing
-    with manager.resume("long", BANK) as live:
-        assert snapshots.snapshot_path(store, "long").exists()  # written at the resume, before any answer
-        live.note("再開後のメモ")
-    state = snapshots.snapshot_path(store, "long")
-    assert stat.S_IMODE(state.stat().st_mode) == 0o600
-    counted.update(events=0, lines=0)
-    again = manager.open("long", BANK)
+    before, again = resumed_then_opened(store, lambda: counted.update(events=0, lines=0))
     assert again.replayed == 0 and counted == {"events": 0, "lines": 0}  # no covered line decrypted or decoded
     assert again.engine._events.undecoded == len(events_of(long_writes)) + 1
     full = Engine.replay(BANK, store.read("long").events, iso_clock(), "long")

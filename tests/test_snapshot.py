@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import stat
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -28,7 +27,7 @@ from dialogue.store.retention import delete, plan_delete
 from tests.command_sequences import BANK, commands, drive
 from tests.helpers import FIXTURES, iso_clock, ticking_clock
 from tests.protect_support import cheap_keys
-from tests.snapshot_support import figures, header, long_events
+from tests.snapshot_support import figures, header, long_events, resumed_then_opened
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -126,16 +125,7 @@ def test_a_long_resume_keeps_a_snapshot_and_the_next_resume_uses_it(tmp_path: Pa
                                                                       counted: list[int]) -> None:
     store = SessionStore(tmp_path)
     write(store, "long", long_session)
-    manager = SessionManager(store, ticking_clock(), sensitive=False)
-    before = manager.open("long", BANK)
-    assert not snapshots.snapshot_path(store, "long").exists()  # reading alone writes nothing
-    with manager.resume("long", BANK) as live:
-        assert snapshots.snapshot_path(store, "long").exists()  # written at the resume, before any answer
-        live.note("再開後のメモ")
-    state = snapshots.snapshot_path(store, "long")
-    assert stat.S_IMODE(state.stat().st_mode) == 0o600
-    counted[0] = 0
-    again = manager.open("long", BANK)
+    before, again = resumed_then_opened(store, lambda: counted.__setitem__(0, 0))
     assert again.replayed == 0 and counted[0] == 0  # the close wrote a snapshot of every event, the note too
     assert again.engine._events.undecoded == len(long_session) + 1
     full = Engine.replay(BANK, store.read("long").events, iso_clock(), "long")
