@@ -15,7 +15,8 @@ from dialogue.store import snapshot as snapshots
 from dialogue.store.journal import Header, SessionStore
 from dialogue.store.live import SessionManager
 from dialogue.store.opening import Opened
-from tests.command_sequences import BANK
+from dialogue.store.snapshot import Snapshot
+from tests.command_sequences import BANK, drive
 from tests.helpers import iso_clock, ticking_clock
 
 
@@ -57,3 +58,21 @@ def resumed_then_opened(store: SessionStore, reset: Callable[[], None]) -> tuple
     assert stat.S_IMODE(snapshots.snapshot_path(store, "long").stat().st_mode) == 0o600
     reset()
     return before, manager.open("long", BANK)
+
+
+def restore_is_replay(store: SessionStore, k: int, total: int, after: list[Any]) -> Snapshot:
+    """Session "p" of `store` has a snapshot of its first `k` of `total` events: restored from it (the covered
+    events left undecoded) it shows what a replay of every line shows, and the commands `after` give both the
+    same events. The snapshot found."""
+    data = store.read_bytes("p")
+    found = snapshots.load(store, "p", data)
+    assert found is not None and found.events == k
+    journal = store.read("p", data=data, covered=found.covered)
+    restored = Engine.restore(BANK, found.state, iso_clock(), "p", None, journal.covered, journal.events)
+    replayed = Engine.replay(BANK, store.read("p").events, iso_clock(), "p")
+    assert restored._events.undecoded == k or k == total  # (the last line is read alone for last_at)
+    assert figures(restored) == figures(replayed)
+    drive(restored, after)
+    drive(replayed, after)
+    assert restored.events == replayed.events and figures(restored) == figures(replayed)
+    return found

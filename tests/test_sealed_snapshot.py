@@ -31,10 +31,10 @@ from dialogue.store.crypto import AeadCodec, TamperedLine
 from dialogue.store.journal import SessionStore
 from dialogue.store.live import SessionManager
 from dialogue.store.retention import delete
-from tests.command_sequences import BANK, call, commands, drive
+from tests.command_sequences import BANK, call, commands
 from tests.helpers import iso_clock, run_cli, ticking_clock
 from tests.protect_support import ENV, cheap_keys, encrypted_store
-from tests.snapshot_support import figures, header, long_events, resumed_then_opened
+from tests.snapshot_support import figures, header, long_events, restore_is_replay, resumed_then_opened
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPANY = "株式会社みどり精工"  # an answer of long_events
@@ -135,18 +135,8 @@ def test_a_restored_encrypted_session_is_the_replayed_one_and_goes_on_alike(
         assert snapshots.save(store, "p", Engine.replay(BANK, events[:k], iso_clock(), "p"))
         for batch in writes[last + 1:]:
             writer.append(batch)
-    data = store.read_bytes("p")
-    found = snapshots.load(store, "p", data)
-    assert found is not None and found.events == k
+    found = restore_is_replay(store, k, len(events), after)
     assert found.lines == len(writes[0]) + last  # the first write: a line per event (create), then one per write
-    journal = store.read("p", data=data, covered=found.covered)
-    restored = Engine.restore(BANK, found.state, iso_clock(), "p", None, journal.covered, journal.events)
-    replayed = Engine.replay(BANK, store.read("p").events, iso_clock(), "p")
-    assert restored._events.undecoded == k or k == len(events)  # (the last line is read alone for last_at)
-    assert figures(restored) == figures(replayed)
-    drive(restored, after)
-    drive(replayed, after)
-    assert restored.events == replayed.events and figures(restored) == figures(replayed)
 
 
 # ---- through the session manager ----

@@ -27,7 +27,7 @@ from dialogue.store.retention import delete, plan_delete
 from tests.command_sequences import BANK, commands, drive
 from tests.helpers import FIXTURES, iso_clock, ticking_clock
 from tests.protect_support import cheap_keys
-from tests.snapshot_support import figures, header, long_events, resumed_then_opened
+from tests.snapshot_support import figures, header, long_events, restore_is_replay, resumed_then_opened
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -73,17 +73,7 @@ def test_a_restored_engine_is_the_replayed_one_and_goes_on_alike(tmp_path_factor
     with store.create(header("p"), list(events[:k])) as writer:
         assert snapshots.save(store, "p", Engine.replay(BANK, events[:k], iso_clock(), "p"))
         writer.append(list(events[k:]))
-    data = store.read_bytes("p")
-    found = snapshots.load(store, "p", data)
-    assert found is not None and found.events == k
-    journal = store.read("p", data=data, covered=found.covered)
-    restored = Engine.restore(BANK, found.state, iso_clock(), "p", None, journal.covered, journal.events)
-    replayed = Engine.replay(BANK, store.read("p").events, iso_clock(), "p")
-    assert restored._events.undecoded == k or k == len(events)  # (the last line is read alone for last_at)
-    assert figures(restored) == figures(replayed)
-    drive(restored, after)
-    drive(replayed, after)
-    assert restored.events == replayed.events and figures(restored) == figures(replayed)
+    restore_is_replay(store, k, len(events), after)
 
 
 def test_old_sessions_restore_as_they_replay(tmp_path: Path) -> None:
